@@ -1,0 +1,94 @@
+// Runtime set-up: thread count resolution, BLAS classification, and the CLI's --version.
+#include "core/runtime/Runtime.h"
+
+#include <ATen/Parallel.h>
+
+#include <QProcess>
+#include <QtTest>
+
+#include <thread>
+
+using namespace mollichrom;
+
+class TestRuntime : public QObject {
+  Q_OBJECT
+ private Q_SLOTS:
+  void threadCountPrecedence() {
+    std::string source, warning;
+    QCOMPARE(resolveThreadCount(3, "5", 8, &source, &warning), 3);
+    QCOMPARE(QString::fromStdString(source), QStringLiteral("setting"));
+    QCOMPARE(resolveThreadCount(0, "5", 8, &source, &warning), 5);
+    QCOMPARE(QString::fromStdString(source), QStringLiteral("MOLLICHROM_THREADS"));
+    QVERIFY(warning.empty());
+    QCOMPARE(resolveThreadCount(0, nullptr, 8, &source, &warning), 8);
+    QCOMPARE(QString::fromStdString(source), QStringLiteral("hardware"));
+    QCOMPARE(resolveThreadCount(0, nullptr, 0, &source, &warning), 1);
+  }
+
+  void invalidThreadEnvWarns() {
+    for (const char* bad : {"abc", "-2", "0", "4x", "99999"}) {
+      std::string source, warning;
+      QCOMPARE(resolveThreadCount(0, bad, 6, &source, &warning), 6);
+      QVERIFY2(warning.find("MOLLICHROM_THREADS") != std::string::npos, bad);
+      QVERIFY2(warning.find(bad) != std::string::npos, bad);
+    }
+  }
+
+  void classifiesBlas() {
+    QVERIFY(classifyBlasLibrary("/usr/lib/x86_64-linux-gnu/blas/libblas.so.3.11.0").reference);
+    const auto ob = classifyBlasLibrary("/usr/lib/x86_64-linux-gnu/openblas-openmp/libblas.so.3");
+    QVERIFY(!ob.reference);
+    QCOMPARE(QString::fromStdString(ob.name), QStringLiteral("OpenBLAS (openmp)"));
+    QVERIFY(!classifyBlasLibrary("/usr/lib/x86_64-linux-gnu/blis-openmp/libblas.so.3").reference);
+  }
+
+  void initialisesThisProcess() {
+    qunsetenv("MOLLICHROM_THREADS");
+    const RuntimeInfo& info = initRuntime();
+    const int hw = std::max(1u, std::thread::hardware_concurrency());
+    QCOMPARE(info.threads, hw);
+    QCOMPARE(at::get_num_threads(), hw);
+    // The project installs libopenblas0-openmp; reference BLAS here means a broken set-up.
+    QVERIFY2(!info.blas.reference, info.blas.library.c_str());
+    QVERIFY2(info.blas.name.find("OpenBLAS") != std::string::npos, info.blas.name.c_str());
+    initRuntime(1);
+    QCOMPARE(at::get_num_threads(), 1);
+  }
+
+  void cliVersionRunsWithoutDisplay() {
+    QProcess p;
+    auto env = QProcessEnvironment::systemEnvironment();
+    env.remove("DISPLAY");
+    env.remove("WAYLAND_DISPLAY");
+    env.insert("MOLLICHROM_THREADS", "2");
+    p.setProcessEnvironment(env);
+    p.start(MOLLICHROM_CLI, {"--version"});
+    QVERIFY(p.waitForFinished(60000));
+    QCOMPARE(p.exitCode(), 0);
+    const QString out = QString::fromUtf8(p.readAllStandardOutput());
+    for (const char* lib : {"mollichrom-cli 0.", "Qt: 6.", "VTK: 9.", "LibTorch: 1.", "OpenCV: 4.",
+                            "libtiff: 4.", "BLAS: OpenBLAS", "threads: 2 (MOLLICHROM_THREADS)"})
+      QVERIFY2(out.contains(QLatin1String(lib)), qPrintable(lib + QStringLiteral(" in:\n") + out));
+  }
+
+  void cliRejectsUnknownCommand() {
+    QProcess p;
+    p.start(MOLLICHROM_CLI, {"frobnicate"});
+    QVERIFY(p.waitForFinished(60000));
+    QCOMPARE(p.exitCode(), 2);
+    QVERIFY(QString::fromUtf8(p.readAllStandardError()).contains("unknown command 'frobnicate'"));
+  }
+
+  void cliHelpListsCommands() {
+    QProcess p;
+    p.start(MOLLICHROM_CLI, {"--help"});
+    QVERIFY(p.waitForFinished(60000));
+    QCOMPARE(p.exitCode(), 0);
+    const QString out = QString::fromUtf8(p.readAllStandardOutput());
+    QVERIFY(out.contains("Usage: mollichrom-cli"));
+    QVERIFY(out.contains("MOLLICHROM_THREADS"));
+  }
+};
+
+QTEST_GUILESS_MAIN(TestRuntime)
+#include "test_runtime.moc"
