@@ -1,4 +1,6 @@
 // mollichrom-cli: the headless face of the engine, for batches of cells and for scripts.
+#include "app/cli/Args.h"
+#include "app/cli/BenchCommand.h"
 #include "core/runtime/Runtime.h"
 #include "core/runtime/Versions.h"
 
@@ -13,6 +15,10 @@ const char* kUsage =
     "\n"
     "Infer epigenetic reaction-rate maps from chromatin time-lapse stacks, headless.\n"
     "\n"
+    "Commands:\n"
+    "  bench derivatives   Time and memory of mollifier vs recursive-autodiff derivatives\n"
+    "                      (mollichrom-cli bench derivatives --help)\n"
+    "\n"
     "Options:\n"
     "  -h, --help     Show this help and exit.\n"
     "  --version      Print the versions of Mollichrom and its libraries and exit.\n"
@@ -21,6 +27,7 @@ const char* kUsage =
     "  MOLLICHROM_THREADS   LibTorch thread count (default: number of hardware threads).\n";
 
 constexpr int kExitUsage = 2;
+constexpr int kExitFailure = 1;
 
 }  // namespace
 
@@ -38,6 +45,16 @@ int main(int argc, char** argv) {
   if (cmd == "--help" || cmd == "-h" || cmd == "help") {
     std::fputs(kUsage, stdout);
     return 0;
+  }
+  const std::vector<std::string> rest(args.begin() + 1, args.end());
+  try {
+    if (cmd == "bench") return mollichrom::cli::runBench(rest);
+  } catch (const mollichrom::cli::UsageError& e) {
+    std::fprintf(stderr, "mollichrom-cli %s: %s\n", cmd.c_str(), e.what());
+    return kExitUsage;
+  } catch (const std::exception& e) {
+    std::fprintf(stderr, "mollichrom-cli %s: error: %s\n", cmd.c_str(), e.what());
+    return kExitFailure;
   }
   std::fprintf(stderr, "mollichrom-cli: unknown command '%s' (see mollichrom-cli --help)\n",
                cmd.c_str());

@@ -3,6 +3,7 @@
 #include <ATen/Parallel.h>
 
 #include <dlfcn.h>
+#include <malloc.h>
 
 #include <cstdlib>
 #include <fstream>
@@ -104,6 +105,11 @@ const RuntimeInfo& initRuntime(int threadSetting) {
                                       &warning);
     if (!warning.empty()) info.warnings.push_back(warning);
     at::set_num_threads(info.threads);
+    // Training allocates the same few-MB activation buffers every step. With glibc's default
+    // (dynamic) mmap threshold those are mmapped and unmapped each step for a while, and the
+    // page faults cost more than the arithmetic; keep them on the heap instead.
+    mallopt(M_MMAP_THRESHOLD, 64 << 20);
+    mallopt(M_TRIM_THRESHOLD, 256 << 20);
     info.blas = detectBlas();
     if (info.blas.reference)
       info.warnings.push_back(

@@ -1,0 +1,157 @@
+#include "app/cli/BenchCommand.h"
+
+#include "app/cli/Args.h"
+#include "core/bench/DerivativeBench.h"
+#include "core/runtime/Runtime.h"
+#include "core/runtime/Versions.h"
+#include "core/util/AtomicFile.h"
+
+#include <QJsonDocument>
+#include <QJsonObject>
+
+#include <unistd.h>
+
+#include <array>
+#include <cstdio>
+#include <iostream>
+#include <map>
+#include <memory>
+#include <sstream>
+
+namespace mollichrom::cli {
+
+namespace {
+
+const char* kBenchUsage =
+    "Usage: mollichrom-cli bench derivatives [--orders 1,2,4] [--grid N] [--width W]\n"
+    "                                       [--dtype float32|float64] [--steps N] [--json FILE]\n"
+    "                                       [--threads N]\n"
+    "\n"
+    "One full training step (forward, operator, loss, backward, Adam) of the same coordinate\n"
+    "MLP (3 hidden tanh layers) on an N x N grid, per derivative order and engine, each run in\n"
+    "its own child process. Reports the median step time over the timed steps and the working\n"
+    "memory (peak RSS minus RSS just before the first step).\n";
+
+std::string selfExe() {
+  std::array<char, 4096> buf{};
+  const ssize_t n = readlink("/proc/self/exe", buf.data(), buf.size() - 1);
+  return n > 0 ? std::string(buf.data(), static_cast<size_t>(n)) : "mollichrom-cli";
+}
+
+std::string shellQuote(const std::string& s) {
+  std::string out = "'";
+  for (char c : s) out += c == '\'' ? std::string("'\\''") : std::string(1, c);
+  return out + "'";
+}
+
+bench::DerivativeBenchResult runChild(const bench::DerivativeBenchConfig& c) {
+  std::ostringstream cmd;
+  cmd << shellQuote(selfExe()) << " bench derivatives-child --engine " << c.engine << " --order "
+      << c.order << " --grid " << c.grid << " --width " << c.width << " --dtype " << c.dtype
+      << " --steps " << c.steps << " --threads " << c.threads;
+  std::unique_ptr<FILE, int (*)(FILE*)> pipe(popen(cmd.str().c_str(), "r"), pclose);
+  if (!pipe) throw std::runtime_error("could not start benchmark child process");
+  std::string out;
+  std::array<char, 4096> buf{};
+  while (fgets(buf.data(), static_cast<int>(buf.size()), pipe.get())) out += buf.data();
+  const int status = pclose(pipe.release());
+  if (status != 0)
+    throw std::runtime_error("benchmark child (" + c.engine + ", order " + std::to_string(c.order) +
+                             ") failed with status " + std::to_string(status));
+  return bench::resultFromJson(out);
+}
+
+QJsonObject entry(const bench::DerivativeBenchResult& r) {
+  QJsonObject o;
+  o["step_ms"] = r.stepMs;
+  o["working_mb"] = r.workingMb;
+  o["peak_mb"] = r.peakMb;
+  return o;
+}
+
+}  // namespace
+
+int runBench(const std::vector<std::string>& argv) {
+  if (argv.empty() || argv[0] == "--help" || argv[0] == "-h") {
+    std::cout << kBenchUsage;
+    return argv.empty() ? 2 : 0;
+  }
+  const std::string what = argv[0];
+  const std::vector<std::string> rest(argv.begin() + 1, argv.end());
+  const std::set<std::string> valued{"orders", "grid", "width", "dtype", "steps",
+                                     "json",   "threads", "engine", "order"};
+  Args args(rest, valued, {"help"});
+  if (args.has("help")) {
+    std::cout << kBenchUsage;
+    return 0;
+  }
+  bench::DerivativeBenchConfig base;
+  base.grid = args.getInt("grid", 64);
+  base.width = args.getInt("width", 64);
+  base.dtype = args.get("dtype", "float32");
+  base.steps = args.getInt("steps", 20);
+  base.threads = args.getInt("threads", 0);
+  if (base.dtype != "float32" && base.dtype != "float64")
+    throw UsageError("--dtype must be float32 or float64");
+  if (base.steps < 10) throw UsageError("--steps must be >= 10");
+
+  if (what == "derivatives-child") {
+    base.engine = args.get("engine", "mollifier");
+    base.order = args.getInt("order", 4);
+    std::cout << bench::toJson(bench::runDerivativeStep(base)) << std::endl;
+    return 0;
+  }
+  if (what != "derivatives") throw UsageError("unknown benchmark '" + what + "' (use: derivatives)");
+
+  const auto orders = args.getIntList("orders", {1, 2, 4});
+  for (int o : orders)
+    if (o < 1 || o > 4) throw UsageError("--orders: derivative order must be 1..4, got " + std::to_string(o));
+  initRuntime(base.threads);
+  std::cerr << "bench derivatives: grid " << base.grid << "x" << base.grid << ", width "
+            << base.width << ", " << base.dtype << ", " << initRuntime().threads
+            << " threads, each run in its own process\n";
+
+  auto dataCfg = base;
+  dataCfg.engine = "data_only";
+  const auto dataOnly = runChild(dataCfg);
+
+  QJsonObject json;
+  std::printf("%-6s %-10s %12s %12s %12s\n", "order", "engine", "step_ms", "working_mb", "peak_mb");
+  std::printf("%-6s %-10s %12.3f %12.1f %12.1f\n", "-", "data_only", dataOnly.stepMs,
+              dataOnly.workingMb, dataOnly.peakMb);
+  for (int order : orders) {
+    std::map<std::string, bench::DerivativeBenchResult> r;
+    for (const char* engine : {"mollifier", "autodiff"}) {
+      auto c = base;
+      c.engine = engine;
+      c.order = order;
+      r[engine] = runChild(c);
+      std::printf("%-6d %-10s %12.3f %12.1f %12.1f\n", order, engine, r[engine].stepMs,
+                  r[engine].workingMb, r[engine].peakMb);
+      std::fflush(stdout);
+    }
+    QJsonObject o;
+    o["mollifier"] = entry(r["mollifier"]);
+    o["autodiff"] = entry(r["autodiff"]);
+    o["data_only"] = entry(dataOnly);
+    o["ratio_time"] = r["autodiff"].stepMs / r["mollifier"].stepMs;
+    // Working memory can round to ~0 MB for tiny runs; floor it at 0.1 MB to keep ratios finite.
+    o["ratio_memory"] = std::max(r["autodiff"].workingMb, 0.1) / std::max(r["mollifier"].workingMb, 0.1);
+    o["overhead_vs_data_only"] = r["mollifier"].stepMs / dataOnly.stepMs;
+    json[QString::number(order)] = o;
+  }
+  std::printf("\n%-6s %12s %14s %24s\n", "order", "ratio_time", "ratio_memory", "overhead_vs_data_only");
+  for (int order : orders) {
+    const auto o = json[QString::number(order)].toObject();
+    std::printf("%-6d %12.1f %14.1f %24.2f\n", order, o["ratio_time"].toDouble(),
+                o["ratio_memory"].toDouble(), o["overhead_vs_data_only"].toDouble());
+  }
+  if (args.has("json")) {
+    util::writeFileAtomically(args.get("json"),
+                              QJsonDocument(json).toJson(QJsonDocument::Indented).toStdString());
+    std::cerr << "wrote " << args.get("json") << "\n";
+  }
+  return 0;
+}
+
+}  // namespace mollichrom::cli
