@@ -11,6 +11,7 @@
 
 #include <unistd.h>
 
+#include <algorithm>
 #include <array>
 #include <cstdio>
 #include <iostream>
@@ -25,12 +26,14 @@ namespace {
 const char* kBenchUsage =
     "Usage: mollichrom-cli bench derivatives [--orders 1,2,4] [--grid N] [--width W]\n"
     "                                       [--dtype float32|float64] [--steps N] [--json FILE]\n"
-    "                                       [--threads N]\n"
+    "                                       [--threads N] [--repeats R]\n"
     "\n"
     "One full training step (forward, operator, loss, backward, Adam) of the same coordinate\n"
     "MLP (3 hidden tanh layers) on an N x N grid, per derivative order and engine, each run in\n"
     "its own child process. Reports the median step time over the timed steps and the working\n"
-    "memory (peak RSS minus RSS just before the first step).\n";
+    "memory (peak RSS minus RSS just before the first step). Each configuration runs in R\n"
+    "fresh processes (default 3) and the run with the median step time is reported, because\n"
+    "process-to-process variation on a small machine exceeds the step-to-step one.\n";
 
 std::string selfExe() {
   std::array<char, 4096> buf{};
@@ -44,7 +47,7 @@ std::string shellQuote(const std::string& s) {
   return out + "'";
 }
 
-bench::DerivativeBenchResult runChild(const bench::DerivativeBenchConfig& c) {
+bench::DerivativeBenchResult runChildOnce(const bench::DerivativeBenchConfig& c) {
   std::ostringstream cmd;
   cmd << shellQuote(selfExe()) << " bench derivatives-child --engine " << c.engine << " --order "
       << c.order << " --grid " << c.grid << " --width " << c.width << " --dtype " << c.dtype
@@ -59,6 +62,14 @@ bench::DerivativeBenchResult runChild(const bench::DerivativeBenchConfig& c) {
     throw std::runtime_error("benchmark child (" + c.engine + ", order " + std::to_string(c.order) +
                              ") failed with status " + std::to_string(status));
   return bench::resultFromJson(out);
+}
+
+bench::DerivativeBenchResult runChild(const bench::DerivativeBenchConfig& c, int repeats) {
+  std::vector<bench::DerivativeBenchResult> runs;
+  for (int i = 0; i < repeats; ++i) runs.push_back(runChildOnce(c));
+  std::sort(runs.begin(), runs.end(),
+            [](const auto& a, const auto& b) { return a.stepMs < b.stepMs; });
+  return runs[runs.size() / 2];
 }
 
 QJsonObject entry(const bench::DerivativeBenchResult& r) {
@@ -79,7 +90,7 @@ int runBench(const std::vector<std::string>& argv) {
   const std::string what = argv[0];
   const std::vector<std::string> rest(argv.begin() + 1, argv.end());
   const std::set<std::string> valued{"orders", "grid", "width", "dtype", "steps",
-                                     "json",   "threads", "engine", "order"};
+                                     "json",   "threads", "engine", "order", "repeats"};
   Args args(rest, valued, {"help"});
   if (args.has("help")) {
     std::cout << kBenchUsage;
@@ -104,16 +115,18 @@ int runBench(const std::vector<std::string>& argv) {
   if (what != "derivatives") throw UsageError("unknown benchmark '" + what + "' (use: derivatives)");
 
   const auto orders = args.getIntList("orders", {1, 2, 4});
+  const int repeats = args.getInt("repeats", 3);
+  if (repeats < 1) throw UsageError("--repeats must be >= 1");
   for (int o : orders)
     if (o < 1 || o > 4) throw UsageError("--orders: derivative order must be 1..4, got " + std::to_string(o));
   initRuntime(base.threads);
   std::cerr << "bench derivatives: grid " << base.grid << "x" << base.grid << ", width "
             << base.width << ", " << base.dtype << ", " << initRuntime().threads
-            << " threads, each run in its own process\n";
+            << " threads, each run in its own process, median of " << repeats << "\n";
 
   auto dataCfg = base;
   dataCfg.engine = "data_only";
-  const auto dataOnly = runChild(dataCfg);
+  const auto dataOnly = runChild(dataCfg, repeats);
 
   QJsonObject json;
   std::printf("%-6s %-10s %12s %12s %12s\n", "order", "engine", "step_ms", "working_mb", "peak_mb");
@@ -125,7 +138,7 @@ int runBench(const std::vector<std::string>& argv) {
       auto c = base;
       c.engine = engine;
       c.order = order;
-      r[engine] = runChild(c);
+      r[engine] = runChild(c, repeats);
       std::printf("%-6d %-10s %12.3f %12.1f %12.1f\n", order, engine, r[engine].stepMs,
                   r[engine].workingMb, r[engine].peakMb);
       std::fflush(stdout);

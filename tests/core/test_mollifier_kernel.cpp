@@ -136,9 +136,13 @@ class TestMollifierKernel : public QObject {
   }
 
   void analyticSamplesAlreadySatisfyMomentsWhenResolved() {
-    // Without correction, a kernel with 24 nodes per radius meets the same conditions to
-    // quadrature accuracy: evidence that the closed forms, not the correction, carry the method.
+    // Without correction, a resolved kernel meets the same conditions to quadrature accuracy:
+    // evidence that the closed forms, not the correction, carry the method. (The polynomial
+    // family is used because the C∞ bump's 3rd/4th derivatives have features a few percent of
+    // the radius wide near its edge, so its raw samples need far more nodes — which is exactly
+    // why the corrected kernels are the default.)
     KernelSpec s;
+    s.family = KernelFamily::Polynomial;
     s.dims = 2;
     s.dx = s.dy = 1.0 / 24;
     s.radius = 1.0;
@@ -150,8 +154,8 @@ class TestMollifierKernel : public QObject {
         const double want = (b == a) ? fact(a.x) * fact(a.y) : 0.0;
         double scale = 0;
         const double got = moment(k, w, {b.x, b.y, 0}, &scale);
-        QVERIFY2(std::abs(got - want) < 1e-3 * scale,
-                 qPrintable(QStringLiteral("alpha %1 beta %2: %3").arg(QString::fromStdString(a.name()), QString::fromStdString(b.name())).arg(got)));
+        QVERIFY2(std::abs(got - want) < 1e-4 * scale,
+                 qPrintable(QStringLiteral("alpha %1 beta %2: %3 (scale %4)").arg(QString::fromStdString(a.name()), QString::fromStdString(b.name())).arg(got).arg(scale)));
       }
     }
   }

@@ -283,7 +283,7 @@ class TestMollifierLayer : public QObject {
     const QString json = dir.filePath("bench.json");
     QProcess p;
     p.start(MOLLICHROM_CLI, {"bench", "derivatives", "--orders", "2,4", "--grid", "16", "--width", "8",
-                             "--steps", "10", "--json", json});
+                             "--steps", "10", "--repeats", "1", "--json", json});
     QVERIFY(p.waitForFinished(300000));
     QVERIFY2(p.exitCode() == 0, p.readAllStandardError().constData());
     const QString table = QString::fromUtf8(p.readAllStandardOutput());
