@@ -39,28 +39,31 @@ std::string Args::get(const std::string& key, const std::string& def) const {
   return it == values_.end() ? def : it->second;
 }
 
-int Args::getInt(const std::string& key, int def) const {
-  auto it = values_.find(key);
-  if (it == values_.end()) return def;
+namespace {
+// Whole-string numeric parse; a trailing unit or typo ("4x") is an error, not a silent 4.
+template <typename T>
+T parseWhole(const std::string& key, const std::string& text, T (*conv)(const std::string&, size_t*),
+             const char* what) {
   try {
     size_t used = 0;
-    const int v = std::stoi(it->second, &used);
-    if (used == it->second.size()) return v;
+    const T v = conv(text, &used);
+    if (used == text.size()) return v;
   } catch (const std::exception&) {
   }
-  throw UsageError("option --" + key + " expects an integer, got '" + it->second + "'");
+  throw UsageError("option --" + key + " expects " + what + ", got '" + text + "'");
+}
+int toInt(const std::string& s, size_t* used) { return std::stoi(s, used); }
+double toDouble(const std::string& s, size_t* used) { return std::stod(s, used); }
+}  // namespace
+
+int Args::getInt(const std::string& key, int def) const {
+  auto it = values_.find(key);
+  return it == values_.end() ? def : parseWhole<int>(key, it->second, toInt, "an integer");
 }
 
 double Args::getDouble(const std::string& key, double def) const {
   auto it = values_.find(key);
-  if (it == values_.end()) return def;
-  try {
-    size_t used = 0;
-    const double v = std::stod(it->second, &used);
-    if (used == it->second.size()) return v;
-  } catch (const std::exception&) {
-  }
-  throw UsageError("option --" + key + " expects a number, got '" + it->second + "'");
+  return it == values_.end() ? def : parseWhole<double>(key, it->second, toDouble, "a number");
 }
 
 std::vector<int> Args::getIntList(const std::string& key, const std::vector<int>& def) const {

@@ -110,7 +110,7 @@ std::vector<torch::Tensor> MollifierLayerImpl::forward(const torch::Tensor& fiel
   std::vector<int64_t> flat{n * c, 1};
   flat.insert(flat.end(), sizes.begin() + 2, sizes.end());
   const auto x = field.reshape(flat);
-  const auto w = weight_.to(field.dtype());
+  const auto w = weight_.to(field.device(), field.scalar_type());
   const torch::Tensor y = MollifyFunction::apply(x, w);  // [N*C, K, ...valid]
 
   std::vector<torch::Tensor> out;
