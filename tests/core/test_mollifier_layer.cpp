@@ -313,6 +313,16 @@ class TestMollifierLayer : public QObject {
     QVERIFY(bad2.waitForFinished(60000));
     QCOMPARE(bad2.exitCode(), 2);
     QVERIFY(QString::fromUtf8(bad2.readAllStandardError()).contains("--grid expects an integer"));
+    // An unwritable destination is reported with its path; nothing half-written is left.
+    const QString unwritable = dir.filePath("missing-folder/bench.json");
+    QProcess bad3;
+    bad3.start(MOLLICHROM_CLI, {"bench", "derivatives", "--orders", "1", "--grid", "12", "--width", "4",
+                                "--steps", "10", "--repeats", "1", "--json", unwritable});
+    QVERIFY(bad3.waitForFinished(300000));
+    QCOMPARE(bad3.exitCode(), 1);
+    const QString err3 = QString::fromUtf8(bad3.readAllStandardError());
+    QVERIFY2(err3.contains(unwritable) && err3.contains("cannot open for writing"), qPrintable(err3));
+    QVERIFY(!QFile::exists(unwritable));
   }
 };
 
