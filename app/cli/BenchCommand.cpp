@@ -3,7 +3,6 @@
 #include "app/cli/Args.h"
 #include "core/bench/DerivativeBench.h"
 #include "core/runtime/Runtime.h"
-#include "core/runtime/Versions.h"
 #include "core/util/AtomicFile.h"
 
 #include <QJsonDocument>
