@@ -1,6 +1,9 @@
 // mollichrom-cli: the headless face of the engine, for batches of cells and for scripts.
 #include "app/cli/Args.h"
 #include "app/cli/BenchCommand.h"
+#include "app/cli/ExitCodes.h"
+#include "app/cli/InfoCommand.h"
+#include "core/io/StackError.h"
 #include "core/runtime/Runtime.h"
 #include "core/runtime/Versions.h"
 
@@ -24,14 +27,15 @@ const char* kUsage =
     "  --version      Print the versions of Mollichrom and its libraries and exit.\n"
     "\n"
     "Environment:\n"
-    "  MOLLICHROM_THREADS   LibTorch thread count (default: number of hardware threads).\n";
-
-constexpr int kExitUsage = 2;
-constexpr int kExitFailure = 1;
+    "  MOLLICHROM_THREADS   LibTorch thread count (default: number of hardware threads).\n"
+    "\n"
+    "Exit codes: 0 ok, 1 unexpected error, 2 usage, 3 bad input file, 4 training diverged,\n"
+    "130 interrupted.\n";
 
 }  // namespace
 
 int main(int argc, char** argv) {
+  using namespace mollichrom::cli;
   std::vector<std::string> args(argv + 1, argv + argc);
   if (args.empty()) {
     std::fputs(kUsage, stderr);
@@ -49,6 +53,10 @@ int main(int argc, char** argv) {
   const std::vector<std::string> rest(args.begin() + 1, args.end());
   try {
     if (cmd == "bench") return mollichrom::cli::runBench(rest);
+    if (cmd == "info") return mollichrom::cli::runInfo(rest);
+  } catch (const mollichrom::io::StackError& e) {
+    std::fprintf(stderr, "mollichrom-cli %s: error: %s\n", cmd.c_str(), e.what());
+    return kExitBadInput;
   } catch (const mollichrom::cli::UsageError& e) {
     std::fprintf(stderr, "mollichrom-cli %s: %s\n", cmd.c_str(), e.what());
     return kExitUsage;

@@ -5,8 +5,10 @@ find_package(Qt6 6.2 REQUIRED COMPONENTS Core Gui Widgets OpenGL OpenGLWidgets C
 set(CMAKE_AUTOMOC OFF) # enabled per target, so moc never reads torch headers
 add_compile_definitions(QT_NO_KEYWORDS)
 
-# LibTorch (Debian's libtorch-dev, CPU build).
-find_package(Torch REQUIRED)
+# LibTorch (Debian's libtorch-dev, CPU build). Not needed by the fuzzing build (I/O only).
+if(NOT MOLLICHROM_FUZZ)
+  find_package(Torch REQUIRED)
+endif()
 
 # OpenCV: only the modules we need. Never highgui: it pulls in Qt 5.
 find_package(OpenCV REQUIRED COMPONENTS core imgproc imgcodecs)

@@ -10,6 +10,7 @@ PACKAGES=(
   libtorch-dev
   libopencv-dev
   libtiff-dev libtiff-tools
+  python3-tifffile
   libopenblas0-openmp
   xvfb xauth libgl1-mesa-dri
 )
