@@ -3,6 +3,8 @@
 #include "app/cli/BenchCommand.h"
 #include "app/cli/ExitCodes.h"
 #include "app/cli/InfoCommand.h"
+#include "app/cli/SimulateCommand.h"
+#include "app/cli/InferCommand.h"
 #include "core/io/StackError.h"
 #include "core/runtime/Runtime.h"
 #include "core/runtime/Versions.h"
@@ -54,6 +56,8 @@ int main(int argc, char** argv) {
   try {
     if (cmd == "bench") return mollichrom::cli::runBench(rest);
     if (cmd == "info") return mollichrom::cli::runInfo(rest);
+    if (cmd == "simulate") return mollichrom::cli::runSimulate(rest);
+    if (cmd == "infer") return mollichrom::cli::runInfer(rest);
   } catch (const mollichrom::io::StackError& e) {
     std::fprintf(stderr, "mollichrom-cli %s: error: %s\n", cmd.c_str(), e.what());
     return kExitBadInput;

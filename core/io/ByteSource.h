@@ -16,6 +16,8 @@ class ByteSource {
   virtual std::uint64_t size() const = 0;
   // The name used in error messages (the path).
   virtual const std::string& name() const = 0;
+  // Hint that all bytes will be read soon (a whole-stack load): files start read-ahead.
+  virtual void willNeedAll() const {}
 };
 
 // Throws StackError naming `path`: not found, permission denied, is a folder, ...

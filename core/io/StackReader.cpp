@@ -15,7 +15,12 @@
 #include <opencv2/imgproc.hpp>
 
 #include <tiffio.h>
+#include <sys/mman.h>
 #include <unistd.h>
+
+#include <atomic>
+#include <exception>
+#include <thread>
 
 #include <algorithm>
 #include <cmath>
@@ -88,9 +93,7 @@ class TiffStackSource final : public StackSource {
  protected:
   std::vector<std::pair<std::int64_t, cv::Mat>> decode(int t, int c, int z) override {
     const int cpage = c / spp_;
-    std::int64_t page = 0;
-    if (ome_) page = omePlaneIndex(*ome_, cpage, z, t);
-    else page = (std::int64_t(t) * info_.slices + z) * (info_.channels / spp_) + cpage;
+    const std::int64_t page = pageOf(t, c, z);
     std::vector<std::pair<std::int64_t, cv::Mat>> out;
     if (contiguousBase_ >= 0) {
       const std::uint64_t offset = std::uint64_t(contiguousBase_) + std::uint64_t(page) * info_.planeBytes();
@@ -98,12 +101,41 @@ class TiffStackSource final : public StackSource {
       return out;
     }
     std::vector<cv::Mat> samples = file_->readPage(static_cast<std::size_t>(page));
+    return samplesOut(samples, t, cpage, z);
+  }
+
+  bool canReadInto() const override {
+    if (spp_ != 1 || info_.pixelType == PixelType::UInt32) return false;
+    if (contiguousBase_ >= 0) return true;
+    for (const TiffPage& p : file_->pages())
+      if (p.contiguousOffset < 0) return false;
+    return true;
+  }
+
+  void prefetchAll() override { file_->willNeedAll(); }
+
+  void readInto(int t, int c, int z, cv::Mat& dst) override {
+    const std::int64_t page = pageOf(t, c, z);
+    const std::uint64_t offset = contiguousBase_ >= 0
+                                     ? std::uint64_t(contiguousBase_) + std::uint64_t(page) * info_.planeBytes()
+                                     : std::uint64_t(file_->pages().at(static_cast<size_t>(page)).contiguousOffset);
+    file_->readContiguousInto(offset, dst);
+  }
+
+ private:
+  std::int64_t pageOf(int t, int c, int z) const {
+    const int cpage = c / spp_;
+    if (ome_) return omePlaneIndex(*ome_, cpage, z, t);
+    return (std::int64_t(t) * info_.slices + z) * (info_.channels / spp_) + cpage;
+  }
+
+  std::vector<std::pair<std::int64_t, cv::Mat>> samplesOut(std::vector<cv::Mat>& samples, int t, int cpage, int z) {
+    std::vector<std::pair<std::int64_t, cv::Mat>> out;
     for (int s = 0; s < static_cast<int>(samples.size()); ++s)
       out.emplace_back(info_.planeIndex(t, cpage * spp_ + s, z), std::move(samples[static_cast<size_t>(s)]));
     return out;
   }
 
- private:
   void setupPlain(int pages) {
     info_.format = StackFormat::PlainTiff;
     switch (options_.plainPagesAs) {
@@ -481,6 +513,7 @@ Stack StackSource::load(const LoadOptions& o, util::Feedback* feedback) {
     if (out.calibration.pixelX) out.calibration.pixelX = *out.calibration.pixelX * bin;
     if (out.calibration.pixelY) out.calibration.pixelY = *out.calibration.pixelY * bin;
   }
+  if (crop == full && bin == 1 && canReadInto()) return loadDirect(out, o.firstFrame, feedback);
   std::vector<cv::Mat> planes(static_cast<size_t>(out.planeCount()));
   const std::int64_t total = out.planeCount();
   std::int64_t done = 0;
@@ -514,6 +547,65 @@ Stack StackSource::load(const LoadOptions& o, util::Feedback* feedback) {
         }
         if (feedback) feedback->setProgress(double(done) / double(total), "loading " + path);
       }
+  return Stack(out, std::move(planes));
+}
+
+Stack StackSource::loadDirect(StackInfo out, int firstFrame, util::Feedback* feedback) {
+  // One allocation for the whole stack, backed by transparent huge pages where the kernel
+  // offers them (600 MB = 300 page faults instead of 150 000), filled by parallel preads straight
+  // into place: loading runs at memory speed, not at allocator speed.
+  const std::int64_t count = out.planeCount();
+  const int type = pixelTypeCvDepth(out.pixelType);
+  prefetchAll();
+  cv::Mat block(static_cast<int>(out.height * count), out.width, type);
+  {
+    const std::uintptr_t start = reinterpret_cast<std::uintptr_t>(block.data);
+    const std::uintptr_t huge = std::uintptr_t(2) << 20;
+    const std::uintptr_t aligned = (start + huge - 1) & ~(huge - 1);
+    const std::size_t bytes = block.total() * block.elemSize();
+    if (aligned < start + bytes) ::madvise(reinterpret_cast<void*>(aligned), start + bytes - aligned, MADV_HUGEPAGE);
+  }
+  std::vector<cv::Mat> planes(static_cast<size_t>(count));
+  for (std::int64_t i = 0; i < count; ++i)
+    planes[static_cast<size_t>(i)] = block.rowRange(static_cast<int>(i * out.height), static_cast<int>((i + 1) * out.height));
+  std::atomic<std::int64_t> done{0};
+  std::atomic<bool> stop{false};
+  std::exception_ptr error;
+  std::mutex errorMutex;
+  // Each thread reads its own contiguous run of planes: sequential streams keep the kernel's
+  // read-ahead effective when the file is not cached.
+  const unsigned helpers = std::min<unsigned>(std::max(1u, std::thread::hardware_concurrency()) - 1, 7);
+  const std::int64_t workers = count > 1 ? helpers + 1 : 1;
+  auto work = [&](std::int64_t worker) {
+    const bool reporter = worker == 0;
+    const std::int64_t begin = count * worker / workers, end = count * (worker + 1) / workers;
+    for (std::int64_t i = begin; !stop && i < end; ++i) {
+      const int c = static_cast<int>(i % out.channels);
+      const int z = static_cast<int>((i / out.channels) % out.slices);
+      const int t = static_cast<int>(i / (std::int64_t(out.channels) * out.slices));
+      try {
+        readInto(t + firstFrame, c, z, planes[static_cast<size_t>(i)]);
+        ++done;
+        if (reporter && feedback) {
+          if (feedback->isCanceled()) stop = true;
+          feedback->setProgress(double(done.load()) / double(count), "loading " + out.path);
+        }
+      } catch (...) {
+        std::lock_guard<std::mutex> lock(errorMutex);
+        if (!error) error = std::current_exception();
+        stop = true;
+      }
+    }
+  };
+  std::vector<std::thread> threads;
+  for (std::int64_t k = 1; k < workers; ++k) threads.emplace_back(work, k);
+  work(0);
+  for (auto& th : threads) th.join();
+  if (error) std::rethrow_exception(error);
+  if (feedback) {
+    feedback->throwIfCanceled();
+    feedback->setProgress(1.0, "loading " + out.path);
+  }
   return Stack(out, std::move(planes));
 }
 

@@ -55,11 +55,17 @@ class StackSource {
   // Decodes the page holding plane (t, c, z) and returns all its samples' planes keyed by
   // their plane indices (RGB pages hold three channels at once).
   virtual std::vector<std::pair<std::int64_t, cv::Mat>> decode(int t, int c, int z) = 0;
+  // Fast path for whole-stack loads: reads plane (t, c, z) straight into `dst` (allocated, the
+  // file's sample type). Must be thread-safe. Returns false when the layout needs decode().
+  virtual bool canReadInto() const { return false; }
+  virtual void readInto(int /*t*/, int /*c*/, int /*z*/, cv::Mat& /*dst*/) {}
+  virtual void prefetchAll() {}
   StackInfo info_;
   OpenOptions options_;
 
  private:
   cv::Mat cachedPlane(std::int64_t index, int t, int c, int z, bool keep);
+  Stack loadDirect(StackInfo out, int firstFrame, util::Feedback* feedback);
   std::mutex mutex_;  // decoders (libtiff handles) are not thread-safe
   struct Entry { cv::Mat mat; std::uint64_t lastUse; };
   std::vector<std::pair<std::int64_t, Entry>> cache_;

@@ -288,6 +288,13 @@ cv::Mat TiffFile::readContiguousPlane(std::uint64_t offset) {
   return finishPlane(raw, pixelType_);
 }
 
+void TiffFile::readContiguousInto(std::uint64_t offset, cv::Mat& dst) const {
+  const std::size_t need = dst.total() * dst.elemSize();
+  if (source_->readAt(offset, dst.data, need) != need)
+    fail("the file is truncated: plane data at byte " + std::to_string(offset) + " runs past the end");
+  if (swapped_) swapBytes(dst.data, dst.total(), static_cast<int>(dst.elemSize()));
+}
+
 std::vector<cv::Mat> TiffFile::readPage(std::size_t index) {
   const TiffPage& page = pages_.at(index);
   std::vector<cv::Mat> out;

@@ -46,6 +46,7 @@ class TiffFile {
   bool bigTiff() const { return bigTiff_; }
   bool byteSwapped() const { return swapped_; }
   std::uint64_t fileSize() const { return source_->size(); }
+  void willNeedAll() const { source_->willNeedAll(); }
   const std::string& description() const { return description_; }  // first page's ImageDescription
   // First page's resolution tags (pixels per unit; 0 when absent) and unit (RESUNIT_*).
   double xResolution() const { return xRes_; }
@@ -57,6 +58,9 @@ class TiffFile {
   std::vector<cv::Mat> readPage(std::size_t index);
   // Reads one sample plane whose raw pixels start at `offset` (ImageJ's contiguous layout).
   cv::Mat readContiguousPlane(std::uint64_t offset);
+  // Reads the raw single-sample plane at `offset` straight into `dst` (pre-allocated, the
+  // file's sample type; not uint32). Thread-safe: one pread, no libtiff state.
+  void readContiguousInto(std::uint64_t offset, cv::Mat& dst) const;
 
   struct Handle;  // libtiff state; public only so the C callbacks can name it
 

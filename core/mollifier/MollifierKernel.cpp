@@ -217,9 +217,20 @@ std::vector<double> MollifierKernel::sample(const MultiIndex& alpha) const {
   // Moments β with |β| ≤ |α| + 1 over the kernel's axes.
   const int maxDeg = alpha.order() + 1;
   std::vector<std::array<int, 3>> betas;
-  for (int bt = 0; bt <= (dims == 3 ? maxDeg : 0); ++bt)
-    for (int by = 0; by <= (dims >= 2 ? maxDeg - bt : 0); ++by)
-      for (int bx = 0; bx <= maxDeg - bt - by; ++bx) betas.push_back({bx, by, bt});
+  // The moment conditions along an axis of a derivative need more nodes than its order + 1.
+  for (int a = 0; a < dims; ++a)
+    if (alpha[a] > 0 && 2 * half_[a] < alpha[a] + 1 + 1) {
+      throw std::invalid_argument(
+          "mollifier kernel too small for derivative '" + alpha.name() + "': " + std::to_string(half_[a]) +
+          " node(s) per side cannot satisfy its moment conditions; use a radius of at least " +
+          std::to_string((alpha[a] + 2 + 1) / 2 + 1) + " grid steps");
+    }
+  // Along an axis with n nodes only monomials of degree < n are independent (higher ones are
+  // combinations of them on those nodes): cap each axis's degree there, so a short time axis
+  // (e.g. 5 frames) can carry a 4th-order spatial kernel.
+  for (int bt = 0; bt <= (dims == 3 ? std::min(maxDeg, 2 * half_[2]) : 0); ++bt)
+    for (int by = 0; by <= (dims >= 2 ? std::min(maxDeg - bt, 2 * half_[1]) : 0); ++by)
+      for (int bx = 0; bx <= std::min(maxDeg - bt - by, 2 * half_[0]); ++bx) betas.push_back({bx, by, bt});
   const size_t nb = betas.size(), nk = nodes.size();
   // A[b][k] = Π (−k_i)^{β_i}; target b = α! δ_{αβ}.
   std::vector<double> A(nb * nk), target(nb, 0.0), resid(nb);

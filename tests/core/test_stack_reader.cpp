@@ -276,8 +276,16 @@ class TestStackReader : public QObject {
     util::Feedback fb;
     int calls = 0;
     double last = 0;
-    fb.setObserver([&](double f, const std::string&) { ++calls; last = f; });
+    bool monotonic = true;
+    fb.setObserver([&](double f, const std::string&) { ++calls; monotonic = monotonic && f >= last; last = f; });
     src->load({}, &fb);
+    QVERIFY(calls >= 1);
+    QVERIFY(monotonic);
+    QCOMPARE(last, 1.0);
+    // The decode path (compressed pages) reports once per plane.
+    calls = 0;
+    last = 0;
+    openStack(fixture("u16_lzw.tif"))->load({}, &fb);
     QCOMPARE(calls, 24);
     QCOMPARE(last, 1.0);
     util::Feedback canceled;

@@ -1,0 +1,171 @@
+#include "core/prep/FieldData.h"
+
+#include "core/io/StackError.h"
+#include "core/io/StackReader.h"
+
+#include <opencv2/imgproc.hpp>
+
+#include <algorithm>
+#include <sstream>
+#include <stdexcept>
+
+namespace mollichrom::prep {
+
+ChannelMap parseChannelMap(const std::string& text) {
+  ChannelMap m;
+  std::stringstream ss(text);
+  std::string item;
+  bool d = false, h = false;
+  while (std::getline(ss, item, ',')) {
+    const auto eq = item.find('=');
+    if (eq == std::string::npos) throw std::invalid_argument("'" + item + "' is not FIELD=CHANNEL");
+    const std::string name = item.substr(0, eq), value = item.substr(eq + 1);
+    int ch = 0;
+    try {
+      size_t used = 0;
+      ch = std::stoi(value, &used);
+      if (used != value.size()) throw std::invalid_argument("");
+    } catch (const std::exception&) {
+      throw std::invalid_argument("'" + item + "': channel must be a number (1-based)");
+    }
+    if (ch < 1) throw std::invalid_argument("'" + item + "': channels count from 1");
+    if (name == "density") { m.density = ch; d = true; }
+    else if (name == "heterochromatin" || name == "hetero") { m.heterochromatin = ch; h = true; }
+    else throw std::invalid_argument("unknown field '" + name + "' (density, heterochromatin)");
+  }
+  if (!d || !h) throw std::invalid_argument("needs both density=N and heterochromatin=N");
+  if (m.density == m.heterochromatin) throw std::invalid_argument("density and heterochromatin must be different channels");
+  return m;
+}
+
+Normalize parseNormalize(const std::string& name) {
+  if (name == "auto") return Normalize::Auto;
+  if (name == "none") return Normalize::None;
+  if (name == "percentile") return Normalize::Percentile;
+  throw std::invalid_argument("--normalize must be none, percentile or auto, got '" + name + "'");
+}
+
+namespace {
+
+double percentileOf(std::vector<float>& v, double q) {
+  if (v.empty()) return 0;
+  const size_t k = static_cast<size_t>(std::clamp(q / 100.0, 0.0, 1.0) * double(v.size() - 1));
+  std::nth_element(v.begin(), v.begin() + static_cast<long>(k), v.end());
+  return v[k];
+}
+
+std::vector<float> values(const std::vector<cv::Mat>& planes, const cv::Mat& mask = {}) {
+  std::vector<float> out;
+  for (const cv::Mat& p : planes)
+    for (int y = 0; y < p.rows; ++y)
+      for (int x = 0; x < p.cols; ++x)
+        if (mask.empty() || mask.at<std::uint8_t>(y, x)) {
+          const float v = p.at<float>(y, x);
+          if (std::isfinite(v)) out.push_back(v);
+        }
+  return out;
+}
+
+}  // namespace
+
+cv::Mat autoNucleusMask(const std::vector<cv::Mat>& density) {
+  cv::Mat mean = cv::Mat::zeros(density[0].size(), CV_32F);
+  for (const cv::Mat& p : density) mean += p;
+  mean /= double(density.size());
+  cv::patchNaNs(mean, 0);
+  double lo, hi;
+  cv::minMaxLoc(mean, &lo, &hi);
+  cv::Mat m8;
+  mean.convertTo(m8, CV_8U, hi > lo ? 255.0 / (hi - lo) : 0, hi > lo ? -lo * 255.0 / (hi - lo) : 0);
+  cv::GaussianBlur(m8, m8, {5, 5}, 1.0);  // noise would otherwise speckle the threshold
+  cv::Mat bin;
+  cv::threshold(m8, bin, 0, 255, cv::THRESH_BINARY | cv::THRESH_OTSU);
+  cv::Mat labels, stats, centroids;
+  const int n = cv::connectedComponentsWithStats(bin, labels, stats, centroids, 8);
+  int best = 0, bestArea = 0;
+  for (int i = 1; i < n; ++i)
+    if (stats.at<int>(i, cv::CC_STAT_AREA) > bestArea) { best = i; bestArea = stats.at<int>(i, cv::CC_STAT_AREA); }
+  cv::Mat mask = cv::Mat::zeros(bin.size(), CV_8U);
+  if (best == 0) return mask;
+  mask.setTo(255, labels == best);
+  // Fill holes: flood the background from the border; what it cannot reach is inside.
+  cv::Mat padded;
+  cv::copyMakeBorder(mask, padded, 1, 1, 1, 1, cv::BORDER_CONSTANT, 0);
+  cv::floodFill(padded, cv::Point(0, 0), 128);
+  cv::Mat inner = padded(cv::Rect(1, 1, mask.cols, mask.rows));
+  mask.setTo(255, inner == 0);
+  return mask;
+}
+
+cv::Mat analysedRegion(const cv::Mat& mask, int r) {
+  cv::Mat out;
+  if (r <= 0) return mask.clone();
+  cv::Mat padded;
+  cv::copyMakeBorder(mask, padded, r, r, r, r, cv::BORDER_CONSTANT, 0);  // the border counts as outside
+  cv::erode(padded, padded, cv::getStructuringElement(cv::MORPH_ELLIPSE, {2 * r + 1, 2 * r + 1}));
+  return padded(cv::Rect(r, r, mask.cols, mask.rows)).clone();
+}
+
+FieldData prepare(const io::Stack& stack, const PrepOptions& o) {
+  const io::StackInfo& info = stack.info();
+  const std::string& path = info.path;
+  for (int ch : {o.channels.density, o.channels.heterochromatin})
+    if (ch > info.channels)
+      throw io::StackError(path, "has " + std::to_string(info.channels) + " channel(s); channel " + std::to_string(ch) +
+                                     " was requested (--channels density=N,heterochromatin=N)");
+  if (o.slice < 0 || o.slice >= info.slices) throw io::StackError(path, "slice out of range");
+  FieldData f;
+  for (int t = 0; t < info.frames; ++t) {
+    cv::Mat d, h;
+    stack.plane(t, o.channels.density - 1, o.slice).convertTo(d, CV_32F);
+    stack.plane(t, o.channels.heterochromatin - 1, o.slice).convertTo(h, CV_32F);
+    f.density.push_back(d);
+    f.hetero.push_back(h);
+  }
+  const io::Calibration& cal = info.calibration;
+  f.dx = cal.pixelXOr1();
+  f.dy = cal.pixelYOr1();
+  f.dt = cal.frameIntervalOr1();
+  f.calibratedSpace = cal.pixelX.has_value();
+  f.calibratedTime = cal.frameInterval.has_value();
+
+  Normalize norm = o.normalize;
+  if (norm == Normalize::Auto) {
+    norm = Normalize::Percentile;
+    if (info.pixelType == io::PixelType::Float32) {
+      auto v = values(f.density);
+      auto w = values(f.hetero);
+      v.insert(v.end(), w.begin(), w.end());
+      if (!v.empty() && *std::min_element(v.begin(), v.end()) >= -0.5f && *std::max_element(v.begin(), v.end()) <= 1.5f)
+        norm = Normalize::None;
+    }
+  }
+  f.normalizeUsed = norm;
+
+  if (o.mask == "auto" || o.mask.empty()) {
+    f.mask = autoNucleusMask(f.density);
+  } else {
+    auto src = io::openStack(o.mask);
+    if (src->info().width != info.width || src->info().height != info.height)
+      throw io::StackError(o.mask, "the mask is " + std::to_string(src->info().width) + " x " +
+                                       std::to_string(src->info().height) + " but the stack is " +
+                                       std::to_string(info.width) + " x " + std::to_string(info.height));
+    cv::Mat m;
+    src->plane(0, 0, 0).convertTo(m, CV_32F);
+    f.mask = m > 0;
+  }
+  if (cv::countNonZero(f.mask) == 0) throw io::StackError(o.mask == "auto" ? path : o.mask, "the nucleus mask is empty");
+
+  if (norm == Normalize::Percentile) {
+    for (auto* planes : {&f.density, &f.hetero}) {
+      auto all = values(*planes);
+      auto inside = values(*planes, f.mask);
+      const double lo = percentileOf(all, o.percentile.low), hi = percentileOf(inside, o.percentile.high);
+      if (!(hi > lo)) throw io::StackError(path, "a channel has no contrast (percentile mapping impossible)");
+      for (cv::Mat& p : *planes) p = (p - lo) * (o.percentile.fraction / (hi - lo));
+    }
+  }
+  return f;
+}
+
+}  // namespace mollichrom::prep

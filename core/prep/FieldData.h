@@ -1,0 +1,61 @@
+#pragma once
+// Preprocessing: from a loaded stack to the model's fields. Channel → field mapping,
+// intensity → volume fraction, nucleus mask. The result is what every inference engine reads.
+#include "core/io/Stack.h"
+
+#include <opencv2/core.hpp>
+
+#include <string>
+#include <vector>
+
+namespace mollichrom::prep {
+
+struct ChannelMap {
+  int density = 1;          // 1-based channel of the chromatin density φ_c
+  int heterochromatin = 2;  // 1-based channel of the heterochromatin marker φ_h
+};
+// "density=1,heterochromatin=2" (either order; "hetero" accepted). Throws std::invalid_argument.
+ChannelMap parseChannelMap(const std::string& text);
+
+enum class Normalize { Auto, None, Percentile };
+Normalize parseNormalize(const std::string& name);  // auto | none | percentile
+
+// Percentile mapping for raw intensities: per channel, the low percentile of the whole stack
+// (background) maps to 0 and the high percentile inside the nucleus maps to `fraction`:
+//   φ = fraction · (I − P_low) / (P_high − P_low)
+// Defaults suit widefield/confocal nuclei: background ≈ 1st percentile, bright chromatin ≈ 99.5th,
+// and a compact nucleus's volume fraction ≈ 0.55.
+struct PercentileMapping {
+  double low = 1.0, high = 99.5, fraction = 0.55;
+};
+
+struct PrepOptions {
+  ChannelMap channels;
+  Normalize normalize = Normalize::Auto;  // float data within [-0.5, 1.5] → None, else Percentile
+  PercentileMapping percentile;
+  std::string mask = "auto";              // "auto" (Otsu) or a mask image file (nonzero = nucleus)
+  int slice = 0;                          // z index for 3-D stacks
+};
+
+struct FieldData {
+  std::vector<cv::Mat> density, hetero;  // φ_c, φ_h per frame, CV_32F
+  cv::Mat mask;                          // CV_8U, 255 = nucleus
+  double dx = 1, dy = 1, dt = 1;         // µm, µm, s
+  bool calibratedSpace = false, calibratedTime = false;
+  Normalize normalizeUsed = Normalize::None;
+  int frames() const { return static_cast<int>(density.size()); }
+  int width() const { return density.empty() ? 0 : density[0].cols; }
+  int height() const { return density.empty() ? 0 : density[0].rows; }
+};
+
+// Throws io::StackError (naming the stack's path) for a missing channel or mask problem.
+FieldData prepare(const io::Stack& stack, const PrepOptions& options);
+
+// Otsu threshold of the time-mean density, largest connected component, holes filled.
+cv::Mat autoNucleusMask(const std::vector<cv::Mat>& density);
+
+// The region whose derivatives the mollifier can compute from inside the nucleus: the mask
+// eroded by `radiusPx` (a disk), also kept `radiusPx` away from the image border.
+cv::Mat analysedRegion(const cv::Mat& mask, int radiusPx);
+
+}  // namespace mollichrom::prep

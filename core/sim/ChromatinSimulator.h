@@ -1,0 +1,54 @@
+#pragma once
+// Forward simulation of the chromatin model (models/ChromatinParameters.h) on a periodic
+// square grid: a static, textured nucleus density φ_c(x) and a heterochromatin field relaxing
+// from a uniform reaction equilibrium towards the pattern set by a chosen λ(x).
+//
+// Scheme: semi-implicit (IMEX Euler) Fourier-spectral. The stiff linear 4th-order term
+// −Mℓ²∇⁴φ_d and a stabilising M·S∇²φ_d are implicit; the nonlinear chemical potential and the
+// reaction are explicit (S = 1 ≥ the largest linear coefficient of μ's explicit part), so any
+// substep is stable for the diffusion part; substeps ≤ maxSubstep keep the reaction accurate.
+// First-order in time (checked by tests/core/test_simulator.cpp).
+#include "core/models/ChromatinParameters.h"
+
+#include <opencv2/core.hpp>
+
+#include <cstdint>
+#include <string>
+#include <vector>
+
+namespace mollichrom::util { class Feedback; }
+
+namespace mollichrom::sim {
+
+struct SimulationConfig {
+  int size = 96;             // pixels per side
+  int frames = 21;           // frames written, t = 0, dt, ...
+  double dt = 0.05;          // s between frames
+  double pixel = 0.104;      // µm
+  double noise = 0.03;       // Gaussian noise σ as a fraction of the density channel's maximum
+  std::string pattern = "blob";  // blob | ring | patches | random
+  std::uint64_t seed = 1;
+  models::ChromatinParameters params;
+  double maxSubstep = 0.002;  // s
+};
+
+struct Simulation {
+  std::vector<cv::Mat> density, hetero;            // clean φ_c, φ_h per frame (CV_32F)
+  std::vector<cv::Mat> densityNoisy, heteroNoisy;  // what the "microscope" records
+  cv::Mat lambda;                                  // true λ(x) (CV_32F)
+  double noiseSigma = 0;
+};
+
+// Throws std::invalid_argument for unusable settings (size < 16, frames < 1, unknown pattern...).
+Simulation simulate(const SimulationConfig& config, util::Feedback* feedback = nullptr);
+
+// λ(x) patterns and the nucleus density, exposed for tests.
+cv::Mat lambdaPattern(const std::string& pattern, int size, std::uint64_t seed);
+cv::Mat nucleusDensity(int size, std::uint64_t seed);
+
+// Writes the noisy 2-channel (density, heterochromatin) float32 ImageJ hyperstack (TCYX,
+// calibrated) and the true λ map (float32 TIFF). Atomic.
+void writeSimulation(const Simulation& s, const SimulationConfig& config, const std::string& stackPath,
+                     const std::string& truthPath);
+
+}  // namespace mollichrom::sim

@@ -1,0 +1,32 @@
+#pragma once
+// The network-free estimate of λ(x): the PDE residual of the mollified data is affine in
+// λ, M and Γ_ac, so they follow from least squares. Per pixel, Γλ is eliminated in closed form
+// (its normal equation over the frames); the remaining 2-parameter problem for the free
+// scalars is solved over the whole analysed region. Instant (milliseconds), used as a preview
+// and as the trainer's starting point.
+#include "core/models/ChromatinParameters.h"
+#include "core/prep/FieldData.h"
+#include "core/train/MollifierSettings.h"
+
+#include <opencv2/core.hpp>
+
+namespace mollichrom::train {
+
+struct DirectEstimate {
+  cv::Mat lambda;       // CV_32F, image size, NaN outside the analysed region
+  cv::Mat region;       // CV_8U, 255 where λ is estimated
+  double M = 1, gammaAc = 1;
+  bool steady = false;  // single-snapshot mode (fewer than 3 frames)
+  int haloXY = 0, haloT = 0;
+  double residualRms = 0;  // of the PDE residual at the estimate, over the region
+};
+
+// Whether M and Γ_ac can be inferred (≥ 3 frames) and the kernel's time half-width used.
+int timeHalfWidthFor(int frames, const MollifierSettings& s);
+
+// Throws std::invalid_argument when a free parameter cannot be inferred (e.g. 1 frame with M
+// free) or the nucleus is too small for the kernel.
+DirectEstimate estimateDirect(const prep::FieldData& data, const models::ParameterChoice& params,
+                              const MollifierSettings& settings);
+
+}  // namespace mollichrom::train

@@ -1,0 +1,20 @@
+#pragma once
+// How fields are mollified for derivatives: kernel family and support, in grid nodes (the
+// physical radius follows from the calibration). Defaults were chosen on simulated nuclei
+// (0.1 µm pixels, 3% noise): 4 nodes in space, 2 frames in time.
+#include "core/mollifier/MollifierKernel.h"
+
+#include <string>
+
+namespace mollichrom::train {
+
+struct MollifierSettings {
+  mollifier::KernelFamily family = mollifier::KernelFamily::Polynomial;
+  int halfWidthXY = 4;  // nodes on each side in x and y
+  int halfWidthT = 2;   // frames on each side (time-dependent mode)
+};
+
+// The KernelSpec for a grid with spacings dx, dy (µm), dt (s); dims 3 with time, else 2.
+mollifier::KernelSpec kernelSpec(const MollifierSettings& s, double dx, double dy, double dt, bool withTime);
+
+}  // namespace mollichrom::train
