@@ -1,6 +1,7 @@
 #include "app/cli/BenchCommand.h"
 
 #include "app/cli/Args.h"
+#include "app/cli/BenchInference.h"
 #include "app/cli/BenchIo.h"
 #include "core/bench/DerivativeBench.h"
 #include "core/runtime/Runtime.h"
@@ -90,6 +91,7 @@ int runBench(const std::vector<std::string>& argv) {
   const std::string what = argv[0];
   const std::vector<std::string> rest(argv.begin() + 1, argv.end());
   if (what == "io") return runBenchIo(rest);
+  if (what == "inference") return runBenchInference(rest);
   const std::set<std::string> valued{"orders", "grid", "width", "dtype", "steps",
                                      "json",   "threads", "engine", "order", "repeats"};
   Args args(rest, valued, {"help"});
@@ -113,7 +115,7 @@ int runBench(const std::vector<std::string>& argv) {
     std::cout << bench::toJson(bench::runDerivativeStep(base)) << std::endl;
     return 0;
   }
-  if (what != "derivatives") throw UsageError("unknown benchmark '" + what + "' (use: derivatives, io)");
+  if (what != "derivatives") throw UsageError("unknown benchmark '" + what + "' (use: derivatives, io, inference)");
 
   const auto orders = args.getIntList("orders", {1, 2, 4});
   const int repeats = args.getInt("repeats", 3);

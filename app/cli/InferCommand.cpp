@@ -6,49 +6,255 @@
 #include "core/io/StackReader.h"
 #include "core/io/TiffWriter.h"
 #include "core/runtime/Runtime.h"
-#include "core/train/DirectEstimator.h"
+#include "core/runtime/Versions.h"
 #include "core/train/Metrics.h"
+#include "core/train/Trainer.h"
+#include "core/util/AtomicFile.h"
+#include "core/util/Feedback.h"
 
-#include <chrono>
+#include <QCryptographicHash>
+#include <QFile>
+#include <QJsonArray>
+#include <QJsonDocument>
+#include <QJsonObject>
+
+#include <csignal>
+#include <cstdio>
 #include <iostream>
+#include <sstream>
 
 namespace mollichrom::cli {
 
+namespace {
+
+const char* kInferUsage =
+    "Usage: mollichrom-cli infer INPUT --out RATES.tif [options]\n"
+    "\n"
+    "Infers the rate-ratio map lambda(x) = Gamma_me/Gamma_ac (and M, Gamma_ac) from a time-lapse\n"
+    "of a chromatin density channel and a heterochromatin-marker channel.\n"
+    "\n"
+    "  --channels density=1,heterochromatin=2   channel of each field (1-based; default as shown)\n"
+    "  --normalize none|percentile|auto         intensity -> volume fraction (auto: float data in\n"
+    "                                           [-0.5, 1.5] is taken as fractions, else percentile)\n"
+    "  --mask auto|FILE                         nucleus mask (auto: Otsu on the time-mean density)\n"
+    "  --set M=1,gamma_ac=1,ell=0.15,phi_max=0.7  fix parameters (M, gamma_ac are inferred from >= 3\n"
+    "                                           frames unless set; a single frame uses steady state)\n"
+    "  --free M,gamma_ac                        require these to be inferred (error if impossible)\n"
+    "  --engine mollifier|autodiff|direct       derivative engine (direct: network-free estimate)\n"
+    "  --arch cnn|fourier-mlp                   field network (autodiff needs fourier-mlp)\n"
+    "  --steps N  --time-budget SECONDS         training length: N steps (default 40) or the budget,\n"
+    "                                           whichever ends first\n"
+    "  --seed N  --threads N  --device cpu|cuda\n"
+    "  --checkpoint DIR [--resume]              atomic checkpoints; continue from DIR\n"
+    "  --json SUMMARY.json  --losses LOSSES.csv --truth LAMBDA.tif (report accuracy)  --quiet\n"
+    "\n"
+    "RATES.tif: float32, the input's grid and calibration, NaN outside the analysed region.\n"
+    "Exit codes: 0 ok, 2 usage, 3 bad input, 4 diverged, 130 interrupted (checkpoint written).\n";
+
+util::Feedback* gFeedback = nullptr;
+void onSignal(int) {
+  if (gFeedback) gFeedback->cancel();
+}
+
+std::string fileHash(const std::string& path) {
+  QFile f(QString::fromStdString(path));
+  if (!f.open(QIODevice::ReadOnly)) return {};
+  QCryptographicHash h(QCryptographicHash::Sha256);
+  h.addData(&f);
+  return h.result().toHex().toStdString();
+}
+
+void progressBar(double fraction, double seconds, int step, double loss) {
+  const int width = 30, filled = static_cast<int>(fraction * width);
+  const double eta = fraction > 0.01 ? seconds * (1 - fraction) / fraction : 0;
+  std::fprintf(stderr, "\r[%s%s] %3.0f%%  step %d  loss %.4g  %.0fs elapsed, ETA %.0fs   ",
+               std::string(static_cast<size_t>(filled), '#').c_str(),
+               std::string(static_cast<size_t>(width - filled), '.').c_str(), fraction * 100, step, loss, seconds, eta);
+  std::fflush(stderr);
+}
+
+}  // namespace
+
 int runInfer(const std::vector<std::string>& argv) {
-  Args args(argv, {"out", "channels", "normalize", "mask", "set", "engine", "truth", "kernel", "kernel-t", "family"},
-            {"help"});
-  const std::string input = args.positionals().at(0);
-  initRuntime();
+  Args args(argv,
+            {"out", "channels", "normalize", "mask", "set", "free", "engine", "arch", "steps", "time-budget", "seed",
+             "threads", "device", "checkpoint", "json", "losses", "truth", "kernel", "lr", "w-pde", "w-smooth",
+             "w-data", "patch", "lr-lambda", "scalar-prior"},
+            {"help", "resume", "quiet", "adaptive", "lbfgs"});
+  if (args.has("help")) {
+    std::cout << kInferUsage;
+    return kExitOk;
+  }
+  if (args.positionals().size() != 1) throw UsageError("expects one INPUT stack (see mollichrom-cli infer --help)");
+  if (!args.has("out")) throw UsageError("needs --out RATES.tif");
+  const std::string input = args.positionals().front();
+
+  prep::PrepOptions po;
+  models::ParameterChoice choice;
+  train::TrainerConfig cfg;
+  try {
+    if (args.has("channels")) po.channels = prep::parseChannelMap(args.get("channels"));
+    po.normalize = prep::parseNormalize(args.get("normalize", "auto"));
+    models::applyParameterSettings(args.get("set"), choice);
+  } catch (const std::invalid_argument& e) {
+    throw UsageError(e.what());
+  }
+  po.mask = args.get("mask", "auto");
+  cfg.engine = args.get("engine", "mollifier");
+  cfg.arch = args.get("arch", cfg.engine == "autodiff" ? "fourier-mlp" : "cnn");
+  cfg.steps = args.getInt("steps", 0);
+  cfg.timeBudget = args.getDouble("time-budget", 0);
+  cfg.seed = static_cast<std::uint64_t>(args.getInt("seed", 1));
+  cfg.device = args.get("device", "cpu");
+  cfg.checkpointDir = args.get("checkpoint");
+  cfg.resume = args.has("resume");
+  cfg.adaptiveWeights = args.has("adaptive");
+  cfg.lbfgsFinish = args.has("lbfgs");
+  cfg.learningRate = args.getDouble("lr", cfg.learningRate);
+  cfg.lambdaLearningRate = args.getDouble("lr-lambda", cfg.lambdaLearningRate);
+  cfg.scalarPriorSigma = args.getDouble("scalar-prior", cfg.scalarPriorSigma);
+  cfg.pdeWeight = args.getDouble("w-pde", cfg.pdeWeight);
+  cfg.smoothWeight = args.getDouble("w-smooth", cfg.smoothWeight);
+  cfg.dataWeight = args.getDouble("w-data", cfg.dataWeight);
+  cfg.patch = args.getInt("patch", 0);
+  cfg.mollifier.halfWidthXY = args.getInt("kernel", cfg.mollifier.halfWidthXY);
+  for (const std::string e : {"mollifier", "autodiff", "direct"}) (void)e;
+  if (cfg.engine != "mollifier" && cfg.engine != "autodiff" && cfg.engine != "direct")
+    throw UsageError("--engine must be mollifier, autodiff or direct");
+  if (cfg.arch != "cnn" && cfg.arch != "fourier-mlp") throw UsageError("--arch must be cnn or fourier-mlp");
+  if (cfg.engine == "autodiff" && cfg.arch != "fourier-mlp")
+    throw UsageError("--engine autodiff needs --arch fourier-mlp (a coordinate network)");
+  if (cfg.device != "cpu" && cfg.device != "cuda") throw UsageError("--device must be cpu or cuda");
+  if (cfg.steps < 0 || cfg.timeBudget < 0) throw UsageError("--steps and --time-budget must be >= 0");
+  if (cfg.resume && cfg.checkpointDir.empty()) throw UsageError("--resume needs --checkpoint DIR");
+  const bool quiet = args.has("quiet");
+
+  const auto rt = initRuntime(args.getInt("threads", 0));
   auto src = io::openStack(input);
   const io::Stack stack = src->load();
-  prep::PrepOptions po;
-  if (args.has("channels")) po.channels = prep::parseChannelMap(args.get("channels"));
-  po.normalize = prep::parseNormalize(args.get("normalize", "auto"));
-  po.mask = args.get("mask", "auto");
   const prep::FieldData data = prep::prepare(stack, po);
-  models::ParameterChoice choice;
-  models::applyParameterSettings(args.get("set"), choice);
-  train::MollifierSettings ms;
-  ms.halfWidthXY = args.getInt("kernel", ms.halfWidthXY);
-  ms.halfWidthT = args.getInt("kernel-t", ms.halfWidthT);
-  if (args.has("family")) ms.family = mollifier::parseFamily(args.get("family"));
-  const auto t0 = std::chrono::steady_clock::now();
-  const train::DirectEstimate d = train::estimateDirect(data, choice, ms);
-  const double secs = std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count();
-  std::cerr << "direct: M " << d.M << " gamma_ac " << d.gammaAc << " residual " << d.residualRms << " (" << secs
-            << " s)\n";
+
+  // Free parameters need a time series.
+  std::stringstream freeList(args.get("free"));
+  for (std::string name; std::getline(freeList, name, ',');) {
+    if (name.empty()) continue;
+    if (name != "M" && name != "gamma_ac") throw UsageError("--free: only M and gamma_ac can be inferred, not '" + name + "'");
+    if (choice.setByUser.count(name)) throw UsageError("--free " + name + " contradicts --set " + name);
+    if (data.frames() < 3)
+      throw UsageError("--free " + name + " needs a time series of at least 3 frames; " + input + " has " +
+                       std::to_string(data.frames()) + " (use --set " + name + "=VALUE)");
+  }
+  if (data.frames() < 3 && !quiet)
+    std::cerr << "infer: " << data.frames() << " frame(s): steady-state model, M and gamma_ac fixed at "
+              << choice.values.M << " and " << choice.values.gammaAc << "\n";
+
+  cv::Mat truth, evalMask;
   if (args.has("truth")) {
     auto tr = io::openStack(args.get("truth"));
-    cv::Mat truth = tr->plane(0, 0, 0);
-    cv::Mat meanDensity = cv::Mat::zeros(truth.size(), CV_32F);
-    for (const auto& p : data.density) meanDensity += p;
-    meanDensity /= data.frames();
-    const auto acc = train::compareMaps(d.lambda, truth, train::evaluationMask(meanDensity));
-    std::cerr << "accuracy: pearson " << acc.pearson << " relL2 " << acc.relativeL2 << " finite " << acc.finiteFraction
-              << " pixels " << acc.pixels << "\n";
+    tr->plane(0, 0, 0).convertTo(truth, CV_32F);
+    cv::Mat mean = cv::Mat::zeros(truth.size(), CV_32F);
+    for (const auto& p : data.density) mean += p;
+    mean /= data.frames();
+    evalMask = train::evaluationMask(mean);
   }
+
+  util::Feedback feedback;
+  gFeedback = &feedback;
+  std::signal(SIGINT, onSignal);
+  std::signal(SIGTERM, onSignal);
+  double lastLoss = 0;
+  train::SnapshotFn snap = [&](const train::Snapshot& s) {
+    if (!s.losses.empty()) lastLoss = s.losses.back().total;
+    if (quiet) return;
+    progressBar(s.fraction, s.seconds, s.step, lastLoss);
+    if (!truth.empty()) {
+      const auto a = train::compareMaps(s.lambda, truth, evalMask);
+      const auto& l = s.losses.empty() ? train::LossRecord{} : s.losses.back();
+      std::fprintf(stderr, "\n  step %d: pearson %.4f relL2 %.4f M %.3f G %.3f | data %.3g pde %.3g smooth %.3g\n", s.step,
+                   a.pearson, a.relativeL2, s.M, s.gammaAc, l.data, l.pde, l.smooth);
+    }
+  };
+  train::InferenceResult r;
+  try {
+    r = train::runInference(data, choice, cfg, &feedback, snap);
+  } catch (const train::DivergedError& e) {
+    std::cerr << "\nmollichrom-cli infer: " << e.what() << "\n";
+    return kExitDiverged;
+  } catch (const std::invalid_argument& e) {
+    throw UsageError(e.what());
+  }
+  gFeedback = nullptr;
+  if (!quiet) std::cerr << "\n";
+
   io::Calibration cal = stack.info().calibration;
-  io::writeMapTiff(args.get("out"), d.lambda, cal);
+  io::writeMapTiff(args.get("out"), r.lambda, cal);
+
+  train::MapAccuracy acc;
+  if (!truth.empty()) acc = train::compareMaps(r.lambda, truth, evalMask);
+  if (args.has("losses")) {
+    std::ostringstream csv;
+    csv << "step,seconds,total,data,pde,smooth,M,gamma_ac,learning_rate\n";
+    for (const auto& l : r.losses)
+      csv << l.step << "," << l.seconds << "," << l.total << "," << l.data << "," << l.pde << "," << l.smooth << ","
+          << l.M << "," << l.gammaAc << "," << l.learningRate << "\n";
+    util::writeFileAtomically(args.get("losses"), csv.str());
+  }
+  if (args.has("json")) {
+    QJsonObject scalars{
+        {"M", QJsonObject{{"value", r.M}, {"unit", "um^2/s"}, {"inferred", r.freeM}}},
+        {"gamma_ac", QJsonObject{{"value", r.gammaAc}, {"unit", "1/s"}, {"inferred", r.freeGamma}}},
+        {"ell", QJsonObject{{"value", choice.values.ell}, {"unit", "um"}, {"inferred", false}}},
+        {"phi_max", QJsonObject{{"value", choice.values.phiMax}, {"unit", ""}, {"inferred", false}}}};
+    QJsonObject losses;
+    if (!r.losses.empty()) {
+      const auto& l = r.losses.back();
+      losses = {{"total", l.total}, {"data", l.data}, {"pde", l.pde}, {"smooth", l.smooth}};
+    }
+    double lo = 0, hi = 0;
+    cv::Mat finite = r.lambda == r.lambda;
+    if (cv::countNonZero(finite)) cv::minMaxLoc(r.lambda, &lo, &hi, nullptr, nullptr, finite);
+    QJsonObject o{
+        {"input", QString::fromStdString(input)},
+        {"input_sha256", QString::fromStdString(fileHash(input))},
+        {"output", QString::fromStdString(args.get("out"))},
+        {"scalars", scalars},
+        {"lambda", QJsonObject{{"min", lo}, {"max", hi}, {"pixels", cv::countNonZero(finite)}, {"unit", ""}}},
+        {"losses", losses},
+        {"steps", r.steps},
+        {"seconds", r.seconds},
+        {"stop_reason", QString::fromStdString(r.stopReason)},
+        {"nan_recoveries", r.nanRecoveries},
+        {"steady_state", r.steady},
+        {"direct", QJsonObject{{"M", r.direct.M}, {"gamma_ac", r.direct.gammaAc}}},
+        {"settings", QJsonObject{{"engine", QString::fromStdString(cfg.engine)},
+                                 {"arch", QString::fromStdString(cfg.arch)},
+                                 {"seed", static_cast<double>(cfg.seed)},
+                                 {"threads", rt.threads},
+                                 {"device", QString::fromStdString(cfg.device)},
+                                 {"steps", cfg.steps},
+                                 {"time_budget_s", cfg.timeBudget},
+                                 {"channels", QString("density=%1,heterochromatin=%2").arg(po.channels.density).arg(po.channels.heterochromatin)},
+                                 {"normalize", data.normalizeUsed == prep::Normalize::None ? "none" : "percentile"},
+                                 {"mask", QString::fromStdString(po.mask)},
+                                 {"kernel_half_width_px", cfg.mollifier.halfWidthXY}}},
+        {"versions", QString::fromStdString(versionReport("mollichrom-cli"))}};
+    if (!truth.empty())
+      o["accuracy"] = QJsonObject{{"pearson", acc.pearson}, {"relative_l2", acc.relativeL2},
+                                  {"finite_fraction", acc.finiteFraction}, {"pixels", acc.pixels}};
+    util::writeFileAtomically(args.get("json"), QJsonDocument(o).toJson().toStdString());
+  }
+  if (!quiet) {
+    std::cerr << "infer: " << r.steps << " steps in " << r.seconds << " s (" << r.stopReason << "), M " << r.M
+              << " um^2/s, gamma_ac " << r.gammaAc << " 1/s -> " << args.get("out") << "\n";
+    if (!truth.empty())
+      std::cerr << "accuracy: pearson " << acc.pearson << ", relative L2 " << acc.relativeL2 << ", finite "
+                << acc.finiteFraction << " (direct start: pearson "
+                << train::compareMaps(r.direct.lambda, truth, evalMask).pearson << ")\n";
+  }
+  if (r.canceled) {
+    std::cerr << "infer: interrupted" << (cfg.checkpointDir.empty() ? "" : "; checkpoint in " + cfg.checkpointDir) << "\n";
+    return kExitInterrupted;
+  }
   return kExitOk;
 }
 

@@ -43,6 +43,7 @@ struct FieldData {
   double dx = 1, dy = 1, dt = 1;         // µm, µm, s
   bool calibratedSpace = false, calibratedTime = false;
   Normalize normalizeUsed = Normalize::None;
+  double noiseSigma = 0;  // known noise σ (tests, simulations); 0 = estimate from the data
   int frames() const { return static_cast<int>(density.size()); }
   int width() const { return density.empty() ? 0 : density[0].cols; }
   int height() const { return density.empty() ? 0 : density[0].rows; }

@@ -74,6 +74,10 @@ cv::Mat lambdaPattern(const std::string& pattern, int n, std::uint64_t seed) {
   const double R = 0.40 * n, c = (n - 1) / 2.0;
   cv::Mat l(n, n, CV_32F);
   std::mt19937_64 rng(seed * 104729 + 3);
+  if (pattern == "constant") {
+    l.setTo(1.5);
+    return l;
+  }
   if (pattern == "random") {
     const cv::Mat g = smoothNoise(n, 0.15 * R, rng);
     for (int y = 0; y < n; ++y)
@@ -92,7 +96,7 @@ cv::Mat lambdaPattern(const std::string& pattern, int n, std::uint64_t seed) {
       blobs.push_back({r * std::cos(a), r * std::sin(a), 0.6 + 1.2 * u(rng), 0.12 + 0.13 * u(rng)});
     }
   } else if (pattern != "ring") {
-    throw std::invalid_argument("unknown pattern '" + pattern + "' (blob, ring, patches, random)");
+    throw std::invalid_argument("unknown pattern '" + pattern + "' (blob, ring, patches, random, constant)");
   }
   for (int y = 0; y < n; ++y)
     for (int x = 0; x < n; ++x) {

@@ -26,7 +26,7 @@ struct SimulationConfig {
   double dt = 0.05;          // s between frames
   double pixel = 0.104;      // µm
   double noise = 0.03;       // Gaussian noise σ as a fraction of the density channel's maximum
-  std::string pattern = "blob";  // blob | ring | patches | random
+  std::string pattern = "blob";  // blob | ring | patches | random | constant (λ = 1.5)
   std::uint64_t seed = 1;
   models::ChromatinParameters params;
   double maxSubstep = 0.002;  // s

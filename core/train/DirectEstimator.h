@@ -16,10 +16,17 @@ struct DirectEstimate {
   cv::Mat lambda;       // CV_32F, image size, NaN outside the analysed region
   cv::Mat region;       // CV_8U, 255 where λ is estimated
   double M = 1, gammaAc = 1;
+  // False when the least-squares value was not physical (≤ 0: noise swamps that term) and the
+  // default was kept.
+  bool estimatedM = false, estimatedGammaAc = false;
   bool steady = false;  // single-snapshot mode (fewer than 3 frames)
   int haloXY = 0, haloT = 0;
   double residualRms = 0;  // of the PDE residual at the estimate, over the region
 };
+
+// Robust noise level of the fields (median absolute deviation of a Laplacian), the σ of the
+// data term and of the SIMEX correction.
+double estimateNoiseLevel(const prep::FieldData& data);
 
 // Whether M and Γ_ac can be inferred (≥ 3 frames) and the kernel's time half-width used.
 int timeHalfWidthFor(int frames, const MollifierSettings& s);

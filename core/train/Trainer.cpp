@@ -1,0 +1,533 @@
+#include "core/train/Trainer.h"
+
+#include "core/models/ChromatinModel.h"
+#include "core/mollifier/AutodiffDerivatives.h"
+#include "core/nets/GridCnn.h"
+#include "core/train/FieldDerivativeEngine.h"
+#include "core/train/TensorConvert.h"
+#include "core/util/AtomicFile.h"
+#include "core/util/Feedback.h"
+
+#include <opencv2/imgproc.hpp>
+
+#include <algorithm>
+#include <chrono>
+#include <climits>
+#include <cmath>
+#include <filesystem>
+#include <random>
+
+namespace mollichrom::train {
+
+double estimateNoise(const prep::FieldData& data) { return estimateNoiseLevel(data); }
+
+namespace {
+
+using Clock = std::chrono::steady_clock;
+// Default training length. On simulated nuclei (3% noise) λ improves on the direct estimate
+// for the first ~30-60 steps; beyond that the field network absorbs residual in ways that
+// shrink λ's contrast (README, "Inference"), so longer runs must be asked for with --steps.
+constexpr int kDefaultSteps = 40;
+using torch::indexing::None;
+using torch::indexing::Slice;
+
+struct Window { int y0, x0, h, w; };
+
+class Session {
+ public:
+  Session(const prep::FieldData& data, const models::ParameterChoice& params, const TrainerConfig& cfg,
+          const DirectEstimate& direct)
+      : data_(data), params_(params), cfg_(cfg), model_(params.values), direct_(direct) {
+    if (cfg.device == "cuda") {
+      if (!torch::cuda::is_available())
+        throw std::invalid_argument("--device cuda: this LibTorch build has no CUDA device available");
+      device_ = torch::kCUDA;
+    }
+    steady_ = direct.steady;
+    MollifierSettings ms = cfg.mollifier;
+    ms.halfWidthT = timeHalfWidthFor(data.frames(), cfg.mollifier);
+    engine_ = std::make_unique<FieldDerivativeEngine>(model_, ms, data.dx, data.dy, data.dt, !steady_);
+    halo_ = engine_->haloXY();
+    haloT_ = engine_->haloT();
+    T_ = data.frames();
+    H_ = data.height();
+    W_ = data.width();
+    torch::manual_seed(cfg.seed);
+    rng_.seed(cfg.seed);
+    dataT_ = fieldsTensor(data).to(device_, torch::kFloat32);  // [2, T, H, W]
+    sigma_ = estimateNoise(data);
+    mean_ = dataT_.mean().item<double>();
+    std_ = std::max(1e-6, dataT_.std().item<double>());
+    region_ = prep::analysedRegion(data.mask, halo_);
+    if (cv::countNonZero(region_) < 16) throw std::invalid_argument("the nucleus is too small for the derivative kernel");
+    regionT_ = matToTensor(region_).to(device_, torch::kFloat32).gt(0.5);
+
+    // λ starts at the direct estimate (NaN → its median), in log space for positivity.
+    cv::Mat lam = direct.lambda.clone();
+    std::vector<float> finite;
+    for (int y = 0; y < lam.rows; ++y)
+      for (int x = 0; x < lam.cols; ++x)
+        if (std::isfinite(lam.at<float>(y, x))) finite.push_back(lam.at<float>(y, x));
+    float med = 1.f;
+    if (!finite.empty()) {
+      std::nth_element(finite.begin(), finite.begin() + static_cast<long>(finite.size() / 2), finite.end());
+      med = finite[finite.size() / 2];
+    }
+    for (int y = 0; y < lam.rows; ++y)
+      for (int x = 0; x < lam.cols; ++x) {
+        float& v = lam.at<float>(y, x);
+        v = std::log(std::clamp(std::isfinite(v) ? v : med, 0.02f, 50.f));
+      }
+    theta_ = matToTensor(lam).to(device_, torch::kFloat32).requires_grad_(true);
+    freeM_ = !params.fixM && !steady_;
+    freeG_ = !params.fixGamma && !steady_;
+    logM_ = torch::full({}, std::log(direct.M), torch::dtype(torch::kFloat32).device(device_)).requires_grad_(freeM_);
+    logG_ = torch::full({}, std::log(direct.gammaAc), torch::dtype(torch::kFloat32).device(device_)).requires_grad_(freeG_);
+
+    if (cfg.arch == "cnn") {
+      if (cfg.engine == "autodiff")
+        throw std::invalid_argument("--engine autodiff needs a coordinate network (--arch fourier-mlp): a CNN's output "
+                                    "has no derivative with respect to coordinates");
+      nets::GridCnnOptions o;
+      o.channels = 2 * T_;
+      cnn_ = nets::GridCnn(o);
+      cnn_->to(device_);
+      dataNorm_ = ((dataT_ - mean_) / std_).reshape({1, 2 * T_, H_, W_});
+    } else if (cfg.arch == "fourier-mlp") {
+      nets::FourierMlpOptions o;
+      mlp_ = nets::FourierMlp(o);
+      mlp_->to(device_);
+    } else {
+      throw std::invalid_argument("unknown --arch '" + cfg.arch + "' (cnn, fourier-mlp)");
+    }
+
+    // Residual scale: the reaction term's size at the direct estimate, so w_pde = 1 means
+    // "residual errors count like data errors of one σ when they reach the reaction's size / 30".
+    {
+      torch::NoGradGuard g;
+      MollifierSettings dm = cfg.directMollifier;
+      dm.halfWidthT = timeHalfWidthFor(T_, cfg.directMollifier);
+      const FieldDerivativeEngine de(model_, dm, data.dx, data.dy, data.dt, !steady_);
+      const auto terms = model_.terms(de(fieldsTensor(data)), steady_);
+      const auto reaction = 2 * direct.gammaAc * terms.h;
+      scale_ = std::max(1e-6, reaction.pow(2).mean().sqrt().item<double>() / 30.0);
+    }
+    const std::int64_t cells = std::int64_t(T_) * H_ * W_;
+    patch_ = cfg.patch > 0 ? cfg.patch : (cells <= 600'000 ? 0 : 64);
+    if (patch_ > 0) patch_ = std::max(patch_, 2 * halo_ + 8);
+    if (patch_ >= std::min(H_, W_)) patch_ = 0;
+  }
+
+  std::vector<torch::Tensor> parameters(bool nets) {
+    std::vector<torch::Tensor> p;
+    if (nets) {
+      if (cnn_) for (auto& t : cnn_->parameters()) p.push_back(t);
+      if (mlp_) for (auto& t : mlp_->parameters()) p.push_back(t);
+    }
+    return p;
+  }
+
+  std::vector<torch::Tensor> rateParameters() {
+    std::vector<torch::Tensor> p{theta_};
+    if (freeM_) p.push_back(logM_);
+    if (freeG_) p.push_back(logG_);
+    return p;
+  }
+
+  models::Scalars scalars() {
+    return {{"M", torch::exp(logM_)}, {"gamma_ac", torch::exp(logG_)}};
+  }
+
+  Window sampleWindow() {
+    if (patch_ == 0) return {0, 0, H_, W_};
+    // Patches centred on the analysed region (uniform over its pixels).
+    if (regionPixels_.empty())
+      for (int y = 0; y < H_; ++y)
+        for (int x = 0; x < W_; ++x)
+          if (region_.at<std::uint8_t>(y, x)) regionPixels_.emplace_back(x, y);
+    const auto& c = regionPixels_[std::uniform_int_distribution<size_t>(0, regionPixels_.size() - 1)(rng_)];
+    const int y0 = std::clamp(c.y - patch_ / 2, 0, H_ - patch_), x0 = std::clamp(c.x - patch_ / 2, 0, W_ - patch_);
+    return {y0, x0, patch_, patch_};
+  }
+
+  torch::Tensor coordsGrid(const Window& w, bool requireGrad) const {
+    // Physical coordinates (µm, µm, s) of every node of the window, t slowest.
+    auto ys = torch::arange(w.y0, w.y0 + w.h, torch::kFloat32) * data_.dy;
+    auto xs = torch::arange(w.x0, w.x0 + w.w, torch::kFloat32) * data_.dx;
+    auto ts = torch::arange(0, T_, torch::kFloat32) * data_.dt;
+    auto g = torch::meshgrid({ts, ys, xs}, "ij");
+    auto c = torch::stack({g[2].flatten(), g[1].flatten(), g[0].flatten()}, 1).to(device_);
+    return requireGrad ? c.requires_grad_(true) : c;
+  }
+
+  torch::Tensor mlpFields(const torch::Tensor& coords) {
+    // Normalise inside the graph so autodiff derivatives come out in physical units.
+    const auto lo = torch::tensor({0.f, 0.f, 0.f}, coords.options().requires_grad(false));
+    const auto span = torch::tensor({float(W_ * data_.dx), float(H_ * data_.dy), float(std::max(1, T_ - 1) * data_.dt)},
+                                    coords.options().requires_grad(false));
+    const auto s = (coords - lo) / span * 2 - 1;
+    return mlp_->forward(s) * std_ + mean_;  // [P, 2]
+  }
+
+  // u on the window [2, T, h, w] and the data loss.
+  std::pair<torch::Tensor, torch::Tensor> fields(const Window& w) {
+    const auto d = dataT_.index({Slice(), Slice(), Slice(w.y0, w.y0 + w.h), Slice(w.x0, w.x0 + w.w)});
+    if (cnn_) {
+      const auto x = dataNorm_.index({Slice(), Slice(), Slice(w.y0, w.y0 + w.h), Slice(w.x0, w.x0 + w.w)});
+      const auto corr = cnn_->forward(x).reshape({2, T_, w.h, w.w}) * sigma_;
+      return {d + corr, (corr / sigma_).pow(2).mean()};
+    }
+    const auto u = mlpFields(coordsGrid(w, false)).t().reshape({2, T_, w.h, w.w});
+    return {u, ((u - d) / sigma_).pow(2).mean()};
+  }
+
+  struct Losses { torch::Tensor total, data, pde, smooth; };
+
+  torch::Tensor smoothness(const Window& w) {
+    const auto lam = torch::exp(theta_.index({Slice(w.y0, w.y0 + w.h), Slice(w.x0, w.x0 + w.w)}));
+    const auto reg = regionT_.index({Slice(w.y0, w.y0 + w.h), Slice(w.x0, w.x0 + w.w)});
+    const auto mx = reg.index({Slice(), Slice(1, None)}) & reg.index({Slice(), Slice(None, -1)});
+    const auto my = reg.index({Slice(1, None), Slice()}) & reg.index({Slice(None, -1), Slice()});
+    const auto dx = (lam.index({Slice(), Slice(1, None)}) - lam.index({Slice(), Slice(None, -1)})).pow(2);
+    const auto dy = (lam.index({Slice(1, None), Slice()}) - lam.index({Slice(None, -1), Slice()})).pow(2);
+    const auto n = (mx.sum() + my.sum()).clamp_min(1);
+    return ((dx * mx).sum() + (dy * my).sum()) / n;
+  }
+
+  Losses losses(const Window& w, double pdeRamp) {
+    Losses L;
+    torch::Tensor residualSq, count;
+    if (cfg_.engine == "autodiff") {
+      auto [u, dataLoss] = fields(w);
+      L.data = dataLoss;
+      // Derivatives by nested autograd at a random subset of region points of the window.
+      std::vector<std::int64_t> pick;
+      for (int t = haloT_; t < T_ - haloT_; ++t)
+        for (int y = w.y0; y < w.y0 + w.h; ++y)
+          for (int x = w.x0; x < w.x0 + w.w; ++x)
+            if (region_.at<std::uint8_t>(y, x)) pick.push_back((std::int64_t(t) * H_ + y) * W_ + x);
+      std::shuffle(pick.begin(), pick.end(), rng_);
+      pick.resize(std::min<size_t>(pick.size(), 2048));
+      auto idx = torch::tensor(pick, torch::kLong);
+      const auto t = (idx / (H_ * W_)).to(torch::kFloat32), y = ((idx / W_) % H_).to(torch::kFloat32),
+                 x = (idx % W_).to(torch::kFloat32);
+      auto coords = torch::stack({x * float(data_.dx), y * float(data_.dy), t * float(data_.dt)}, 1).to(device_);
+      coords.requires_grad_(true);
+      const auto out = mlpFields(coords);
+      std::vector<torch::Tensor> per;
+      const auto ops = model_.operators(!steady_);
+      for (int f = 0; f < 2; ++f) {
+        mollifier::AutodiffDerivatives ad(coords, out.select(1, f));
+        std::vector<torch::Tensor> k;
+        for (const auto& op : ops) k.push_back(ad.apply(op).reshape({-1, 1, 1}));
+        per.push_back(torch::stack(k));
+      }
+      models::FieldDerivatives d{ops, torch::stack(per)};
+      const auto aff = model_.residual(d, scalars(), steady_);
+      const auto lam = torch::exp(theta_.flatten().index({(idx % (H_ * W_)).to(device_)})).reshape({-1, 1, 1});
+      residualSq = (aff.A + aff.B * lam).pow(2);
+      count = torch::full({}, double(pick.size()));
+      L.pde = residualSq.sum() / count.clamp_min(1) / (scale_ * scale_);
+    } else {
+      auto [u, dataLoss] = fields(w);
+      L.data = dataLoss;
+      const auto d = (*engine_)(u);
+      const auto aff = model_.residual(d, scalars(), steady_);
+      const int h = halo_;
+      const auto lam = torch::exp(theta_.index({Slice(w.y0 + h, w.y0 + w.h - h), Slice(w.x0 + h, w.x0 + w.w - h)}));
+      const auto reg = regionT_.index({Slice(w.y0 + h, w.y0 + w.h - h), Slice(w.x0 + h, w.x0 + w.w - h)});
+      const auto r = aff.A + aff.B * lam;
+      const auto n = reg.sum().clamp_min(1) * r.size(0);
+      L.pde = (r.pow(2) * reg).sum() / n / (scale_ * scale_);
+    }
+    L.smooth = smoothness(w);
+    // The smoothness prior is scaled with the residual level (a discrepancy principle): as the
+    // field network explains more of the residual, a fixed weight would flatten λ more and more
+    // (measured: λ contrast fell to 0.6 of the truth over a 120 s run with a fixed weight).
+    const double pdeNow = L.pde.item<double>();
+    if (pde0_ <= 0 && std::isfinite(pdeNow) && pdeNow > 0) pde0_ = pdeNow;
+    const double smoothScale = pde0_ > 0 && std::isfinite(pdeNow) ? std::clamp(pdeNow / pde0_, 0.01, 1.0) : 1.0;
+    L.total = cfg_.dataWeight * wData_ * L.data + pdeRamp * cfg_.pdeWeight * wPde_ * L.pde +
+              cfg_.smoothWeight * smoothScale * L.smooth;
+    if (cfg_.scalarPriorSigma > 0) {
+      const double s2 = cfg_.scalarPriorSigma * cfg_.scalarPriorSigma;
+      if (freeM_) L.total = L.total + (logM_ - std::log(direct_.M)).pow(2) / s2;
+      if (freeG_) L.total = L.total + (logG_ - std::log(direct_.gammaAc)).pow(2) / s2;
+    }
+    return L;
+  }
+
+  // Full-grid evaluation for snapshots and the final map (no gradients).
+  Snapshot snapshot() {
+    torch::NoGradGuard g;
+    Snapshot s;
+    s.lambda = lambdaMap();
+    s.M = std::exp(logM_.item<double>());
+    s.gammaAc = std::exp(logG_.item<double>());
+    torch::Tensor u;
+    if (cnn_) u = fields({0, 0, H_, W_}).first;
+    else {
+      std::vector<torch::Tensor> parts;
+      const auto c = coordsGrid({0, 0, H_, W_}, false);
+      for (std::int64_t i = 0; i < c.size(0); i += 65536) parts.push_back(mlpFields(c.slice(0, i, i + 65536)));
+      u = torch::cat(parts).t().reshape({2, T_, H_, W_});
+    }
+    const auto d = (*engine_)(u);
+    auto shown = model_.displayFields(d, scalars());
+    const auto aff = model_.residual(d, scalars(), steady_);
+    const int h = halo_;
+    shown["residual"] = aff.A + aff.B * torch::exp(theta_.index({Slice(h, H_ - h), Slice(h, W_ - h)}));
+    const auto mid = shown["phi_h"].size(0) / 2;
+    for (auto& [name, t] : shown) {
+      cv::Mat full(H_, W_, CV_32F, cv::Scalar(std::nanf("")));
+      tensorToMat(t[mid].cpu()).copyTo(full(cv::Rect(h, h, W_ - 2 * h, H_ - 2 * h)));
+      s.fields[name] = full;
+    }
+    return s;
+  }
+
+  cv::Mat lambdaMap() {
+    torch::NoGradGuard g;
+    cv::Mat lam = tensorToMat(torch::exp(theta_).cpu());
+    lam.setTo(std::nanf(""), region_ == 0);
+    return lam;
+  }
+
+  void balanceWeights(const Window& w) {
+    // Gradient-norm balancing (as in Wang et al. 2021): data and PDE terms pull equally hard.
+    auto params = parameters(true);
+    for (auto& p : rateParameters()) params.push_back(p);
+    auto gradNorm = [&](const torch::Tensor& loss) {
+      auto g = torch::autograd::grad({loss}, params, {}, true, false, true);
+      double s = 0;
+      for (auto& t : g)
+        if (t.defined()) s += t.pow(2).sum().item<double>();
+      return std::sqrt(s);
+    };
+    const Losses L = losses(w, 1.0);
+    const double gd = gradNorm(L.data), gp = gradNorm(L.pde);
+    if (gd > 0 && gp > 0) wPde_ = 0.9 * wPde_ + 0.1 * std::clamp(gd / gp, 1e-3, 1e3);
+  }
+
+  void save(const std::string& dir, int step, const std::vector<LossRecord>& history, torch::optim::Optimizer& opt) {
+    std::filesystem::create_directories(dir);
+    torch::serialize::OutputArchive a;
+    a.write("theta", theta_);
+    a.write("logM", logM_);
+    a.write("logG", logG_);
+    a.write("step", torch::tensor(std::int64_t(step)));
+    a.write("wPde", torch::tensor(wPde_));
+    std::vector<double> flat;
+    for (const auto& r : history)
+      flat.insert(flat.end(), {double(r.step), r.seconds, r.total, r.data, r.pde, r.smooth, r.M, r.gammaAc, r.learningRate});
+    a.write("history", torch::tensor(flat, torch::kFloat64));
+    torch::serialize::OutputArchive net, optim;
+    if (cnn_) cnn_->save(net);
+    if (mlp_) mlp_->save(net);
+    a.write("net", net);
+    opt.save(optim);
+    a.write("optimizer", optim);
+    util::AtomicFileTarget target(dir + "/checkpoint.pt");
+    a.save_to(target.tempPath());
+    target.commit();
+  }
+
+  int load(const std::string& dir, std::vector<LossRecord>& history, torch::optim::Optimizer& opt) {
+    const std::string file = dir + "/checkpoint.pt";
+    if (!std::filesystem::exists(file)) throw std::invalid_argument("--resume: no checkpoint at " + file);
+    torch::serialize::InputArchive a;
+    a.load_from(file);
+    torch::Tensor t, step, hist, w;
+    torch::NoGradGuard g;
+    a.read("theta", t);
+    if (t.sizes() != theta_.sizes()) throw std::invalid_argument(file + ": the checkpoint is for another image size");
+    theta_.copy_(t);
+    a.read("logM", t);
+    logM_.copy_(t);
+    a.read("logG", t);
+    logG_.copy_(t);
+    a.read("step", step);
+    a.read("wPde", w);
+    wPde_ = w.item<double>();
+    a.read("history", hist);
+    history.clear();
+    const auto h = hist.accessor<double, 1>();
+    for (std::int64_t i = 0; i + 8 < h.size(0); i += 9)
+      history.push_back({int(h[i]), h[i + 1], h[i + 2], h[i + 3], h[i + 4], h[i + 5], h[i + 6], h[i + 7], h[i + 8]});
+    torch::serialize::InputArchive net, optim;
+    a.read("net", net);
+    if (cnn_) cnn_->load(net);
+    if (mlp_) mlp_->load(net);
+    a.read("optimizer", optim);
+    opt.load(optim);
+    return static_cast<int>(step.item<std::int64_t>());
+  }
+
+  std::vector<torch::Tensor> snapshotState() {
+    std::vector<torch::Tensor> s;
+    for (auto& p : parameters(true)) s.push_back(p.detach().clone());
+    for (auto& p : {theta_, logM_, logG_}) s.push_back(p.detach().clone());
+    return s;
+  }
+  void restoreState(const std::vector<torch::Tensor>& s) {
+    torch::NoGradGuard g;
+    auto ps = parameters(true);
+    size_t i = 0;
+    for (auto& p : ps) p.copy_(s[i++]);
+    for (auto* p : {&theta_, &logM_, &logG_}) p->copy_(s[i++]);
+  }
+
+  bool freeM_ = false, freeG_ = false, steady_ = false;
+  int halo_ = 0, haloT_ = 0, T_ = 0, H_ = 0, W_ = 0, patch_ = 0;
+  double wPde_ = 1.0, wData_ = 1.0;
+  double sigma_ = 1, scale_ = 1, pde0_ = 0;
+  cv::Mat region_;
+  torch::Tensor theta_, logM_, logG_;
+  nets::GridCnn cnn_{nullptr};
+  nets::FourierMlp mlp_{nullptr};
+
+ private:
+  const prep::FieldData& data_;
+  models::ParameterChoice params_;
+  TrainerConfig cfg_;
+  models::ChromatinModel model_;
+  DirectEstimate direct_;
+  std::unique_ptr<FieldDerivativeEngine> engine_;
+  torch::Device device_{torch::kCPU};
+  std::mt19937_64 rng_;
+  torch::Tensor dataT_, dataNorm_, regionT_;
+  double mean_ = 0, std_ = 1;
+  std::vector<cv::Point> regionPixels_;
+};
+
+}  // namespace
+
+InferenceResult runInference(const prep::FieldData& data, const models::ParameterChoice& params,
+                             const TrainerConfig& cfg, util::Feedback* feedback, const SnapshotFn& onSnapshot) {
+  const auto start = Clock::now();
+  auto elapsed = [&] { return std::chrono::duration<double>(Clock::now() - start).count(); };
+  if (data.frames() < 3 && ((params.setByUser.count("M") == 0 && !params.fixM && false))) {}
+  InferenceResult result;
+  result.direct = estimateDirect(data, params, cfg.directMollifier);
+  result.steady = result.direct.steady;
+  result.freeM = !params.fixM && !result.steady;
+  result.freeGamma = !params.fixGamma && !result.steady;
+  if (cfg.engine == "direct") {
+    result.lambda = result.direct.lambda;
+    result.region = result.direct.region;
+    result.M = result.direct.M;
+    result.gammaAc = result.direct.gammaAc;
+    result.stopReason = "direct";
+    result.seconds = elapsed();
+    return result;
+  }
+  if (cfg.engine != "mollifier" && cfg.engine != "autodiff")
+    throw std::invalid_argument("unknown --engine '" + cfg.engine + "' (mollifier, autodiff, direct)");
+
+  Session s(data, params, cfg, result.direct);
+  const int maxSteps = cfg.steps > 0 ? cfg.steps : kDefaultSteps;
+  std::vector<torch::optim::OptimizerParamGroup> groups;
+  auto netParams = s.parameters(true);
+  groups.emplace_back(netParams, std::make_unique<torch::optim::AdamOptions>(cfg.learningRate));
+  groups.emplace_back(std::vector<torch::Tensor>{s.theta_},
+                      std::make_unique<torch::optim::AdamOptions>(cfg.lambdaLearningRate));
+  auto scalarParams = s.rateParameters();
+  scalarParams.erase(scalarParams.begin());  // θ has its own group
+  groups.emplace_back(scalarParams, std::make_unique<torch::optim::AdamOptions>(cfg.scalarLearningRate));
+  torch::optim::Adam adam(groups, torch::optim::AdamOptions(cfg.learningRate));
+  std::vector<double> baseLr{cfg.learningRate, cfg.lambdaLearningRate, cfg.scalarLearningRate};
+
+  int step = 0;
+  if (cfg.resume) {
+    if (cfg.checkpointDir.empty()) throw std::invalid_argument("--resume needs --checkpoint DIR");
+    step = s.load(cfg.checkpointDir, result.losses, adam);
+  }
+  const double resumedSeconds = result.losses.empty() ? 0.0 : result.losses.back().seconds;
+  auto good = s.snapshotState();
+  double lrFactor = 1.0, lastSnapshot = -1e9;
+  const bool ramp = cfg.arch == "fourier-mlp" && cfg.engine != "autodiff";
+  result.stopReason = "steps";
+  const int firstStep = step;
+  while (step < maxSteps) {
+    const double t = elapsed();
+    if (cfg.timeBudget > 0 && t >= cfg.timeBudget) { result.stopReason = "time budget"; break; }
+    if (feedback && feedback->isCanceled()) { result.canceled = true; result.stopReason = "canceled"; break; }
+    // Progress (and the schedule) follow whichever limit is nearer: steps or time budget.
+    const double fraction = std::max(double(step) / maxSteps, cfg.timeBudget > 0 ? t / cfg.timeBudget : 0.0);
+    // Cosine schedule to 10% of the base rate.
+    const double sched = 0.1 + 0.9 * 0.5 * (1 + std::cos(3.14159265358979323846 * std::min(1.0, fraction)));
+    const bool ratesFrozen = fraction < cfg.rateWarmup;
+    for (size_t g = 0; g < adam.param_groups().size(); ++g)
+      static_cast<torch::optim::AdamOptions&>(adam.param_groups()[g].options())
+          .lr(g >= 1 && ratesFrozen ? 0.0 : baseLr[g] * sched * lrFactor);
+    const Window w = s.sampleWindow();
+    if (cfg.adaptiveWeights && step % 50 == 0 && step > 0) s.balanceWeights(w);
+    adam.zero_grad();
+    const double pdeRamp = ramp ? std::min(1.0, (step - firstStep + 1) / (0.2 * std::min(maxSteps, 1000))) : 1.0;
+    auto L = s.losses(w, pdeRamp);
+    if (step == cfg.injectNanAtStep) L.total = L.total * std::nan("");
+    const double total = L.total.item<double>();
+    if (!std::isfinite(total)) {
+      // Roll back to the last good state, halve the rate, go on.
+      s.restoreState(good);
+      lrFactor *= 0.5;
+      ++result.nanRecoveries;
+      if (result.nanRecoveries > 8)
+        throw DivergedError("training diverged: the loss stayed non-finite after " +
+                            std::to_string(result.nanRecoveries) + " rollbacks");
+      adam.state().clear();
+      ++step;
+      continue;
+    }
+    L.total.backward();
+    adam.step();
+    ++step;
+    if (step % 20 == 0) good = s.snapshotState();
+    LossRecord r{step, resumedSeconds + t, total, L.data.item<double>(), L.pde.item<double>(), L.smooth.item<double>(),
+                 std::exp(s.logM_.item<double>()), std::exp(s.logG_.item<double>()), baseLr[0] * sched * lrFactor};
+    result.losses.push_back(r);
+    if (!cfg.checkpointDir.empty() && step % cfg.checkpointEvery == 0) s.save(cfg.checkpointDir, step, result.losses, adam);
+    if (feedback) feedback->setProgress(std::min(1.0, fraction), "training");
+    if (onSnapshot && elapsed() - lastSnapshot >= cfg.snapshotInterval) {
+      lastSnapshot = elapsed();
+      Snapshot snap = s.snapshot();
+      snap.step = step;
+      snap.totalSteps = maxSteps == INT_MAX ? 0 : maxSteps;
+      snap.seconds = elapsed();
+      snap.fraction = fraction;
+      snap.losses = result.losses;
+      onSnapshot(snap);
+    }
+  }
+  if (cfg.lbfgsFinish && !result.canceled) {
+    // Fields fixed, polish λ and the scalars.
+    torch::optim::LBFGS lbfgs(s.rateParameters(), torch::optim::LBFGSOptions(0.5).max_iter(40));
+    const Window all{0, 0, s.H_, s.W_};
+    auto closure = [&] {
+      lbfgs.zero_grad();
+      auto L = s.losses(all, 1.0);
+      auto loss = cfg.pdeWeight * s.wPde_ * L.pde + cfg.smoothWeight * L.smooth;
+      loss.backward();
+      return loss;
+    };
+    lbfgs.step(closure);
+  }
+  if (!cfg.checkpointDir.empty()) s.save(cfg.checkpointDir, step, result.losses, adam);
+  result.lambda = s.lambdaMap();
+  result.region = s.region_;
+  result.M = std::exp(s.logM_.item<double>());
+  result.gammaAc = std::exp(s.logG_.item<double>());
+  result.steps = step;
+  result.seconds = elapsed();
+  if (onSnapshot) {
+    Snapshot snap = s.snapshot();
+    snap.step = step;
+    snap.seconds = result.seconds;
+    snap.fraction = 1.0;
+    snap.losses = result.losses;
+    onSnapshot(snap);
+  }
+  return result;
+}
+
+}  // namespace mollichrom::train

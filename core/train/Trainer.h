@@ -1,0 +1,105 @@
+#pragma once
+// Training a mollifier-layer network to infer λ(x) (and M, Γ_ac) from prepared fields.
+// LibTorch stays inside: this header is what the CLI and the GUI's worker include.
+//
+// Unknowns: a field network giving φ_c, φ_h on the grid, the positive map λ(x) (a grid of
+// log-values with a smoothness prior), and the free scalars (log M, log Γ_ac). Loss:
+//   w_data · mean((u − data)²)/σ²           data fit, σ = estimated noise level
+// + w_pde  · mean(R²)/s²                    PDE residual of the mollified network output
+// + w_smooth · mean(|Δλ|²)                  neighbouring-pixel differences of λ
+// Derivatives: one MollifierLayer convolution per step (engine "mollifier"), or nested
+// autograd of a coordinate network (engine "autodiff", the baseline). Start: the direct
+// estimate (λ, M, Γ), so training begins where the network-free method ends.
+#include "core/models/ChromatinParameters.h"
+#include "core/prep/FieldData.h"
+#include "core/train/DirectEstimator.h"
+#include "core/train/MollifierSettings.h"
+
+#include <opencv2/core.hpp>
+
+#include <functional>
+#include <map>
+#include <stdexcept>
+#include <string>
+#include <vector>
+
+namespace mollichrom::util { class Feedback; }
+
+namespace mollichrom::train {
+
+struct TrainerConfig {
+  std::string engine = "mollifier";  // mollifier | autodiff | direct
+  std::string arch = "cnn";          // cnn | fourier-mlp
+  int steps = 0;                     // 0: default (40)
+  double timeBudget = 0;             // seconds, 0 = none; whichever of steps/budget ends first
+  std::uint64_t seed = 1;
+  double learningRate = 2e-3;        // field network
+  double lambdaLearningRate = 5e-2;  // log λ grid
+  double scalarLearningRate = 5e-3;  // log M, log Γ_ac
+  // Gaussian prior on log M and log Γ_ac around the direct estimate (σ in log units): noise in
+  // the fields biases free scalars towards zero (errors in variables); the prior keeps them
+  // where the network-free estimate put them unless the residual clearly says otherwise.
+  double scalarPriorSigma = 0.2;
+  // Fraction of the run during which λ and the scalars stay at the direct estimate while the
+  // field network learns: rates fitted to still-noisy fields would be biased (errors in variables).
+  double rateWarmup = 0.1;
+  double dataWeight = 1.0, pdeWeight = 1.0, smoothWeight = 1500.0;
+  bool adaptiveWeights = false;      // rebalance data/PDE weights every 50 steps from their gradients
+  int patch = 0;                     // spatial patch (pixels); 0 = whole grid when it is small
+  bool lbfgsFinish = false;          // a few L-BFGS iterations on λ and the scalars at the end
+  MollifierSettings mollifier{mollifier::KernelFamily::Polynomial, 8, 2};  // the network's derivatives
+  MollifierSettings directMollifier{mollifier::KernelFamily::Polynomial, 8, 2};  // initial estimate
+  std::string checkpointDir;         // atomic checkpoints here (every checkpointEvery steps and at exit)
+  int checkpointEvery = 100;
+  bool resume = false;               // continue from checkpointDir/checkpoint.pt
+  double snapshotInterval = 2.0;     // seconds between progress snapshots (each costs a full-grid pass)
+  std::string device = "cpu";        // cpu | cuda
+  int injectNanAtStep = -1;          // tests: make the loss at this step NaN
+};
+
+struct LossRecord {
+  int step = 0;
+  double seconds = 0, total = 0, data = 0, pde = 0, smooth = 0, M = 0, gammaAc = 0, learningRate = 0;
+};
+
+// What the GUI and the CLI show while training.
+struct Snapshot {
+  int step = 0, totalSteps = 0;
+  double seconds = 0, fraction = 0;
+  cv::Mat lambda;                         // image size, NaN outside the analysed region
+  std::map<std::string, cv::Mat> fields;  // phi_h, phi_e, phi_d, mu_d, dt_phi_d, lap_phi_d, bilap_phi_d, residual (middle frame)
+  std::vector<LossRecord> losses;
+  double M = 0, gammaAc = 0;
+};
+
+struct InferenceResult {
+  cv::Mat lambda, region;
+  double M = 1, gammaAc = 1;
+  bool freeM = false, freeGamma = false, steady = false;
+  std::vector<LossRecord> losses;
+  int steps = 0;
+  double seconds = 0;
+  int nanRecoveries = 0;
+  bool canceled = false;
+  std::string stopReason;  // "steps", "time budget", "canceled", "direct"
+  DirectEstimate direct;
+};
+
+struct DivergedError : std::runtime_error {
+  using std::runtime_error::runtime_error;
+};
+
+using SnapshotFn = std::function<void(const Snapshot&)>;
+
+// Runs the configured engine. Throws std::invalid_argument for impossible settings (e.g. a free
+// M with one frame, autodiff with the CNN), DivergedError when repeated NaN recoveries fail.
+// Cancellation through `feedback` ends within one step; the result is then marked canceled (and
+// a checkpoint is written when a checkpoint folder is set).
+InferenceResult runInference(const prep::FieldData& data, const models::ParameterChoice& params,
+                             const TrainerConfig& config, util::Feedback* feedback = nullptr,
+                             const SnapshotFn& onSnapshot = {});
+
+// Robust noise level of the data (median absolute deviation of a Laplacian, per field).
+double estimateNoise(const prep::FieldData& data);
+
+}  // namespace mollichrom::train

@@ -1,0 +1,329 @@
+// The science end to end: simulator (stability, convergence, determinism), model residual on
+// simulated data, direct estimator, trainer (improvement, determinism, resume, NaN recovery,
+// cancellation) and the CLI's inference error paths.
+#include "core/io/StackReader.h"
+#include "core/io/TiffWriter.h"
+#include "core/models/ChromatinModel.h"
+#include "core/prep/FieldData.h"
+#include "core/runtime/Runtime.h"
+#include "core/sim/ChromatinSimulator.h"
+#include "core/train/DirectEstimator.h"
+#include "core/train/FieldDerivativeEngine.h"
+#include "core/train/Metrics.h"
+#include "core/train/TensorConvert.h"
+#include "core/train/Trainer.h"
+#include "core/util/Feedback.h"
+
+#include <QJsonDocument>
+#include <QJsonObject>
+#include <QProcess>
+#include <QtTest>
+
+#include <chrono>
+#include <thread>
+
+using namespace mollichrom;
+
+namespace {
+
+prep::FieldData fieldsFrom(const sim::Simulation& s, const sim::SimulationConfig& c, bool noisy = true) {
+  prep::FieldData f;
+  f.density = noisy ? s.densityNoisy : s.density;
+  f.hetero = noisy ? s.heteroNoisy : s.hetero;
+  f.dx = f.dy = c.pixel;
+  f.dt = c.dt;
+  f.mask = prep::autoNucleusMask(f.density);
+  return f;
+}
+
+sim::SimulationConfig small(const std::string& pattern = "blob", double noise = 0.03) {
+  sim::SimulationConfig c;
+  c.size = 48;
+  c.frames = 9;
+  c.pixel = 0.208;  // the same 10 µm nucleus on a coarser grid
+  c.noise = noise;
+  c.pattern = pattern;
+  c.seed = 3;
+  return c;
+}
+
+double maxAbsDiff(const cv::Mat& a, const cv::Mat& b) {
+  double m = 0;
+  for (int y = 0; y < a.rows; ++y)
+    for (int x = 0; x < a.cols; ++x) {
+      const float u = a.at<float>(y, x), v = b.at<float>(y, x);
+      if (std::isnan(u) != std::isnan(v)) return 1e9;
+      if (!std::isnan(u)) m = std::max(m, double(std::abs(u - v)));
+    }
+  return m;
+}
+
+int runCli(const QStringList& args, QString* err = nullptr) {
+  QProcess p;
+  p.start(MOLLICHROM_CLI, args);
+  p.waitForFinished(300000);
+  if (err) *err = QString::fromUtf8(p.readAllStandardError());
+  return p.exitCode();
+}
+
+}  // namespace
+
+class TestInference : public QObject {
+  Q_OBJECT
+  QTemporaryDir tmp_;
+
+ private Q_SLOTS:
+  void initTestCase() { initRuntime(2); }
+
+  void simulatorIsDeterministicAndStable() {
+    auto c = small();
+    const auto a = sim::simulate(c), b = sim::simulate(c);
+    QCOMPARE(maxAbsDiff(a.heteroNoisy.back(), b.heteroNoisy.back()), 0.0);
+    for (const auto& f : a.hetero) QVERIFY(cv::checkRange(f));
+    c.seed = 4;
+    QVERIFY(maxAbsDiff(sim::simulate(c).heteroNoisy.back(), a.heteroNoisy.back()) > 0);
+    // Stable even with one substep per frame (the 4th-order term is implicit).
+    c.maxSubstep = c.dt;
+    const auto coarse = sim::simulate(c);
+    QVERIFY(cv::checkRange(coarse.hetero.back()));
+    QVERIFY_THROWS_EXCEPTION(std::invalid_argument, sim::lambdaPattern("stripes", 32, 1));
+    for (const char* p : {"blob", "ring", "patches", "random", "constant"}) {
+      double lo, hi;
+      cv::minMaxLoc(sim::lambdaPattern(p, 64, 2), &lo, &hi);
+      QVERIFY2(lo >= 0 && hi > 0, p);
+    }
+  }
+
+  void simulatorConvergesFirstOrder() {
+    // Error against a fine reference shrinks 3x from dt/1 → dt/2 relative to dt/4 (first order).
+    auto c = small("blob", 0);
+    c.frames = 5;
+    auto run = [&](double sub) {
+      c.maxSubstep = sub;
+      return sim::simulate(c).hetero.back();
+    };
+    const cv::Mat h1 = run(0.01), h2 = run(0.005), h4 = run(0.0025);
+    const double e1 = cv::norm(h1, h4), e2 = cv::norm(h2, h4);
+    const double ratio = e1 / e2;
+    qInfo("substep errors %.3g, %.3g; ratio %.3f (first order: 3)", e1, e2, ratio);
+    QVERIFY(ratio > 2.6 && ratio < 3.4);
+  }
+
+  void modelResidualVanishesOnSimulation() {
+    // The clean simulation satisfies the model: with the true λ, M, Γ the residual of the
+    // mollified fields is small next to ∂φ_d/∂t itself (what remains is mollification bias).
+    sim::SimulationConfig c;  // the sample's grid: 96 px of 0.104 µm, 0.05 s frames
+    c.frames = 9;
+    c.noise = 0;
+    const auto s = sim::simulate(c);
+    const auto f = fieldsFrom(s, c, false);
+    const models::ChromatinModel model(c.params);
+    const train::MollifierSettings kernel{mollifier::KernelFamily::Polynomial, 5, 2};
+    const train::FieldDerivativeEngine engine(model, kernel, f.dx, f.dy, f.dt, true);
+    const auto d = engine(train::fieldsTensor(f));
+    const auto t = model.terms(d, false);
+    const int h = engine.haloXY();
+    const auto lam = train::matToTensor(s.lambda).slice(0, h, c.size - h).slice(1, h, c.size - h);
+    const auto region = train::matToTensor(prep::analysedRegion(f.mask, h)).slice(0, h, c.size - h).slice(1, h, c.size - h).gt(0);
+    const auto reaction = 2 * c.params.gammaAc * (lam * t.e - t.h);
+    const auto resid = t.a - c.params.M * t.L - reaction;
+    const double r = resid.pow(2).mean(0).masked_select(region).mean().sqrt().item<double>();
+    const double scale = t.a.pow(2).mean(0).masked_select(region).mean().sqrt().item<double>();
+    qInfo("residual RMS %.3g vs d(phi_d)/dt RMS %.3g (%.1f%%)", r, scale, 100 * r / scale);
+    QVERIFY(r < 0.05 * scale);
+    // A wrong λ (×1.2) leaves a residual several times larger: the test can tell.
+    const auto wrong = t.a - c.params.M * t.L - 2 * c.params.gammaAc * (1.2 * lam * t.e - t.h);
+    QVERIFY(wrong.pow(2).mean(0).masked_select(region).mean().sqrt().item<double>() > 3 * r);
+  }
+
+  void directRecoversConstantLambda() {
+    auto c = small("constant", 0.01);
+    const auto s = sim::simulate(c);
+    const auto f = fieldsFrom(s, c);
+    const auto d = train::estimateDirect(f, {}, train::MollifierSettings{});
+    std::vector<float> v;
+    for (int y = 0; y < d.lambda.rows; ++y)
+      for (int x = 0; x < d.lambda.cols; ++x)
+        if (std::isfinite(d.lambda.at<float>(y, x))) v.push_back(d.lambda.at<float>(y, x));
+    QVERIFY(v.size() > 100);
+    std::nth_element(v.begin(), v.begin() + long(v.size() / 2), v.end());
+    const double median = v[v.size() / 2];
+    qInfo("constant lambda 1.5: direct median %.4f over %d px, M %.3f, gamma %.3f", median, int(v.size()), d.M, d.gammaAc);
+    QVERIFY(std::abs(median - 1.5) < 0.1);
+  }
+
+  void trainingImprovesOnDirect() {
+    // The bundled sample's configuration (96 px, 21 frames, 3% noise, blob), default training.
+    sim::SimulationConfig c;
+    const auto s = sim::simulate(c);
+    const auto f = fieldsFrom(s, c);
+    const auto r = train::runInference(f, {}, train::TrainerConfig{});
+    cv::Mat clean = cv::Mat::zeros(s.density[0].size(), CV_32F);
+    for (const auto& p : s.density) clean += p;
+    clean /= double(s.density.size());
+    const cv::Mat eval = train::evaluationMask(clean, 0.35, 8);
+    const auto direct = train::compareMaps(r.direct.lambda, s.lambda, eval);
+    const auto trained = train::compareMaps(r.lambda, s.lambda, eval);
+    qInfo("direct: pearson %.3f relL2 %.3f; trained (%d steps): pearson %.3f relL2 %.3f", direct.pearson,
+          direct.relativeL2, r.steps, trained.pearson, trained.relativeL2);
+    QCOMPARE(r.steps, 40);
+    QVERIFY(trained.pearson > direct.pearson + 0.02);
+    QVERIFY(trained.relativeL2 < direct.relativeL2);
+    QVERIFY(trained.pearson >= 0.95 && trained.relativeL2 <= 0.15);
+    QVERIFY(trained.finiteFraction > 0.99);
+  }
+
+  void seedMakesRunsRepeatable() {
+    auto c = small();
+    const auto f = fieldsFrom(sim::simulate(c), c);
+    train::TrainerConfig cfg;
+    cfg.steps = 15;
+    cfg.seed = 11;
+    const auto a = train::runInference(f, {}, cfg), b = train::runInference(f, {}, cfg);
+    QCOMPARE(maxAbsDiff(a.lambda, b.lambda), 0.0);
+    QCOMPARE(a.losses.back().total, b.losses.back().total);
+  }
+
+  void resumeContinuesTheLossCurve() {
+    auto c = small();
+    const auto f = fieldsFrom(sim::simulate(c), c);
+    const QString dir = tmp_.filePath("ckpt");
+    train::TrainerConfig cfg;
+    cfg.steps = 10;
+    cfg.checkpointDir = dir.toStdString();
+    const auto first = train::runInference(f, {}, cfg);
+    QVERIFY(QFile::exists(dir + "/checkpoint.pt"));
+    cfg.steps = 20;
+    cfg.resume = true;
+    const auto resumed = train::runInference(f, {}, cfg);
+    QCOMPARE(int(resumed.losses.size()), 20);
+    for (int i = 0; i < 10; ++i) QCOMPARE(resumed.losses[i].total, first.losses[i].total);
+    QCOMPARE(resumed.losses[10].step, 11);
+    QVERIFY(resumed.losses[10].seconds >= first.losses[9].seconds);
+    // The continued curve starts near where the first run ended (not from scratch).
+    QVERIFY(std::abs(resumed.losses[10].total - first.losses[9].total) < 0.5 * first.losses[0].total);
+    cfg.checkpointDir = tmp_.filePath("none").toStdString();
+    QVERIFY_THROWS_EXCEPTION(std::invalid_argument, train::runInference(f, {}, cfg));
+  }
+
+  void survivesNaN() {
+    auto c = small();
+    const auto f = fieldsFrom(sim::simulate(c), c);
+    train::TrainerConfig cfg;
+    cfg.steps = 25;
+    cfg.injectNanAtStep = 12;
+    const auto r = train::runInference(f, {}, cfg);
+    QCOMPARE(r.nanRecoveries, 1);
+    QVERIFY(std::isfinite(r.losses.back().total));
+    QVERIFY(cv::countNonZero(r.lambda == r.lambda) > 100);
+  }
+
+  void cancelIsHonouredWithinASecond() {
+    auto c = small();
+    c.size = 96;
+    c.pixel = 0.104;
+    const auto f = fieldsFrom(sim::simulate(c), c);
+    train::TrainerConfig cfg;
+    cfg.steps = 100000;
+    util::Feedback fb;
+    std::atomic<double> canceledAt{0};
+    const auto t0 = std::chrono::steady_clock::now();
+    std::thread canceller([&] {
+      std::this_thread::sleep_for(std::chrono::milliseconds(2500));
+      canceledAt = std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count();
+      fb.cancel();
+    });
+    const auto r = train::runInference(f, {}, cfg, &fb);
+    const double ended = std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count();
+    canceller.join();
+    qInfo("canceled at %.2f s, returned at %.2f s after %d steps", canceledAt.load(), ended, r.steps);
+    QVERIFY(r.canceled);
+    QVERIFY(ended - canceledAt < 1.0);
+  }
+
+  void steadyStateNeedsFixedRates() {
+    auto c = small();
+    c.frames = 1;
+    const auto f = fieldsFrom(sim::simulate(c), c);
+    const auto d = train::estimateDirect(f, {}, train::MollifierSettings{});
+    QVERIFY(d.steady);
+    QCOMPARE(d.M, 1.0);
+    QVERIFY(cv::countNonZero(d.lambda == d.lambda) > 50);
+  }
+
+  void cliSimulateInferAndErrors() {
+    const QString stack = tmp_.filePath("sim.tif"), truth = tmp_.filePath("truth.tif");
+    QCOMPARE(runCli({"simulate", "--out", stack, "--truth", truth, "--size", "48", "--frames", "5", "--pixel", "0.208"}), 0);
+    auto info = io::openStack(stack.toStdString())->info();
+    QCOMPARE(info.channels, 2);
+    QCOMPARE(info.frames, 5);
+    QCOMPARE(*info.calibration.pixelX, 0.208);
+    QCOMPARE(*info.calibration.frameInterval, 0.05);
+    const QString rates = tmp_.filePath("rates.tif"), summary = tmp_.filePath("summary.json");
+    QString err;
+    QCOMPARE(runCli({"infer", stack, "--out", rates, "--steps", "5", "--json", summary, "--quiet"}, &err), 0);
+    auto out = io::openStack(rates.toStdString());
+    QCOMPARE(out->info().width, 48);
+    QCOMPARE(int(out->info().pixelType), int(io::PixelType::Float32));
+    QCOMPARE(*out->info().calibration.pixelX, 0.208);
+    const cv::Mat lam = out->plane(0, 0);
+    QVERIFY(std::isnan(lam.at<float>(0, 0)));      // outside the nucleus
+    QVERIFY(std::isfinite(lam.at<float>(24, 24)));  // centre
+    QFile jf(summary);
+    QVERIFY(jf.open(QIODevice::ReadOnly));
+    const QJsonObject j = QJsonDocument::fromJson(jf.readAll()).object();
+    QCOMPARE(j["steps"].toInt(), 5);
+    QCOMPARE(j["scalars"].toObject()["M"].toObject()["unit"].toString(), QString("um^2/s"));
+    QVERIFY(j["scalars"].toObject()["gamma_ac"].toObject()["inferred"].toBool());
+    QCOMPARE(j["input_sha256"].toString().size(), 64);
+    QVERIFY(j["versions"].toString().contains("LibTorch"));
+
+    QCOMPARE(runCli({"infer", stack, "--out", rates, "--channels", "density=1,heterochromatin=3"}, &err), 3);
+    QVERIFY2(err.contains("channel 3") && err.contains("sim.tif"), qPrintable(err));
+    QCOMPARE(runCli({"infer", stack, "--out", rates, "--set", "M=abc"}, &err), 2);
+    QVERIFY2(err.contains("M=abc"), qPrintable(err));
+    QCOMPARE(runCli({"infer", stack, "--out", rates, "--set", "D=1"}, &err), 2);
+    QVERIFY2(err.contains("unknown parameter 'D'"), qPrintable(err));
+    QCOMPARE(runCli({"infer", tmp_.filePath("missing.tif"), "--out", rates}, &err), 3);
+    QCOMPARE(runCli({"infer", stack, "--out", rates, "--engine", "autodiff", "--arch", "cnn"}, &err), 2);
+
+    // One frame with M required free: refused with the way out named.
+    auto one = io::openStack(stack.toStdString())->load();
+    io::TiffWriteOptions o;
+    o.channels = 2;
+    o.calibration = one.info().calibration;
+    const QString single = tmp_.filePath("single.tif");
+    io::writeTiff(single.toStdString(), {one.plane(0, 0), one.plane(0, 1)}, o);
+    QCOMPARE(runCli({"infer", single, "--out", rates, "--free", "M"}, &err), 2);
+    QVERIFY2(err.contains("at least 3 frames") && err.contains("--set M="), qPrintable(err));
+    QCOMPARE(runCli({"infer", single, "--out", rates, "--steps", "3", "--quiet"}, &err), 0);
+  }
+
+  void prepRejectsBadMappings() {
+    QVERIFY_THROWS_EXCEPTION(std::invalid_argument, prep::parseChannelMap("density=1"));
+    QVERIFY_THROWS_EXCEPTION(std::invalid_argument, prep::parseChannelMap("density=1,heterochromatin=1"));
+    QVERIFY_THROWS_EXCEPTION(std::invalid_argument, prep::parseChannelMap("density=0,heterochromatin=2"));
+    QVERIFY_THROWS_EXCEPTION(std::invalid_argument, prep::parseChannelMap("dna=1,heterochromatin=2"));
+    const auto m = prep::parseChannelMap("heterochromatin=1,density=3");
+    QCOMPARE(m.density, 3);
+    QCOMPARE(m.heterochromatin, 1);
+    models::ParameterChoice p;
+    models::applyParameterSettings("M=2,gamma_ac=0.5", p);
+    QVERIFY(p.fixM && p.fixGamma);
+    QCOMPARE(p.values.M, 2.0);
+    QVERIFY_THROWS_EXCEPTION(std::invalid_argument, models::applyParameterSettings("M=-1", p));
+  }
+
+  void autoMaskFindsTheNucleus() {
+    auto c = small("blob", 0.05);
+    const auto s = sim::simulate(c);
+    const cv::Mat mask = prep::autoNucleusMask(s.densityNoisy);
+    const double area = cv::countNonZero(mask), disk = 3.14159 * std::pow(0.4 * c.size, 2);
+    QVERIFY2(std::abs(area - disk) < 0.1 * disk, qPrintable(QString("mask %1 px, disk %2 px").arg(area).arg(disk)));
+    QCOMPARE(int(mask.at<std::uint8_t>(24, 24)), 255);
+    QCOMPARE(int(mask.at<std::uint8_t>(1, 1)), 0);
+  }
+};
+
+QTEST_GUILESS_MAIN(TestInference)
+#include "test_inference.moc"
