@@ -79,7 +79,7 @@ int runInfer(const std::vector<std::string>& argv) {
   Args args(argv,
             {"out", "channels", "normalize", "mask", "set", "free", "engine", "arch", "steps", "time-budget", "seed",
              "threads", "device", "checkpoint", "json", "losses", "truth", "kernel", "lr", "w-pde", "w-smooth",
-             "w-data", "patch", "lr-lambda", "scalar-prior"},
+             "w-data", "patch", "lr-lambda", "scalar-prior", "kernel-direct"},
             {"help", "resume", "quiet", "adaptive", "lbfgs"});
   if (args.has("help")) {
     std::cout << kInferUsage;
@@ -118,6 +118,7 @@ int runInfer(const std::vector<std::string>& argv) {
   cfg.dataWeight = args.getDouble("w-data", cfg.dataWeight);
   cfg.patch = args.getInt("patch", 0);
   cfg.mollifier.halfWidthXY = args.getInt("kernel", cfg.mollifier.halfWidthXY);
+  cfg.directMollifier.halfWidthXY = args.getInt("kernel-direct", cfg.directMollifier.halfWidthXY);
   for (const std::string e : {"mollifier", "autodiff", "direct"}) (void)e;
   if (cfg.engine != "mollifier" && cfg.engine != "autodiff" && cfg.engine != "direct")
     throw UsageError("--engine must be mollifier, autodiff or direct");
@@ -225,7 +226,13 @@ int runInfer(const std::vector<std::string>& argv) {
         {"stop_reason", QString::fromStdString(r.stopReason)},
         {"nan_recoveries", r.nanRecoveries},
         {"steady_state", r.steady},
-        {"direct", QJsonObject{{"M", r.direct.M}, {"gamma_ac", r.direct.gammaAc}}},
+        {"direct", QJsonObject{{"M", r.direct.M},
+                               {"gamma_ac", r.direct.gammaAc},
+                               {"M_identifiable", r.direct.estimatedM},
+                               {"gamma_ac_identifiable", r.direct.estimatedGammaAc},
+                               {"M_spread", r.direct.uncertaintyM},
+                               {"gamma_ac_spread", r.direct.uncertaintyGammaAc},
+                               {"noise_sigma", r.direct.noiseSigma}}},
         {"settings", QJsonObject{{"engine", QString::fromStdString(cfg.engine)},
                                  {"arch", QString::fromStdString(cfg.arch)},
                                  {"seed", static_cast<double>(cfg.seed)},

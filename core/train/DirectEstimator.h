@@ -21,6 +21,13 @@ struct DirectEstimate {
   bool estimatedM = false, estimatedGammaAc = false;
   bool steady = false;  // single-snapshot mode (fewer than 3 frames)
   int haloXY = 0, haloT = 0;
+  int scalarHalfWidthXY = 0;  // kernel used for M and Γ_ac (0: the λ kernel)
+  double noiseSigma = 0;       // noise level used for the errors-in-variables correction
+  bool noiseCorrected = false; // M, Γ from the noise-corrected normal equations
+  // Spread (standard deviation) of the corrected M and Γ over synthetic-noise realizations;
+  // a free scalar whose spread exceeds 25% of its value is reported as not identifiable and
+  // keeps its default (estimatedM / estimatedGammaAc false).
+  double uncertaintyM = 0, uncertaintyGammaAc = 0;
   double residualRms = 0;  // of the PDE residual at the estimate, over the region
 };
 

@@ -13,6 +13,9 @@ struct MollifierSettings {
   mollifier::KernelFamily family = mollifier::KernelFamily::Polynomial;
   int halfWidthXY = 8;  // nodes on each side in x and y
   int halfWidthT = 2;   // frames on each side (time-dependent mode)
+  // M and Γ_ac are global: the direct estimator fits them with this wider kernel (less noise in
+  // the 4th derivatives, which otherwise bias M towards 0), over the region where it fits.
+  int scalarHalfWidthXY = 20;
 };
 
 // The KernelSpec for a grid with spacings dx, dy (µm), dt (s); dims 3 with time, else 2.
