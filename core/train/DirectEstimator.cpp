@@ -3,6 +3,7 @@
 #include "core/models/ChromatinModel.h"
 #include "core/train/FieldDerivativeEngine.h"
 #include "core/train/TensorConvert.h"
+#include "core/util/Feedback.h"
 
 #include <cmath>
 
@@ -77,7 +78,10 @@ ScalarFit solveScalars(const Normal& n, double M, double G, bool freeM, bool fre
 }  // namespace
 
 DirectEstimate estimateDirect(const prep::FieldData& data, const models::ParameterChoice& params,
-                              const MollifierSettings& settings) {
+                              const MollifierSettings& settings, util::Feedback* feedback) {
+  auto checkCancel = [&] {
+    if (feedback) feedback->throwIfCanceled();
+  };
   torch::NoGradGuard noGrad;
   DirectEstimate out;
   const int T = data.frames();
@@ -114,6 +118,7 @@ DirectEstimate estimateDirect(const prep::FieldData& data, const models::Paramet
       if (cv::countNonZero(reg) < 200 || 2 * k + 1 >= std::min(H, W)) continue;
       MollifierSettings wide = s;
       wide.halfWidthXY = k;
+      checkCancel();
       const FieldDerivativeEngine we(model, wide, data.dx, data.dy, data.dt, true);
       ts = model.terms(we(fields32), false);
       rs = matToTensor(reg).slice(0, k, H - k).slice(1, k, W - k).gt(0);
@@ -136,6 +141,7 @@ DirectEstimate estimateDirect(const prep::FieldData& data, const models::Paramet
     std::vector<double> Ms, Gs;
     torch::manual_seed(20261127);
     for (int r = 0; r < reps; ++r) {
+      checkCancel();
       const Normal n1 = normalEntries(model.terms(se(fields32 + torch::randn_like(fields32) * sigma), false), rs);
       const Normal c{2 * n0.LL - n1.LL, 2 * n0.hh - n1.hh, 2 * n0.Lh - n1.Lh, 2 * n0.aL - n1.aL, 2 * n0.ah - n1.ah};
       const ScalarFit fr = solveScalars(c, M, G, freeM, freeG);

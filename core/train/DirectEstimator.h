@@ -10,6 +10,8 @@
 
 #include <opencv2/core.hpp>
 
+namespace mollichrom::util { class Feedback; }
+
 namespace mollichrom::train {
 
 struct DirectEstimate {
@@ -40,7 +42,8 @@ int timeHalfWidthFor(int frames, const MollifierSettings& s);
 
 // Throws std::invalid_argument when a free parameter cannot be inferred (e.g. 1 frame with M
 // free) or the nucleus is too small for the kernel.
+// `feedback`: cancellation is checked between the estimator's passes (util::Canceled).
 DirectEstimate estimateDirect(const prep::FieldData& data, const models::ParameterChoice& params,
-                              const MollifierSettings& settings);
+                              const MollifierSettings& settings, util::Feedback* feedback = nullptr);
 
 }  // namespace mollichrom::train

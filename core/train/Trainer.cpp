@@ -408,7 +408,14 @@ InferenceResult runInference(const prep::FieldData& data, const models::Paramete
   auto elapsed = [&] { return std::chrono::duration<double>(Clock::now() - start).count(); };
   if (data.frames() < 3 && ((params.setByUser.count("M") == 0 && !params.fixM && false))) {}
   InferenceResult result;
-  result.direct = estimateDirect(data, params, cfg.directMollifier);
+  try {
+    result.direct = estimateDirect(data, params, cfg.directMollifier, feedback);
+  } catch (const util::Canceled&) {
+    result.canceled = true;
+    result.stopReason = "canceled";
+    result.seconds = elapsed();
+    return result;
+  }
   result.steady = result.direct.steady;
   result.freeM = !params.fixM && !result.steady;
   result.freeGamma = !params.fixGamma && !result.steady;

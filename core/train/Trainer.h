@@ -43,7 +43,7 @@ struct TrainerConfig {
   // Fraction of the run during which λ and the scalars stay at the direct estimate while the
   // field network learns: rates fitted to still-noisy fields would be biased (errors in variables).
   double rateWarmup = 0.1;
-  double dataWeight = 1.0, pdeWeight = 1.0, smoothWeight = 1500.0;
+  double dataWeight = 1.0, pdeWeight = 1.0, smoothWeight = 2500.0;
   bool adaptiveWeights = false;      // rebalance data/PDE weights every 50 steps from their gradients
   int patch = 0;                     // spatial patch (pixels); 0 = whole grid when it is small
   bool lbfgsFinish = false;          // a few L-BFGS iterations on λ and the scalars at the end

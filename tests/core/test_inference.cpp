@@ -239,6 +239,19 @@ class TestInference : public QObject {
     qInfo("canceled at %.2f s, returned at %.2f s after %d steps", canceledAt.load(), ended, r.steps);
     QVERIFY(r.canceled);
     QVERIFY(ended - canceledAt < 1.0);
+    // Also while the direct estimate (the first seconds) is still running.
+    util::Feedback early;
+    std::thread c2([&] {
+      std::this_thread::sleep_for(std::chrono::milliseconds(300));
+      early.cancel();
+    });
+    const auto t1 = std::chrono::steady_clock::now();
+    const auto r2 = train::runInference(f, {}, cfg, &early);
+    c2.join();
+    const double took = std::chrono::duration<double>(std::chrono::steady_clock::now() - t1).count();
+    qInfo("canceled at 0.30 s during the direct estimate, returned at %.2f s", took);
+    QVERIFY(r2.canceled);
+    QVERIFY(took < 1.3);
   }
 
   void scalarsReportedOnlyWhenDetermined() {
