@@ -206,6 +206,31 @@ class TestInference : public QObject {
     QVERIFY_THROWS_EXCEPTION(std::invalid_argument, train::runInference(f, {}, cfg));
   }
 
+  void snapshotsPatchesAdaptiveAndLbfgs() {
+    auto c = small();
+    const auto f = fieldsFrom(sim::simulate(c), c);
+    train::TrainerConfig cfg;
+    cfg.steps = 12;
+    cfg.patch = 36;  // smaller than the 48 px grid: trains on patches
+    cfg.adaptiveWeights = true;
+    cfg.lbfgsFinish = true;
+    cfg.snapshotInterval = 0;
+    std::vector<train::Snapshot> snaps;
+    const auto r = train::runInference(f, {}, cfg, nullptr, [&](const train::Snapshot& s) { snaps.push_back(s); });
+    QCOMPARE(r.steps, 12);
+    QVERIFY(snaps.size() >= 12);
+    const auto& last = snaps.back();
+    for (const char* name : {"phi_h", "phi_e", "phi_d", "mu_d", "dt_phi_d", "lap_phi_d", "bilap_phi_d", "residual"}) {
+      QVERIFY2(last.fields.count(name), name);
+      QCOMPARE(last.fields.at(name).size(), cv::Size(48, 48));
+      QVERIFY2(std::isfinite(last.fields.at(name).at<float>(24, 24)), name);
+    }
+    QCOMPARE(last.fraction, 1.0);
+    QCOMPARE(int(last.losses.size()), 12);
+    QVERIFY(std::isfinite(last.lambda.at<float>(24, 24)));
+    QVERIFY(std::isnan(last.lambda.at<float>(0, 0)));
+  }
+
   void survivesNaN() {
     auto c = small();
     const auto f = fieldsFrom(sim::simulate(c), c);
