@@ -46,5 +46,11 @@ int main(int argc, char** argv) {
 
   mollichrom::ui::MainWindow window;
   window.show();
+  const QStringList args = QApplication::arguments();
+  for (int i = 1; i < args.size(); ++i)
+    if (!args[i].startsWith(QLatin1Char('-'))) {
+      window.openStack(args[i]);
+      break;
+    }
   return app.exec();
 }

@@ -1,19 +1,39 @@
 #include "ui/app/MainWindow.h"
 
+#include "core/io/StackError.h"
+#include "core/io/StackReader.h"
+#include "core/prep/FieldData.h"
 #include "core/runtime/Versions.h"
+#include "core/train/DirectEstimator.h"
+#include "ui/vtk/ImagePanel.h"
 #include "ui/vtk/VtkView.h"
 
 #include <QApplication>
+#include <QFileDialog>
+#include <QFileInfo>
 #include <QGridLayout>
+#include <QLabel>
 #include <QMenuBar>
 #include <QMessageBox>
+#include <QSlider>
 #include <QStatusBar>
+#include <QToolBar>
+#include <QtConcurrent/QtConcurrentRun>
 
 #include <vtkGenericOpenGLRenderWindow.h>
 #include <vtkNew.h>
 #include <vtkRenderer.h>
 
 namespace mollichrom::ui {
+
+// Everything a worker produces for the GUI thread; read-only once handed over.
+struct LoadedData {
+  QString path;
+  QString error;
+  prep::FieldData fields;
+  train::DirectEstimate direct;
+  bool hasDirect = false;
+};
 
 MainWindow::MainWindow(QWidget* parent) : QMainWindow(parent) {
   setWindowTitle(QStringLiteral("Mollichrom"));
@@ -27,19 +47,127 @@ MainWindow::MainWindow(QWidget* parent) : QMainWindow(parent) {
     renderer->SetBackground(0.08, 0.09, 0.11);
     view->renderWindow()->AddRenderer(renderer);
     panels_[static_cast<size_t>(i)] = view;
+    images_[static_cast<size_t>(i)] = std::make_unique<ImagePanel>(view);
     grid->addWidget(view, i / 2, i % 2);
   }
   setCentralWidget(central);
 
+  auto* toolbar = addToolBar(tr("Time"));
+  toolbar->setObjectName(QStringLiteral("timeToolbar"));
+  timeLabel_ = new QLabel(tr("frame –"), toolbar);
+  timeSlider_ = new QSlider(Qt::Horizontal, toolbar);
+  timeSlider_->setEnabled(false);
+  timeSlider_->setMinimumWidth(300);
+  toolbar->addWidget(timeLabel_);
+  toolbar->addWidget(timeSlider_);
+  connect(timeSlider_, &QSlider::valueChanged, this, &MainWindow::showFrame);
+
   auto* fileMenu = menuBar()->addMenu(tr("&File"));
+  fileMenu->addAction(tr("&Open stack…"), QKeySequence::Open, this, [this] {
+    const QString f = QFileDialog::getOpenFileName(this, tr("Open stack"), QString(),
+                                                   tr("Stacks (*.tif *.tiff *.ome.tif *.png);;All files (*)"));
+    if (!f.isEmpty()) openStack(f);
+  });
+  fileMenu->addSeparator();
   fileMenu->addAction(tr("&Quit"), QKeySequence::Quit, qApp, &QApplication::closeAllWindows);
   auto* helpMenu = menuBar()->addMenu(tr("&Help"));
   helpMenu->addAction(tr("&About Mollichrom"), this, [this] {
-    QMessageBox::about(this, tr("About Mollichrom"),
-                       QString::fromStdString(versionReport("Mollichrom")));
+    QMessageBox::about(this, tr("About Mollichrom"), QString::fromStdString(versionReport("Mollichrom")));
   });
-  statusBar()->showMessage(tr("Ready"));
+  connect(&loadWatcher_, &QFutureWatcher<std::shared_ptr<LoadedData>>::finished, this, &MainWindow::onLoaded);
+  connect(&previewWatcher_, &QFutureWatcher<std::shared_ptr<LoadedData>>::finished, this, &MainWindow::onPreview);
+  statusBar()->showMessage(tr("Ready — File ▸ Open stack"));
   resize(1200, 800);
+}
+
+MainWindow::~MainWindow() {
+  loadWatcher_.waitForFinished();
+  previewWatcher_.waitForFinished();
+}
+
+bool MainWindow::isBusy() const { return loadWatcher_.isRunning() || previewWatcher_.isRunning(); }
+
+int MainWindow::frameCount() const { return data_ ? data_->fields.frames() : 0; }
+
+void MainWindow::openStack(const QString& path) {
+  if (isBusy()) {
+    statusBar()->showMessage(tr("Still busy with the previous stack"), 3000);
+    return;
+  }
+  statusBar()->showMessage(tr("Loading %1 …").arg(path));
+  loadWatcher_.setFuture(QtConcurrent::run([path] {
+    auto d = std::make_shared<LoadedData>();
+    d->path = path;
+    try {
+      auto src = io::openStack(path.toStdString());
+      const io::Stack stack = src->load();
+      d->fields = prep::prepare(stack, prep::PrepOptions{});
+    } catch (const std::exception& e) {
+      d->error = QString::fromStdString(e.what());
+    }
+    return d;
+  }));
+}
+
+void MainWindow::onLoaded() {
+  auto d = loadWatcher_.result();
+  if (!d->error.isEmpty()) {
+    statusBar()->showMessage(tr("Could not open %1").arg(QFileInfo(d->path).fileName()), 5000);
+    Q_EMIT openFailed(d->error);
+    QMessageBox box(QMessageBox::Critical, tr("Could not open stack"),
+                    tr("%1 could not be opened.").arg(QFileInfo(d->path).fileName()), QMessageBox::Ok, this);
+    box.setInformativeText(d->error);
+    box.setObjectName(QStringLiteral("openErrorDialog"));
+    box.exec();
+    return;
+  }
+  data_ = d;
+  setWindowTitle(QStringLiteral("Mollichrom — %1").arg(QFileInfo(d->path).fileName()));
+  timeSlider_->setRange(0, std::max(0, d->fields.frames() - 1));
+  timeSlider_->setEnabled(d->fields.frames() > 1);
+  timeSlider_->setValue(0);
+  showFrame(0);
+  statusBar()->showMessage(tr("%1: %2 × %3 px, %4 frame(s) — computing the direct λ preview …")
+                               .arg(QFileInfo(d->path).fileName())
+                               .arg(d->fields.width())
+                               .arg(d->fields.height())
+                               .arg(d->fields.frames()));
+  Q_EMIT stackOpened(d->path);
+  previewWatcher_.setFuture(QtConcurrent::run([d] {
+    auto out = std::make_shared<LoadedData>(*d);
+    try {
+      out->direct = train::estimateDirect(out->fields, {}, train::MollifierSettings{});
+      out->hasDirect = true;
+    } catch (const std::exception& e) {
+      out->error = QString::fromStdString(e.what());
+    }
+    return out;
+  }));
+}
+
+void MainWindow::onPreview() {
+  auto d = previewWatcher_.result();
+  if (!d->hasDirect) {
+    statusBar()->showMessage(tr("No λ preview: %1").arg(d->error), 8000);
+    return;
+  }
+  data_ = d;
+  images_[2]->show(d->direct.lambda, d->fields.dx, d->fields.dy, "lambda (direct)", true);
+  statusBar()->showMessage(tr("Direct estimate: M %1 µm²/s%2, Γ_ac %3 1/s")
+                               .arg(d->direct.M, 0, 'g', 3)
+                               .arg(d->direct.estimatedM ? QString() : tr(" (not identifiable, default)"))
+                               .arg(d->direct.gammaAc, 0, 'g', 3));
+  Q_EMIT previewReady();
+}
+
+void MainWindow::showFrame(int t) {
+  if (!data_ || t < 0 || t >= data_->fields.frames()) return;
+  const auto& f = data_->fields;
+  timeLabel_->setText(tr("frame %1/%2  t = %3 s").arg(t + 1).arg(f.frames()).arg(t * f.dt, 0, 'g', 4));
+  images_[0]->show(f.density[static_cast<size_t>(t)], f.dx, f.dy, "density", false);
+  images_[1]->show(f.hetero[static_cast<size_t>(t)], f.dx, f.dy, "heterochromatin", false);
+  const cv::Mat phiD = 2 * f.hetero[static_cast<size_t>(t)] - f.density[static_cast<size_t>(t)];
+  images_[3]->show(phiD, f.dx, f.dy, "phi_d", true);
 }
 
 }  // namespace mollichrom::ui

@@ -1,0 +1,100 @@
+// The desktop window as far as it is built: opening a stack loads it off the GUI thread,
+// the panels show real rendered frames and the direct λ preview, the time slider changes the
+// frame, and a bad file gives an error dialog after which the window still works.
+#include "ui/app/MainWindow.h"
+#include "ui/vtk/VtkView.h"
+
+#include <QMessageBox>
+#include <QSignalSpy>
+#include <QSlider>
+#include <QTimer>
+#include <QtTest>
+
+#include <set>
+
+using namespace mollichrom::ui;
+
+namespace {
+
+const QString kSample = QStringLiteral(MOLLICHROM_SOURCE_DIR "/sample_data/chromatin_sample.tif");
+
+int distinctColours(const QImage& img) {
+  std::set<QRgb> c;
+  for (int y = 0; y < img.height(); y += 3)
+    for (int x = 0; x < img.width(); x += 3) c.insert(img.pixel(x, y));
+  return static_cast<int>(c.size());
+}
+
+bool hasViridisYellow(const QImage& img) {
+  for (int y = 0; y < img.height(); y += 2)
+    for (int x = 0; x < img.width(); x += 2) {
+      const QColor c = img.pixelColor(x, y);
+      if (c.red() > 200 && c.green() > 200 && c.blue() < 80) return true;
+    }
+  return false;
+}
+
+}  // namespace
+
+class TestMainWindow : public QObject {
+  Q_OBJECT
+ private Q_SLOTS:
+  void opensSampleAndShowsPanels() {
+    MainWindow w;
+    w.resize(1000, 700);
+    w.show();
+    QVERIFY(QTest::qWaitForWindowExposed(&w));
+    QSignalSpy opened(&w, &MainWindow::stackOpened), preview(&w, &MainWindow::previewReady);
+    QElapsedTimer t;
+    t.start();
+    w.openStack(kSample);
+    // The call returns at once; the event loop keeps running while the worker loads.
+    QVERIFY(t.elapsed() < 100);
+    QVERIFY(opened.wait(30000));
+    QCOMPARE(w.frameCount(), 21);
+    QVERIFY(preview.count() > 0 || preview.wait(60000));
+    QTest::qWait(200);
+    const QImage density = w.panel(0)->grabFramebuffer();
+    const QImage lambda = w.panel(2)->grabFramebuffer();
+    QVERIFY2(distinctColours(density) > 50, "density panel looks empty");
+    QVERIFY2(distinctColours(lambda) > 50, "lambda panel looks empty");
+    QVERIFY(hasViridisYellow(lambda));  // the colour map and its bar
+    // The time slider changes the shown frame.
+    auto* slider = w.findChild<QSlider*>();
+    QVERIFY(slider && slider->isEnabled());
+    const QImage het0 = w.panel(1)->grabFramebuffer();
+    slider->setValue(20);
+    QTest::qWait(200);
+    QVERIFY(w.panel(1)->grabFramebuffer() != het0);
+  }
+
+  void badFileShowsErrorAndWindowStaysUsable() {
+    MainWindow w;
+    w.show();
+    QVERIFY(QTest::qWaitForWindowExposed(&w));
+    QSignalSpy failed(&w, &MainWindow::openFailed);
+    QString dialogText;
+    // Close the modal error dialog when it appears, remembering what it said.
+    QTimer closer;
+    connect(&closer, &QTimer::timeout, [&] {
+      if (auto* box = qobject_cast<QMessageBox*>(QApplication::activeModalWidget())) {
+        dialogText = box->text() + " " + box->informativeText();
+        box->accept();
+      }
+    });
+    closer.start(50);
+    w.openStack(QStringLiteral(MOLLICHROM_TEST_DATA "/io/bad_truncated.tif"));
+    QVERIFY(failed.wait(30000));
+    QTRY_VERIFY_WITH_TIMEOUT(!dialogText.isEmpty(), 10000);
+    QVERIFY2(dialogText.contains("bad_truncated.tif") && dialogText.contains("truncated"), qPrintable(dialogText));
+    QSignalSpy opened(&w, &MainWindow::stackOpened);
+    QTRY_VERIFY_WITH_TIMEOUT(!w.isBusy(), 10000);
+    w.openStack(kSample);
+    QVERIFY(opened.wait(30000));
+    QCOMPARE(w.frameCount(), 21);
+    QTRY_VERIFY_WITH_TIMEOUT(!w.isBusy(), 60000);
+  }
+};
+
+QTEST_MAIN(TestMainWindow)
+#include "test_main_window.moc"
