@@ -526,7 +526,7 @@ InferenceResult runInference(const prep::FieldData& data, const models::Paramete
   result.gammaAc = std::exp(s.logG_.item<double>());
   result.steps = step;
   result.seconds = elapsed();
-  if (onSnapshot) {
+  if (onSnapshot && !result.canceled) {  // a canceled run returns at once
     Snapshot snap = s.snapshot();
     snap.step = step;
     snap.seconds = result.seconds;

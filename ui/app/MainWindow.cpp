@@ -5,10 +5,15 @@
 #include "core/prep/FieldData.h"
 #include "core/runtime/Versions.h"
 #include "core/train/DirectEstimator.h"
+#include "core/train/Trainer.h"
+#include "core/util/Feedback.h"
 #include "ui/vtk/ImagePanel.h"
 #include "ui/vtk/VtkView.h"
 
+#include <QAction>
 #include <QApplication>
+#include <QCloseEvent>
+#include <QProgressBar>
 #include <QFileDialog>
 #include <QFileInfo>
 #include <QGridLayout>
@@ -18,6 +23,7 @@
 #include <QSlider>
 #include <QStatusBar>
 #include <QToolBar>
+#include <QPointer>
 #include <QtConcurrent/QtConcurrentRun>
 
 #include <vtkGenericOpenGLRenderWindow.h>
@@ -61,6 +67,18 @@ MainWindow::MainWindow(QWidget* parent) : QMainWindow(parent) {
   toolbar->addWidget(timeLabel_);
   toolbar->addWidget(timeSlider_);
   connect(timeSlider_, &QSlider::valueChanged, this, &MainWindow::showFrame);
+  auto* trainBar = addToolBar(tr("Training"));
+  trainBar->setObjectName(QStringLiteral("trainingToolbar"));
+  startAction_ = trainBar->addAction(tr("Start training"), this, &MainWindow::startTraining);
+  stopAction_ = trainBar->addAction(tr("Stop"), this, &MainWindow::stopTraining);
+  startAction_->setEnabled(false);
+  stopAction_->setEnabled(false);
+  progress_ = new QProgressBar(this);
+  progress_->setRange(0, 1000);
+  progress_->setMaximumWidth(220);
+  progress_->setVisible(false);
+  statusBar()->addPermanentWidget(progress_);
+  connect(&trainWatcher_, &QFutureWatcher<QString>::finished, this, &MainWindow::onTrainingDone);
 
   auto* fileMenu = menuBar()->addMenu(tr("&File"));
   fileMenu->addAction(tr("&Open stack…"), QKeySequence::Open, this, [this] {
@@ -81,11 +99,92 @@ MainWindow::MainWindow(QWidget* parent) : QMainWindow(parent) {
 }
 
 MainWindow::~MainWindow() {
+  if (trainFeedback_) trainFeedback_->cancel();
+  trainWatcher_.waitForFinished();
   loadWatcher_.waitForFinished();
   previewWatcher_.waitForFinished();
 }
 
-bool MainWindow::isBusy() const { return loadWatcher_.isRunning() || previewWatcher_.isRunning(); }
+bool MainWindow::isBusy() const {
+  return loadWatcher_.isRunning() || previewWatcher_.isRunning() || trainWatcher_.isRunning();
+}
+
+bool MainWindow::isTraining() const { return trainWatcher_.isRunning(); }
+
+void MainWindow::startTraining() {
+  if (!data_ || isBusy()) return;
+  trainFeedback_ = std::make_shared<util::Feedback>();
+  auto feedback = trainFeedback_;
+  auto data = data_;
+  startAction_->setEnabled(false);
+  stopAction_->setEnabled(true);
+  progress_->setValue(0);
+  progress_->setVisible(true);
+  statusBar()->showMessage(tr("Training …"));
+  QPointer<MainWindow> self(this);
+  trainWatcher_.setFuture(QtConcurrent::run([self, feedback, data]() -> QString {
+    train::TrainerConfig cfg;
+    cfg.snapshotInterval = 1.0;  // the GUI renders at most one snapshot a second
+    try {
+      train::runInference(data->fields, {}, cfg, feedback.get(), [self](const train::Snapshot& s) {
+        auto copy = std::make_shared<train::Snapshot>(s);
+        // Hand over to the GUI thread; all rendering happens there.
+        QMetaObject::invokeMethod(
+            self, [self, copy] { if (self) self->onSnapshot(copy); }, Qt::QueuedConnection);
+      });
+    } catch (const std::exception& e) {
+      return QString::fromStdString(e.what());
+    }
+    return {};
+  }));
+}
+
+void MainWindow::stopTraining() {
+  if (trainFeedback_) trainFeedback_->cancel();
+  stopAction_->setEnabled(false);
+}
+
+void MainWindow::onSnapshot(const std::shared_ptr<train::Snapshot>& s) {
+  if (!data_) return;
+  const auto& f = data_->fields;
+  images_[2]->show(s->lambda, f.dx, f.dy, "lambda", true);
+  if (s->fields.count("bilap_phi_d")) images_[3]->show(s->fields.at("bilap_phi_d"), f.dx, f.dy, "bilap phi_d", true);
+  progress_->setValue(static_cast<int>(1000 * s->fraction));
+  const double eta = s->fraction > 0.01 ? s->seconds * (1 - s->fraction) / s->fraction : 0;
+  statusBar()->showMessage(tr("Training: step %1, loss %2, M %3, Γ_ac %4 — ETA %5 s")
+                               .arg(s->step)
+                               .arg(s->losses.empty() ? 0.0 : s->losses.back().total, 0, 'g', 4)
+                               .arg(s->M, 0, 'g', 3)
+                               .arg(s->gammaAc, 0, 'g', 3)
+                               .arg(eta, 0, 'f', 0));
+  Q_EMIT trainingSnapshot(s->step);
+}
+
+void MainWindow::onTrainingDone() {
+  const QString error = trainWatcher_.result();
+  const bool canceled = trainFeedback_ && trainFeedback_->isCanceled();
+  progress_->setVisible(false);
+  startAction_->setEnabled(data_ != nullptr);
+  stopAction_->setEnabled(false);
+  if (!error.isEmpty()) {
+    QMessageBox::critical(this, tr("Training failed"), error);
+  } else {
+    statusBar()->showMessage(canceled ? tr("Training stopped") : tr("Training finished"), 8000);
+  }
+  Q_EMIT trainingFinished(canceled);
+}
+
+void MainWindow::closeEvent(QCloseEvent* event) {
+  if (isTraining()) {
+    if (QMessageBox::question(this, tr("Training is running"), tr("Stop the training and quit?")) != QMessageBox::Yes) {
+      event->ignore();
+      return;
+    }
+    stopTraining();
+    trainWatcher_.waitForFinished();
+  }
+  event->accept();
+}
 
 int MainWindow::frameCount() const { return data_ ? data_->fields.frames() : 0; }
 
@@ -157,6 +256,7 @@ void MainWindow::onPreview() {
                                .arg(d->direct.M, 0, 'g', 3)
                                .arg(d->direct.estimatedM ? QString() : tr(" (not identifiable, default)"))
                                .arg(d->direct.gammaAc, 0, 'g', 3));
+  startAction_->setEnabled(true);
   Q_EMIT previewReady();
 }
 

@@ -11,6 +11,12 @@
 
 class QSlider;
 class QLabel;
+class QAction;
+class QProgressBar;
+class QCloseEvent;
+
+namespace mollichrom::util { class Feedback; }
+namespace mollichrom::train { struct Snapshot; struct InferenceResult; }
 
 namespace mollichrom::ui {
 
@@ -29,16 +35,27 @@ class MainWindow : public QMainWindow {
   void openStack(const QString& path);
   bool isBusy() const;
   int frameCount() const;
+  // Training on a worker thread; snapshots update the panels on the GUI thread.
+  void startTraining();
+  void stopTraining();
+  bool isTraining() const;
 
  Q_SIGNALS:
   void stackOpened(const QString& path);
   void previewReady();
   void openFailed(const QString& message);
+  void trainingSnapshot(int step);
+  void trainingFinished(bool canceled);
+
+ protected:
+  void closeEvent(QCloseEvent* event) override;
 
  private:
   void showFrame(int t);
   void onLoaded();
   void onPreview();
+  void onSnapshot(const std::shared_ptr<train::Snapshot>& snap);
+  void onTrainingDone();
 
   std::array<VtkView*, 4> panels_{};
   std::array<std::unique_ptr<ImagePanel>, 4> images_;
@@ -47,6 +64,11 @@ class MainWindow : public QMainWindow {
   std::shared_ptr<LoadedData> data_;
   QFutureWatcher<std::shared_ptr<LoadedData>> loadWatcher_;
   QFutureWatcher<std::shared_ptr<LoadedData>> previewWatcher_;
+  QFutureWatcher<QString> trainWatcher_;
+  std::shared_ptr<util::Feedback> trainFeedback_;
+  QAction* startAction_ = nullptr;
+  QAction* stopAction_ = nullptr;
+  QProgressBar* progress_ = nullptr;
 };
 
 }  // namespace mollichrom::ui
