@@ -7,10 +7,12 @@
 #include <QApplication>
 #include <QCommandLineParser>
 #include <QSurfaceFormat>
+#include <QTimer>
 
 #include <vtkVersion.h>
 
 #include <cstdio>
+#include <cstdlib>
 #include <cstring>
 #include <string>
 
@@ -21,8 +23,13 @@ const char* kUsage =
     "Mollichrom infers epigenetic reaction-rate maps from chromatin time-lapse stacks.\n"
     "\n"
     "Options:\n"
-    "  -h, --help       Show this help and exit.\n"
-    "  --version        Print the versions of Mollichrom and its libraries and exit.\n";
+    "  -h, --help         Show this help and exit.\n"
+    "  --version          Print the versions of Mollichrom and its libraries and exit.\n"
+    "  --run              Start training once FILE is open and its preview is ready.\n"
+    "  --steps N          Training steps for --run (default 40).\n"
+    "  --time-budget S    Training time limit in seconds for --run.\n"
+    "  --screenshot PNG   Save a grab of the main window once the work above is done.\n"
+    "  --quit             Exit after that (exit code 0; 1 if opening or saving failed).\n";
 }
 
 int main(int argc, char** argv) {
@@ -46,11 +53,54 @@ int main(int argc, char** argv) {
 
   mollichrom::ui::MainWindow window;
   window.show();
+  // Automation for demos and tests: open → (train) → screenshot → quit.
+  QString file, screenshot;
+  bool run = false, quit = false;
+  int steps = 0;
+  double budget = 0;
   const QStringList args = QApplication::arguments();
-  for (int i = 1; i < args.size(); ++i)
-    if (!args[i].startsWith(QLatin1Char('-'))) {
-      window.openStack(args[i]);
-      break;
+  for (int i = 1; i < args.size(); ++i) {
+    const QString& a = args[i];
+    auto next = [&]() -> QString {
+      if (i + 1 >= args.size()) {
+        std::fprintf(stderr, "mollichrom: %s needs a value\n", qPrintable(a));
+        std::exit(2);
+      }
+      return args[++i];
+    };
+    if (a == "--run") run = true;
+    else if (a == "--quit") quit = true;
+    else if (a == "--steps") steps = next().toInt();
+    else if (a == "--time-budget") budget = next().toDouble();
+    else if (a == "--screenshot") screenshot = next();
+    else if (a.startsWith("-")) {
+      std::fprintf(stderr, "mollichrom: unknown option %s (see --help)\n", qPrintable(a));
+      return 2;
+    } else if (file.isEmpty()) file = a;
+  }
+  window.setTrainingLength(steps, budget);
+  window.setShowDialogs(!quit);
+  int exitCode = 0;
+  auto finish = [&] {
+    if (!screenshot.isEmpty() && !window.saveScreenshot(screenshot)) {
+      std::fprintf(stderr, "mollichrom: %s: could not save the screenshot\n", qPrintable(screenshot));
+      exitCode = 1;
     }
-  return app.exec();
+    if (quit) QApplication::exit(exitCode);
+  };
+  QObject::connect(&window, &mollichrom::ui::MainWindow::previewReady, [&] {
+    if (run) window.startTraining();
+    else QTimer::singleShot(300, finish);  // let the panels render first
+  });
+  QObject::connect(&window, &mollichrom::ui::MainWindow::trainingFinished,
+                   [&](bool) { QTimer::singleShot(300, finish); });
+  QObject::connect(&window, &mollichrom::ui::MainWindow::openFailed, [&](const QString& msg) {
+    std::fprintf(stderr, "mollichrom: %s\n", qPrintable(msg));
+    exitCode = 1;
+    if (quit) QTimer::singleShot(0, [&] { QApplication::exit(exitCode); });
+  });
+  if (!file.isEmpty()) window.openStack(file);
+  else if (quit || !screenshot.isEmpty()) QTimer::singleShot(300, finish);
+  const int rc = app.exec();
+  return rc != 0 ? rc : exitCode;
 }

@@ -5,6 +5,7 @@
 #include "ui/vtk/VtkView.h"
 
 #include <QMessageBox>
+#include <QProcess>
 #include <QSignalSpy>
 #include <QSlider>
 #include <QTimer>
@@ -104,6 +105,27 @@ class TestMainWindow : public QObject {
     QVERIFY(stop.elapsed() < 1500);  // one training step + snapshot (~1 s measured) plus the hand-over
     QCOMPARE(finished.first().first().toBool(), true);
     QVERIFY(!w.isTraining());
+  }
+
+  void automationFlags() {
+    // mollichrom FILE --run --steps N --screenshot PNG --quit: open, train, grab, exit 0.
+    QTemporaryDir dir;
+    const QString png = dir.filePath("shot.png");
+    QProcess p;
+    p.start(MOLLICHROM_GUI, {kSample, "--run", "--steps", "3", "--screenshot", png, "--quit"});
+    QVERIFY(p.waitForFinished(180000));
+    QCOMPARE(p.exitCode(), 0);
+    const QImage shot(png);
+    QVERIFY2(!shot.isNull(), qPrintable(p.readAllStandardError()));
+    QVERIFY(shot.width() > 400 && shot.height() > 300);
+    QVERIFY(distinctColours(shot) > 100);
+    QVERIFY(hasViridisYellow(shot));  // the λ panel's colour map made it into the grab
+    // A bad file under --quit: exit 1 with the problem on stderr, no dialog left hanging.
+    QProcess bad;
+    bad.start(MOLLICHROM_GUI, {QStringLiteral(MOLLICHROM_TEST_DATA "/io/bad_random.tif"), "--quit"});
+    QVERIFY(bad.waitForFinished(60000));
+    QCOMPARE(bad.exitCode(), 1);
+    QVERIFY(QString::fromUtf8(bad.readAllStandardError()).contains("not a TIFF file"));
   }
 
   void badFileShowsErrorAndWindowStaysUsable() {

@@ -14,6 +14,7 @@
 #include <QApplication>
 #include <QCloseEvent>
 #include <QProgressBar>
+#include <QSaveFile>
 #include <QFileDialog>
 #include <QFileInfo>
 #include <QGridLayout>
@@ -25,6 +26,8 @@
 #include <QToolBar>
 #include <QPointer>
 #include <QtConcurrent/QtConcurrentRun>
+
+#include <cstdio>
 
 #include <vtkGenericOpenGLRenderWindow.h>
 #include <vtkNew.h>
@@ -116,14 +119,18 @@ void MainWindow::startTraining() {
   trainFeedback_ = std::make_shared<util::Feedback>();
   auto feedback = trainFeedback_;
   auto data = data_;
+  const int steps = trainSteps_;
+  const double budget = trainBudget_;
   startAction_->setEnabled(false);
   stopAction_->setEnabled(true);
   progress_->setValue(0);
   progress_->setVisible(true);
   statusBar()->showMessage(tr("Training …"));
   QPointer<MainWindow> self(this);
-  trainWatcher_.setFuture(QtConcurrent::run([self, feedback, data]() -> QString {
+  trainWatcher_.setFuture(QtConcurrent::run([self, feedback, data, steps, budget]() -> QString {
     train::TrainerConfig cfg;
+    cfg.steps = steps;
+    cfg.timeBudget = budget;
     cfg.snapshotInterval = 1.0;  // the GUI renders at most one snapshot a second
     try {
       train::runInference(data->fields, {}, cfg, feedback.get(), [self](const train::Snapshot& s) {
@@ -137,6 +144,18 @@ void MainWindow::startTraining() {
     }
     return {};
   }));
+}
+
+void MainWindow::setTrainingLength(int steps, double timeBudgetSeconds) {
+  trainSteps_ = std::max(0, steps);
+  trainBudget_ = std::max(0.0, timeBudgetSeconds);
+}
+
+bool MainWindow::saveScreenshot(const QString& path) {
+  const QImage img = grab().toImage();
+  QSaveFile file(path);
+  if (img.isNull() || !file.open(QIODevice::WriteOnly) || !img.save(&file, "PNG")) return false;
+  return file.commit();
 }
 
 void MainWindow::stopTraining() {
@@ -167,7 +186,8 @@ void MainWindow::onTrainingDone() {
   startAction_->setEnabled(data_ != nullptr);
   stopAction_->setEnabled(false);
   if (!error.isEmpty()) {
-    QMessageBox::critical(this, tr("Training failed"), error);
+    if (showDialogs_) QMessageBox::critical(this, tr("Training failed"), error);
+    else std::fprintf(stderr, "mollichrom: training failed: %s\n", qPrintable(error));
   } else {
     statusBar()->showMessage(canceled ? tr("Training stopped") : tr("Training finished"), 8000);
   }
@@ -213,6 +233,7 @@ void MainWindow::onLoaded() {
   if (!d->error.isEmpty()) {
     statusBar()->showMessage(tr("Could not open %1").arg(QFileInfo(d->path).fileName()), 5000);
     Q_EMIT openFailed(d->error);
+    if (!showDialogs_) return;
     QMessageBox box(QMessageBox::Critical, tr("Could not open stack"),
                     tr("%1 could not be opened.").arg(QFileInfo(d->path).fileName()), QMessageBox::Ok, this);
     box.setInformativeText(d->error);

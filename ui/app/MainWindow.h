@@ -39,6 +39,12 @@ class MainWindow : public QMainWindow {
   void startTraining();
   void stopTraining();
   bool isTraining() const;
+  // Training length for the next start (0 = defaults).
+  void setTrainingLength(int steps, double timeBudgetSeconds);
+  // Saves a grab of the whole window (VTK panels included), atomically. False on failure.
+  bool saveScreenshot(const QString& path);
+  // Unattended runs (--quit): errors go to stderr and the openFailed signal, not to dialogs.
+  void setShowDialogs(bool show) { showDialogs_ = show; }
 
  Q_SIGNALS:
   void stackOpened(const QString& path);
@@ -69,6 +75,9 @@ class MainWindow : public QMainWindow {
   QAction* startAction_ = nullptr;
   QAction* stopAction_ = nullptr;
   QProgressBar* progress_ = nullptr;
+  bool showDialogs_ = true;
+  int trainSteps_ = 0;
+  double trainBudget_ = 0;
 };
 
 }  // namespace mollichrom::ui
