@@ -16,7 +16,6 @@
 #include <chrono>
 #include <cmath>
 #include <iostream>
-#include <random>
 
 namespace mollichrom::cli {
 
@@ -60,8 +59,6 @@ double rawRead(const std::string& path, std::uint64_t& bytes) {
 void createStack(const std::string& path, int megabytes) {
   const int side = 1024;
   const int frames = std::max(1, static_cast<int>(std::lround(megabytes * 1e6 / (side * side * 2.0))));
-  std::mt19937 rng(1);
-  std::normal_distribution<float> noise(0.f, 40.f);
   std::vector<cv::Mat> planes;
   cv::Mat base(side, side, CV_32F);
   for (int y = 0; y < side; ++y)

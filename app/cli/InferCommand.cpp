@@ -119,7 +119,6 @@ int runInfer(const std::vector<std::string>& argv) {
   cfg.patch = args.getInt("patch", 0);
   cfg.mollifier.halfWidthXY = args.getInt("kernel", cfg.mollifier.halfWidthXY);
   cfg.directMollifier.halfWidthXY = args.getInt("kernel-direct", cfg.directMollifier.halfWidthXY);
-  for (const std::string e : {"mollifier", "autodiff", "direct"}) (void)e;
   if (cfg.engine != "mollifier" && cfg.engine != "autodiff" && cfg.engine != "direct")
     throw UsageError("--engine must be mollifier, autodiff or direct");
   if (cfg.arch != "cnn" && cfg.arch != "fourier-mlp") throw UsageError("--arch must be cnn or fourier-mlp");

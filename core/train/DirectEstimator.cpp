@@ -180,6 +180,7 @@ DirectEstimate estimateDirect(const prep::FieldData& data, const models::Paramet
   const auto kappa = dot(t.e, t.a - M * t.L + 2 * G * t.h) / (2 * ee);
   auto lambda = (kappa / G).clamp_min(0.0);
   const auto resid = t.a - M * t.L - 2 * G * (lambda.unsqueeze(0) * t.e - t.h);
+  out.reactionRms = (2 * G * t.h).pow(2).mean().sqrt().item<double>();
   out.residualRms = std::sqrt(sumR((resid * resid).mean(0)) / std::max<int64_t>(1, region.sum().item<int64_t>()));
   lambda = torch::where(region, lambda, torch::full_like(lambda, std::nan("")));
   cv::Mat full(H, W, CV_32F, cv::Scalar(std::nanf("")));

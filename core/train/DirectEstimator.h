@@ -31,6 +31,7 @@ struct DirectEstimate {
   // keeps its default (estimatedM / estimatedGammaAc false).
   double uncertaintyM = 0, uncertaintyGammaAc = 0;
   double residualRms = 0;  // of the PDE residual at the estimate, over the region
+  double reactionRms = 0;  // of the decay term 2Γ_ac·φ_h over the valid grid (the trainer's residual scale)
 };
 
 // Robust noise level of the fields (median absolute deviation of a Laplacian), the σ of the

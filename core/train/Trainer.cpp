@@ -19,8 +19,6 @@
 
 namespace mollichrom::train {
 
-double estimateNoise(const prep::FieldData& data) { return estimateNoiseLevel(data); }
-
 namespace {
 
 using Clock = std::chrono::steady_clock;
@@ -55,7 +53,7 @@ class Session {
     torch::manual_seed(cfg.seed);
     rng_.seed(cfg.seed);
     dataT_ = fieldsTensor(data).to(device_, torch::kFloat32);  // [2, T, H, W]
-    sigma_ = estimateNoise(data);
+    sigma_ = estimateNoiseLevel(data);
     mean_ = dataT_.mean().item<double>();
     std_ = std::max(1e-6, dataT_.std().item<double>());
     region_ = prep::analysedRegion(data.mask, halo_);
@@ -103,15 +101,7 @@ class Session {
 
     // Residual scale: the reaction term's size at the direct estimate, so w_pde = 1 means
     // "residual errors count like data errors of one σ when they reach the reaction's size / 30".
-    {
-      torch::NoGradGuard g;
-      MollifierSettings dm = cfg.directMollifier;
-      dm.halfWidthT = timeHalfWidthFor(T_, cfg.directMollifier);
-      const FieldDerivativeEngine de(model_, dm, data.dx, data.dy, data.dt, !steady_);
-      const auto terms = model_.terms(de(fieldsTensor(data)), steady_);
-      const auto reaction = 2 * direct.gammaAc * terms.h;
-      scale_ = std::max(1e-6, reaction.pow(2).mean().sqrt().item<double>() / 30.0);
-    }
+    scale_ = std::max(1e-6, direct.reactionRms / 30.0);
     const std::int64_t cells = std::int64_t(T_) * H_ * W_;
     patch_ = cfg.patch > 0 ? cfg.patch : (cells <= 600'000 ? 0 : 64);
     if (patch_ > 0) patch_ = std::max(patch_, 2 * halo_ + 8);
@@ -406,7 +396,6 @@ InferenceResult runInference(const prep::FieldData& data, const models::Paramete
                              const TrainerConfig& cfg, util::Feedback* feedback, const SnapshotFn& onSnapshot) {
   const auto start = Clock::now();
   auto elapsed = [&] { return std::chrono::duration<double>(Clock::now() - start).count(); };
-  if (data.frames() < 3 && ((params.setByUser.count("M") == 0 && !params.fixM && false))) {}
   InferenceResult result;
   try {
     result.direct = estimateDirect(data, params, cfg.directMollifier, feedback);

@@ -99,7 +99,4 @@ InferenceResult runInference(const prep::FieldData& data, const models::Paramete
                              const TrainerConfig& config, util::Feedback* feedback = nullptr,
                              const SnapshotFn& onSnapshot = {});
 
-// Robust noise level of the data (median absolute deviation of a Laplacian, per field).
-double estimateNoise(const prep::FieldData& data);
-
 }  // namespace mollichrom::train
