@@ -74,16 +74,8 @@ int runBenchInference(const std::vector<std::string>& argv) {
       c.pattern = pattern;
       c.seed = static_cast<std::uint64_t>(args.getInt("seed", 1));
       const sim::Simulation s = sim::simulate(c);
-      prep::FieldData f;
-      f.density = s.densityNoisy;
-      f.hetero = s.heteroNoisy;
-      f.dx = f.dy = c.pixel;
-      f.dt = c.dt;
-      f.mask = prep::autoNucleusMask(f.density);
-      cv::Mat clean = cv::Mat::zeros(s.density[0].size(), CV_32F);
-      for (const auto& p : s.density) clean += p;
-      clean /= double(s.density.size());
-      const cv::Mat eval = train::evaluationMask(clean, 0.35, 8);
+      const prep::FieldData f = sim::observedFields(s, c);
+      const cv::Mat eval = train::evaluationMask(prep::timeMean(s.density), 0.35, 8);
       for (const auto& engine : engines) {
         train::TrainerConfig cfg;
         cfg.engine = engine;

@@ -64,9 +64,10 @@ std::string fileHash(const std::string& path) {
   return h.result().toHex().toStdString();
 }
 
-void progressBar(double fraction, double seconds, int step, double loss) {
+void progressBar(const train::Snapshot& s, double loss) {
+  const double fraction = s.fraction, seconds = s.seconds, eta = s.etaSeconds();
+  const int step = s.step;
   const int width = 30, filled = static_cast<int>(fraction * width);
-  const double eta = fraction > 0.01 ? seconds * (1 - fraction) / fraction : 0;
   std::fprintf(stderr, "\r[%s%s] %3.0f%%  step %d  loss %.4g  %.0fs elapsed, ETA %.0fs   ",
                std::string(static_cast<size_t>(filled), '#').c_str(),
                std::string(static_cast<size_t>(width - filled), '.').c_str(), fraction * 100, step, loss, seconds, eta);
@@ -152,10 +153,7 @@ int runInfer(const std::vector<std::string>& argv) {
   if (args.has("truth")) {
     auto tr = io::openStack(args.get("truth"));
     tr->plane(0, 0, 0).convertTo(truth, CV_32F);
-    cv::Mat mean = cv::Mat::zeros(truth.size(), CV_32F);
-    for (const auto& p : data.density) mean += p;
-    mean /= data.frames();
-    evalMask = train::evaluationMask(mean);
+    evalMask = train::evaluationMask(prep::timeMean(data.density));
   }
 
   util::Feedback feedback;
@@ -166,7 +164,7 @@ int runInfer(const std::vector<std::string>& argv) {
   train::SnapshotFn snap = [&](const train::Snapshot& s) {
     if (!s.losses.empty()) lastLoss = s.losses.back().total;
     if (quiet) return;
-    progressBar(s.fraction, s.seconds, s.step, lastLoss);
+    progressBar(s, lastLoss);
     if (!truth.empty()) {
       const auto a = train::compareMaps(s.lambda, truth, evalMask);
       const auto& l = s.losses.empty() ? train::LossRecord{} : s.losses.back();

@@ -50,29 +50,29 @@ std::string label(double v) {
   return o.str();
 }
 
-std::pair<double, double> percentileRange(const cv::Mat& f) {
+}  // namespace
+
+std::optional<std::pair<double, double>> finitePercentileRange(const cv::Mat& map, double qLow, double qHigh) {
+  cv::Mat f;
+  map.convertTo(f, CV_32F);
   std::vector<float> v;
   v.reserve(f.total());
   for (int y = 0; y < f.rows; ++y)
     for (int x = 0; x < f.cols; ++x)
       if (std::isfinite(f.at<float>(y, x))) v.push_back(f.at<float>(y, x));
-  if (v.empty()) return {0.0, 1.0};
+  if (v.empty()) return std::nullopt;
   auto at = [&](double q) {
     const size_t k = static_cast<size_t>(q * double(v.size() - 1));
     std::nth_element(v.begin(), v.begin() + static_cast<long>(k), v.end());
     return double(v[k]);
   };
-  double lo = at(0.01), hi = at(0.99);
-  if (!(hi > lo)) hi = lo + 1.0;
-  return {lo, hi};
+  return std::make_pair(at(qLow), at(qHigh));
 }
-
-}  // namespace
 
 cv::Mat renderMapFigure(const cv::Mat& map, const Calibration& cal, const MapFigureOptions& o) {
   cv::Mat f;
   map.convertTo(f, CV_32F);
-  auto [lo, hi] = percentileRange(f);
+  auto [lo, hi] = finitePercentileRange(f, 0.01, 0.99).value_or(std::make_pair(0.0, 1.0));
   if (o.min) lo = *o.min;
   if (o.max) hi = *o.max;
   if (!(hi > lo)) hi = lo + 1.0;

@@ -7,6 +7,7 @@
 
 #include <optional>
 #include <string>
+#include <utility>
 
 namespace mollichrom::io {
 
@@ -27,6 +28,10 @@ struct MapFigureOptions {
 cv::Mat renderMapFigure(const cv::Mat& map, const Calibration& calibration, const MapFigureOptions& options = {});
 void writeMapPng(const std::string& path, const cv::Mat& map, const Calibration& calibration,
                  const MapFigureOptions& options = {});
+
+// The qLow and qHigh quantiles (0..1) of the finite values of `map` — the automatic contrast of
+// figures and panels; nullopt when no value is finite.
+std::optional<std::pair<double, double>> finitePercentileRange(const cv::Mat& map, double qLow, double qHigh);
 
 // A "nice" scale-bar length (1, 2 or 5 x 10^k) near a fifth of `widthUm`.
 double niceScaleBarLength(double widthUm);

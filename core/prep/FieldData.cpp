@@ -68,10 +68,14 @@ std::vector<float> values(const std::vector<cv::Mat>& planes, const cv::Mat& mas
 
 }  // namespace
 
+cv::Mat timeMean(const std::vector<cv::Mat>& frames) {
+  cv::Mat mean = cv::Mat::zeros(frames.at(0).size(), CV_32F);
+  for (const cv::Mat& p : frames) mean += p;
+  return mean / double(frames.size());
+}
+
 cv::Mat autoNucleusMask(const std::vector<cv::Mat>& density) {
-  cv::Mat mean = cv::Mat::zeros(density[0].size(), CV_32F);
-  for (const cv::Mat& p : density) mean += p;
-  mean /= double(density.size());
+  cv::Mat mean = timeMean(density);
   cv::patchNaNs(mean, 0);
   double lo, hi;
   cv::minMaxLoc(mean, &lo, &hi);

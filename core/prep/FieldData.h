@@ -52,6 +52,9 @@ struct FieldData {
 // Throws io::StackError (naming the stack's path) for a missing channel or mask problem.
 FieldData prepare(const io::Stack& stack, const PrepOptions& options);
 
+// Pixel-wise mean over frames (CV_32F).
+cv::Mat timeMean(const std::vector<cv::Mat>& frames);
+
 // Otsu threshold of the time-mean density, largest connected component, holes filled.
 cv::Mat autoNucleusMask(const std::vector<cv::Mat>& density);
 

@@ -2,11 +2,11 @@
 
 #include "core/io/TiffWriter.h"
 #include "core/util/Feedback.h"
+#include "core/util/MatTensor.h"
 
 #include <torch/torch.h>
 
 #include <cmath>
-#include <cstring>
 #include <random>
 #include <stdexcept>
 
@@ -15,19 +15,6 @@ namespace mollichrom::sim {
 namespace {
 
 constexpr double kPi = 3.14159265358979323846;
-
-torch::Tensor toTensor(const cv::Mat& m) {
-  cv::Mat d;
-  m.convertTo(d, CV_64F);
-  return torch::from_blob(d.data, {d.rows, d.cols}, torch::kFloat64).clone();
-}
-
-cv::Mat toMat(const torch::Tensor& t) {
-  const torch::Tensor c = t.to(torch::kFloat32).contiguous();
-  cv::Mat m(static_cast<int>(c.size(0)), static_cast<int>(c.size(1)), CV_32F);
-  std::memcpy(m.data, c.data_ptr<float>(), m.total() * sizeof(float));
-  return m;
-}
 
 // Squared wavenumbers of an n x n periodic grid with spacing h.
 torch::Tensor wavenumber2(int n, double h) {
@@ -47,7 +34,7 @@ cv::Mat smoothNoise(int n, double sigmaPx, std::mt19937_64& rng) {
   auto f = torch::fft::ifft2(torch::fft::fft2(w) * torch::exp(-0.5 * k2 * sigmaPx * sigmaPx));
   auto r = torch::real(f);
   r = (r - r.mean()) / r.std();
-  return toMat(r);
+  return util::tensorToMat(r);
 }
 
 double gauss2(double x, double y, double cx, double cy, double s) {
@@ -119,7 +106,7 @@ Simulation simulate(const SimulationConfig& c, util::Feedback* feedback) {
   out.lambda = lambdaPattern(c.pattern, c.size, c.seed);
   const cv::Mat densityMat = nucleusDensity(c.size, c.seed);
   const auto& p = c.params;
-  const torch::Tensor phiC = toTensor(densityMat), lambda = toTensor(out.lambda);
+  const torch::Tensor phiC = util::matToTensor(densityMat), lambda = util::matToTensor(out.lambda);
 
   // Start from the reaction equilibrium of the nucleus-average λ: the frames then show the
   // relaxation towards the λ(x) pattern, which carries the information inference needs.
@@ -133,7 +120,7 @@ Simulation simulate(const SimulationConfig& c, util::Feedback* feedback) {
   const torch::Tensor implicit = 1 + h * p.M * (p.ell * p.ell * k2 * k2 + S * k2);
   auto record = [&](const torch::Tensor& d) {
     out.density.push_back(densityMat.clone());
-    out.hetero.push_back(toMat((phiC + d) / 2));
+    out.hetero.push_back(util::tensorToMat((phiC + d) / 2));
   };
   record(phiD);
   for (int f = 1; f < c.frames; ++f) {
@@ -167,6 +154,16 @@ Simulation simulate(const SimulationConfig& c, util::Feedback* feedback) {
     out.heteroNoisy.push_back(out.hetero[f] + b);
   }
   return out;
+}
+
+prep::FieldData observedFields(const Simulation& s, const SimulationConfig& c, bool noisy) {
+  prep::FieldData f;
+  f.density = noisy ? s.densityNoisy : s.density;
+  f.hetero = noisy ? s.heteroNoisy : s.hetero;
+  f.dx = f.dy = c.pixel;
+  f.dt = c.dt;
+  f.mask = prep::autoNucleusMask(f.density);
+  return f;
 }
 
 void writeSimulation(const Simulation& s, const SimulationConfig& c, const std::string& stackPath,

@@ -9,6 +9,7 @@
 // substep is stable for the diffusion part; substeps ≤ maxSubstep keep the reaction accurate.
 // First-order in time (checked by tests/core/test_simulator.cpp).
 #include "core/models/ChromatinParameters.h"
+#include "core/prep/FieldData.h"
 
 #include <opencv2/core.hpp>
 
@@ -45,6 +46,10 @@ Simulation simulate(const SimulationConfig& config, util::Feedback* feedback = n
 // λ(x) patterns and the nucleus density, exposed for tests.
 cv::Mat lambdaPattern(const std::string& pattern, int size, std::uint64_t seed);
 cv::Mat nucleusDensity(int size, std::uint64_t seed);
+
+// The simulation as the engines see prepared data: noisy (or clean) fields, calibration, and the
+// automatic nucleus mask.
+prep::FieldData observedFields(const Simulation& s, const SimulationConfig& config, bool noisy = true);
 
 // Writes the noisy 2-channel (density, heterochromatin) float32 ImageJ hyperstack (TCYX,
 // calibrated) and the true λ map (float32 TIFF). Atomic.

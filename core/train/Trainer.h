@@ -70,6 +70,8 @@ struct Snapshot {
   std::map<std::string, cv::Mat> fields;  // phi_h, phi_e, phi_d, mu_d, dt_phi_d, lap_phi_d, bilap_phi_d, residual (middle frame)
   std::vector<LossRecord> losses;
   double M = 0, gammaAc = 0;
+  // Remaining time extrapolated from the elapsed time and the fraction done (0 until 1 % done).
+  double etaSeconds() const { return fraction > 0.01 ? seconds * (1 - fraction) / fraction : 0; }
 };
 
 struct InferenceResult {

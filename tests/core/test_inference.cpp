@@ -26,16 +26,6 @@ using namespace mollichrom;
 
 namespace {
 
-prep::FieldData fieldsFrom(const sim::Simulation& s, const sim::SimulationConfig& c, bool noisy = true) {
-  prep::FieldData f;
-  f.density = noisy ? s.densityNoisy : s.density;
-  f.hetero = noisy ? s.heteroNoisy : s.hetero;
-  f.dx = f.dy = c.pixel;
-  f.dt = c.dt;
-  f.mask = prep::autoNucleusMask(f.density);
-  return f;
-}
-
 sim::SimulationConfig small(const std::string& pattern = "blob", double noise = 0.03) {
   sim::SimulationConfig c;
   c.size = 48;
@@ -116,7 +106,7 @@ class TestInference : public QObject {
     c.frames = 9;
     c.noise = 0;
     const auto s = sim::simulate(c);
-    const auto f = fieldsFrom(s, c, false);
+    const auto f = sim::observedFields(s, c, false);
     const models::ChromatinModel model(c.params);
     const train::MollifierSettings kernel{mollifier::KernelFamily::Polynomial, 5, 2};
     const train::FieldDerivativeEngine engine(model, kernel, f.dx, f.dy, f.dt, true);
@@ -139,7 +129,7 @@ class TestInference : public QObject {
   void directRecoversConstantLambda() {
     auto c = small("constant", 0.01);
     const auto s = sim::simulate(c);
-    const auto f = fieldsFrom(s, c);
+    const auto f = sim::observedFields(s, c);
     const auto d = train::estimateDirect(f, {}, train::MollifierSettings{});
     std::vector<float> v;
     for (int y = 0; y < d.lambda.rows; ++y)
@@ -156,12 +146,9 @@ class TestInference : public QObject {
     // The bundled sample's configuration (96 px, 21 frames, 3% noise, blob), default training.
     sim::SimulationConfig c;
     const auto s = sim::simulate(c);
-    const auto f = fieldsFrom(s, c);
+    const auto f = sim::observedFields(s, c);
     const auto r = train::runInference(f, {}, train::TrainerConfig{});
-    cv::Mat clean = cv::Mat::zeros(s.density[0].size(), CV_32F);
-    for (const auto& p : s.density) clean += p;
-    clean /= double(s.density.size());
-    const cv::Mat eval = train::evaluationMask(clean, 0.35, 8);
+    const cv::Mat eval = train::evaluationMask(prep::timeMean(s.density), 0.35, 8);
     const auto direct = train::compareMaps(r.direct.lambda, s.lambda, eval);
     const auto trained = train::compareMaps(r.lambda, s.lambda, eval);
     qInfo("direct: pearson %.3f relL2 %.3f; trained (%d steps): pearson %.3f relL2 %.3f", direct.pearson,
@@ -175,7 +162,7 @@ class TestInference : public QObject {
 
   void seedMakesRunsRepeatable() {
     auto c = small();
-    const auto f = fieldsFrom(sim::simulate(c), c);
+    const auto f = sim::observedFields(sim::simulate(c), c);
     train::TrainerConfig cfg;
     cfg.steps = 15;
     cfg.seed = 11;
@@ -186,7 +173,7 @@ class TestInference : public QObject {
 
   void resumeContinuesTheLossCurve() {
     auto c = small();
-    const auto f = fieldsFrom(sim::simulate(c), c);
+    const auto f = sim::observedFields(sim::simulate(c), c);
     const QString dir = tmp_.filePath("ckpt");
     train::TrainerConfig cfg;
     cfg.steps = 10;
@@ -208,7 +195,7 @@ class TestInference : public QObject {
 
   void snapshotsPatchesAdaptiveAndLbfgs() {
     auto c = small();
-    const auto f = fieldsFrom(sim::simulate(c), c);
+    const auto f = sim::observedFields(sim::simulate(c), c);
     train::TrainerConfig cfg;
     cfg.steps = 12;
     cfg.patch = 36;  // smaller than the 48 px grid: trains on patches
@@ -233,7 +220,7 @@ class TestInference : public QObject {
 
   void survivesNaN() {
     auto c = small();
-    const auto f = fieldsFrom(sim::simulate(c), c);
+    const auto f = sim::observedFields(sim::simulate(c), c);
     train::TrainerConfig cfg;
     cfg.steps = 25;
     cfg.injectNanAtStep = 12;
@@ -247,7 +234,7 @@ class TestInference : public QObject {
     auto c = small();
     c.size = 96;
     c.pixel = 0.104;
-    const auto f = fieldsFrom(sim::simulate(c), c);
+    const auto f = sim::observedFields(sim::simulate(c), c);
     train::TrainerConfig cfg;
     cfg.steps = 100000;
     util::Feedback fb;
@@ -284,14 +271,14 @@ class TestInference : public QObject {
     // scatters over noise realizations and is reported as not identifiable (default kept).
     sim::SimulationConfig c;
     c.noise = 0.01;
-    const auto low = train::estimateDirect(fieldsFrom(sim::simulate(c), c), {}, train::MollifierSettings{});
+    const auto low = train::estimateDirect(sim::observedFields(sim::simulate(c), c), {}, train::MollifierSettings{});
     qInfo("1%%: M %.3f (spread %.3f), gamma %.3f (spread %.3f), sigma %.4f", low.M, low.uncertaintyM, low.gammaAc,
           low.uncertaintyGammaAc, low.noiseSigma);
     QVERIFY(low.estimatedM && low.estimatedGammaAc);
     QVERIFY(std::abs(low.M - 1) < 0.15 && std::abs(low.gammaAc - 1) < 0.15);
     QVERIFY(std::abs(low.noiseSigma - 0.01 * 0.6) < 0.002);  // σ = 1% of the density maximum (~0.6)
     c.noise = 0.03;
-    const auto high = train::estimateDirect(fieldsFrom(sim::simulate(c), c), {}, train::MollifierSettings{});
+    const auto high = train::estimateDirect(sim::observedFields(sim::simulate(c), c), {}, train::MollifierSettings{});
     qInfo("3%%: M %.3f (spread %.3f, identifiable %d)", high.M, high.uncertaintyM, int(high.estimatedM));
     QVERIFY(!high.estimatedM);
     QCOMPARE(high.M, 1.0);
@@ -301,7 +288,7 @@ class TestInference : public QObject {
   void steadyStateNeedsFixedRates() {
     auto c = small();
     c.frames = 1;
-    const auto f = fieldsFrom(sim::simulate(c), c);
+    const auto f = sim::observedFields(sim::simulate(c), c);
     const auto d = train::estimateDirect(f, {}, train::MollifierSettings{});
     QVERIFY(d.steady);
     QCOMPARE(d.M, 1.0);

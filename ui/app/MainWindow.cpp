@@ -169,13 +169,12 @@ void MainWindow::onSnapshot(const std::shared_ptr<train::Snapshot>& s) {
   images_[2]->show(s->lambda, f.dx, f.dy, "lambda", true);
   if (s->fields.count("bilap_phi_d")) images_[3]->show(s->fields.at("bilap_phi_d"), f.dx, f.dy, "bilap phi_d", true);
   progress_->setValue(static_cast<int>(1000 * s->fraction));
-  const double eta = s->fraction > 0.01 ? s->seconds * (1 - s->fraction) / s->fraction : 0;
   statusBar()->showMessage(tr("Training: step %1, loss %2, M %3, Γ_ac %4 — ETA %5 s")
                                .arg(s->step)
                                .arg(s->losses.empty() ? 0.0 : s->losses.back().total, 0, 'g', 4)
                                .arg(s->M, 0, 'g', 3)
                                .arg(s->gammaAc, 0, 'g', 3)
-                               .arg(eta, 0, 'f', 0));
+                               .arg(s->etaSeconds(), 0, 'f', 0));
   Q_EMIT trainingSnapshot(s->step);
 }
 

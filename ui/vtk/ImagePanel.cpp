@@ -1,5 +1,6 @@
 #include "ui/vtk/ImagePanel.h"
 
+#include "core/io/MapExport.h"
 #include "ui/vtk/VtkView.h"
 
 #include <vtkCamera.h>
@@ -83,22 +84,12 @@ void ImagePanel::show(const cv::Mat& map, double dx, double dy, const std::strin
   p_->image->SetOrigin(0, 0, 0);
   vtkNew<vtkFloatArray> values;
   values->SetNumberOfTuples(vtkIdType(w) * h);
-  std::vector<float> finite;
   for (int y = 0; y < h; ++y)
-    for (int x = 0; x < w; ++x) {
-      // VTK's y axis points up; images are stored top row first.
-      const float v = f.at<float>(h - 1 - y, x);
-      values->SetValue(vtkIdType(y) * w + x, v);
-      if (std::isfinite(v)) finite.push_back(v);
-    }
+    for (int x = 0; x < w; ++x)  // VTK's y axis points up; images are stored top row first.
+      values->SetValue(vtkIdType(y) * w + x, f.at<float>(h - 1 - y, x));
   p_->image->GetPointData()->SetScalars(values);
-  double lo = 0, hi = 1;
-  if (!finite.empty()) {
-    std::sort(finite.begin(), finite.end());
-    lo = finite[finite.size() / 100];
-    hi = finite[finite.size() - 1 - finite.size() / 100];
-    if (!(hi > lo)) hi = lo + 1e-6;
-  }
+  auto [lo, hi] = io::finitePercentileRange(f, 0.01, 0.99).value_or(std::make_pair(0.0, 1.0));
+  if (!(hi > lo)) hi = lo + 1e-6;
   if (colourMap) fillViridis(p_->lut);
   else {
     p_->lut->SetNumberOfTableValues(256);
