@@ -18,13 +18,15 @@
 
 namespace {
 const char* kUsage =
-    "Usage: mollichrom [options] [FILE|PROJECT]\n"
+    "Usage: mollichrom [options] [FILE|PROJECT.mchrom]\n"
     "\n"
     "Mollichrom infers epigenetic reaction-rate maps from chromatin time-lapse stacks.\n"
     "\n"
     "Options:\n"
     "  -h, --help         Show this help and exit.\n"
     "  --version          Print the versions of Mollichrom and its libraries and exit.\n"
+    "  --channels density=1,heterochromatin=2\n"
+    "                     Which channel holds which field (1-based).\n"
     "  --run              Start training once FILE is open and its preview is ready.\n"
     "  --steps N          Training steps for --run (default 40).\n"
     "  --time-budget S    Training time limit in seconds for --run.\n"
@@ -54,7 +56,7 @@ int main(int argc, char** argv) {
   mollichrom::ui::MainWindow window;
   window.show();
   // Automation for demos and tests: open → (train) → screenshot → quit.
-  QString file, screenshot;
+  QString file, screenshot, channels;
   bool run = false, quit = false;
   int steps = 0;
   double budget = 0;
@@ -73,12 +75,21 @@ int main(int argc, char** argv) {
     else if (a == "--steps") steps = next().toInt();
     else if (a == "--time-budget") budget = next().toDouble();
     else if (a == "--screenshot") screenshot = next();
+    else if (a == "--channels") channels = next();
     else if (a.startsWith("-")) {
       std::fprintf(stderr, "mollichrom: unknown option %s (see --help)\n", qPrintable(a));
       return 2;
     } else if (file.isEmpty()) file = a;
   }
-  window.setTrainingLength(steps, budget);
+  if (!channels.isEmpty()) {
+    try {
+      window.setChannels(channels);
+    } catch (const std::invalid_argument& e) {
+      std::fprintf(stderr, "mollichrom: --channels: %s\n", e.what());
+      return 2;
+    }
+  }
+  if (steps > 0 || budget > 0) window.setTrainingLength(steps, budget);
   window.setShowDialogs(!quit);
   int exitCode = 0;
   auto finish = [&] {
@@ -99,7 +110,7 @@ int main(int argc, char** argv) {
     exitCode = 1;
     if (quit) QTimer::singleShot(0, [&] { QApplication::exit(exitCode); });
   });
-  if (!file.isEmpty()) window.openStack(file);
+  if (!file.isEmpty()) window.open(file);
   else if (quit || !screenshot.isEmpty()) QTimer::singleShot(300, finish);
   const int rc = app.exec();
   return rc != 0 ? rc : exitCode;

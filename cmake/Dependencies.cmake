@@ -10,8 +10,8 @@ if(NOT MOLLICHROM_FUZZ)
   find_package(Torch REQUIRED)
 endif()
 
-# OpenCV: only the modules we need. Never highgui: it pulls in Qt 5.
-find_package(OpenCV REQUIRED COMPONENTS core imgproc imgcodecs)
+# OpenCV: only the modules we need (video: ECC registration). Never highgui: it pulls in Qt 5.
+find_package(OpenCV REQUIRED COMPONENTS core imgproc imgcodecs video)
 
 find_package(TIFF REQUIRED)
 
@@ -24,7 +24,7 @@ if(MOLLICHROM_BUILD_GUI)
     RenderingCore RenderingOpenGL2 RenderingAnnotation RenderingFreeType
     RenderingContextOpenGL2 RenderingImage
     InteractionStyle InteractionImage
-    ImagingCore
+    ImagingCore FiltersSources
     ChartsCore ViewsContext2D)
   set(MOLLICHROM_VTK_VERSION "${VTK_VERSION}")
 else()

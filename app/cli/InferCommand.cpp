@@ -4,19 +4,14 @@
 #include "app/cli/ExitCodes.h"
 #include "core/io/StackError.h"
 #include "core/io/StackReader.h"
+#include "core/export/ResultExport.h"
 #include "core/io/TiffWriter.h"
 #include "core/runtime/Runtime.h"
 #include "core/runtime/Versions.h"
 #include "core/train/Metrics.h"
 #include "core/train/Trainer.h"
-#include "core/util/AtomicFile.h"
 #include "core/util/Feedback.h"
 
-#include <QCryptographicHash>
-#include <QFile>
-#include <QJsonArray>
-#include <QJsonDocument>
-#include <QJsonObject>
 
 #include <csignal>
 #include <cstdio>
@@ -37,6 +32,9 @@ const char* kInferUsage =
     "  --normalize none|percentile|auto         intensity -> volume fraction (auto: float data in\n"
     "                                           [-0.5, 1.5] is taken as fractions, else percentile)\n"
     "  --mask auto|FILE                         nucleus mask (auto: Otsu on the time-mean density)\n"
+    "  --mask-threshold F                       auto mask at fraction F (0-1) of the density range\n"
+    "  --drift  --bleach                        drift (phase correlation) and bleach correction\n"
+    "  --pixel-size UM  --frame-interval S      override the file's calibration\n"
     "  --set M=1,gamma_ac=1,ell=0.15,phi_max=0.7  fix parameters (M, gamma_ac are inferred from >= 3\n"
     "                                           frames unless set; a single frame uses steady state)\n"
     "  --free M,gamma_ac                        require these to be inferred (error if impossible)\n"
@@ -56,14 +54,6 @@ void onSignal(int) {
   if (gFeedback) gFeedback->cancel();
 }
 
-std::string fileHash(const std::string& path) {
-  QFile f(QString::fromStdString(path));
-  if (!f.open(QIODevice::ReadOnly)) return {};
-  QCryptographicHash h(QCryptographicHash::Sha256);
-  h.addData(&f);
-  return h.result().toHex().toStdString();
-}
-
 void progressBar(const train::Snapshot& s, double loss) {
   const double fraction = s.fraction, seconds = s.seconds, eta = s.etaSeconds();
   const int step = s.step;
@@ -80,8 +70,9 @@ int runInfer(const std::vector<std::string>& argv) {
   Args args(argv,
             {"out", "channels", "normalize", "mask", "set", "free", "engine", "arch", "steps", "time-budget", "seed",
              "threads", "device", "checkpoint", "json", "losses", "truth", "kernel", "lr", "w-pde", "w-smooth",
-             "w-data", "patch", "lr-lambda", "scalar-prior", "kernel-direct"},
-            {"help", "resume", "quiet", "adaptive", "lbfgs"});
+             "w-data", "patch", "lr-lambda", "scalar-prior", "kernel-direct", "mask-threshold", "pixel-size",
+             "frame-interval"},
+            {"help", "resume", "quiet", "adaptive", "lbfgs", "drift", "bleach"});
   if (args.has("help")) {
     std::cout << kInferUsage;
     return kExitOk;
@@ -101,6 +92,11 @@ int runInfer(const std::vector<std::string>& argv) {
     throw UsageError(e.what());
   }
   po.mask = args.get("mask", "auto");
+  po.maskThreshold = args.getDouble("mask-threshold", -1);
+  po.driftCorrection = args.has("drift");
+  po.bleachCorrection = args.has("bleach");
+  po.pixelSizeUm = args.getDouble("pixel-size", 0);
+  po.frameIntervalS = args.getDouble("frame-interval", 0);
   cfg.engine = args.get("engine", "mollifier");
   cfg.arch = args.get("arch", cfg.engine == "autodiff" ? "fourier-mlp" : "cnn");
   cfg.steps = args.getInt("steps", 0);
@@ -184,69 +180,15 @@ int runInfer(const std::vector<std::string>& argv) {
   gFeedback = nullptr;
   if (!quiet) std::cerr << "\n";
 
-  io::Calibration cal = stack.info().calibration;
-  io::writeMapTiff(args.get("out"), r.lambda, cal);
-
+  exporting::RunDescription run{"mollichrom-cli", input, args.get("out"), po, choice, cfg, rt.threads, std::nullopt};
+  io::writeMapTiff(args.get("out"), r.lambda, exporting::calibrationOf(data));
   train::MapAccuracy acc;
-  if (!truth.empty()) acc = train::compareMaps(r.lambda, truth, evalMask);
-  if (args.has("losses")) {
-    std::ostringstream csv;
-    csv << "step,seconds,total,data,pde,smooth,M,gamma_ac,learning_rate\n";
-    for (const auto& l : r.losses)
-      csv << l.step << "," << l.seconds << "," << l.total << "," << l.data << "," << l.pde << "," << l.smooth << ","
-          << l.M << "," << l.gammaAc << "," << l.learningRate << "\n";
-    util::writeFileAtomically(args.get("losses"), csv.str());
+  if (!truth.empty()) {
+    acc = train::compareMaps(r.lambda, truth, evalMask);
+    run.accuracy = acc;
   }
-  if (args.has("json")) {
-    QJsonObject scalars{
-        {"M", QJsonObject{{"value", r.M}, {"unit", "um^2/s"}, {"inferred", r.freeM}}},
-        {"gamma_ac", QJsonObject{{"value", r.gammaAc}, {"unit", "1/s"}, {"inferred", r.freeGamma}}},
-        {"ell", QJsonObject{{"value", choice.values.ell}, {"unit", "um"}, {"inferred", false}}},
-        {"phi_max", QJsonObject{{"value", choice.values.phiMax}, {"unit", ""}, {"inferred", false}}}};
-    QJsonObject losses;
-    if (!r.losses.empty()) {
-      const auto& l = r.losses.back();
-      losses = {{"total", l.total}, {"data", l.data}, {"pde", l.pde}, {"smooth", l.smooth}};
-    }
-    double lo = 0, hi = 0;
-    cv::Mat finite = r.lambda == r.lambda;
-    if (cv::countNonZero(finite)) cv::minMaxLoc(r.lambda, &lo, &hi, nullptr, nullptr, finite);
-    QJsonObject o{
-        {"input", QString::fromStdString(input)},
-        {"input_sha256", QString::fromStdString(fileHash(input))},
-        {"output", QString::fromStdString(args.get("out"))},
-        {"scalars", scalars},
-        {"lambda", QJsonObject{{"min", lo}, {"max", hi}, {"pixels", cv::countNonZero(finite)}, {"unit", ""}}},
-        {"losses", losses},
-        {"steps", r.steps},
-        {"seconds", r.seconds},
-        {"stop_reason", QString::fromStdString(r.stopReason)},
-        {"nan_recoveries", r.nanRecoveries},
-        {"steady_state", r.steady},
-        {"direct", QJsonObject{{"M", r.direct.M},
-                               {"gamma_ac", r.direct.gammaAc},
-                               {"M_identifiable", r.direct.estimatedM},
-                               {"gamma_ac_identifiable", r.direct.estimatedGammaAc},
-                               {"M_spread", r.direct.uncertaintyM},
-                               {"gamma_ac_spread", r.direct.uncertaintyGammaAc},
-                               {"noise_sigma", r.direct.noiseSigma}}},
-        {"settings", QJsonObject{{"engine", QString::fromStdString(cfg.engine)},
-                                 {"arch", QString::fromStdString(cfg.arch)},
-                                 {"seed", static_cast<double>(cfg.seed)},
-                                 {"threads", rt.threads},
-                                 {"device", QString::fromStdString(cfg.device)},
-                                 {"steps", cfg.steps},
-                                 {"time_budget_s", cfg.timeBudget},
-                                 {"channels", QString("density=%1,heterochromatin=%2").arg(po.channels.density).arg(po.channels.heterochromatin)},
-                                 {"normalize", data.normalizeUsed == prep::Normalize::None ? "none" : "percentile"},
-                                 {"mask", QString::fromStdString(po.mask)},
-                                 {"kernel_half_width_px", cfg.mollifier.halfWidthXY}}},
-        {"versions", QString::fromStdString(versionReport("mollichrom-cli"))}};
-    if (!truth.empty())
-      o["accuracy"] = QJsonObject{{"pearson", acc.pearson}, {"relative_l2", acc.relativeL2},
-                                  {"finite_fraction", acc.finiteFraction}, {"pixels", acc.pixels}};
-    util::writeFileAtomically(args.get("json"), QJsonDocument(o).toJson().toStdString());
-  }
+  if (args.has("losses")) exporting::writeLossesCsv(args.get("losses"), r.losses);
+  if (args.has("json")) exporting::writeSummaryJson(args.get("json"), r, data, run);
   if (!quiet) {
     std::cerr << "infer: " << r.steps << " steps in " << r.seconds << " s (" << r.stopReason << "), M " << r.M
               << " um^2/s, gamma_ac " << r.gammaAc << " 1/s -> " << args.get("out") << "\n";

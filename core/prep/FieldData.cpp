@@ -2,6 +2,8 @@
 
 #include "core/io/StackError.h"
 #include "core/io/StackReader.h"
+#include "core/prep/BleachCorrection.h"
+#include "core/prep/DriftCorrection.h"
 
 #include <opencv2/imgproc.hpp>
 
@@ -74,16 +76,31 @@ cv::Mat timeMean(const std::vector<cv::Mat>& frames) {
   return mean / double(frames.size());
 }
 
-cv::Mat autoNucleusMask(const std::vector<cv::Mat>& density) {
+namespace {
+// Time-mean density as 8-bit (darkest → 0, brightest → 255), lightly blurred: noise would
+// otherwise speckle the threshold.
+cv::Mat meanDensity8(const std::vector<cv::Mat>& density) {
   cv::Mat mean = timeMean(density);
   cv::patchNaNs(mean, 0);
   double lo, hi;
   cv::minMaxLoc(mean, &lo, &hi);
   cv::Mat m8;
   mean.convertTo(m8, CV_8U, hi > lo ? 255.0 / (hi - lo) : 0, hi > lo ? -lo * 255.0 / (hi - lo) : 0);
-  cv::GaussianBlur(m8, m8, {5, 5}, 1.0);  // noise would otherwise speckle the threshold
+  cv::GaussianBlur(m8, m8, {5, 5}, 1.0);
+  return m8;
+}
+}  // namespace
+
+double otsuMaskThreshold(const std::vector<cv::Mat>& density) {
   cv::Mat bin;
-  cv::threshold(m8, bin, 0, 255, cv::THRESH_BINARY | cv::THRESH_OTSU);
+  return cv::threshold(meanDensity8(density), bin, 0, 255, cv::THRESH_BINARY | cv::THRESH_OTSU) / 255.0;
+}
+
+cv::Mat autoNucleusMask(const std::vector<cv::Mat>& density, double threshold) {
+  const cv::Mat m8 = meanDensity8(density);
+  cv::Mat bin;
+  if (threshold < 0) cv::threshold(m8, bin, 0, 255, cv::THRESH_BINARY | cv::THRESH_OTSU);
+  else cv::threshold(m8, bin, std::clamp(threshold, 0.0, 1.0) * 255.0, 255, cv::THRESH_BINARY);
   cv::Mat labels, stats, centroids;
   const int n = cv::connectedComponentsWithStats(bin, labels, stats, centroids, 8);
   int best = 0, bestArea = 0;
@@ -127,11 +144,17 @@ FieldData prepare(const io::Stack& stack, const PrepOptions& o) {
     f.hetero.push_back(h);
   }
   const io::Calibration& cal = info.calibration;
-  f.dx = cal.pixelXOr1();
-  f.dy = cal.pixelYOr1();
-  f.dt = cal.frameIntervalOr1();
-  f.calibratedSpace = cal.pixelX.has_value();
-  f.calibratedTime = cal.frameInterval.has_value();
+  f.dx = o.pixelSizeUm > 0 ? o.pixelSizeUm : cal.pixelXOr1();
+  f.dy = o.pixelSizeUm > 0 ? o.pixelSizeUm * cal.pixelYOr1() / cal.pixelXOr1() : cal.pixelYOr1();
+  f.dt = o.frameIntervalS > 0 ? o.frameIntervalS : cal.frameIntervalOr1();
+  f.calibratedSpace = cal.pixelX.has_value() || o.pixelSizeUm > 0;
+  f.calibratedTime = cal.frameInterval.has_value() || o.frameIntervalS > 0;
+  if (o.driftCorrection && f.frames() > 1) {
+    // Register on the density channel (the brighter, structure-rich one); move both channels.
+    f.drift = estimateDrift(f.density);
+    applyDrift(f.density, f.drift);
+    applyDrift(f.hetero, f.drift);
+  }
 
   Normalize norm = o.normalize;
   if (norm == Normalize::Auto) {
@@ -147,7 +170,7 @@ FieldData prepare(const io::Stack& stack, const PrepOptions& o) {
   f.normalizeUsed = norm;
 
   if (o.mask == "auto" || o.mask.empty()) {
-    f.mask = autoNucleusMask(f.density);
+    f.mask = autoNucleusMask(f.density, o.maskThreshold);
   } else {
     auto src = io::openStack(o.mask);
     if (src->info().width != info.width || src->info().height != info.height)
@@ -160,12 +183,20 @@ FieldData prepare(const io::Stack& stack, const PrepOptions& o) {
   }
   if (cv::countNonZero(f.mask) == 0) throw io::StackError(o.mask == "auto" ? path : o.mask, "the nucleus mask is empty");
 
+  if (o.bleachCorrection && f.frames() > 1) {
+    f.bleachFactors = bleachGains(f.density, f.mask);
+    applyBleachGains(f.density, f.mask, f.bleachFactors);
+    applyBleachGains(f.hetero, f.mask, f.bleachFactors);
+  }
   if (norm == Normalize::Percentile) {
+    int channel = 0;
     for (auto* planes : {&f.density, &f.hetero}) {
       auto all = values(*planes);
       auto inside = values(*planes, f.mask);
       const double lo = percentileOf(all, o.percentile.low), hi = percentileOf(inside, o.percentile.high);
       if (!(hi > lo)) throw io::StackError(path, "a channel has no contrast (percentile mapping impossible)");
+      f.mappedLow[channel] = lo;
+      f.mappedHigh[channel++] = hi;
       for (cv::Mat& p : *planes) p = (p - lo) * (o.percentile.fraction / (hi - lo));
     }
   }

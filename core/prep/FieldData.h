@@ -34,7 +34,14 @@ struct PrepOptions {
   Normalize normalize = Normalize::Auto;  // float data within [-0.5, 1.5] → None, else Percentile
   PercentileMapping percentile;
   std::string mask = "auto";              // "auto" (Otsu) or a mask image file (nonzero = nucleus)
+  // For "auto": < 0 picks the threshold by Otsu; otherwise the fraction of the way from the
+  // darkest to the brightest time-mean density (what the GUI's slider sets).
+  double maskThreshold = -1;
   int slice = 0;                          // z index for 3-D stacks
+  bool driftCorrection = false;           // register frames by phase correlation of the density
+  bool bleachCorrection = false;          // keep each channel's mean nuclear signal constant in time
+  // User calibration (dataset-properties dialog); 0 keeps the file's value.
+  double pixelSizeUm = 0, frameIntervalS = 0;
 };
 
 struct FieldData {
@@ -43,7 +50,12 @@ struct FieldData {
   double dx = 1, dy = 1, dt = 1;         // µm, µm, s
   bool calibratedSpace = false, calibratedTime = false;
   Normalize normalizeUsed = Normalize::None;
+  // Percentile mapping as applied: intensity → 0 (low) and → fraction (high), density then
+  // heterochromatin (zeros when not mapped).
+  double mappedLow[2] = {0, 0}, mappedHigh[2] = {0, 0};
   double noiseSigma = 0;  // known noise σ (tests, simulations); 0 = estimate from the data
+  std::vector<cv::Point2d> drift;  // per-frame shift removed by drift correction (px), empty if off
+  std::vector<double> bleachFactors;  // per-frame density gain applied by bleach correction, empty if off
   int frames() const { return static_cast<int>(density.size()); }
   int width() const { return density.empty() ? 0 : density[0].cols; }
   int height() const { return density.empty() ? 0 : density[0].rows; }
@@ -55,8 +67,11 @@ FieldData prepare(const io::Stack& stack, const PrepOptions& options);
 // Pixel-wise mean over frames (CV_32F).
 cv::Mat timeMean(const std::vector<cv::Mat>& frames);
 
-// Otsu threshold of the time-mean density, largest connected component, holes filled.
-cv::Mat autoNucleusMask(const std::vector<cv::Mat>& density);
+// Threshold of the time-mean density (Otsu when threshold < 0, else the fraction between its
+// darkest and brightest value), largest connected component, holes filled.
+cv::Mat autoNucleusMask(const std::vector<cv::Mat>& density, double threshold = -1);
+// The fraction (0–1) Otsu picks for autoNucleusMask: where the GUI's slider starts.
+double otsuMaskThreshold(const std::vector<cv::Mat>& density);
 
 // The region whose derivatives the mollifier can compute from inside the nucleus: the mask
 // eroded by `radiusPx` (a disk), also kept `radiusPx` away from the image border.

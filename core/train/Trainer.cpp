@@ -395,7 +395,8 @@ class Session {
 InferenceResult runInference(const prep::FieldData& data, const models::ParameterChoice& params,
                              const TrainerConfig& cfg, util::Feedback* feedback, const SnapshotFn& onSnapshot) {
   const auto start = Clock::now();
-  auto elapsed = [&] { return std::chrono::duration<double>(Clock::now() - start).count(); };
+  double pausedSeconds = 0;  // time spent paused counts neither towards the budget nor the losses' clock
+  auto elapsed = [&] { return std::chrono::duration<double>(Clock::now() - start).count() - pausedSeconds; };
   InferenceResult result;
   try {
     result.direct = estimateDirect(data, params, cfg.directMollifier, feedback);
@@ -445,6 +446,7 @@ InferenceResult runInference(const prep::FieldData& data, const models::Paramete
   result.stopReason = "steps";
   const int firstStep = step;
   while (step < maxSteps) {
+    if (feedback) pausedSeconds += feedback->waitWhilePaused();
     const double t = elapsed();
     if (cfg.timeBudget > 0 && t >= cfg.timeBudget) { result.stopReason = "time budget"; break; }
     if (feedback && feedback->isCanceled()) { result.canceled = true; result.stopReason = "canceled"; break; }

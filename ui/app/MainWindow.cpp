@@ -1,154 +1,806 @@
 #include "ui/app/MainWindow.h"
 
+#include "core/export/ResultExport.h"
 #include "core/io/StackError.h"
 #include "core/io/StackReader.h"
-#include "core/prep/FieldData.h"
+#include "core/io/TiffWriter.h"
+#include "core/runtime/Runtime.h"
 #include "core/runtime/Versions.h"
 #include "core/train/DirectEstimator.h"
 #include "core/train/Trainer.h"
-#include "core/util/Feedback.h"
+#include "ui/app/ProgressIndicator.h"
+#include "ui/app/ProjectFile.h"
+#include "ui/app/Settings.h"
+#include "ui/app/TrainingWorker.h"
+#include "ui/docks/DataDock.h"
+#include "ui/docks/DatasetDialog.h"
+#include "ui/docks/HistogramWidget.h"
+#include "ui/docks/LogDock.h"
+#include "ui/docks/TrainingDock.h"
+#include "ui/panels/PanelContent.h"
+#include "ui/panels/PanelWidget.h"
 #include "ui/vtk/ImagePanel.h"
 #include "ui/vtk/VtkView.h"
 
 #include <QAction>
 #include <QApplication>
 #include <QCloseEvent>
-#include <QProgressBar>
-#include <QSaveFile>
+#include <QDir>
+#include <QDragEnterEvent>
+#include <QDropEvent>
 #include <QFileDialog>
 #include <QFileInfo>
-#include <QGridLayout>
+#include <QJsonDocument>
+#include <QJsonObject>
 #include <QLabel>
 #include <QMenuBar>
 #include <QMessageBox>
+#include <QMimeData>
+#include <QSaveFile>
+#include <QSettings>
 #include <QSlider>
+#include <QSplitter>
 #include <QStatusBar>
+#include <QTimer>
 #include <QToolBar>
-#include <QPointer>
 #include <QtConcurrent/QtConcurrentRun>
 
+#include <vtkCamera.h>
+#include <vtkCommand.h>
+#include <vtkNew.h>
+
+#include <cmath>
 #include <cstdio>
 
-#include <vtkGenericOpenGLRenderWindow.h>
-#include <vtkNew.h>
-#include <vtkRenderer.h>
-
 namespace mollichrom::ui {
+
+namespace {
+constexpr int kMaxRecent = 8;
+const char* kDefaultPanels[4] = {"density", "lambda", "bilap_phi_d", "losses"};
+
+ChannelHistogram histogramOf(const io::Stack& stack, int channel, int slice) {
+  ChannelHistogram h;
+  const auto& info = stack.info();
+  if (channel < 1 || channel > info.channels) return h;
+  double lo = INFINITY, hi = -INFINITY;
+  for (int t = 0; t < info.frames; ++t) {
+    cv::Mat f;
+    stack.plane(t, channel - 1, slice).convertTo(f, CV_32F);
+    double a, b;
+    cv::minMaxLoc(f, &a, &b, nullptr, nullptr, f == f);
+    lo = std::min(lo, a);
+    hi = std::max(hi, b);
+  }
+  if (!(hi > lo)) return h;
+  h.lo = lo;
+  h.hi = hi;
+  h.counts.assign(128, 0.0);
+  const double scale = 128 / (hi - lo);
+  for (int t = 0; t < info.frames; ++t) {
+    cv::Mat f;
+    stack.plane(t, channel - 1, slice).convertTo(f, CV_32F);
+    for (int y = 0; y < f.rows; ++y)
+      for (const float* v = f.ptr<float>(y), *end = v + f.cols; v < end; ++v)
+        if (std::isfinite(*v)) h.counts[size_t(std::clamp(int((*v - lo) * scale), 0, 127))] += 1;
+  }
+  return h;
+}
+}  // namespace
 
 // Everything a worker produces for the GUI thread; read-only once handed over.
 struct LoadedData {
   QString path;
   QString error;
-  prep::FieldData fields;
+  io::StackInfo info;  // of the file, before crop and binning
+  DataSettings settings;
+  std::shared_ptr<const prep::FieldData> fields;
+  ChannelHistogram histDensity, histHetero;
+  double otsu = 0;
   train::DirectEstimate direct;
   bool hasDirect = false;
 };
 
-MainWindow::MainWindow(QWidget* parent) : QMainWindow(parent) {
-  setWindowTitle(QStringLiteral("Mollichrom"));
-  auto* central = new QWidget(this);
-  auto* grid = new QGridLayout(central);
-  grid->setContentsMargins(2, 2, 2, 2);
-  grid->setSpacing(2);
-  for (int i = 0; i < 4; ++i) {
-    auto* view = new VtkView(central);
-    vtkNew<vtkRenderer> renderer;
-    renderer->SetBackground(0.08, 0.09, 0.11);
-    view->renderWindow()->AddRenderer(renderer);
-    panels_[static_cast<size_t>(i)] = view;
-    images_[static_cast<size_t>(i)] = std::make_unique<ImagePanel>(view);
-    grid->addWidget(view, i / 2, i % 2);
-  }
-  setCentralWidget(central);
+// The camera shared by the image layers of all panels (linked pan/zoom). When one panel's
+// interactor moves it, the others must redraw; rendering itself also touches the camera
+// (clipping range), so only a change of what is seen triggers redraws.
+struct MainWindow::CameraLink {
+  vtkNew<vtkCamera> camera;
+  std::array<double, 7> last{};
+};
 
-  auto* toolbar = addToolBar(tr("Time"));
-  toolbar->setObjectName(QStringLiteral("timeToolbar"));
-  timeLabel_ = new QLabel(tr("frame –"), toolbar);
-  timeSlider_ = new QSlider(Qt::Horizontal, toolbar);
-  timeSlider_->setEnabled(false);
-  timeSlider_->setMinimumWidth(300);
-  toolbar->addWidget(timeLabel_);
-  toolbar->addWidget(timeSlider_);
-  connect(timeSlider_, &QSlider::valueChanged, this, &MainWindow::showFrame);
-  auto* trainBar = addToolBar(tr("Training"));
-  trainBar->setObjectName(QStringLiteral("trainingToolbar"));
-  startAction_ = trainBar->addAction(tr("Start training"), this, &MainWindow::startTraining);
-  stopAction_ = trainBar->addAction(tr("Stop"), this, &MainWindow::stopTraining);
-  startAction_->setEnabled(false);
-  stopAction_->setEnabled(false);
-  progress_ = new QProgressBar(this);
-  progress_->setRange(0, 1000);
-  progress_->setMaximumWidth(220);
+MainWindow::MainWindow(QWidget* parent) : QMainWindow(parent), camera_(std::make_unique<CameraLink>()) {
+  setWindowTitle(QStringLiteral("Mollichrom"));
+  setAcceptDrops(true);
+  camera_->camera->ParallelProjectionOn();
+  camera_->camera->AddObserver(vtkCommand::ModifiedEvent, this, &MainWindow::onCameraModified);
+
+  // Four resizable panels: two splitters in a splitter.
+  auto* rows = new QSplitter(Qt::Vertical, this);
+  rows->setObjectName(QStringLiteral("panelRows"));
+  for (int r = 0; r < 2; ++r) {
+    auto* row = new QSplitter(Qt::Horizontal, rows);
+    row->setObjectName(QStringLiteral("panelRow%1").arg(r));
+    for (int c = 0; c < 2; ++c) {
+      const int i = r * 2 + c;
+      auto* p = new PanelWidget(i, row);
+      p->setSharedCamera(camera_->camera);
+      panels_[size_t(i)] = p;
+      row->addWidget(p);
+      connect(p, &PanelWidget::contentChanged, this, [this](int index, const QString&) { refreshPanel(index); });
+      connect(p, &PanelWidget::hovered, this, [this](const QString& text) { statusBar()->showMessage(text, 4000); });
+    }
+    rows->addWidget(row);
+  }
+  setCentralWidget(rows);
+  for (int i = 0; i < 4; ++i) panels_[size_t(i)]->setContent(QString::fromLatin1(kDefaultPanels[i]));
+
+  worker_ = new TrainingWorker(this);
+  connect(worker_, &TrainingWorker::snapshot, this, &MainWindow::onSnapshot);
+  connect(worker_, &TrainingWorker::finished, this, &MainWindow::onTrainingDone);
+
+  startAction_ = new QAction(tr("Start"), this);
+  startAction_->setObjectName(QStringLiteral("startAction"));
+  startAction_->setShortcut(Qt::CTRL | Qt::Key_R);
+  startAction_->setToolTip(tr("Start training (Ctrl+R)"));
+  pauseAction_ = new QAction(tr("Pause"), this);
+  pauseAction_->setObjectName(QStringLiteral("pauseAction"));
+  pauseAction_->setCheckable(true);
+  stopAction_ = new QAction(tr("Stop"), this);
+  stopAction_->setObjectName(QStringLiteral("stopAction"));
+  connect(startAction_, &QAction::triggered, this, &MainWindow::startTraining);
+  connect(pauseAction_, &QAction::toggled, this, &MainWindow::setPaused);
+  connect(stopAction_, &QAction::triggered, this, &MainWindow::stopTraining);
+
+  dataDock_ = new DataDock(this);
+  trainingDock_ = new TrainingDock(startAction_, pauseAction_, stopAction_, this);
+  logDock_ = new LogDock(this);
+  addDockWidget(Qt::LeftDockWidgetArea, dataDock_);
+  addDockWidget(Qt::RightDockWidgetArea, trainingDock_);
+  addDockWidget(Qt::BottomDockWidgetArea, logDock_);
+  dataDock_->setMinimumWidth(310);
+  trainingDock_->setMinimumWidth(310);
+  resizeDocks({logDock_}, {130}, Qt::Vertical);
+  connect(dataDock_, &DataDock::applyRequested, this, &MainWindow::applyDataSettings);
+  connect(dataDock_, &DataDock::propertiesRequested, this, [this] {
+    if (!data_) return;
+    DataSettings s = dataDock_->settings();
+    DatasetDialog dialog(data_->info, s.prep.pixelSizeUm, s.prep.frameIntervalS, this);
+    if (dialog.exec() != QDialog::Accepted) return;
+    s.prep.pixelSizeUm = dialog.pixelSizeUm();
+    s.prep.frameIntervalS = dialog.frameIntervalS();
+    dataDock_->setSettings(s);
+    applyDataSettings();
+  });
+
+  buildTimeBar();
+  buildMenus();
+  progress_ = new ProgressIndicator(this);
   progress_->setVisible(false);
   statusBar()->addPermanentWidget(progress_);
-  connect(&trainWatcher_, &QFutureWatcher<QString>::finished, this, &MainWindow::onTrainingDone);
-
-  auto* fileMenu = menuBar()->addMenu(tr("&File"));
-  fileMenu->addAction(tr("&Open stack…"), QKeySequence::Open, this, [this] {
-    const QString f = QFileDialog::getOpenFileName(this, tr("Open stack"), QString(),
-                                                   tr("Stacks (*.tif *.tiff *.ome.tif *.png);;All files (*)"));
-    if (!f.isEmpty()) openStack(f);
-  });
-  fileMenu->addSeparator();
-  fileMenu->addAction(tr("&Quit"), QKeySequence::Quit, qApp, &QApplication::closeAllWindows);
-  auto* helpMenu = menuBar()->addMenu(tr("&Help"));
-  helpMenu->addAction(tr("&About Mollichrom"), this, [this] {
-    QMessageBox::about(this, tr("About Mollichrom"), QString::fromStdString(versionReport("Mollichrom")));
-  });
   connect(&loadWatcher_, &QFutureWatcher<std::shared_ptr<LoadedData>>::finished, this, &MainWindow::onLoaded);
   connect(&previewWatcher_, &QFutureWatcher<std::shared_ptr<LoadedData>>::finished, this, &MainWindow::onPreview);
-  statusBar()->showMessage(tr("Ready — File ▸ Open stack"));
-  resize(1200, 800);
+  statusBar()->showMessage(tr("Ready — File ▸ Open stack, or drop a stack on the window"));
+  resize(1400, 900);
+  QSettings settings;
+  restoreGeometry(settings.value(QStringLiteral("window/geometry")).toByteArray());
+  restoreState(settings.value(QStringLiteral("window/state")).toByteArray());
+  rebuildRecentMenu();
+  updateActions();
+  logDock_->info(QString::fromStdString(mollichromVersion()).prepend(tr("Mollichrom ")));
 }
 
 MainWindow::~MainWindow() {
-  if (trainFeedback_) trainFeedback_->cancel();
-  trainWatcher_.waitForFinished();
+  worker_->cancel();
+  worker_->wait();
   loadWatcher_.waitForFinished();
   previewWatcher_.waitForFinished();
+  camera_->camera->RemoveAllObservers();
 }
+
+VtkView* MainWindow::panel(int index) const { return panelWidget(index)->view(); }
+
+void MainWindow::buildTimeBar() {
+  auto* bar = addToolBar(tr("Time"));
+  bar->setObjectName(QStringLiteral("timeToolbar"));
+  playAction_ = bar->addAction(tr("Play"));
+  playAction_->setObjectName(QStringLiteral("playAction"));
+  playAction_->setCheckable(true);
+  playTimer_ = new QTimer(this);
+  playTimer_->setInterval(150);
+  connect(playAction_, &QAction::toggled, this, [this](bool on) {
+    playAction_->setText(on ? tr("Pause playback") : tr("Play"));
+    if (on) playTimer_->start();
+    else playTimer_->stop();
+  });
+  connect(playTimer_, &QTimer::timeout, this, [this] {
+    if (frameCount() > 1) timeSlider_->setValue((timeSlider_->value() + 1) % frameCount());
+  });
+  timeLabel_ = new QLabel(tr("frame –"), bar);
+  timeSlider_ = new QSlider(Qt::Horizontal, bar);
+  timeSlider_->setObjectName(QStringLiteral("timeSlider"));
+  timeSlider_->setEnabled(false);
+  timeSlider_->setMinimumWidth(300);
+  bar->addWidget(timeSlider_);
+  bar->addWidget(timeLabel_);
+  connect(timeSlider_, &QSlider::valueChanged, this, [this](int t) {
+    if (!data_) return;
+    const auto& f = *data_->fields;
+    timeLabel_->setText(tr("  frame %1/%2, t = %3 s").arg(t + 1).arg(f.frames()).arg(t * f.dt, 0, 'g', 4));
+    refreshPanels(true);
+  });
+  auto* trainBar = addToolBar(tr("Training"));
+  trainBar->setObjectName(QStringLiteral("trainingToolbar"));
+  trainBar->addAction(startAction_);
+  trainBar->addAction(pauseAction_);
+  trainBar->addAction(stopAction_);
+}
+
+void MainWindow::buildMenus() {
+  auto* file = menuBar()->addMenu(tr("&File"));
+  file->addAction(tr("&Open stack or project…"), QKeySequence::Open, this, [this] {
+    const QString f = QFileDialog::getOpenFileName(
+        this, tr("Open"), QString(),
+        tr("Stacks and projects (*.tif *.tiff *.ome.tif *.png *.mchrom);;Projects (*.mchrom);;All files (*)"));
+    if (!f.isEmpty()) open(f);
+  });
+  recentMenu_ = file->addMenu(tr("Open &recent"));
+  file->addSeparator();
+  file->addAction(tr("&Save project"), QKeySequence::Save, this, [this] {
+    QString f = projectPath_;
+    if (f.isEmpty()) f = QFileDialog::getSaveFileName(this, tr("Save project"), QString(), tr("Mollichrom projects (*.mchrom)"));
+    if (f.isEmpty()) return;
+    if (!f.endsWith(QStringLiteral(".mchrom"))) f += QStringLiteral(".mchrom");
+    try { saveProject(f); } catch (const std::exception& e) { showError(tr("Could not save the project"), f, e.what()); }
+  });
+  file->addAction(tr("Save project &as…"), QKeySequence::SaveAs, this, [this] {
+    QString f = QFileDialog::getSaveFileName(this, tr("Save project as"), QString(), tr("Mollichrom projects (*.mchrom)"));
+    if (f.isEmpty()) return;
+    if (!f.endsWith(QStringLiteral(".mchrom"))) f += QStringLiteral(".mchrom");
+    try { saveProject(f); } catch (const std::exception& e) { showError(tr("Could not save the project"), f, e.what()); }
+  });
+  file->addSeparator();
+  auto* exportMenu = file->addMenu(tr("&Export"));
+  resultActions_ << exportMenu->addAction(tr("λ map (TIFF, CSV, PNG)…"), this, [this] {
+    const QString f = QFileDialog::getSaveFileName(this, tr("Export λ map"), QStringLiteral("lambda.tif"), tr("TIFF (*.tif)"));
+    if (f.isEmpty()) return;
+    QString base = f;
+    if (base.endsWith(QStringLiteral(".tif"))) base.chop(4);
+    try { exportLambda(base); } catch (const std::exception& e) { showError(tr("Export failed"), f, e.what()); }
+  });
+  resultActions_ << exportMenu->addAction(tr("Current fields (TIFF)…"), this, [this] {
+    const QString dir = QFileDialog::getExistingDirectory(this, tr("Export the fields into"));
+    if (dir.isEmpty() || !snapshot_) return;
+    try {
+      const auto cal = exporting::calibrationOf(*data_->fields);
+      for (const auto& [name, map] : snapshot_->fields) {
+        cv::Mat f;
+        map.convertTo(f, CV_32F);
+        io::writeMapTiff(QDir(dir).filePath(QString::fromStdString(name) + ".tif").toStdString(), f, cal);
+      }
+      logDock_->info(tr("Exported %1 fields to %2").arg(snapshot_->fields.size()).arg(dir));
+    } catch (const std::exception& e) { showError(tr("Export failed"), dir, e.what()); }
+  });
+  resultActions_ << exportMenu->addAction(tr("Losses (CSV)…"), this, [this] {
+    const QString f = QFileDialog::getSaveFileName(this, tr("Export losses"), QStringLiteral("losses.csv"), tr("CSV (*.csv)"));
+    if (f.isEmpty()) return;
+    try {
+      exporting::writeLossesCsv(f.toStdString(), currentResult()->losses);
+      logDock_->info(tr("Exported the losses to %1").arg(f));
+    } catch (const std::exception& e) { showError(tr("Export failed"), f, e.what()); }
+  });
+  resultActions_ << exportMenu->addAction(tr("Summary (JSON)…"), this, [this] {
+    const QString f = QFileDialog::getSaveFileName(this, tr("Export summary"), QStringLiteral("summary.json"), tr("JSON (*.json)"));
+    if (f.isEmpty()) return;
+    try {
+      const TrainingSettings t = trainingDock_->settings();
+      exporting::RunDescription run{"mollichrom", data_->path.toStdString(), {}, data_->settings.prep, t.params, t.config,
+                                    initRuntime().threads, std::nullopt};
+      exporting::writeSummaryJson(f.toStdString(), *currentResult(), *data_->fields, run);
+      logDock_->info(tr("Exported the summary to %1").arg(f));
+    } catch (const std::exception& e) { showError(tr("Export failed"), f, e.what()); }
+  });
+  exportMenu->addSeparator();
+  resultActions_ << exportMenu->addAction(tr("Export &all to a folder…"), this, [this] {
+    const QString dir = QFileDialog::getExistingDirectory(this, tr("Export everything into"));
+    if (dir.isEmpty()) return;
+    try { exportAll(dir); } catch (const std::exception& e) { showError(tr("Export failed"), dir, e.what()); }
+  });
+  resultActions_ << file->addAction(tr("Save &screenshot…"), this, [this] {
+    const QString f = QFileDialog::getSaveFileName(this, tr("Save screenshot"), QStringLiteral("mollichrom.png"), tr("PNG (*.png)"));
+    if (!f.isEmpty() && !saveScreenshot(f)) showError(tr("Could not save the screenshot"), f, tr("The file could not be written."));
+  });
+  file->addSeparator();
+  file->addAction(tr("&Quit"), QKeySequence::Quit, this, &QWidget::close);
+
+  auto* view = menuBar()->addMenu(tr("&View"));
+  for (QDockWidget* d : {static_cast<QDockWidget*>(dataDock_), static_cast<QDockWidget*>(trainingDock_),
+                         static_cast<QDockWidget*>(logDock_)})
+    view->addAction(d->toggleViewAction());
+  view->addAction(tr("Fit images"), this, [this] { panels_[0]->imageLayer()->resetCamera(); });
+  auto* help = menuBar()->addMenu(tr("&Help"));
+  help->addAction(tr("&About Mollichrom"), this, [this] {
+    QMessageBox::about(this, tr("About Mollichrom"), QString::fromStdString(versionReport("Mollichrom")));
+  });
+}
+
+// ---------------------------------------------------------------- opening and preparing
+
+void MainWindow::open(const QString& path) {
+  if (path.endsWith(QStringLiteral(".mchrom"), Qt::CaseInsensitive)) openProject(path);
+  else openStack(path);
+}
+
+void MainWindow::openStack(const QString& path) {
+  DataSettings s = dataDock_->settings();
+  s.load = io::LoadOptions{};  // crop and frame range belong to the previous file
+  s.prep.pixelSizeUm = 0;
+  s.prep.frameIntervalS = 0;
+  s.prep.mask = s.prep.mask == "auto" ? s.prep.mask : std::string("auto");
+  projectPath_.clear();
+  startLoad(path, s);
+}
+
+void MainWindow::setChannels(const QString& mapping) {
+  DataSettings s = dataDock_->settings();
+  s.prep.channels = prep::parseChannelMap(mapping.toStdString());
+  dataDock_->setSettings(s);
+}
+
+void MainWindow::applyDataSettings() {
+  if (data_) startLoad(data_->path, dataDock_->settings());
+}
+
+void MainWindow::startLoad(const QString& path, const DataSettings& settings) {
+  if (isBusy()) {
+    statusBar()->showMessage(tr("Busy — wait for the current work to finish or stop the training"), 4000);
+    return;
+  }
+  statusBar()->showMessage(tr("Loading %1 …").arg(path));
+  logDock_->info(tr("Loading %1").arg(path));
+  dataDock_->setBusy(true);
+  updateActions();
+  loadWatcher_.setFuture(QtConcurrent::run([path, settings] {
+    auto d = std::make_shared<LoadedData>();
+    d->path = path;
+    d->settings = settings;
+    try {
+      auto src = io::openStack(path.toStdString());
+      d->info = src->info();
+      const io::Stack stack = src->load(settings.load);
+      auto fields = std::make_shared<prep::FieldData>(prep::prepare(stack, settings.prep));
+      d->histDensity = histogramOf(stack, settings.prep.channels.density, settings.prep.slice);
+      d->histHetero = histogramOf(stack, settings.prep.channels.heterochromatin, settings.prep.slice);
+      d->otsu = prep::otsuMaskThreshold(fields->density);
+      d->fields = fields;
+    } catch (const std::exception& e) {
+      d->error = QString::fromStdString(e.what());
+    }
+    return d;
+  }));
+  updateActions();
+}
+
+void MainWindow::onLoaded() {
+  auto d = loadWatcher_.result();
+  dataDock_->setBusy(false);
+  if (!d->error.isEmpty()) {
+    pendingProject_.reset();
+    statusBar()->showMessage(tr("Could not open %1").arg(QFileInfo(d->path).fileName()), 5000);
+    showError(tr("Could not open stack"), tr("%1 could not be opened.").arg(QFileInfo(d->path).fileName()), d->error);
+    Q_EMIT openFailed(d->error);
+    updateActions();
+    return;
+  }
+  const bool sameFile = data_ && data_->path == d->path;
+  data_ = d;
+  snapshot_.reset();
+  result_.reset();
+  addRecent(d->path);
+  setWindowTitle(QStringLiteral("Mollichrom — %1").arg(QFileInfo(d->path).fileName()));
+  const auto& f = *d->fields;
+  dataDock_->setStack(d->info);
+  dataDock_->setSettings(d->settings);
+  dataDock_->setHistograms(d->histDensity, d->histHetero);
+  dataDock_->setPrepared(f, d->otsu);
+  timeSlider_->setRange(0, std::max(0, f.frames() - 1));
+  timeSlider_->setEnabled(f.frames() > 1);
+  timeSlider_->setValue(0);
+  timeLabel_->setText(tr("  frame 1/%1, t = 0 s").arg(f.frames()));
+  if (!sameFile) panels_[0]->imageLayer()->resetCamera();
+  refreshPanels();
+  if (!sameFile) {
+    for (auto* p : panels_) p->imageLayer()->resetCamera();
+  }
+  const QString summary = tr("%1: %2 × %3 px, %4 frame(s), pixel %5 µm%6, Δt %7 s%8")
+                              .arg(QFileInfo(d->path).fileName())
+                              .arg(f.width())
+                              .arg(f.height())
+                              .arg(f.frames())
+                              .arg(f.dx, 0, 'g', 4)
+                              .arg(f.calibratedSpace ? QString() : tr(" (uncalibrated)"))
+                              .arg(f.dt, 0, 'g', 4)
+                              .arg(f.calibratedTime ? QString() : tr(" (uncalibrated)"));
+  logDock_->info(summary);
+  statusBar()->showMessage(summary + tr(" — computing the direct λ preview …"));
+  Q_EMIT stackOpened(d->path);
+  previewWatcher_.setFuture(QtConcurrent::run([d, params = trainingDock_->settings().params] {
+    auto out = std::make_shared<LoadedData>(*d);
+    try {
+      out->direct = train::estimateDirect(*out->fields, params, train::MollifierSettings{});
+      out->hasDirect = true;
+    } catch (const std::exception& e) {
+      out->error = QString::fromStdString(e.what());
+    }
+    return out;
+  }));
+  updateActions();
+}
+
+void MainWindow::onPreview() {
+  auto d = previewWatcher_.result();
+  if (!data_ || d->path != data_->path) return;
+  if (!d->hasDirect) {
+    statusBar()->showMessage(tr("No λ preview: %1").arg(d->error), 8000);
+    logDock_->error(tr("direct estimate failed: %1").arg(d->error));
+  } else {
+    data_ = d;
+    const QString text = tr("Direct estimate: M %1 µm²/s%2, Γ_ac %3 1/s%4, noise σ %5")
+                             .arg(d->direct.M, 0, 'g', 3)
+                             .arg(d->direct.estimatedM ? QString() : tr(" (not identifiable, default kept)"))
+                             .arg(d->direct.gammaAc, 0, 'g', 3)
+                             .arg(d->direct.estimatedGammaAc ? QString() : tr(" (not identifiable, default kept)"))
+                             .arg(d->direct.noiseSigma, 0, 'g', 3);
+    statusBar()->showMessage(text);
+    logDock_->info(text);
+  }
+  refreshPanels();
+  updateActions();
+  if (pendingProject_) restoreProjectResults();
+  Q_EMIT previewReady();
+}
+
+// ---------------------------------------------------------------- panels
+
+void MainWindow::refreshPanels(bool perFrameOnly) {
+  for (int i = 0; i < 4; ++i) {
+    const PanelContent* c = findPanelContent(panels_[size_t(i)]->content());
+    if (!perFrameOnly || (c && c->perFrame) || (c && !snapshot_ && (c->key == "phi_h" || c->key == "phi_e" || c->key == "phi_d")))
+      refreshPanel(i);
+  }
+}
+
+void MainWindow::refreshPanel(int index) {
+  PanelWidget* p = panels_[size_t(index)];
+  const QString key = p->content();
+  const PanelContent* c = findPanelContent(key);
+  if (!c) return;
+  if (!data_) {
+    p->showMessage(tr("Open a stack (File ▸ Open, or drop it here)"));
+    return;
+  }
+  const auto& f = *data_->fields;
+  const int t = std::clamp(timeSlider_->value(), 0, f.frames() - 1);
+  const size_t ts = size_t(t);
+  if (key == "density") return p->showImage(f.density[ts], f.dx, f.dy, c->title);
+  if (key == "hetero") return p->showImage(f.hetero[ts], f.dx, f.dy, c->title);
+  if (key == "losses") {
+    if (result_ && !result_->losses.empty()) return p->showLosses(result_->losses);
+    return p->showLosses(snapshot_ ? snapshot_->losses : std::vector<train::LossRecord>{});
+  }
+  if (key == "lambda_direct") {
+    if (data_->hasDirect) return p->showImage(data_->direct.lambda, f.dx, f.dy, c->title);
+    return p->showMessage(tr("Computing the direct estimate …"));
+  }
+  if (key == "lambda") {
+    if (result_ && !result_->lambda.empty()) return p->showImage(result_->lambda, f.dx, f.dy, c->title);
+    if (snapshot_ && !snapshot_->lambda.empty()) return p->showImage(snapshot_->lambda, f.dx, f.dy, c->title);
+    return p->showMessage(tr("The trained λ appears once training starts\n(the direct estimate: \"λ direct estimate\")"));
+  }
+  if (key == "mask") {
+    // 0 outside, 1 nucleus, 2 analysed region (where λ is estimated).
+    cv::Mat m;
+    f.mask.convertTo(m, CV_32F, 1.0 / 255);
+    if (data_->hasDirect && !data_->direct.region.empty()) {
+      cv::Mat r;
+      data_->direct.region.convertTo(r, CV_32F, 1.0 / 255);
+      m += r;
+    }
+    return p->showImage(m, f.dx, f.dy, "mask (1) / analysed (2)");
+  }
+  if (snapshot_) {
+    const auto it = snapshot_->fields.find(key.toStdString());
+    if (it != snapshot_->fields.end()) return p->showImage(it->second, f.dx, f.dy, c->title);
+  }
+  // Before training: the measured fields of the current frame.
+  if (key == "phi_h") return p->showImage(f.hetero[ts], f.dx, f.dy, "phi_h (data)");
+  if (key == "phi_e") return p->showImage(f.density[ts] - f.hetero[ts], f.dx, f.dy, "phi_e (data)");
+  if (key == "phi_d") return p->showImage(2 * f.hetero[ts] - f.density[ts], f.dx, f.dy, "phi_d (data)");
+  p->showMessage(tr("%1 comes from the network:\nit appears once training starts").arg(c->label));
+}
+
+void MainWindow::onCameraModified() {
+  vtkCamera* cam = camera_->camera;
+  std::array<double, 7> now{};
+  cam->GetFocalPoint(now.data());
+  cam->GetPosition(now.data() + 3);
+  now[6] = cam->GetParallelScale();
+  if (now == camera_->last) return;  // only the clipping range changed (every render does that)
+  camera_->last = now;
+  for (auto* p : panels_)
+    if (p->showsImage()) p->view()->requestRender();
+}
+
+int MainWindow::frameCount() const { return data_ ? data_->fields->frames() : 0; }
+int MainWindow::currentFrame() const { return timeSlider_->value(); }
+void MainWindow::setFrame(int t) { timeSlider_->setValue(t); }
+QString MainWindow::stackPath() const { return data_ ? data_->path : QString(); }
+
+// ---------------------------------------------------------------- training
 
 bool MainWindow::isBusy() const {
-  return loadWatcher_.isRunning() || previewWatcher_.isRunning() || trainWatcher_.isRunning();
+  return loadWatcher_.isRunning() || previewWatcher_.isRunning() || worker_->isRunning();
 }
 
-bool MainWindow::isTraining() const { return trainWatcher_.isRunning(); }
+bool MainWindow::isTraining() const { return worker_->isRunning(); }
+bool MainWindow::hasTrainedResult() const { return result_ != nullptr; }
+
+void MainWindow::setTrainingLength(int steps, double timeBudgetSeconds) {
+  trainSteps_ = steps;
+  trainBudget_ = timeBudgetSeconds;
+}
 
 void MainWindow::startTraining() {
   if (!data_ || isBusy()) return;
-  trainFeedback_ = std::make_shared<util::Feedback>();
-  auto feedback = trainFeedback_;
-  auto data = data_;
-  const int steps = trainSteps_;
-  const double budget = trainBudget_;
-  startAction_->setEnabled(false);
-  stopAction_->setEnabled(true);
-  progress_->setValue(0);
+  TrainingSettings s = trainingDock_->settings();
+  if (trainSteps_ >= 0) s.config.steps = trainSteps_;
+  if (trainBudget_ >= 0) s.config.timeBudget = trainBudget_;
+  snapshot_.reset();
+  result_.reset();
+  if (!worker_->start(data_->fields, s)) return;
+  {
+    const QSignalBlocker block(pauseAction_);
+    pauseAction_->setChecked(false);
+    pauseAction_->setText(tr("Pause"));
+  }
+  progress_->setFraction(0, tr("starting"));
   progress_->setVisible(true);
   statusBar()->showMessage(tr("Training …"));
-  QPointer<MainWindow> self(this);
-  trainWatcher_.setFuture(QtConcurrent::run([self, feedback, data, steps, budget]() -> QString {
-    train::TrainerConfig cfg;
-    cfg.steps = steps;
-    cfg.timeBudget = budget;
-    cfg.snapshotInterval = 1.0;  // the GUI renders at most one snapshot a second
-    try {
-      train::runInference(data->fields, {}, cfg, feedback.get(), [self](const train::Snapshot& s) {
-        auto copy = std::make_shared<train::Snapshot>(s);
-        // Hand over to the GUI thread; all rendering happens there.
-        QMetaObject::invokeMethod(
-            self, [self, copy] { if (self) self->onSnapshot(copy); }, Qt::QueuedConnection);
-      });
-    } catch (const std::exception& e) {
-      return QString::fromStdString(e.what());
-    }
-    return {};
-  }));
+  logDock_->info(tr("Training started: %1 engine, %2 network, %3 steps%4, seed %5")
+                     .arg(QString::fromStdString(s.config.engine), QString::fromStdString(s.config.arch))
+                     .arg(s.config.steps > 0 ? s.config.steps : 40)
+                     .arg(s.config.timeBudget > 0 ? tr(" (at most %1 s)").arg(s.config.timeBudget) : QString())
+                     .arg(s.config.seed));
+  updateActions();
 }
 
-void MainWindow::setTrainingLength(int steps, double timeBudgetSeconds) {
-  trainSteps_ = std::max(0, steps);
-  trainBudget_ = std::max(0.0, timeBudgetSeconds);
+void MainWindow::setPaused(bool paused) {
+  if (!worker_->isRunning()) return;
+  worker_->setPaused(paused);
+  pauseAction_->setText(paused ? tr("Resume") : tr("Pause"));
+  statusBar()->showMessage(paused ? tr("Training paused") : tr("Training resumed"), 4000);
+  logDock_->info(paused ? tr("Training paused") : tr("Training resumed"));
+}
+
+void MainWindow::stopTraining() {
+  worker_->cancel();
+  stopAction_->setEnabled(false);
+  pauseAction_->setEnabled(false);
+}
+
+void MainWindow::onSnapshot(std::shared_ptr<const train::Snapshot> s) {
+  if (!data_ || !worker_->isRunning()) return;
+  snapshot_ = std::move(s);
+  // One panel per event-loop turn: each redraw costs 10–30 ms under a software renderer while
+  // training occupies the cores; together they would stall the event loop for 60–100 ms.
+  int delay = 0;
+  for (int i = 0; i < 4; ++i) {
+    const PanelContent* c = findPanelContent(panels_[size_t(i)]->content());
+    if (!c || c->perFrame || c->key == "lambda_direct" || c->key == "mask") continue;
+    QTimer::singleShot(delay, this, [this, i, shown = snapshot_] {
+      if (snapshot_ == shown) refreshPanel(i);
+    });
+    delay += 40;
+  }
+  progress_->setFraction(snapshot_->fraction, tr("%1 %").arg(int(100 * snapshot_->fraction)));
+  statusBar()->showMessage(tr("Training: step %1, loss %2, M %3, Γ_ac %4 — ETA %5 s")
+                               .arg(snapshot_->step)
+                               .arg(snapshot_->losses.empty() ? 0.0 : snapshot_->losses.back().total, 0, 'g', 4)
+                               .arg(snapshot_->M, 0, 'g', 3)
+                               .arg(snapshot_->gammaAc, 0, 'g', 3)
+                               .arg(snapshot_->etaSeconds(), 0, 'f', 0));
+  Q_EMIT trainingSnapshot(snapshot_->step);
+}
+
+void MainWindow::onTrainingDone(std::shared_ptr<const train::InferenceResult> result, const QString& error, bool canceled) {
+  progress_->setVisible(false);
+  result_ = result;
+  if (!error.isEmpty()) {
+    logDock_->error(tr("training failed: %1").arg(error));
+    showError(tr("Training failed"), tr("The training stopped with an error."), error);
+  } else if (result) {
+    const QString text = tr("Training %1 after %2 steps in %3 s (%4): M %5 µm²/s, Γ_ac %6 1/s")
+                             .arg(canceled ? tr("stopped") : tr("finished"))
+                             .arg(result->steps)
+                             .arg(result->seconds, 0, 'f', 1)
+                             .arg(QString::fromStdString(result->stopReason))
+                             .arg(result->M, 0, 'g', 4)
+                             .arg(result->gammaAc, 0, 'g', 4);
+    statusBar()->showMessage(text, 10000);
+    logDock_->info(text);
+    if (result->lambda.empty()) result_.reset();  // canceled before the first step: nothing to show
+  }
+  refreshPanels();
+  updateActions();
+  Q_EMIT trainingFinished(canceled);
+}
+
+void MainWindow::updateActions() {
+  const bool training = worker_->isRunning();
+  const bool loading = loadWatcher_.isRunning() || previewWatcher_.isRunning();
+  startAction_->setEnabled(data_ && !training && !loading);
+  pauseAction_->setEnabled(training);
+  stopAction_->setEnabled(training);
+  for (QAction* a : resultActions_) a->setEnabled(data_ && !loading && (data_->hasDirect || result_));
+}
+
+std::shared_ptr<const train::InferenceResult> MainWindow::currentResult() const {
+  if (result_) return result_;
+  if (!data_) throw std::runtime_error("no stack is open");
+  if (!data_->hasDirect) throw std::runtime_error("there is no result yet (the direct estimate is still running)");
+  // Before training: the direct estimate is the result.
+  auto r = std::make_shared<train::InferenceResult>();
+  r->direct = data_->direct;
+  r->lambda = data_->direct.lambda;
+  r->region = data_->direct.region;
+  r->M = data_->direct.M;
+  r->gammaAc = data_->direct.gammaAc;
+  r->steady = data_->direct.steady;
+  r->stopReason = "direct";
+  if (snapshot_) r->losses = snapshot_->losses;
+  return r;
+}
+
+// ---------------------------------------------------------------- exports and projects
+
+QStringList MainWindow::exportLambda(const QString& basePath) {
+  const auto r = currentResult();
+  QStringList out;
+  for (const auto& f : exporting::writeLambdaFiles(basePath.toStdString(), r->lambda, exporting::calibrationOf(*data_->fields)))
+    out << QString::fromStdString(f);
+  logDock_->info(tr("Exported λ to %1").arg(out.join(QStringLiteral(", "))));
+  return out;
+}
+
+QStringList MainWindow::exportAll(const QString& folder) {
+  const auto r = currentResult();
+  const TrainingSettings t = trainingDock_->settings();
+  exporting::RunDescription run{"mollichrom", data_->path.toStdString(), {}, data_->settings.prep, t.params, t.config,
+                                initRuntime().threads, std::nullopt};
+  std::map<std::string, cv::Mat> fields;
+  if (snapshot_) fields = snapshot_->fields;
+  QStringList out;
+  for (const auto& f : exporting::exportAll(folder.toStdString(), *r, fields, *data_->fields, run))
+    out << QString::fromStdString(f);
+  logDock_->info(tr("Exported %1 files to %2").arg(out.size()).arg(folder));
+  return out;
+}
+
+void MainWindow::saveProject(const QString& path) {
+  if (!data_) throw std::runtime_error("open a stack before saving a project");
+  ProjectState s;
+  s.dataPath = QFileInfo(data_->path).absoluteFilePath();
+  s.data = data_->settings;
+  s.training = trainingDock_->settings();
+  if (result_ || snapshot_) {
+    s.resultsDir = resultsDirFor(path);
+    exportAll(s.resultsDir);
+  }
+  s.view.frame = currentFrame();
+  for (int i = 0; i < 4; ++i) s.view.panels[size_t(i)] = panels_[size_t(i)]->state();
+  vtkCamera* cam = camera_->camera;
+  s.view.camera.resize(7);
+  cam->GetFocalPoint(s.view.camera.data());
+  cam->GetPosition(s.view.camera.data() + 3);
+  s.view.camera[6] = cam->GetParallelScale();
+  ui::saveProject(path, s);
+  projectPath_ = QFileInfo(path).absoluteFilePath();
+  addRecent(projectPath_);
+  setWindowTitle(QStringLiteral("Mollichrom — %1").arg(QFileInfo(path).fileName()));
+  logDock_->info(tr("Saved the project %1").arg(path));
+  statusBar()->showMessage(tr("Saved %1").arg(path), 5000);
+}
+
+void MainWindow::openProject(const QString& path) {
+  if (isBusy()) {
+    statusBar()->showMessage(tr("Busy — wait for the current work to finish or stop the training"), 4000);
+    return;
+  }
+  ProjectState s;
+  try {
+    s = loadProject(path);
+  } catch (const std::exception& e) {
+    showError(tr("Could not open the project"), tr("%1 could not be opened.").arg(QFileInfo(path).fileName()), e.what());
+    Q_EMIT openFailed(QString::fromUtf8(e.what()));
+    return;
+  }
+  trainingDock_->setSettings(s.training);
+  dataDock_->setSettings(s.data);
+  pendingProject_ = std::make_unique<ProjectState>(s);
+  projectPath_ = QFileInfo(path).absoluteFilePath();
+  addRecent(projectPath_);
+  logDock_->info(tr("Opening the project %1").arg(path));
+  startLoad(s.dataPath, s.data);
+}
+
+void MainWindow::restoreProjectResults() {
+  const std::unique_ptr<ProjectState> s = std::move(pendingProject_);
+  try {
+    if (!s->resultsDir.isEmpty()) {
+      const QDir dir(s->resultsDir);
+      auto r = std::make_shared<train::InferenceResult>();
+      auto src = io::openStack(dir.filePath(QStringLiteral("lambda.tif")).toStdString());
+      src->plane(0, 0, 0).convertTo(r->lambda, CV_32F);
+      r->losses = exporting::readLossesCsv(dir.filePath(QStringLiteral("losses.csv")).toStdString());
+      QFile summary(dir.filePath(QStringLiteral("summary.json")));
+      if (summary.open(QIODevice::ReadOnly)) {
+        const QJsonObject o = QJsonDocument::fromJson(summary.readAll()).object();
+        const QJsonObject sc = o["scalars"].toObject();
+        r->M = sc["M"].toObject()["value"].toDouble(1);
+        r->gammaAc = sc["gamma_ac"].toObject()["value"].toDouble(1);
+        r->freeM = sc["M"].toObject()["inferred"].toBool();
+        r->freeGamma = sc["gamma_ac"].toObject()["inferred"].toBool();
+        r->steps = o["steps"].toInt();
+        r->seconds = o["seconds"].toDouble();
+        r->stopReason = o["stop_reason"].toString().toStdString();
+      }
+      r->direct = data_->direct;
+      auto snap = std::make_shared<train::Snapshot>();
+      snap->lambda = r->lambda;
+      snap->losses = r->losses;
+      snap->M = r->M;
+      snap->gammaAc = r->gammaAc;
+      snap->step = r->steps;
+      snap->fraction = 1;
+      const QDir fieldsDir(dir.filePath(QStringLiteral("fields")));
+      for (const QString& name : fieldsDir.entryList({QStringLiteral("*.tif")}, QDir::Files)) {
+        cv::Mat m;
+        io::openStack(fieldsDir.filePath(name).toStdString())->plane(0, 0, 0).convertTo(m, CV_32F);
+        snap->fields[QFileInfo(name).completeBaseName().toStdString()] = m;
+      }
+      if (r->stopReason != "direct") result_ = r;
+      snapshot_ = snap;
+    }
+  } catch (const std::exception& e) {
+    logDock_->error(tr("the project's results could not be read: %1").arg(e.what()));
+    showError(tr("Project results missing"), tr("The settings were restored, but not the results."), e.what());
+  }
+  for (int i = 0; i < 4; ++i) panels_[size_t(i)]->restoreState(s->view.panels[size_t(i)]);
+  setFrame(std::clamp(s->view.frame, 0, std::max(0, frameCount() - 1)));
+  refreshPanels();
+  if (s->view.camera.size() == 7) {
+    vtkCamera* cam = camera_->camera;
+    cam->SetFocalPoint(s->view.camera.data());
+    cam->SetPosition(s->view.camera.data() + 3);
+    cam->SetParallelScale(s->view.camera[6]);
+  }
+  setWindowTitle(QStringLiteral("Mollichrom — %1").arg(QFileInfo(projectPath_).fileName()));
+  updateActions();
+  Q_EMIT projectRestored(projectPath_);
+}
+
+// ---------------------------------------------------------------- window plumbing
+
+void MainWindow::showError(const QString& title, const QString& text, const QString& details) {
+  logDock_->error(QStringLiteral("%1 %2").arg(text, details));
+  if (!showDialogs_) {
+    std::fprintf(stderr, "mollichrom: %s\n", qPrintable(details));
+    return;
+  }
+  QMessageBox box(QMessageBox::Critical, title, text, QMessageBox::Ok, this);
+  box.setInformativeText(details);
+  box.setDetailedText(details);
+  box.setObjectName(QStringLiteral("errorDialog"));
+  box.exec();
 }
 
 bool MainWindow::saveScreenshot(const QString& path) {
@@ -158,136 +810,52 @@ bool MainWindow::saveScreenshot(const QString& path) {
   return file.commit();
 }
 
-void MainWindow::stopTraining() {
-  if (trainFeedback_) trainFeedback_->cancel();
-  stopAction_->setEnabled(false);
+void MainWindow::addRecent(const QString& path) {
+  QSettings settings;
+  QStringList list = settings.value(QStringLiteral("recentFiles")).toStringList();
+  const QString abs = QFileInfo(path).absoluteFilePath();
+  list.removeAll(abs);
+  list.prepend(abs);
+  while (list.size() > kMaxRecent) list.removeLast();
+  settings.setValue(QStringLiteral("recentFiles"), list);
+  rebuildRecentMenu();
 }
 
-void MainWindow::onSnapshot(const std::shared_ptr<train::Snapshot>& s) {
-  if (!data_) return;
-  const auto& f = data_->fields;
-  images_[2]->show(s->lambda, f.dx, f.dy, "lambda", true);
-  if (s->fields.count("bilap_phi_d")) images_[3]->show(s->fields.at("bilap_phi_d"), f.dx, f.dy, "bilap phi_d", true);
-  progress_->setValue(static_cast<int>(1000 * s->fraction));
-  statusBar()->showMessage(tr("Training: step %1, loss %2, M %3, Γ_ac %4 — ETA %5 s")
-                               .arg(s->step)
-                               .arg(s->losses.empty() ? 0.0 : s->losses.back().total, 0, 'g', 4)
-                               .arg(s->M, 0, 'g', 3)
-                               .arg(s->gammaAc, 0, 'g', 3)
-                               .arg(s->etaSeconds(), 0, 'f', 0));
-  Q_EMIT trainingSnapshot(s->step);
+QStringList MainWindow::recentFiles() const { return QSettings().value(QStringLiteral("recentFiles")).toStringList(); }
+
+void MainWindow::rebuildRecentMenu() {
+  recentMenu_->clear();
+  const QStringList list = recentFiles();
+  for (const QString& f : list) recentMenu_->addAction(QFileInfo(f).fileName(), this, [this, f] { open(f); })->setToolTip(f);
+  recentMenu_->setEnabled(!list.isEmpty());
 }
 
-void MainWindow::onTrainingDone() {
-  const QString error = trainWatcher_.result();
-  const bool canceled = trainFeedback_ && trainFeedback_->isCanceled();
-  progress_->setVisible(false);
-  startAction_->setEnabled(data_ != nullptr);
-  stopAction_->setEnabled(false);
-  if (!error.isEmpty()) {
-    if (showDialogs_) QMessageBox::critical(this, tr("Training failed"), error);
-    else std::fprintf(stderr, "mollichrom: training failed: %s\n", qPrintable(error));
-  } else {
-    statusBar()->showMessage(canceled ? tr("Training stopped") : tr("Training finished"), 8000);
-  }
-  Q_EMIT trainingFinished(canceled);
+void MainWindow::dragEnterEvent(QDragEnterEvent* event) {
+  if (event->mimeData()->hasUrls() && event->mimeData()->urls().first().isLocalFile()) event->acceptProposedAction();
+}
+
+void MainWindow::dropEvent(QDropEvent* event) {
+  const auto urls = event->mimeData()->urls();
+  if (urls.isEmpty() || !urls.first().isLocalFile()) return;
+  event->acceptProposedAction();
+  open(urls.first().toLocalFile());
 }
 
 void MainWindow::closeEvent(QCloseEvent* event) {
   if (isTraining()) {
-    if (QMessageBox::question(this, tr("Training is running"), tr("Stop the training and quit?")) != QMessageBox::Yes) {
+    if (showDialogs_ &&
+        QMessageBox::question(this, tr("Training is running"), tr("Stop the training and quit?")) != QMessageBox::Yes) {
       event->ignore();
       return;
     }
     stopTraining();
-    trainWatcher_.waitForFinished();
+    worker_->setPaused(false);
+    worker_->wait();
   }
+  QSettings settings;
+  settings.setValue(QStringLiteral("window/geometry"), saveGeometry());
+  settings.setValue(QStringLiteral("window/state"), saveState());
   event->accept();
-}
-
-int MainWindow::frameCount() const { return data_ ? data_->fields.frames() : 0; }
-
-void MainWindow::openStack(const QString& path) {
-  if (isBusy()) {
-    statusBar()->showMessage(tr("Still busy with the previous stack"), 3000);
-    return;
-  }
-  statusBar()->showMessage(tr("Loading %1 …").arg(path));
-  loadWatcher_.setFuture(QtConcurrent::run([path] {
-    auto d = std::make_shared<LoadedData>();
-    d->path = path;
-    try {
-      auto src = io::openStack(path.toStdString());
-      const io::Stack stack = src->load();
-      d->fields = prep::prepare(stack, prep::PrepOptions{});
-    } catch (const std::exception& e) {
-      d->error = QString::fromStdString(e.what());
-    }
-    return d;
-  }));
-}
-
-void MainWindow::onLoaded() {
-  auto d = loadWatcher_.result();
-  if (!d->error.isEmpty()) {
-    statusBar()->showMessage(tr("Could not open %1").arg(QFileInfo(d->path).fileName()), 5000);
-    Q_EMIT openFailed(d->error);
-    if (!showDialogs_) return;
-    QMessageBox box(QMessageBox::Critical, tr("Could not open stack"),
-                    tr("%1 could not be opened.").arg(QFileInfo(d->path).fileName()), QMessageBox::Ok, this);
-    box.setInformativeText(d->error);
-    box.setObjectName(QStringLiteral("openErrorDialog"));
-    box.exec();
-    return;
-  }
-  data_ = d;
-  setWindowTitle(QStringLiteral("Mollichrom — %1").arg(QFileInfo(d->path).fileName()));
-  timeSlider_->setRange(0, std::max(0, d->fields.frames() - 1));
-  timeSlider_->setEnabled(d->fields.frames() > 1);
-  timeSlider_->setValue(0);
-  showFrame(0);
-  statusBar()->showMessage(tr("%1: %2 × %3 px, %4 frame(s) — computing the direct λ preview …")
-                               .arg(QFileInfo(d->path).fileName())
-                               .arg(d->fields.width())
-                               .arg(d->fields.height())
-                               .arg(d->fields.frames()));
-  Q_EMIT stackOpened(d->path);
-  previewWatcher_.setFuture(QtConcurrent::run([d] {
-    auto out = std::make_shared<LoadedData>(*d);
-    try {
-      out->direct = train::estimateDirect(out->fields, {}, train::MollifierSettings{});
-      out->hasDirect = true;
-    } catch (const std::exception& e) {
-      out->error = QString::fromStdString(e.what());
-    }
-    return out;
-  }));
-}
-
-void MainWindow::onPreview() {
-  auto d = previewWatcher_.result();
-  if (!d->hasDirect) {
-    statusBar()->showMessage(tr("No λ preview: %1").arg(d->error), 8000);
-    return;
-  }
-  data_ = d;
-  images_[2]->show(d->direct.lambda, d->fields.dx, d->fields.dy, "lambda (direct)", true);
-  statusBar()->showMessage(tr("Direct estimate: M %1 µm²/s%2, Γ_ac %3 1/s")
-                               .arg(d->direct.M, 0, 'g', 3)
-                               .arg(d->direct.estimatedM ? QString() : tr(" (not identifiable, default)"))
-                               .arg(d->direct.gammaAc, 0, 'g', 3));
-  startAction_->setEnabled(true);
-  Q_EMIT previewReady();
-}
-
-void MainWindow::showFrame(int t) {
-  if (!data_ || t < 0 || t >= data_->fields.frames()) return;
-  const auto& f = data_->fields;
-  timeLabel_->setText(tr("frame %1/%2  t = %3 s").arg(t + 1).arg(f.frames()).arg(t * f.dt, 0, 'g', 4));
-  images_[0]->show(f.density[static_cast<size_t>(t)], f.dx, f.dy, "density", false);
-  images_[1]->show(f.hetero[static_cast<size_t>(t)], f.dx, f.dy, "heterochromatin", false);
-  const cv::Mat phiD = 2 * f.hetero[static_cast<size_t>(t)] - f.density[static_cast<size_t>(t)];
-  images_[3]->show(phiD, f.dx, f.dy, "phi_d", true);
 }
 
 }  // namespace mollichrom::ui

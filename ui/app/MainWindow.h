@@ -1,28 +1,39 @@
 #pragma once
-// The application's main window: four VTK panels around the inference.
-// Opening a stack loads it on a worker thread (the GUI never waits on disk), shows the density
-// and heterochromatin frames with a time slider, and computes the direct λ estimate as an
-// instant preview, also off the GUI thread.
+// The application's main window (Logic vs Widgets as in 3D Slicer: the work happens in core,
+// on worker threads; this class wires docks, panels and workers together on the GUI thread).
+// Opening a stack loads and prepares it off the GUI thread and computes the direct λ estimate
+// as an instant preview; training runs in a TrainingWorker whose snapshots update the four
+// panels live. Projects (.mchrom) save settings, results and the view.
 #include <QFutureWatcher>
 #include <QMainWindow>
+#include <QStringList>
 
 #include <array>
 #include <memory>
 
-class QSlider;
-class QLabel;
 class QAction;
-class QProgressBar;
 class QCloseEvent;
+class QDragEnterEvent;
+class QDropEvent;
+class QLabel;
+class QMenu;
+class QSlider;
+class QTimer;
 
-namespace mollichrom::util { class Feedback; }
 namespace mollichrom::train { struct Snapshot; struct InferenceResult; }
 
 namespace mollichrom::ui {
 
+class DataDock;
+class LogDock;
+class PanelWidget;
+class ProgressIndicator;
+class TrainingDock;
+class TrainingWorker;
 class VtkView;
-class ImagePanel;
 struct LoadedData;
+struct DataSettings;
+struct ProjectState;
 
 class MainWindow : public QMainWindow {
   Q_OBJECT
@@ -30,20 +41,47 @@ class MainWindow : public QMainWindow {
   explicit MainWindow(QWidget* parent = nullptr);
   ~MainWindow() override;
 
-  VtkView* panel(int index) const { return panels_.at(static_cast<size_t>(index)); }
-  // Starts loading `path` in the background; errors end in a dialog naming the file.
+  PanelWidget* panelWidget(int index) const { return panels_.at(static_cast<size_t>(index)); }
+  VtkView* panel(int index) const;
+  DataDock* dataDock() const { return dataDock_; }
+  TrainingDock* trainingDock() const { return trainingDock_; }
+  LogDock* logDock() const { return logDock_; }
+
+  // Starts loading `path` (a stack, or a .mchrom project) in the background; errors end in a
+  // dialog naming the file (or, with dialogs off, on stderr and in openFailed).
+  void open(const QString& path);
   void openStack(const QString& path);
+  void openProject(const QString& path);
+  // Re-prepares the open stack with the Data dock's settings.
+  void applyDataSettings();
   bool isBusy() const;
   int frameCount() const;
-  // Training on a worker thread; snapshots update the panels on the GUI thread.
+  int currentFrame() const;
+  void setFrame(int t);
+  QString stackPath() const;
+
   void startTraining();
+  void setPaused(bool paused);
   void stopTraining();
   bool isTraining() const;
-  // Training length for the next start (0 = defaults).
+  bool hasTrainedResult() const;
+  // Training length for the next start (overrides the dock: the --steps/--time-budget flags).
   void setTrainingLength(int steps, double timeBudgetSeconds);
+  // Channel mapping for the next open (the --channels flag). Throws std::invalid_argument.
+  void setChannels(const QString& mapping);
+
+  // Exports (also in the File menu). Each returns the files written; throws std::exception
+  // with a message naming the file on failure.
+  QStringList exportAll(const QString& folder);
+  QStringList exportLambda(const QString& basePath);  // base.tif, base.csv, base.png
+  // Project: results go to "<name>_results/" beside it (exportAll), the rest into the JSON.
+  void saveProject(const QString& path);
+  QString projectPath() const { return projectPath_; }
+  QStringList recentFiles() const;
+
   // Saves a grab of the whole window (VTK panels included), atomically. False on failure.
   bool saveScreenshot(const QString& path);
-  // Unattended runs (--quit): errors go to stderr and the openFailed signal, not to dialogs.
+  // Unattended runs (--quit) and tests: errors go to stderr and the signals, not to dialogs.
   void setShowDialogs(bool show) { showDialogs_ = show; }
 
  Q_SIGNALS:
@@ -52,32 +90,59 @@ class MainWindow : public QMainWindow {
   void openFailed(const QString& message);
   void trainingSnapshot(int step);
   void trainingFinished(bool canceled);
+  void projectRestored(const QString& path);
 
  protected:
   void closeEvent(QCloseEvent* event) override;
+  void dragEnterEvent(QDragEnterEvent* event) override;
+  void dropEvent(QDropEvent* event) override;
 
  private:
-  void showFrame(int t);
+  void buildMenus();
+  void buildTimeBar();
+  void startLoad(const QString& path, const DataSettings& settings);
   void onLoaded();
   void onPreview();
-  void onSnapshot(const std::shared_ptr<train::Snapshot>& snap);
-  void onTrainingDone();
+  void onSnapshot(std::shared_ptr<const train::Snapshot> snapshot);
+  void onTrainingDone(std::shared_ptr<const train::InferenceResult> result, const QString& error, bool canceled);
+  void refreshPanel(int index);
+  void refreshPanels(bool perFrameOnly = false);
+  void updateActions();
+  void showError(const QString& title, const QString& text, const QString& details);
+  void addRecent(const QString& path);
+  void rebuildRecentMenu();
+  void restoreProjectResults();
+  std::shared_ptr<const train::InferenceResult> currentResult() const;
+  void onCameraModified();
 
-  std::array<VtkView*, 4> panels_{};
-  std::array<std::unique_ptr<ImagePanel>, 4> images_;
+  std::array<PanelWidget*, 4> panels_{};
+  struct CameraLink;
+  std::unique_ptr<CameraLink> camera_;
+  DataDock* dataDock_ = nullptr;
+  TrainingDock* trainingDock_ = nullptr;
+  LogDock* logDock_ = nullptr;
+  TrainingWorker* worker_ = nullptr;
   QSlider* timeSlider_ = nullptr;
   QLabel* timeLabel_ = nullptr;
+  QTimer* playTimer_ = nullptr;
+  QAction* playAction_ = nullptr;
+  QAction* startAction_ = nullptr;
+  QAction* pauseAction_ = nullptr;
+  QAction* stopAction_ = nullptr;
+  QList<QAction*> resultActions_;
+  QMenu* recentMenu_ = nullptr;
+  ProgressIndicator* progress_ = nullptr;
+
   std::shared_ptr<LoadedData> data_;
+  std::shared_ptr<const train::Snapshot> snapshot_;
+  std::shared_ptr<const train::InferenceResult> result_;
   QFutureWatcher<std::shared_ptr<LoadedData>> loadWatcher_;
   QFutureWatcher<std::shared_ptr<LoadedData>> previewWatcher_;
-  QFutureWatcher<QString> trainWatcher_;
-  std::shared_ptr<util::Feedback> trainFeedback_;
-  QAction* startAction_ = nullptr;
-  QAction* stopAction_ = nullptr;
-  QProgressBar* progress_ = nullptr;
+  std::unique_ptr<ProjectState> pendingProject_;  // restored once its stack is open
+  QString projectPath_;
   bool showDialogs_ = true;
-  int trainSteps_ = 0;
-  double trainBudget_ = 0;
+  int trainSteps_ = -1;
+  double trainBudget_ = -1;
 };
 
 }  // namespace mollichrom::ui

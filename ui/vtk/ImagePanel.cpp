@@ -1,28 +1,32 @@
 #include "ui/vtk/ImagePanel.h"
 
 #include "core/io/MapExport.h"
+#include "ui/vtk/ColourMaps.h"
 #include "ui/vtk/VtkView.h"
 
+#include <vtkActor.h>
 #include <vtkCamera.h>
+#include <vtkCoordinate.h>
 #include <vtkFloatArray.h>
 #include <vtkGenericOpenGLRenderWindow.h>
 #include <vtkImageActor.h>
 #include <vtkImageData.h>
 #include <vtkImageMapper3D.h>
 #include <vtkImageProperty.h>
+#include <vtkLineSource.h>
 #include <vtkLookupTable.h>
 #include <vtkNew.h>
 #include <vtkPointData.h>
+#include <vtkPolyDataMapper.h>
+#include <vtkProperty.h>
 #include <vtkRenderer.h>
 #include <vtkRendererCollection.h>
 #include <vtkScalarBarActor.h>
+#include <vtkTextActor.h>
 #include <vtkTextProperty.h>
 
-#include <opencv2/imgproc.hpp>
-
-#include <algorithm>
 #include <cmath>
-#include <vector>
+#include <cstdio>
 
 namespace mollichrom::ui {
 
@@ -31,54 +35,53 @@ struct ImagePanel::Pipeline {
   vtkNew<vtkImageActor> actor;
   vtkNew<vtkLookupTable> lut;
   vtkNew<vtkScalarBarActor> bar;
+  vtkNew<vtkLineSource> scaleLine;
+  vtkNew<vtkActor> scaleActor;
+  vtkNew<vtkTextActor> scaleText;
   vtkRenderer* renderer = nullptr;
 };
-
-namespace {
-// Viridis anchor colours (matplotlib), interpolated.
-void fillViridis(vtkLookupTable* lut) {
-  static const double anchors[][3] = {{0.267, 0.005, 0.329}, {0.283, 0.141, 0.458}, {0.254, 0.265, 0.530},
-                                      {0.207, 0.372, 0.553}, {0.164, 0.471, 0.558}, {0.128, 0.567, 0.551},
-                                      {0.135, 0.659, 0.518}, {0.267, 0.749, 0.441}, {0.478, 0.821, 0.318},
-                                      {0.741, 0.873, 0.150}, {0.993, 0.906, 0.144}};
-  const int n = 256;
-  lut->SetNumberOfTableValues(n);
-  for (int i = 0; i < n; ++i) {
-    const double f = double(i) / (n - 1) * 10;
-    const int k = std::min(9, int(f));
-    const double w = f - k;
-    lut->SetTableValue(i, anchors[k][0] * (1 - w) + anchors[k + 1][0] * w, anchors[k][1] * (1 - w) + anchors[k + 1][1] * w,
-                       anchors[k][2] * (1 - w) + anchors[k + 1][2] * w, 1.0);
-  }
-}
-}  // namespace
 
 ImagePanel::ImagePanel(VtkView* view) : view_(view), p_(std::make_unique<Pipeline>()) {
   p_->renderer = view->renderWindow()->GetRenderers()->GetFirstRenderer();
   p_->actor->GetMapper()->SetInputData(p_->image);
   p_->actor->GetProperty()->SetLookupTable(p_->lut);
   p_->actor->GetProperty()->UseLookupTableScalarRangeOn();
-  p_->actor->GetProperty()->SetInterpolationTypeToNearest();
-  p_->lut->SetNanColor(0, 0, 0, 0);  // NaN (outside the analysed region) transparent
+  p_->actor->GetProperty()->SetInterpolationTypeToNearest();  // pixels are data, not texture
+  fillColourMap(p_->lut, colourMap_);
   p_->bar->SetLookupTable(p_->lut);
   p_->bar->SetNumberOfLabels(3);
   p_->bar->SetWidth(0.08);
   p_->bar->SetHeight(0.8);
   p_->bar->SetPosition(0.9, 0.1);
+  p_->bar->SetLabelFormat("%-#6.3g");
   p_->bar->GetTitleTextProperty()->SetFontSize(12);
   p_->bar->GetLabelTextProperty()->SetFontSize(10);
+  // Scale bar in world units (µm): it zooms with the image, as a physical ruler should.
+  vtkNew<vtkPolyDataMapper> lineMapper;
+  lineMapper->SetInputConnection(p_->scaleLine->GetOutputPort());
+  p_->scaleActor->SetMapper(lineMapper);
+  p_->scaleActor->GetProperty()->SetColor(1, 1, 1);
+  p_->scaleActor->GetProperty()->SetLineWidth(4);
+  p_->scaleActor->GetProperty()->LightingOff();
+  p_->scaleText->GetPositionCoordinate()->SetCoordinateSystemToWorld();
+  p_->scaleText->GetTextProperty()->SetFontSize(13);
+  p_->scaleText->GetTextProperty()->SetColor(1, 1, 1);
+  p_->scaleText->GetTextProperty()->BoldOn();
   p_->renderer->AddActor(p_->actor);
+  p_->renderer->AddActor(p_->scaleActor);
+  p_->renderer->AddActor2D(p_->scaleText);
   p_->renderer->AddActor2D(p_->bar);
-  p_->actor->VisibilityOff();
-  p_->bar->VisibilityOff();
+  setVisible(false);
+  visible_ = true;
 }
 
 ImagePanel::~ImagePanel() = default;
 
-void ImagePanel::show(const cv::Mat& map, double dx, double dy, const std::string& title, bool colourMap) {
-  cv::Mat f;
-  map.convertTo(f, CV_32F);
-  const int w = f.cols, h = f.rows;
+void ImagePanel::show(const cv::Mat& map, double dx, double dy, const std::string& title) {
+  map.convertTo(image_, CV_32F);
+  dx_ = dx;
+  dy_ = dy;
+  const int w = image_.cols, h = image_.rows;
   p_->image->SetDimensions(w, h, 1);
   p_->image->SetSpacing(dx, dy, 1);
   p_->image->SetOrigin(0, 0, 0);
@@ -86,31 +89,85 @@ void ImagePanel::show(const cv::Mat& map, double dx, double dy, const std::strin
   values->SetNumberOfTuples(vtkIdType(w) * h);
   for (int y = 0; y < h; ++y)
     for (int x = 0; x < w; ++x)  // VTK's y axis points up; images are stored top row first.
-      values->SetValue(vtkIdType(y) * w + x, f.at<float>(h - 1 - y, x));
+      values->SetValue(vtkIdType(y) * w + x, image_.at<float>(h - 1 - y, x));
   p_->image->GetPointData()->SetScalars(values);
-  auto [lo, hi] = io::finitePercentileRange(f, 0.01, 0.99).value_or(std::make_pair(0.0, 1.0));
-  if (!(hi > lo)) hi = lo + 1e-6;
-  if (colourMap) fillViridis(p_->lut);
-  else {
-    p_->lut->SetNumberOfTableValues(256);
-    p_->lut->SetHueRange(0, 0);
-    p_->lut->SetSaturationRange(0, 0);
-    p_->lut->SetValueRange(0, 1);
-    p_->lut->ForceBuild();
-  }
-  p_->lut->SetNanColor(0, 0, 0, 0);
-  p_->lut->SetTableRange(lo, hi);
   p_->bar->SetTitle(title.c_str());
   p_->image->Modified();
-  p_->actor->VisibilityOn();
-  p_->bar->VisibilityOn();
-  if (!cameraFitted_) {
-    p_->renderer->ResetCamera();
-    p_->renderer->GetActiveCamera()->ParallelProjectionOn();
-    p_->renderer->ResetCamera();
-    cameraFitted_ = true;
-  }
+  applyLookupTable();
+  updateScaleBar();
+  setVisible(visible_);
+  if (!cameraFitted_) resetCamera();
   view_->requestRender();
+}
+
+void ImagePanel::resetCamera() {
+  if (image_.empty()) return;
+  p_->renderer->GetActiveCamera()->ParallelProjectionOn();
+  p_->renderer->ResetCamera();
+  cameraFitted_ = true;
+  view_->requestRender();
+}
+
+void ImagePanel::setVisible(bool visible) {
+  visible_ = visible;
+  const bool on = visible && !image_.empty();
+  p_->actor->SetVisibility(on);
+  p_->bar->SetVisibility(on);
+  p_->scaleActor->SetVisibility(on && scaleBar_);
+  p_->scaleText->SetVisibility(on && scaleBar_);
+  view_->requestRender();
+}
+
+void ImagePanel::setColourMap(const std::string& name) {
+  colourMap_ = name;
+  applyLookupTable();
+  view_->requestRender();
+}
+
+void ImagePanel::setRange(std::optional<std::pair<double, double>> range) {
+  manualRange_ = range;
+  applyLookupTable();
+  view_->requestRender();
+}
+
+void ImagePanel::setScaleBarVisible(bool visible) {
+  scaleBar_ = visible;
+  setVisible(visible_);
+}
+
+void ImagePanel::applyLookupTable() {
+  fillColourMap(p_->lut, colourMap_);
+  if (manualRange_) range_ = *manualRange_;
+  else if (!image_.empty()) range_ = io::finitePercentileRange(image_, 0.01, 0.99).value_or(std::make_pair(0.0, 1.0));
+  if (!(range_.second > range_.first)) range_.second = range_.first + 1e-6;
+  p_->lut->SetTableRange(range_.first, range_.second);
+  p_->lut->Modified();
+}
+
+void ImagePanel::updateScaleBar() {
+  const double widthUm = image_.cols * dx_, heightUm = image_.rows * dy_;
+  const double length = io::niceScaleBarLength(widthUm);
+  const double x0 = 0.05 * widthUm, y0 = 0.06 * heightUm;
+  p_->scaleLine->SetPoint1(x0, y0, 0.1);
+  p_->scaleLine->SetPoint2(x0 + length, y0, 0.1);
+  char label[32];
+  std::snprintf(label, sizeof label, "%g \xC2\xB5m", length);  // UTF-8 µ
+  p_->scaleText->SetInput(label);
+  p_->scaleText->GetPositionCoordinate()->SetValue(x0, y0 + 0.025 * heightUm, 0.1);
+}
+
+std::optional<ImagePanel::Probe> ImagePanel::probe(double worldX, double worldY) const {
+  if (image_.empty()) return std::nullopt;
+  const int col = static_cast<int>(std::lround(worldX / dx_));
+  const int rowUp = static_cast<int>(std::lround(worldY / dy_));
+  if (col < 0 || col >= image_.cols || rowUp < 0 || rowUp >= image_.rows) return std::nullopt;
+  Probe p;
+  p.col = col;
+  p.row = image_.rows - 1 - rowUp;
+  p.xUm = col * dx_;
+  p.yUm = p.row * dy_;
+  p.value = image_.at<float>(p.row, col);
+  return p;
 }
 
 }  // namespace mollichrom::ui

@@ -1,11 +1,13 @@
 #pragma once
-// One VTK panel showing a 2-D field: calibrated image actor (µm), a colour map (grey for raw
-// frames, viridis for maps), NaN transparent, a colour bar with the field's name, and a camera
-// fitted to the image. Owns nothing Qt; drives a VtkView's renderer.
+// One VTK layer showing a 2-D field: a calibrated image actor (µm, y up as in VTK, first image
+// row at the top), a colour map with NaN transparent, a colour bar with the field's name, and
+// a scale bar in µm that zooms with the image. Owns nothing Qt; drives a VtkView's renderer.
 #include <opencv2/core.hpp>
 
 #include <memory>
+#include <optional>
 #include <string>
+#include <utility>
 
 namespace mollichrom::ui {
 
@@ -15,16 +17,44 @@ class ImagePanel {
  public:
   explicit ImagePanel(VtkView* view);
   ~ImagePanel();
-  // map: CV_32F (any single-channel type is converted). Range: 1st–99th percentile of the
-  // finite values. colourMap false = grey.
-  void show(const cv::Mat& map, double dx, double dy, const std::string& title, bool colourMap);
+  // map: any single-channel type (converted to float). Keeps the colour map and contrast mode.
+  void show(const cv::Mat& map, double dx, double dy, const std::string& title);
+  // Hides everything (the panel then shows another layer or nothing).
+  void setVisible(bool visible);
+  bool hasImage() const { return !image_.empty(); }
+
+  void setColourMap(const std::string& name);
+  const std::string& colourMap() const { return colourMap_; }
+  // nullopt: automatic contrast (1st–99th percentile of the finite values).
+  void setRange(std::optional<std::pair<double, double>> range);
+  bool autoRange() const { return !manualRange_.has_value(); }
+  std::pair<double, double> range() const { return range_; }
+  void setScaleBarVisible(bool visible);
+
+  struct Probe {
+    int col = 0, row = 0;    // image pixel (row 0 at the top)
+    double xUm = 0, yUm = 0;  // its centre, µm from the top-left pixel's centre
+    float value = 0;
+  };
+  // The pixel under a point in world coordinates (µm, VTK's y up); nullopt outside the image.
+  std::optional<Probe> probe(double worldX, double worldY) const;
+  // Fits the camera to the image (also done on the first show()).
+  void resetCamera();
   VtkView* view() const { return view_; }
+  const cv::Mat& image() const { return image_; }
 
  private:
+  void applyLookupTable();
+  void updateScaleBar();
   struct Pipeline;
   VtkView* view_;
   std::unique_ptr<Pipeline> p_;
-  bool cameraFitted_ = false;
+  cv::Mat image_;  // CV_32F, as shown
+  double dx_ = 1, dy_ = 1;
+  std::string colourMap_ = "grey";
+  std::optional<std::pair<double, double>> manualRange_;
+  std::pair<double, double> range_{0, 1};
+  bool cameraFitted_ = false, visible_ = true, scaleBar_ = true;
 };
 
 }  // namespace mollichrom::ui

@@ -9,7 +9,7 @@
 #include <vtkCommand.h>
 #include <vtkGenericOpenGLRenderWindow.h>
 #include <vtkGenericRenderWindowInteractor.h>
-#include <vtkInteractorStyleTrackballCamera.h>
+#include "ui/vtk/PanZoomStyle.h"
 #include <vtkOpenGLFramebufferObject.h>
 #include <vtkOpenGLState.h>
 
@@ -47,7 +47,7 @@ VtkView::VtkView(QWidget* parent)
   window_->SetMultiSamples(0);
 
   interactor_->SetRenderWindow(window_);
-  auto style = vtkSmartPointer<vtkInteractorStyleTrackballCamera>::New();
+  auto style = vtkSmartPointer<PanZoomStyle>::New();
   interactor_->SetInteractorStyle(style);
   interactor_->Initialize();
   // Interactor renders go through paintGL, where VTK's GL state cache is re-synchronised

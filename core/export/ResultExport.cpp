@@ -1,0 +1,183 @@
+#include "core/export/ResultExport.h"
+
+#include "core/io/MapExport.h"
+#include "core/io/StackError.h"
+#include "core/io/TiffWriter.h"
+#include "core/runtime/Versions.h"
+#include "core/util/AtomicFile.h"
+
+#include <QCryptographicHash>
+#include <QDir>
+#include <QFile>
+#include <QJsonDocument>
+#include <QJsonObject>
+
+#include <algorithm>
+#include <array>
+#include <cmath>
+#include <sstream>
+
+namespace mollichrom::exporting {
+
+io::Calibration calibrationOf(const prep::FieldData& data) {
+  io::Calibration cal;
+  if (data.calibratedSpace) {
+    cal.pixelX = data.dx;
+    cal.pixelY = data.dy;
+    cal.pixelSource = io::CalibrationSource::User;
+  }
+  if (data.calibratedTime) {
+    cal.frameInterval = data.dt;
+    cal.timeSource = io::CalibrationSource::User;
+  }
+  return cal;
+}
+
+std::string lossesCsv(const std::vector<train::LossRecord>& losses) {
+  std::ostringstream csv;
+  csv.precision(9);
+  csv << "step,seconds,total,data,pde,smooth,M,gamma_ac,learning_rate\n";
+  for (const auto& l : losses)
+    csv << l.step << "," << l.seconds << "," << l.total << "," << l.data << "," << l.pde << "," << l.smooth << "," << l.M
+        << "," << l.gammaAc << "," << l.learningRate << "\n";
+  return csv.str();
+}
+
+void writeLossesCsv(const std::string& path, const std::vector<train::LossRecord>& losses) {
+  util::writeFileAtomically(path, lossesCsv(losses));
+}
+
+std::vector<train::LossRecord> readLossesCsv(const std::string& path) {
+  QFile f(QString::fromStdString(path));
+  if (!f.open(QIODevice::ReadOnly | QIODevice::Text)) throw io::StackError(path, "cannot read the loss history");
+  std::vector<train::LossRecord> out;
+  int line = 0;
+  while (!f.atEnd()) {
+    const QString text = QString::fromUtf8(f.readLine()).trimmed();
+    if (++line == 1 || text.isEmpty()) continue;  // header
+    const QStringList v = text.split(',');
+    bool ok = v.size() == 9;
+    std::array<double, 9> x{};
+    for (int i = 0; ok && i < 9; ++i) x[size_t(i)] = v[i].toDouble(&ok);
+    if (!ok) throw io::StackError(path, "line " + std::to_string(line) + " is not a loss record (9 numbers)");
+    out.push_back({int(x[0]), x[1], x[2], x[3], x[4], x[5], x[6], x[7], x[8]});
+  }
+  return out;
+}
+
+std::string fileSha256(const std::string& path) {
+  QFile f(QString::fromStdString(path));
+  if (!f.open(QIODevice::ReadOnly)) return {};
+  QCryptographicHash h(QCryptographicHash::Sha256);
+  h.addData(&f);
+  return h.result().toHex().toStdString();
+}
+
+std::string summaryJson(const train::InferenceResult& r, const prep::FieldData& data, const RunDescription& run) {
+  const auto& choice = run.params;
+  const auto& cfg = run.config;
+  QJsonObject scalars{
+      {"M", QJsonObject{{"value", r.M}, {"unit", "um^2/s"}, {"inferred", r.freeM}}},
+      {"gamma_ac", QJsonObject{{"value", r.gammaAc}, {"unit", "1/s"}, {"inferred", r.freeGamma}}},
+      {"ell", QJsonObject{{"value", choice.values.ell}, {"unit", "um"}, {"inferred", false}}},
+      {"phi_max", QJsonObject{{"value", choice.values.phiMax}, {"unit", ""}, {"inferred", false}}}};
+  QJsonObject losses;
+  if (!r.losses.empty()) {
+    const auto& l = r.losses.back();
+    losses = {{"total", l.total}, {"data", l.data}, {"pde", l.pde}, {"smooth", l.smooth}};
+  }
+  double lo = 0, hi = 0;
+  int finitePixels = 0;
+  if (!r.lambda.empty()) {
+    const cv::Mat finite = r.lambda == r.lambda;
+    finitePixels = cv::countNonZero(finite);
+    if (finitePixels) cv::minMaxLoc(r.lambda, &lo, &hi, nullptr, nullptr, finite);
+  }
+  const auto& po = run.prep;
+  double driftMax = 0;
+  for (const auto& d : data.drift) driftMax = std::max(driftMax, std::hypot(d.x, d.y));
+  QJsonObject o{
+      {"input", QString::fromStdString(run.input)},
+      {"input_sha256", QString::fromStdString(fileSha256(run.input))},
+      {"output", QString::fromStdString(run.output)},
+      {"scalars", scalars},
+      {"lambda", QJsonObject{{"min", lo}, {"max", hi}, {"pixels", finitePixels}, {"unit", ""}}},
+      {"calibration", QJsonObject{{"pixel_um", data.dx}, {"frame_interval_s", data.dt},
+                                  {"space_calibrated", data.calibratedSpace}, {"time_calibrated", data.calibratedTime}}},
+      {"losses", losses},
+      {"steps", r.steps},
+      {"seconds", r.seconds},
+      {"stop_reason", QString::fromStdString(r.stopReason)},
+      {"nan_recoveries", r.nanRecoveries},
+      {"steady_state", r.steady},
+      {"direct", QJsonObject{{"M", r.direct.M},
+                             {"gamma_ac", r.direct.gammaAc},
+                             {"M_identifiable", r.direct.estimatedM},
+                             {"gamma_ac_identifiable", r.direct.estimatedGammaAc},
+                             {"M_spread", r.direct.uncertaintyM},
+                             {"gamma_ac_spread", r.direct.uncertaintyGammaAc},
+                             {"noise_sigma", r.direct.noiseSigma}}},
+      {"settings", QJsonObject{{"engine", QString::fromStdString(cfg.engine)},
+                               {"arch", QString::fromStdString(cfg.arch)},
+                               {"seed", static_cast<double>(cfg.seed)},
+                               {"threads", run.threads},
+                               {"device", QString::fromStdString(cfg.device)},
+                               {"steps", cfg.steps},
+                               {"time_budget_s", cfg.timeBudget},
+                               {"channels", QString("density=%1,heterochromatin=%2")
+                                                .arg(po.channels.density)
+                                                .arg(po.channels.heterochromatin)},
+                               {"normalize", data.normalizeUsed == prep::Normalize::None ? "none" : "percentile"},
+                               {"mask", QString::fromStdString(po.mask)},
+                               {"mask_threshold", po.maskThreshold},
+                               {"drift_correction", po.driftCorrection},
+                               {"drift_max_px", driftMax},
+                               {"bleach_correction", po.bleachCorrection},
+                               {"kernel_half_width_px", cfg.mollifier.halfWidthXY}}},
+      {"versions", QString::fromStdString(versionReport(run.program))}};
+  if (run.accuracy)
+    o["accuracy"] = QJsonObject{{"pearson", run.accuracy->pearson}, {"relative_l2", run.accuracy->relativeL2},
+                                {"finite_fraction", run.accuracy->finiteFraction}, {"pixels", run.accuracy->pixels}};
+  return QJsonDocument(o).toJson().toStdString();
+}
+
+void writeSummaryJson(const std::string& path, const train::InferenceResult& result, const prep::FieldData& data,
+                      const RunDescription& run) {
+  util::writeFileAtomically(path, summaryJson(result, data, run));
+}
+
+std::vector<std::string> writeLambdaFiles(const std::string& base, const cv::Mat& lambda, const io::Calibration& cal) {
+  io::writeMapTiff(base + ".tif", lambda, cal);
+  io::writeMapCsv(base + ".csv", lambda, cal, "lambda");
+  io::MapFigureOptions fig;
+  fig.title = "lambda = Gamma_me / Gamma_ac";
+  io::writeMapPng(base + ".png", lambda, cal, fig);
+  return {base + ".tif", base + ".csv", base + ".png"};
+}
+
+std::vector<std::string> exportAll(const std::string& folder, const train::InferenceResult& result,
+                                   const std::map<std::string, cv::Mat>& fields, const prep::FieldData& data,
+                                   const RunDescription& run) {
+  const QString dir = QString::fromStdString(folder);
+  if (!QDir().mkpath(dir)) throw io::StackError(folder, "cannot create the export folder");
+  if (!fields.empty() && !QDir(dir).mkpath(QStringLiteral("fields")))
+    throw io::StackError(folder + "/fields", "cannot create the folder");
+  const io::Calibration cal = calibrationOf(data);
+  std::vector<std::string> written = writeLambdaFiles(folder + "/lambda", result.lambda, cal);
+  for (const auto& [name, map] : fields) {
+    const std::string path = folder + "/fields/" + name + ".tif";
+    cv::Mat f;
+    map.convertTo(f, CV_32F);
+    io::writeMapTiff(path, f, cal);
+    written.push_back(path);
+  }
+  writeLossesCsv(folder + "/losses.csv", result.losses);
+  written.push_back(folder + "/losses.csv");
+  RunDescription described = run;
+  if (described.output.empty()) described.output = folder + "/lambda.tif";
+  writeSummaryJson(folder + "/summary.json", result, data, described);
+  written.push_back(folder + "/summary.json");
+  return written;
+}
+
+}  // namespace mollichrom::exporting

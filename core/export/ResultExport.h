@@ -1,0 +1,63 @@
+#pragma once
+// What an inference run leaves behind, written the same way by the CLI (`infer --out/--json/
+// --losses`) and the GUI (File ▸ Export): calibrated λ TIFF, CSV and PNG figure, the fields as
+// TIFFs, the loss history as CSV and a summary JSON. Every file is written atomically.
+#include "core/io/Calibration.h"
+#include "core/models/ChromatinParameters.h"
+#include "core/prep/FieldData.h"
+#include "core/train/Metrics.h"
+#include "core/train/Trainer.h"
+
+#include <opencv2/core.hpp>
+
+#include <map>
+#include <optional>
+#include <string>
+#include <vector>
+
+namespace mollichrom::exporting {
+
+// Calibration of the prepared fields (what the maps were computed on: after crop and binning,
+// with the user's overrides), for exported files.
+io::Calibration calibrationOf(const prep::FieldData& data);
+
+// How a run was set up, for the summary.
+struct RunDescription {
+  std::string program;            // "mollichrom-cli" or "mollichrom"
+  std::string input;              // stack path
+  std::string output;             // λ TIFF path (may be empty)
+  prep::PrepOptions prep;
+  models::ParameterChoice params;
+  train::TrainerConfig config;
+  int threads = 1;
+  std::optional<train::MapAccuracy> accuracy;  // when a ground truth was given
+};
+
+// "step,seconds,total,data,pde,smooth,M,gamma_ac,learning_rate" and one row per step.
+std::string lossesCsv(const std::vector<train::LossRecord>& losses);
+void writeLossesCsv(const std::string& path, const std::vector<train::LossRecord>& losses);
+// Reads what writeLossesCsv wrote (projects reopen their results). Throws io::StackError naming
+// the file and line on malformed content.
+std::vector<train::LossRecord> readLossesCsv(const std::string& path);
+
+// The summary JSON: scalars with units and whether inferred, λ range, final losses, stop reason,
+// the direct estimate with its identifiability, settings, versions, the input's SHA-256.
+std::string summaryJson(const train::InferenceResult& result, const prep::FieldData& data, const RunDescription& run);
+void writeSummaryJson(const std::string& path, const train::InferenceResult& result, const prep::FieldData& data,
+                      const RunDescription& run);
+
+// λ as calibrated float32 TIFF (`<base>.tif`), CSV (`<base>.csv`) and PNG figure (`<base>.png`).
+// Returns the paths written.
+std::vector<std::string> writeLambdaFiles(const std::string& basePath, const cv::Mat& lambda, const io::Calibration& cal);
+
+// Everything into `folder` (created if missing): lambda.{tif,csv,png}, fields/<name>.tif for each
+// field, losses.csv, summary.json. Returns the paths written. Throws io::StackError naming the
+// file on failure.
+std::vector<std::string> exportAll(const std::string& folder, const train::InferenceResult& result,
+                                   const std::map<std::string, cv::Mat>& fields, const prep::FieldData& data,
+                                   const RunDescription& run);
+
+// SHA-256 of a file (hex), empty when unreadable.
+std::string fileSha256(const std::string& path);
+
+}  // namespace mollichrom::exporting

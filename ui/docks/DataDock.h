@@ -1,0 +1,70 @@
+#pragma once
+// The "Data" dock: channel → field mapping, intensity normalisation with a histogram preview,
+// nucleus mask (Otsu, threshold slider, file), crop / frame range / binning, drift and bleach
+// correction. "Apply" re-prepares the fields off the GUI thread (the window does that).
+#include "ui/app/Settings.h"
+
+#include <QDockWidget>
+
+class QCheckBox;
+class QComboBox;
+class QDoubleSpinBox;
+class QGroupBox;
+class QLabel;
+class QPushButton;
+class QSlider;
+class QSpinBox;
+
+namespace mollichrom::ui {
+
+class HistogramWidget;
+struct ChannelHistogram;
+
+class DataDock : public QDockWidget {
+  Q_OBJECT
+ public:
+  explicit DataDock(QWidget* parent = nullptr);
+
+  DataSettings settings() const;
+  void setSettings(const DataSettings& s);
+  // Adapts the channel choices, crop and frame limits to a newly opened stack.
+  void setStack(const io::StackInfo& info);
+  void setHistograms(const ChannelHistogram& density, const ChannelHistogram& hetero);
+  void setPrepared(const prep::FieldData& fields, double otsuThreshold);
+  HistogramWidget* histogram() const { return histogram_; }
+  void setBusy(bool busy);
+
+ Q_SIGNALS:
+  void applyRequested();
+  void propertiesRequested();
+
+ private:
+  void updateEnabled();
+  QComboBox* density_ = nullptr;
+  QComboBox* hetero_ = nullptr;
+  QComboBox* normalize_ = nullptr;
+  QDoubleSpinBox* low_ = nullptr;
+  QDoubleSpinBox* high_ = nullptr;
+  QDoubleSpinBox* fraction_ = nullptr;
+  HistogramWidget* histogram_ = nullptr;
+  QComboBox* maskMode_ = nullptr;
+  QSlider* threshold_ = nullptr;
+  QLabel* thresholdLabel_ = nullptr;
+  QLabel* maskFile_ = nullptr;
+  QString maskPath_;
+  QCheckBox* crop_ = nullptr;
+  QSpinBox* cropX_ = nullptr;
+  QSpinBox* cropY_ = nullptr;
+  QSpinBox* cropW_ = nullptr;
+  QSpinBox* cropH_ = nullptr;
+  QSpinBox* first_ = nullptr;
+  QSpinBox* last_ = nullptr;
+  QSpinBox* binning_ = nullptr;
+  QCheckBox* drift_ = nullptr;
+  QCheckBox* bleach_ = nullptr;
+  QLabel* status_ = nullptr;
+  QPushButton* apply_ = nullptr;
+  DataSettings hidden_;  // what the dock has no control for (calibration overrides, slice)
+};
+
+}  // namespace mollichrom::ui

@@ -1,0 +1,23 @@
+#pragma once
+// The "Log" dock: timestamped messages (what was opened, prepared, trained, exported, and
+// every error with its details), selectable for copying into a lab notebook.
+#include <QDockWidget>
+
+class QPlainTextEdit;
+
+namespace mollichrom::ui {
+
+class LogDock : public QDockWidget {
+  Q_OBJECT
+ public:
+  explicit LogDock(QWidget* parent = nullptr);
+  void info(const QString& text);
+  void error(const QString& text);
+  QString text() const;
+
+ private:
+  void append(const QString& level, const QString& text);
+  QPlainTextEdit* log_ = nullptr;
+};
+
+}  // namespace mollichrom::ui

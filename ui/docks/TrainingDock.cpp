@@ -1,0 +1,203 @@
+#include "ui/docks/TrainingDock.h"
+
+#include <QAction>
+#include <QCheckBox>
+#include <QComboBox>
+#include <QDoubleSpinBox>
+#include <QFormLayout>
+#include <QGroupBox>
+#include <QHBoxLayout>
+#include <QScrollArea>
+#include <QSpinBox>
+#include <QThread>
+#include <QToolButton>
+#include <QSignalBlocker>
+#include <QVBoxLayout>
+
+#include <cmath>
+
+namespace mollichrom::ui {
+
+namespace {
+QDoubleSpinBox* positiveBox(QWidget* parent, double max, int decimals, const QString& suffix) {
+  auto* b = new QDoubleSpinBox(parent);
+  b->setRange(std::pow(10.0, -decimals), max);
+  b->setDecimals(decimals);
+  b->setSuffix(suffix);
+  b->setKeyboardTracking(false);
+  return b;
+}
+}  // namespace
+
+TrainingDock::TrainingDock(QAction* start, QAction* pause, QAction* stop, QWidget* parent)
+    : QDockWidget(tr("Model && training"), parent) {
+  setObjectName(QStringLiteral("trainingDock"));
+  auto* body = new QWidget;
+  auto* layout = new QVBoxLayout(body);
+
+  auto* buttons = new QHBoxLayout;
+  for (QAction* a : {start, pause, stop}) {
+    auto* b = new QToolButton(body);
+    b->setDefaultAction(a);
+    b->setToolButtonStyle(Qt::ToolButtonTextOnly);
+    b->setSizePolicy(QSizePolicy::Expanding, QSizePolicy::Fixed);
+    buttons->addWidget(b);
+  }
+  layout->addLayout(buttons);
+
+  auto* run = new QGroupBox(tr("Training"), body);
+  auto* rf = new QFormLayout(run);
+  preset_ = new QComboBox(run);
+  preset_->setObjectName(QStringLiteral("preset"));
+  preset_->addItem(tr("Preview"), "preview");
+  preset_->addItem(tr("Balanced"), "balanced");
+  preset_->addItem(tr("Accurate"), "accurate");
+  preset_->addItem(tr("Custom"), "custom");
+  preset_->setToolTip(tr("Preview: a quick look. Balanced: the recommended run. Accurate: longer, "
+                         "for when Balanced has not settled (see README for measured accuracy)."));
+  engine_ = new QComboBox(run);
+  engine_->setObjectName(QStringLiteral("engine"));
+  engine_->addItem(tr("Mollifier layer"), "mollifier");
+  engine_->addItem(tr("Autodiff (baseline)"), "autodiff");
+  engine_->addItem(tr("Direct (no network)"), "direct");
+  arch_ = new QComboBox(run);
+  arch_->setObjectName(QStringLiteral("arch"));
+  arch_->addItem(tr("Residual CNN"), "cnn");
+  arch_->addItem(tr("Fourier MLP"), "fourier-mlp");
+  steps_ = new QSpinBox(run);
+  steps_->setObjectName(QStringLiteral("steps"));
+  steps_->setRange(0, 100000);
+  steps_->setSpecialValueText(tr("default (%1)").arg(40));
+  budget_ = new QDoubleSpinBox(run);
+  budget_->setObjectName(QStringLiteral("timeBudget"));
+  budget_->setRange(0, 86400);
+  budget_->setSuffix(QStringLiteral(" s"));
+  budget_->setSpecialValueText(tr("none"));
+  seed_ = new QSpinBox(run);
+  seed_->setObjectName(QStringLiteral("seed"));
+  seed_->setRange(0, 1 << 30);
+  threads_ = new QSpinBox(run);
+  threads_->setObjectName(QStringLiteral("threads"));
+  threads_->setRange(0, 1024);
+  threads_->setSpecialValueText(tr("all cores (%1)").arg(QThread::idealThreadCount()));
+  lbfgs_ = new QCheckBox(tr("L-BFGS finish on λ and scalars"), run);
+  rf->addRow(tr("Preset"), preset_);
+  rf->addRow(tr("Derivatives"), engine_);
+  rf->addRow(tr("Network"), arch_);
+  rf->addRow(tr("Steps"), steps_);
+  rf->addRow(tr("Time budget"), budget_);
+  rf->addRow(tr("Seed"), seed_);
+  rf->addRow(tr("Threads"), threads_);
+  rf->addRow(lbfgs_);
+  layout->addWidget(run);
+
+  auto* model = new QGroupBox(tr("Model constants"), body);
+  auto* mf = new QFormLayout(model);
+  m_ = positiveBox(model, 1e3, 4, QStringLiteral(" µm²/s"));
+  gamma_ = positiveBox(model, 1e3, 4, QStringLiteral(" 1/s"));
+  ell_ = positiveBox(model, 10, 4, QStringLiteral(" µm"));
+  phiMax_ = positiveBox(model, 1, 3, QString());
+  m_->setObjectName(QStringLiteral("M"));
+  gamma_->setObjectName(QStringLiteral("gammaAc"));
+  freeM_ = new QCheckBox(tr("infer"), model);
+  freeGamma_ = new QCheckBox(tr("infer"), model);
+  freeM_->setObjectName(QStringLiteral("freeM"));
+  freeGamma_->setObjectName(QStringLiteral("freeGamma"));
+  freeM_->setToolTip(tr("Infer M from the time series (needs ≥ 3 frames); the value is the fallback"));
+  freeGamma_->setToolTip(tr("Infer Γ_ac from the time series (needs ≥ 3 frames); the value is the fallback"));
+  auto row = [model](QWidget* a, QWidget* b) {
+    auto* h = new QHBoxLayout;
+    h->addWidget(a, 1);
+    h->addWidget(b);
+    return h;
+  };
+  mf->addRow(tr("Mobility M"), row(m_, freeM_));
+  mf->addRow(tr("Acetylation Γ_ac"), row(gamma_, freeGamma_));
+  mf->addRow(tr("Interface width ℓ"), ell_);
+  mf->addRow(tr("φ_max"), phiMax_);
+  layout->addWidget(model);
+  layout->addStretch(1);
+  auto* scroll = new QScrollArea(this);
+  scroll->setWidget(body);
+  scroll->setWidgetResizable(true);
+  setWidget(scroll);
+
+  TrainingSettings defaults;
+  applyPreset("balanced", defaults);
+  setSettings(defaults);
+  connect(preset_, &QComboBox::currentIndexChanged, this, &TrainingDock::presetChosen);
+  connect(steps_, &QSpinBox::valueChanged, this, &TrainingDock::markCustom);
+  connect(lbfgs_, &QCheckBox::toggled, this, &TrainingDock::markCustom);
+  connect(engine_, &QComboBox::currentIndexChanged, this, [this] {
+    // The autodiff baseline differentiates a coordinate network; the CNN has no coordinates.
+    if (engine_->currentData() == "autodiff") arch_->setCurrentIndex(arch_->findData("fourier-mlp"));
+  });
+}
+
+void TrainingDock::presetChosen() {
+  const std::string name = preset_->currentData().toString().toStdString();
+  if (name == "custom") return;
+  TrainingSettings s = settings();
+  applyPreset(name, s);
+  applyingPreset_ = true;
+  setSettings(s);
+  applyingPreset_ = false;
+}
+
+void TrainingDock::markCustom() {
+  if (applyingPreset_) return;
+  const QSignalBlocker block(preset_);
+  preset_->setCurrentIndex(preset_->findData("custom"));
+}
+
+void TrainingDock::setPreset(const QString& name) {
+  const int i = preset_->findData(name);
+  if (i >= 0) preset_->setCurrentIndex(i);
+}
+
+TrainingSettings TrainingDock::settings() const {
+  TrainingSettings s = hidden_;
+  s.preset = preset_->currentData().toString().toStdString();
+  s.config.engine = engine_->currentData().toString().toStdString();
+  s.config.arch = arch_->currentData().toString().toStdString();
+  s.config.steps = steps_->value();
+  s.config.timeBudget = budget_->value();
+  s.config.seed = static_cast<std::uint64_t>(seed_->value());
+  s.config.lbfgsFinish = lbfgs_->isChecked();
+  s.threads = threads_->value();
+  auto& v = s.params.values;
+  v.M = m_->value();
+  v.gammaAc = gamma_->value();
+  v.ell = ell_->value();
+  v.phiMax = phiMax_->value();
+  s.params.fixM = !freeM_->isChecked();
+  s.params.fixGamma = !freeGamma_->isChecked();
+  return s;
+}
+
+void TrainingDock::setSettings(const TrainingSettings& s) {
+  hidden_ = s;
+  const bool wasApplying = applyingPreset_;
+  applyingPreset_ = true;  // programmatic changes are not "custom"
+  {
+    const QSignalBlocker block(preset_);
+    const int i = preset_->findData(QString::fromStdString(s.preset));
+    preset_->setCurrentIndex(i >= 0 ? i : preset_->findData("custom"));
+  }
+  engine_->setCurrentIndex(std::max(0, engine_->findData(QString::fromStdString(s.config.engine))));
+  arch_->setCurrentIndex(std::max(0, arch_->findData(QString::fromStdString(s.config.arch))));
+  steps_->setValue(s.config.steps);
+  budget_->setValue(s.config.timeBudget);
+  seed_->setValue(static_cast<int>(s.config.seed));
+  lbfgs_->setChecked(s.config.lbfgsFinish);
+  threads_->setValue(s.threads);
+  m_->setValue(s.params.values.M);
+  gamma_->setValue(s.params.values.gammaAc);
+  ell_->setValue(s.params.values.ell);
+  phiMax_->setValue(s.params.values.phiMax);
+  freeM_->setChecked(!s.params.fixM);
+  freeGamma_->setChecked(!s.params.fixGamma);
+  applyingPreset_ = wasApplying;
+}
+
+}  // namespace mollichrom::ui

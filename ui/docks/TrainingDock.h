@@ -1,0 +1,46 @@
+#pragma once
+// The "Model & training" dock: model constants and which scalars are free, engine, network,
+// preset (Preview / Balanced / Accurate / Custom), steps, time budget, seed, threads, and the
+// Start / Pause-Resume / Stop buttons (the window's actions).
+#include "ui/app/Settings.h"
+
+#include <QDockWidget>
+
+class QAction;
+class QCheckBox;
+class QComboBox;
+class QDoubleSpinBox;
+class QSpinBox;
+
+namespace mollichrom::ui {
+
+class TrainingDock : public QDockWidget {
+  Q_OBJECT
+ public:
+  TrainingDock(QAction* start, QAction* pause, QAction* stop, QWidget* parent = nullptr);
+  TrainingSettings settings() const;
+  void setSettings(const TrainingSettings& s);
+  void setPreset(const QString& name);  // preview | balanced | accurate
+
+ private:
+  void presetChosen();
+  void markCustom();
+  QComboBox* preset_ = nullptr;
+  QComboBox* engine_ = nullptr;
+  QComboBox* arch_ = nullptr;
+  QSpinBox* steps_ = nullptr;
+  QDoubleSpinBox* budget_ = nullptr;
+  QSpinBox* seed_ = nullptr;
+  QSpinBox* threads_ = nullptr;
+  QDoubleSpinBox* m_ = nullptr;
+  QDoubleSpinBox* gamma_ = nullptr;
+  QDoubleSpinBox* ell_ = nullptr;
+  QDoubleSpinBox* phiMax_ = nullptr;
+  QCheckBox* freeM_ = nullptr;
+  QCheckBox* freeGamma_ = nullptr;
+  QCheckBox* lbfgs_ = nullptr;
+  bool applyingPreset_ = false;
+  TrainingSettings hidden_;  // settings without controls (learning rates, weights, kernel)
+};
+
+}  // namespace mollichrom::ui

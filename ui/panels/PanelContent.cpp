@@ -1,0 +1,32 @@
+#include "ui/panels/PanelContent.h"
+
+namespace mollichrom::ui {
+
+const std::vector<PanelContent>& panelContents() {
+  // Derivatives and the residual are signed: a diverging map shows where they change sign.
+  static const std::vector<PanelContent> all{
+      {"density", QStringLiteral("Density φ_c (frame)"), "density phi_c", "grey", true},
+      {"hetero", QStringLiteral("Heterochromatin φ_h (frame)"), "heterochromatin phi_h", "grey", true},
+      {"lambda", QStringLiteral("λ = Γ_me/Γ_ac (trained)"), "lambda", "viridis", false},
+      {"lambda_direct", QStringLiteral("λ direct estimate"), "lambda (direct)", "viridis", false},
+      {"phi_h", QStringLiteral("φ_h (network)"), "phi_h", "viridis", false},
+      {"phi_e", QStringLiteral("φ_e (network)"), "phi_e", "viridis", false},
+      {"phi_d", QStringLiteral("φ_d = φ_h − φ_e"), "phi_d", "coolwarm", false},
+      {"mu_d", QStringLiteral("μ_d"), "mu_d", "coolwarm", false},
+      {"dt_phi_d", QStringLiteral("∂t φ_d"), "dt phi_d", "coolwarm", false},
+      {"lap_phi_d", QStringLiteral("∇² φ_d"), "lap phi_d", "coolwarm", false},
+      {"bilap_phi_d", QStringLiteral("∇⁴ φ_d"), "bilap phi_d", "coolwarm", false},
+      {"residual", QStringLiteral("PDE residual"), "residual", "coolwarm", false},
+      {"mask", QStringLiteral("Nucleus mask / analysed region"), "mask", "grey", false},
+      {"losses", QStringLiteral("Loss curves"), "", "", false},
+  };
+  return all;
+}
+
+const PanelContent* findPanelContent(const QString& key) {
+  for (const auto& c : panelContents())
+    if (c.key == key) return &c;
+  return nullptr;
+}
+
+}  // namespace mollichrom::ui
