@@ -51,6 +51,7 @@ int main(int argc, char** argv) {
   QApplication::setApplicationName(QStringLiteral("Mollichrom"));
   QApplication::setOrganizationName(QStringLiteral("Mollichrom"));
   QApplication::setApplicationVersion(QString::fromStdString(mollichrom::mollichromVersion()));
+  QApplication::setDesktopFileName(QStringLiteral("mollichrom"));  // the installed .desktop entry and its icon
   mollichrom::initRuntime();
 
   mollichrom::ui::MainWindow window;

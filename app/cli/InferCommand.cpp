@@ -123,6 +123,9 @@ int runInfer(const std::vector<std::string>& argv) {
     throw UsageError("--engine autodiff needs --arch fourier-mlp (a coordinate network)");
   if (cfg.device != "cpu" && cfg.device != "cuda") throw UsageError("--device must be cpu or cuda");
   if (cfg.steps < 0 || cfg.timeBudget < 0) throw UsageError("--steps and --time-budget must be >= 0");
+  if (args.has("mask-threshold") && !(po.maskThreshold >= 0 && po.maskThreshold <= 1))
+    throw UsageError("--mask-threshold must be a fraction between 0 and 1");
+  if (po.pixelSizeUm < 0 || po.frameIntervalS < 0) throw UsageError("--pixel-size and --frame-interval must be > 0");
   if (cfg.resume && cfg.checkpointDir.empty()) throw UsageError("--resume needs --checkpoint DIR");
   const bool quiet = args.has("quiet");
 

@@ -5,6 +5,10 @@
 #include "core/prep/DriftCorrection.h"
 #include "core/prep/FieldData.h"
 
+#include <QJsonDocument>
+#include <QJsonObject>
+#include <QProcess>
+#include <QTemporaryDir>
 #include <QtTest>
 
 #include <opencv2/imgproc.hpp>
@@ -134,6 +138,31 @@ class TestPrep : public QObject {
     QVERIFY(std::abs(f.drift[3].x - 3.0) < 0.15 && std::abs(f.drift[3].y) < 0.15);
     QCOMPARE(f.bleachFactors.size(), size_t(4));
     QVERIFY(std::abs(f.bleachFactors[3] - std::exp(0.15)) < 0.02);
+  }
+
+  void cliCorrectionFlags() {
+    QTemporaryDir dir;
+    const QString json = dir.filePath("s.json"), out = dir.filePath("l.tif");
+    QProcess p;
+    p.start(MOLLICHROM_CLI, {"infer", MOLLICHROM_SOURCE_DIR "/sample_data/chromatin_sample.tif", "--engine", "direct",
+                             "--drift", "--bleach", "--mask-threshold", "0.3", "--pixel-size", "0.2", "--out", out,
+                             "--json", json, "--quiet"});
+    QVERIFY(p.waitForFinished(120000));
+    QCOMPARE(p.exitCode(), 0);
+    QFile f(json);
+    QVERIFY(f.open(QIODevice::ReadOnly));
+    const QJsonObject o = QJsonDocument::fromJson(f.readAll()).object();
+    const QJsonObject s = o["settings"].toObject();
+    QVERIFY(s["drift_correction"].toBool() && s["bleach_correction"].toBool());
+    QVERIFY2(s["drift_max_px"].toDouble() < 0.2, "the still sample shows no drift");  // measured 0.04 px
+    QCOMPARE(s["mask_threshold"].toDouble(), 0.3);
+    QCOMPARE(o["calibration"].toObject()["pixel_um"].toDouble(), 0.2);
+    QProcess bad;
+    bad.start(MOLLICHROM_CLI, {"infer", MOLLICHROM_SOURCE_DIR "/sample_data/chromatin_sample.tif", "--mask-threshold", "1.5",
+                               "--out", out});
+    QVERIFY(bad.waitForFinished(60000));
+    QCOMPARE(bad.exitCode(), 2);
+    QVERIFY(QString::fromUtf8(bad.readAllStandardError()).contains("--mask-threshold"));
   }
 };
 

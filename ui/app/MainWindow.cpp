@@ -475,7 +475,7 @@ void MainWindow::refreshPanel(int index) {
   const PanelContent* c = findPanelContent(key);
   if (!c) return;
   if (!data_) {
-    p->showMessage(tr("Open a stack (File ▸ Open, or drop it here)"));
+    p->showMessage(tr("Open a stack (File > Open, or drop it on the window)"));
     return;
   }
   const auto& f = *data_->fields;
@@ -489,12 +489,12 @@ void MainWindow::refreshPanel(int index) {
   }
   if (key == "lambda_direct") {
     if (data_->hasDirect) return p->showImage(data_->direct.lambda, f.dx, f.dy, c->title);
-    return p->showMessage(tr("Computing the direct estimate …"));
+    return p->showMessage(tr("Computing the direct estimate ..."));
   }
   if (key == "lambda") {
     if (result_ && !result_->lambda.empty()) return p->showImage(result_->lambda, f.dx, f.dy, c->title);
     if (snapshot_ && !snapshot_->lambda.empty()) return p->showImage(snapshot_->lambda, f.dx, f.dy, c->title);
-    return p->showMessage(tr("The trained λ appears once training starts\n(the direct estimate: \"λ direct estimate\")"));
+    return p->showMessage(tr("The trained lambda appears once training starts\n(the direct estimate is one choice down in the selector)"));
   }
   if (key == "mask") {
     // 0 outside, 1 nucleus, 2 analysed region (where λ is estimated).
@@ -515,7 +515,7 @@ void MainWindow::refreshPanel(int index) {
   if (key == "phi_h") return p->showImage(f.hetero[ts], f.dx, f.dy, "phi_h (data)");
   if (key == "phi_e") return p->showImage(f.density[ts] - f.hetero[ts], f.dx, f.dy, "phi_e (data)");
   if (key == "phi_d") return p->showImage(2 * f.hetero[ts] - f.density[ts], f.dx, f.dy, "phi_d (data)");
-  p->showMessage(tr("%1 comes from the network:\nit appears once training starts").arg(c->label));
+  p->showMessage(tr("%1 comes from the network:\nit appears once training starts").arg(QString::fromLatin1(c->title)));
 }
 
 void MainWindow::onCameraModified() {

@@ -39,6 +39,7 @@ class TrainingDock : public QDockWidget {
   QCheckBox* freeM_ = nullptr;
   QCheckBox* freeGamma_ = nullptr;
   QCheckBox* lbfgs_ = nullptr;
+  QSpinBox* kernel_ = nullptr;
   bool applyingPreset_ = false;
   TrainingSettings hidden_;  // settings without controls (learning rates, weights, kernel)
 };

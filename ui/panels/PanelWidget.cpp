@@ -46,13 +46,15 @@ PanelWidget::PanelWidget(int index, QWidget* parent) : QWidget(parent), index_(i
   selector_->setObjectName(QStringLiteral("contentSelector"));
   for (const auto& c : panelContents()) selector_->addItem(c.label, c.key);
   selector_->setToolTip(tr("What this panel shows"));
+  selector_->setSizeAdjustPolicy(QComboBox::AdjustToMinimumContentsLengthWithIcon);
+  selector_->setMinimumContentsLength(14);
   colourMap_ = new QComboBox(this);
   colourMap_->setObjectName(QStringLiteral("colourMap"));
   for (const auto& name : colourMapNames()) colourMap_->addItem(QString::fromStdString(name));
   colourMap_->setToolTip(tr("Colour map"));
   contrast_ = new QComboBox(this);
   contrast_->setObjectName(QStringLiteral("contrastMode"));
-  contrast_->addItems({tr("Auto (1–99 %)"), tr("Manual")});
+  contrast_->addItems({tr("Auto"), tr("Manual")});
   contrast_->setToolTip(tr("Contrast: automatic from the 1st and 99th percentile, or the range on the right"));
   min_ = new QDoubleSpinBox(this);
   max_ = new QDoubleSpinBox(this);
@@ -60,7 +62,8 @@ PanelWidget::PanelWidget(int index, QWidget* parent) : QWidget(parent), index_(i
     s->setDecimals(4);
     s->setRange(-1e9, 1e9);
     s->setEnabled(false);
-    s->setMaximumWidth(90);
+    s->setMaximumWidth(78);
+    s->setButtonSymbols(QAbstractSpinBox::NoButtons);
     s->setKeyboardTracking(false);
   }
   min_->setObjectName(QStringLiteral("rangeMin"));
@@ -117,7 +120,7 @@ PanelWidget::PanelWidget(int index, QWidget* parent) : QWidget(parent), index_(i
   connect(min_, &QDoubleSpinBox::valueChanged, this, manual);
   connect(max_, &QDoubleSpinBox::valueChanged, this, manual);
   connect(reset, &QToolButton::clicked, this, [this] { image_->resetCamera(); });
-  showMessage(tr("Open a stack (File ▸ Open, or drop it here)"));
+  showMessage(tr("Open a stack (File > Open, or drop it on the window)"));
 }
 
 PanelWidget::~PanelWidget() = default;
@@ -188,8 +191,11 @@ void PanelWidget::syncContrastControls() {
   const QSignalBlocker b1(min_), b2(max_);
   min_->setValue(lo);
   max_->setValue(hi);
-  min_->setEnabled(manual && mode_ == Mode::Image);
-  max_->setEnabled(manual && mode_ == Mode::Image);
+  // The range boxes only take room when they are used (four panels must fit a laptop screen).
+  min_->setVisible(manual && mode_ == Mode::Image);
+  max_->setVisible(manual && mode_ == Mode::Image);
+  min_->setEnabled(true);
+  max_->setEnabled(true);
 }
 
 PanelState PanelWidget::state() const {

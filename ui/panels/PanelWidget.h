@@ -39,7 +39,8 @@ class PanelWidget : public QWidget {
 
   void showImage(const cv::Mat& map, double dx, double dy, const char* title);
   void showLosses(const std::vector<train::LossRecord>& losses);
-  void showMessage(const QString& text);  // nothing to show yet (e.g. before training)
+  // Nothing to show yet (e.g. before training). Latin-1 only: VTK's bundled font has no Greek.
+  void showMessage(const QString& text);
   bool showsImage() const { return mode_ == Mode::Image; }
 
   void setColourMap(const QString& name);

@@ -1,0 +1,199 @@
+// Projects and settings without a display: .mchrom round trip (paths relative to the project,
+// so a moved folder still opens), clear errors for files that are not projects, the loss
+// history CSV the project's results use, presets, and pause/resume in util::Feedback.
+#include "core/export/ResultExport.h"
+#include "core/io/StackError.h"
+#include "core/util/Feedback.h"
+#include "ui/app/ProjectFile.h"
+#include "ui/app/Settings.h"
+
+#include <QDir>
+#include <QFile>
+#include <QTemporaryDir>
+#include <QtTest>
+
+#include <chrono>
+#include <thread>
+
+using namespace mollichrom;
+using namespace mollichrom::ui;
+
+namespace {
+void writeText(const QString& path, const QByteArray& text) {
+  QFile f(path);
+  QVERIFY(f.open(QIODevice::WriteOnly));
+  f.write(text);
+}
+
+QString errorOf(const QString& path) {
+  try {
+    loadProject(path);
+  } catch (const io::StackError& e) {
+    return QString::fromUtf8(e.what());
+  }
+  return {};
+}
+}  // namespace
+
+class TestProject : public QObject {
+  Q_OBJECT
+ private Q_SLOTS:
+  void roundTripWithRelativePaths() {
+    QTemporaryDir tmp;
+    QDir root(tmp.path());
+    QVERIFY(root.mkpath("study/data") && root.mkpath("study/projects"));
+    writeText(root.filePath("study/data/cell.tif"), "x");
+    ProjectState s;
+    s.dataPath = root.filePath("study/data/cell.tif");
+    s.data.load.crop = cv::Rect(3, 4, 50, 60);
+    s.data.load.firstFrame = 2;
+    s.data.load.lastFrame = 17;
+    s.data.load.binning = 2;
+    s.data.prep.channels = {2, 1};
+    s.data.prep.normalize = prep::Normalize::Percentile;
+    s.data.prep.percentile = {2.0, 99.0, 0.5};
+    s.data.prep.maskThreshold = 0.42;
+    s.data.prep.driftCorrection = true;
+    s.data.prep.bleachCorrection = true;
+    s.data.prep.pixelSizeUm = 0.13;
+    s.data.prep.frameIntervalS = 3;
+    applyPreset("preview", s.training);
+    s.training.params.values.M = 0.7;
+    s.training.params.fixM = true;
+    s.training.config.seed = 9;
+    s.training.config.timeBudget = 30;
+    s.training.threads = 1;
+    s.resultsDir = root.filePath("study/projects/cell_results");
+    s.view.frame = 5;
+    s.view.panels[0] = {"density", "grey", std::nullopt};
+    s.view.panels[2] = {"residual", "magma", std::make_pair(-2.0, 3.5)};
+    s.view.camera = {1, 2, 0, 1, 2, 10, 4.5};
+    const QString path = root.filePath("study/projects/cell.mchrom");
+    saveProject(path, s);
+    QFile raw(path);
+    QVERIFY(raw.open(QIODevice::ReadOnly));
+    const QByteArray json = raw.readAll();
+    QVERIFY2(json.contains("\"../data/cell.tif\""), json.constData());  // relative, not absolute
+    QVERIFY(!json.contains(tmp.path().toUtf8()));
+    // Move the whole study elsewhere: the project still finds its data.
+    QVERIFY(QDir().rename(root.filePath("study"), root.filePath("moved")));
+    const ProjectState r = loadProject(root.filePath("moved/projects/cell.mchrom"));
+    QCOMPARE(r.dataPath, QDir::cleanPath(root.filePath("moved/data/cell.tif")));
+    QCOMPARE(r.resultsDir, QDir::cleanPath(root.filePath("moved/projects/cell_results")));
+    QVERIFY(r.data.load.crop && *r.data.load.crop == cv::Rect(3, 4, 50, 60));
+    QCOMPARE(r.data.load.firstFrame, 2);
+    QCOMPARE(r.data.load.lastFrame, 17);
+    QCOMPARE(r.data.load.binning, 2);
+    QCOMPARE(r.data.prep.channels.density, 2);
+    QCOMPARE(r.data.prep.channels.heterochromatin, 1);
+    QVERIFY(r.data.prep.normalize == prep::Normalize::Percentile);
+    QCOMPARE(r.data.prep.percentile.low, 2.0);
+    QCOMPARE(r.data.prep.maskThreshold, 0.42);
+    QVERIFY(r.data.prep.driftCorrection && r.data.prep.bleachCorrection);
+    QCOMPARE(r.data.prep.pixelSizeUm, 0.13);
+    QCOMPARE(r.data.prep.frameIntervalS, 3.0);
+    QCOMPARE(QString::fromStdString(r.training.preset), QStringLiteral("preview"));
+    QCOMPARE(r.training.config.steps, s.training.config.steps);
+    QCOMPARE(r.training.params.values.M, 0.7);
+    QVERIFY(r.training.params.fixM && !r.training.params.fixGamma);
+    QCOMPARE(int(r.training.config.seed), 9);
+    QCOMPARE(r.training.config.timeBudget, 30.0);
+    QCOMPARE(r.training.threads, 1);
+    QCOMPARE(r.view.frame, 5);
+    QCOMPARE(r.view.panels[2].content, QStringLiteral("residual"));
+    QCOMPARE(r.view.panels[2].colourMap, QStringLiteral("magma"));
+    QVERIFY(r.view.panels[2].range && r.view.panels[2].range->second == 3.5);
+    QVERIFY(!r.view.panels[0].range);
+    QCOMPARE(r.view.camera.size(), size_t(7));
+    QCOMPARE(r.view.camera[6], 4.5);
+    QCOMPARE(resultsDirFor(root.filePath("moved/projects/cell.mchrom")),
+             root.filePath("moved/projects/cell_results"));
+  }
+
+  void badProjectsNameTheFileAndProblem() {
+    QTemporaryDir tmp;
+    const QString notJson = tmp.filePath("a.mchrom"), other = tmp.filePath("b.mchrom"), newer = tmp.filePath("c.mchrom"),
+                  noData = tmp.filePath("d.mchrom");
+    writeText(notJson, "{ this is not json");
+    writeText(other, "{\"format\": \"napari-project\"}");
+    writeText(newer, "{\"format\": \"mollichrom-project\", \"version\": 99, \"data\": {\"path\": \"x.tif\"}}");
+    writeText(noData, "{\"format\": \"mollichrom-project\", \"version\": 1}");
+    QString e = errorOf(notJson);
+    QVERIFY2(e.contains("a.mchrom") && e.contains("JSON error"), qPrintable(e));
+    e = errorOf(other);
+    QVERIFY2(e.contains("b.mchrom") && e.contains("not a Mollichrom project"), qPrintable(e));
+    e = errorOf(newer);
+    QVERIFY2(e.contains("c.mchrom") && e.contains("newer"), qPrintable(e));
+    e = errorOf(noData);
+    QVERIFY2(e.contains("d.mchrom") && e.contains("no data file"), qPrintable(e));
+    e = errorOf(tmp.filePath("missing.mchrom"));
+    QVERIFY2(e.contains("missing.mchrom") && e.contains("cannot read"), qPrintable(e));
+    // Saving into a folder that does not exist fails with the path, and leaves nothing behind.
+    bool threw = false;
+    try {
+      saveProject(tmp.filePath("nope/x.mchrom"), ProjectState{});
+    } catch (const io::StackError& err) {
+      threw = QString::fromUtf8(err.what()).contains("x.mchrom");
+    }
+    QVERIFY(threw);
+  }
+
+  void lossHistoryRoundTrip() {
+    QTemporaryDir tmp;
+    std::vector<train::LossRecord> in{{1, 0.5, 10.25, 1e-7, 9.5, 0.75, 1.1, 0.9, 2e-3}, {2, 1.0, 8.0, 2e-7, 7.0, 0.5, 1.05, 0.95, 1.9e-3}};
+    const std::string path = tmp.filePath("l.csv").toStdString();
+    exporting::writeLossesCsv(path, in);
+    const auto out = exporting::readLossesCsv(path);
+    QCOMPARE(out.size(), size_t(2));
+    QCOMPARE(out[1].step, 2);
+    QCOMPARE(out[0].data, 1e-7);
+    QCOMPARE(out[1].gammaAc, 0.95);
+    writeText(tmp.filePath("bad.csv"), "step,seconds\n1,2,3\n");
+    bool named = false;
+    try {
+      exporting::readLossesCsv(tmp.filePath("bad.csv").toStdString());
+    } catch (const io::StackError& e) {
+      named = QString::fromUtf8(e.what()).contains("bad.csv") && QString::fromUtf8(e.what()).contains("line 2");
+    }
+    QVERIFY(named);
+  }
+
+  void presets() {
+    TrainingSettings s;
+    applyPreset("preview", s);
+    const int preview = s.config.steps;
+    applyPreset("balanced", s);
+    QVERIFY(s.config.steps > preview);
+    QCOMPARE(QString::fromStdString(s.preset), QStringLiteral("balanced"));
+    applyPreset("accurate", s);
+    QVERIFY(s.config.mollifier.halfWidthXY > 8);  // wider kernel: smoother 4th derivatives
+    applyPreset("nonsense", s);
+    QCOMPARE(QString::fromStdString(s.preset), QStringLiteral("accurate"));
+  }
+
+  void feedbackPausesAndResumes() {
+    util::Feedback fb;
+    QCOMPARE(fb.waitWhilePaused(), 0.0);  // not paused: returns at once
+    fb.setPaused(true);
+    QVERIFY(fb.isPaused());
+    std::thread resumer([&] {
+      std::this_thread::sleep_for(std::chrono::milliseconds(300));
+      fb.setPaused(false);
+    });
+    const double waited = fb.waitWhilePaused();
+    resumer.join();
+    QVERIFY2(waited > 0.25 && waited < 2.0, qPrintable(QString::number(waited)));
+    // Cancel releases a paused worker too.
+    fb.setPaused(true);
+    std::thread canceller([&] {
+      std::this_thread::sleep_for(std::chrono::milliseconds(200));
+      fb.cancel();
+    });
+    const double waited2 = fb.waitWhilePaused();
+    canceller.join();
+    QVERIFY(waited2 > 0.15 && fb.isCanceled());
+  }
+};
+
+QTEST_GUILESS_MAIN(TestProject)
+#include "test_project.moc"
