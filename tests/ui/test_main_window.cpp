@@ -7,6 +7,7 @@
 #include "ui/app/MainWindow.h"
 #include "ui/app/ProjectFile.h"
 #include "ui/docks/DataDock.h"
+#include "ui/docks/DatasetDialog.h"
 #include "ui/docks/LogDock.h"
 #include "ui/docks/TrainingDock.h"
 #include "ui/panels/PanelContent.h"
@@ -16,6 +17,8 @@
 #include "ui/vtk/VtkView.h"
 
 #include <QCheckBox>
+#include <QDoubleSpinBox>
+#include <QMimeData>
 #include <QComboBox>
 #include <QFile>
 #include <QJsonDocument>
@@ -390,6 +393,73 @@ class TestMainWindow : public QObject {
     QTRY_VERIFY_WITH_TIMEOUT(!w.isBusy(), 60000);
   }
 
+  void cropFramesBinningAndDatasetProperties() {
+    MainWindow w;
+    w.resize(1400, 900);
+    w.show();
+    QVERIFY(QTest::qWaitForWindowExposed(&w));
+    QVERIFY(openSample(w));
+    DataSettings s = w.dataDock()->settings();
+    s.load.crop = cv::Rect(8, 12, 64, 60);
+    s.load.firstFrame = 2;
+    s.load.lastFrame = 12;
+    s.load.binning = 2;
+    s.prep.frameIntervalS = 0.5;  // what the dataset-properties dialog sets
+    w.dataDock()->setSettings(s);
+    QSignalSpy opened(&w, &MainWindow::stackOpened);
+    w.applyDataSettings();
+    QVERIFY(opened.wait(30000));
+    QCOMPARE(w.frameCount(), 11);
+    const cv::Mat& shown = w.panelWidget(0)->imageLayer()->image();
+    QCOMPARE(shown.cols, 32);
+    QCOMPARE(shown.rows, 30);
+    // Binning doubles the pixel: the read-out's µm position says so.
+    QTRY_VERIFY_WITH_TIMEOUT(!w.isBusy(), 60000);
+    QVERIFY(w.logDock()->text().contains(QStringLiteral("pixel 0.208 µm")));
+    QVERIFY(w.logDock()->text().contains(QStringLiteral("Δt 0.5 s")));
+    // The dialog shows the file's calibration and its source, and returns the override.
+    io::StackInfo info = io::openStack(kSample.toStdString())->info();
+    DatasetDialog dialog(info, 0, 0.5, &w);
+    QVERIFY(dialog.findChildren<QLabel*>().size() > 6);
+    bool sourceShown = false;
+    for (auto* l : dialog.findChildren<QLabel*>()) sourceShown |= l->text().contains(QStringLiteral("ImageJ"));
+    QVERIFY(sourceShown);
+    QCOMPARE(dialog.pixelSizeUm(), 0.0);
+    QCOMPARE(dialog.frameIntervalS(), 0.5);
+    dialog.findChild<QCheckBox*>(QStringLiteral("overridePixel"))->setChecked(true);
+    dialog.findChild<QDoubleSpinBox*>(QStringLiteral("pixelSize"))->setValue(0.2);
+    QCOMPARE(dialog.pixelSizeUm(), 0.2);
+  }
+
+  void dropOpensAndCloseWhileTrainingJoins() {
+    auto* w = new MainWindow;
+    w->setShowDialogs(false);  // closing would ask first; the question is answered "yes" here
+    w->resize(1200, 800);
+    w->show();
+    QVERIFY(QTest::qWaitForWindowExposed(w));
+    QMimeData mime;
+    mime.setUrls({QUrl::fromLocalFile(kSample)});
+    QSignalSpy preview(w, &MainWindow::previewReady);
+    QDragEnterEvent enter(QPoint(50, 50), Qt::CopyAction, &mime, Qt::LeftButton, Qt::NoModifier);
+    QApplication::sendEvent(w, &enter);
+    QVERIFY(enter.isAccepted());
+    QDropEvent drop(QPointF(50, 50), Qt::CopyAction, &mime, Qt::LeftButton, Qt::NoModifier);
+    QApplication::sendEvent(w, &drop);
+    QVERIFY(preview.wait(60000));
+    QCOMPARE(w->frameCount(), 21);
+    w->setTrainingLength(500, 0);
+    w->startTraining();
+    QTest::qWait(800);
+    QVERIFY(w->isTraining());
+    QElapsedTimer t;
+    t.start();
+    QVERIFY(w->close());
+    QVERIFY(!w->isTraining());  // canceled and joined inside closeEvent
+    qInfo("closed while training in %lld ms", t.elapsed());
+    QVERIFY(t.elapsed() < 5000);
+    delete w;
+  }
+
   void automationFlags() {
     // mollichrom FILE --channels … --run --steps N --screenshot PNG --quit: open, train, grab, exit 0.
     QTemporaryDir dir;
@@ -415,6 +485,18 @@ class TestMainWindow : public QObject {
     badFlag.start(MOLLICHROM_GUI, {"--channels", "density=1"});
     QVERIFY(badFlag.waitForFinished(30000));
     QCOMPARE(badFlag.exitCode(), 2);
+    // A project as the argument: it opens with its settings (here: bleach correction on).
+    ProjectState ps;
+    ps.dataPath = QFileInfo(kSample).absoluteFilePath();
+    ps.data.prep.bleachCorrection = true;
+    ps.view.panels[1] = {"lambda_direct", "magma", std::nullopt};
+    const QString project = dir.filePath("p.mchrom"), png2 = dir.filePath("project.png");
+    saveProject(project, ps);
+    QProcess proj;
+    proj.start(MOLLICHROM_GUI, {project, "--screenshot", png2, "--quit"});
+    QVERIFY(proj.waitForFinished(120000));
+    QCOMPARE(proj.exitCode(), 0);
+    QVERIFY(distinctColours(QImage(png2)) > 100);
     // A bad file under --quit: exit 1 with the problem on stderr, no dialog left hanging.
     QProcess bad;
     bad.start(MOLLICHROM_GUI, {QStringLiteral(MOLLICHROM_TEST_DATA "/io/bad_random.tif"), "--quit"});
