@@ -60,6 +60,12 @@ bool hasViridisYellow(const QImage& img) {
   return false;
 }
 
+bool showWindow(MainWindow& w, QSize size = QSize(1400, 900)) {
+  w.resize(size);
+  w.show();
+  return QTest::qWaitForWindowExposed(&w);
+}
+
 // Opens the sample and waits for the direct preview.
 bool openSample(MainWindow& w) {
   QSignalSpy preview(&w, &MainWindow::previewReady);
@@ -114,9 +120,7 @@ class TestMainWindow : public QObject {
 
   void opensSampleAndShowsPanels() {
     MainWindow w;
-    w.resize(1400, 900);
-    w.show();
-    QVERIFY(QTest::qWaitForWindowExposed(&w));
+    QVERIFY(showWindow(w, QSize(1400, 900)));
     QSignalSpy opened(&w, &MainWindow::stackOpened), preview(&w, &MainWindow::previewReady);
     QElapsedTimer t;
     t.start();
@@ -154,9 +158,7 @@ class TestMainWindow : public QObject {
 
   void hoverReadoutAndLinkedPanZoom() {
     MainWindow w;
-    w.resize(1400, 900);
-    w.show();
-    QVERIFY(QTest::qWaitForWindowExposed(&w));
+    QVERIFY(showWindow(w, QSize(1400, 900)));
     QVERIFY(openSample(w));
     w.panelWidget(2)->setContent(QStringLiteral("hetero"));
     QTest::qWait(300);
@@ -187,9 +189,7 @@ class TestMainWindow : public QObject {
     double savedScale = 0;
     {
       MainWindow w;
-      w.resize(1400, 900);
-      w.show();
-      QVERIFY(QTest::qWaitForWindowExposed(&w));
+      QVERIFY(showWindow(w, QSize(1400, 900)));
       QVERIFY(openSample(w));
       // Map through the Data dock: drift correction on, mask by threshold, then Apply.
       DataDock* dock = w.dataDock();
@@ -273,9 +273,7 @@ class TestMainWindow : public QObject {
     QVERIFY(!QDir::isAbsolutePath(pj["data"].toObject()["path"].toString()));
     // Reopen in a fresh window: same settings, results and view.
     MainWindow w2;
-    w2.resize(1400, 900);
-    w2.show();
-    QVERIFY(QTest::qWaitForWindowExposed(&w2));
+    QVERIFY(showWindow(w2, QSize(1400, 900)));
     QSignalSpy restored(&w2, &MainWindow::projectRestored);
     w2.open(projectPath);
     QVERIFY(restored.wait(60000));
@@ -297,9 +295,7 @@ class TestMainWindow : public QObject {
 
   void trainsLiveWithLowLatencyPausesAndStops() {
     MainWindow w;
-    w.resize(1400, 900);
-    w.show();
-    QVERIFY(QTest::qWaitForWindowExposed(&w));
+    QVERIFY(showWindow(w, QSize(1400, 900)));
     QVERIFY(openSample(w));
     QSignalSpy snapshot(&w, &MainWindow::trainingSnapshot), finished(&w, &MainWindow::trainingFinished);
     // Event-loop latency while training: a 20 ms timer must keep firing on time.
@@ -339,9 +335,7 @@ class TestMainWindow : public QObject {
 
   void twentyStartCancelCycles() {
     MainWindow w;
-    w.resize(1200, 800);
-    w.show();
-    QVERIFY(QTest::qWaitForWindowExposed(&w));
+    QVERIFY(showWindow(w, QSize(1200, 800)));
     QVERIFY(openSample(w));
     QRandomGenerator rng(20261127);
     w.setTrainingLength(1000, 0);
@@ -395,9 +389,7 @@ class TestMainWindow : public QObject {
 
   void cropFramesBinningAndDatasetProperties() {
     MainWindow w;
-    w.resize(1400, 900);
-    w.show();
-    QVERIFY(QTest::qWaitForWindowExposed(&w));
+    QVERIFY(showWindow(w, QSize(1400, 900)));
     QVERIFY(openSample(w));
     DataSettings s = w.dataDock()->settings();
     s.load.crop = cv::Rect(8, 12, 64, 60);

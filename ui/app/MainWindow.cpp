@@ -335,7 +335,7 @@ void MainWindow::openStack(const QString& path) {
   s.load = io::LoadOptions{};  // crop and frame range belong to the previous file
   s.prep.pixelSizeUm = 0;
   s.prep.frameIntervalS = 0;
-  s.prep.mask = s.prep.mask == "auto" ? s.prep.mask : std::string("auto");
+  s.prep.mask = "auto";  // a mask file belongs to the previous stack
   projectPath_.clear();
   startLoad(path, s);
 }
@@ -406,10 +406,13 @@ void MainWindow::onLoaded() {
   timeSlider_->setEnabled(f.frames() > 1);
   timeSlider_->setValue(0);
   timeLabel_->setText(tr("  frame 1/%1, t = 0 s").arg(f.frames()));
-  if (!sameFile) panels_[0]->imageLayer()->resetCamera();
   refreshPanels();
-  if (!sameFile) {
-    for (auto* p : panels_) p->imageLayer()->resetCamera();
+  if (!sameFile) {  // a new image size: fit it (the camera is shared, one fit serves all)
+    for (auto* p : panels_)
+      if (p->showsImage()) {
+        p->imageLayer()->resetCamera();
+        break;
+      }
   }
   const QString summary = tr("%1: %2 × %3 px, %4 frame(s), pixel %5 µm%6, Δt %7 s%8")
                               .arg(QFileInfo(d->path).fileName())
@@ -588,7 +591,9 @@ void MainWindow::stopTraining() {
 }
 
 void MainWindow::onSnapshot(std::shared_ptr<const train::Snapshot> s) {
-  if (!data_ || !worker_->isRunning()) return;
+  // Not "only while running": the final snapshot (fields at the end) is queued just before
+  // the worker returns and may arrive after the future has finished.
+  if (!data_) return;
   snapshot_ = std::move(s);
   // One panel per event-loop turn: each redraw costs 10–30 ms under a software renderer while
   // training occupies the cores; together they would stall the event loop for 60–100 ms.
