@@ -217,6 +217,9 @@ class TestMainWindow : public QObject {
         QVERIFY2(distinctColours(after) > 30, qPrintable(QString("panel %1 looks empty").arg(i)));
       }
       QVERIFY(w.panelWidget(1)->showsImage());
+      // ∇⁴φ_d is signed: its diverging map is centred on zero.
+      const auto [lo, hi] = w.panelWidget(2)->imageLayer()->range();
+      QVERIFY2(lo < 0 && lo == -hi, qPrintable(QString("%1 .. %2").arg(lo).arg(hi)));
       QVERIFY(w.panelWidget(3)->chartLayer()->pointCount() >= 6);  // ≥ 2 terms × 3 steps
       // Every selector entry renders something non-uniform in panel 2.
       for (const auto& c : panelContents()) {

@@ -25,6 +25,7 @@
 #include <vtkTextActor.h>
 #include <vtkTextProperty.h>
 
+#include <algorithm>
 #include <cmath>
 #include <cstdio>
 
@@ -38,6 +39,7 @@ struct ImagePanel::Pipeline {
   vtkNew<vtkLineSource> scaleLine;
   vtkNew<vtkActor> scaleActor;
   vtkNew<vtkTextActor> scaleText;
+  vtkNew<vtkTextActor> title;
   vtkRenderer* renderer = nullptr;
 };
 
@@ -50,12 +52,20 @@ ImagePanel::ImagePanel(VtkView* view) : view_(view), p_(std::make_unique<Pipelin
   fillColourMap(p_->lut, colourMap_);
   p_->bar->SetLookupTable(p_->lut);
   p_->bar->SetNumberOfLabels(3);
-  p_->bar->SetWidth(0.08);
+  p_->bar->SetWidth(0.05);
   p_->bar->SetHeight(0.8);
-  p_->bar->SetPosition(0.9, 0.1);
+  p_->bar->SetPosition(0.84, 0.08);  // labels go right of the bar: leave them room
   p_->bar->SetLabelFormat("%-#6.3g");
-  p_->bar->GetTitleTextProperty()->SetFontSize(12);
-  p_->bar->GetLabelTextProperty()->SetFontSize(10);
+  // Fixed point sizes: VTK would otherwise shrink text to the bar's width (a title with units
+  // became unreadable).
+  p_->bar->UnconstrainedFontSizeOn();
+  // The field's name and unit: top left of the panel (above the bar it would be clipped).
+  p_->title->GetPositionCoordinate()->SetCoordinateSystemToNormalizedViewport();
+  p_->title->SetPosition(0.02, 0.93);
+  p_->title->GetTextProperty()->SetFontSize(13);
+  p_->title->GetTextProperty()->SetColor(0.85, 0.85, 0.9);
+  p_->bar->GetLabelTextProperty()->SetFontSize(11);
+  p_->bar->GetLabelTextProperty()->ItalicOff();
   // Scale bar in world units (µm): it zooms with the image, as a physical ruler should.
   vtkNew<vtkPolyDataMapper> lineMapper;
   lineMapper->SetInputConnection(p_->scaleLine->GetOutputPort());
@@ -71,6 +81,7 @@ ImagePanel::ImagePanel(VtkView* view) : view_(view), p_(std::make_unique<Pipelin
   p_->renderer->AddActor(p_->scaleActor);
   p_->renderer->AddActor2D(p_->scaleText);
   p_->renderer->AddActor2D(p_->bar);
+  p_->renderer->AddActor2D(p_->title);
   setVisible(false);
   visible_ = true;
 }
@@ -91,7 +102,7 @@ void ImagePanel::show(const cv::Mat& map, double dx, double dy, const std::strin
     for (int x = 0; x < w; ++x)  // VTK's y axis points up; images are stored top row first.
       values->SetValue(vtkIdType(y) * w + x, image_.at<float>(h - 1 - y, x));
   p_->image->GetPointData()->SetScalars(values);
-  p_->bar->SetTitle(title.c_str());
+  p_->title->SetInput(title.c_str());
   p_->image->Modified();
   applyLookupTable();
   updateScaleBar();
@@ -113,6 +124,7 @@ void ImagePanel::setVisible(bool visible) {
   const bool on = visible && !image_.empty();
   p_->actor->SetVisibility(on);
   p_->bar->SetVisibility(on);
+  p_->title->SetVisibility(on);
   p_->scaleActor->SetVisibility(on && scaleBar_);
   p_->scaleText->SetVisibility(on && scaleBar_);
   view_->requestRender();
@@ -138,7 +150,15 @@ void ImagePanel::setScaleBarVisible(bool visible) {
 void ImagePanel::applyLookupTable() {
   fillColourMap(p_->lut, colourMap_);
   if (manualRange_) range_ = *manualRange_;
-  else if (!image_.empty()) range_ = io::finitePercentileRange(image_, 0.01, 0.99).value_or(std::make_pair(0.0, 1.0));
+  else if (!image_.empty()) {
+    range_ = io::finitePercentileRange(image_, 0.01, 0.99).value_or(std::make_pair(0.0, 1.0));
+    // A diverging map is read against zero: white must mean 0, so the automatic range is
+    // symmetric for signed fields.
+    if (colourMap_ == "coolwarm" && range_.first < 0 && range_.second > 0) {
+      const double m = std::max(-range_.first, range_.second);
+      range_ = {-m, m};
+    }
+  }
   if (!(range_.second > range_.first)) range_.second = range_.first + 1e-6;
   p_->lut->SetTableRange(range_.first, range_.second);
   p_->lut->Modified();

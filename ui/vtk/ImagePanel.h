@@ -25,7 +25,8 @@ class ImagePanel {
 
   void setColourMap(const std::string& name);
   const std::string& colourMap() const { return colourMap_; }
-  // nullopt: automatic contrast (1st–99th percentile of the finite values).
+  // nullopt: automatic contrast (1st–99th percentile of the finite values; symmetric about 0
+  // with the diverging map when the values change sign).
   void setRange(std::optional<std::pair<double, double>> range);
   bool autoRange() const { return !manualRange_.has_value(); }
   std::pair<double, double> range() const { return range_; }
