@@ -155,21 +155,29 @@ std::vector<std::string> writeLambdaFiles(const std::string& base, const cv::Mat
   return {base + ".tif", base + ".csv", base + ".png"};
 }
 
-std::vector<std::string> exportAll(const std::string& folder, const train::InferenceResult& result,
-                                   const std::map<std::string, cv::Mat>& fields, const prep::FieldData& data,
-                                   const RunDescription& run) {
-  const QString dir = QString::fromStdString(folder);
-  if (!QDir().mkpath(dir)) throw io::StackError(folder, "cannot create the export folder");
-  if (!fields.empty() && !QDir(dir).mkpath(QStringLiteral("fields")))
-    throw io::StackError(folder + "/fields", "cannot create the folder");
-  const io::Calibration cal = calibrationOf(data);
-  std::vector<std::string> written = writeLambdaFiles(folder + "/lambda", result.lambda, cal);
+std::vector<std::string> writeFieldFiles(const std::string& folder, const std::map<std::string, cv::Mat>& fields,
+                                         const io::Calibration& cal) {
+  if (!QDir().mkpath(QString::fromStdString(folder))) throw io::StackError(folder, "cannot create the folder");
+  std::vector<std::string> written;
   for (const auto& [name, map] : fields) {
-    const std::string path = folder + "/fields/" + name + ".tif";
+    const std::string path = folder + "/" + name + ".tif";
     cv::Mat f;
     map.convertTo(f, CV_32F);
     io::writeMapTiff(path, f, cal);
     written.push_back(path);
+  }
+  return written;
+}
+
+std::vector<std::string> exportAll(const std::string& folder, const train::InferenceResult& result,
+                                   const std::map<std::string, cv::Mat>& fields, const prep::FieldData& data,
+                                   const RunDescription& run) {
+  if (!QDir().mkpath(QString::fromStdString(folder))) throw io::StackError(folder, "cannot create the export folder");
+  const io::Calibration cal = calibrationOf(data);
+  std::vector<std::string> written = writeLambdaFiles(folder + "/lambda", result.lambda, cal);
+  if (!fields.empty()) {
+    const auto f = writeFieldFiles(folder + "/fields", fields, cal);
+    written.insert(written.end(), f.begin(), f.end());
   }
   writeLossesCsv(folder + "/losses.csv", result.losses);
   written.push_back(folder + "/losses.csv");

@@ -50,6 +50,11 @@ void writeSummaryJson(const std::string& path, const train::InferenceResult& res
 // Returns the paths written.
 std::vector<std::string> writeLambdaFiles(const std::string& basePath, const cv::Mat& lambda, const io::Calibration& cal);
 
+// Each field as calibrated float32 `<folder>/<name>.tif` (folder created if missing). Returns the
+// paths written.
+std::vector<std::string> writeFieldFiles(const std::string& folder, const std::map<std::string, cv::Mat>& fields,
+                                         const io::Calibration& cal);
+
 // Everything into `folder` (created if missing): lambda.{tif,csv,png}, fields/<name>.tif for each
 // field, losses.csv, summary.json. Returns the paths written. Throws io::StackError naming the
 // file on failure.

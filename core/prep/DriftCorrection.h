@@ -1,7 +1,8 @@
 #pragma once
 // Lateral drift correction: nuclei drift on the stage during a time-lapse, and a moving
 // pattern looks like ∂tφ ≠ 0 to the model — i.e. like reactions that are not there.
-// Each frame is registered to the first by phase correlation (OpenCV), sub-pixel.
+// Each frame is registered to the time-mean by phase correlation (OpenCV), refined to sub-pixel
+// by ECC.
 #include <opencv2/core.hpp>
 
 #include <vector>

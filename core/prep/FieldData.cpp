@@ -91,16 +91,13 @@ cv::Mat meanDensity8(const std::vector<cv::Mat>& density) {
 }
 }  // namespace
 
-double otsuMaskThreshold(const std::vector<cv::Mat>& density) {
-  cv::Mat bin;
-  return cv::threshold(meanDensity8(density), bin, 0, 255, cv::THRESH_BINARY | cv::THRESH_OTSU) / 255.0;
-}
-
-cv::Mat autoNucleusMask(const std::vector<cv::Mat>& density, double threshold) {
+cv::Mat autoNucleusMask(const std::vector<cv::Mat>& density, double threshold, double* thresholdUsed) {
   const cv::Mat m8 = meanDensity8(density);
   cv::Mat bin;
-  if (threshold < 0) cv::threshold(m8, bin, 0, 255, cv::THRESH_BINARY | cv::THRESH_OTSU);
-  else cv::threshold(m8, bin, std::clamp(threshold, 0.0, 1.0) * 255.0, 255, cv::THRESH_BINARY);
+  double used;
+  if (threshold < 0) used = cv::threshold(m8, bin, 0, 255, cv::THRESH_BINARY | cv::THRESH_OTSU) / 255.0;
+  else used = cv::threshold(m8, bin, std::clamp(threshold, 0.0, 1.0) * 255.0, 255, cv::THRESH_BINARY) / 255.0;
+  if (thresholdUsed) *thresholdUsed = used;
   cv::Mat labels, stats, centroids;
   const int n = cv::connectedComponentsWithStats(bin, labels, stats, centroids, 8);
   int best = 0, bestArea = 0;
@@ -170,7 +167,7 @@ FieldData prepare(const io::Stack& stack, const PrepOptions& o) {
   f.normalizeUsed = norm;
 
   if (o.mask == "auto" || o.mask.empty()) {
-    f.mask = autoNucleusMask(f.density, o.maskThreshold);
+    f.mask = autoNucleusMask(f.density, o.maskThreshold, &f.maskThreshold);
   } else {
     auto src = io::openStack(o.mask);
     if (src->info().width != info.width || src->info().height != info.height)

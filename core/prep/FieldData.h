@@ -50,6 +50,7 @@ struct FieldData {
   double dx = 1, dy = 1, dt = 1;         // µm, µm, s
   bool calibratedSpace = false, calibratedTime = false;
   Normalize normalizeUsed = Normalize::None;
+  double maskThreshold = -1;  // fraction the automatic mask used (Otsu's or the user's); -1: mask file
   // Percentile mapping as applied: intensity → 0 (low) and → fraction (high), density then
   // heterochromatin (zeros when not mapped).
   double mappedLow[2] = {0, 0}, mappedHigh[2] = {0, 0};
@@ -68,10 +69,9 @@ FieldData prepare(const io::Stack& stack, const PrepOptions& options);
 cv::Mat timeMean(const std::vector<cv::Mat>& frames);
 
 // Threshold of the time-mean density (Otsu when threshold < 0, else the fraction between its
-// darkest and brightest value), largest connected component, holes filled.
-cv::Mat autoNucleusMask(const std::vector<cv::Mat>& density, double threshold = -1);
-// The fraction (0–1) Otsu picks for autoNucleusMask: where the GUI's slider starts.
-double otsuMaskThreshold(const std::vector<cv::Mat>& density);
+// darkest and brightest value), largest connected component, holes filled. `thresholdUsed`
+// receives the fraction applied (Otsu's choice: where the GUI's slider starts).
+cv::Mat autoNucleusMask(const std::vector<cv::Mat>& density, double threshold = -1, double* thresholdUsed = nullptr);
 
 // The region whose derivatives the mollifier can compute from inside the nucleus: the mask
 // eroded by `radiusPx` (a disk), also kept `radiusPx` away from the image border.

@@ -22,10 +22,6 @@ namespace mollichrom::train {
 namespace {
 
 using Clock = std::chrono::steady_clock;
-// Default training length. On simulated nuclei (3% noise) λ improves on the direct estimate
-// for the first ~30-60 steps; beyond that the field network absorbs residual in ways that
-// shrink λ's contrast (README, "Inference"), so longer runs must be asked for with --steps.
-constexpr int kDefaultSteps = 40;
 using torch::indexing::None;
 using torch::indexing::Slice;
 

@@ -3,7 +3,6 @@
 #include "core/export/ResultExport.h"
 #include "core/io/StackError.h"
 #include "core/io/StackReader.h"
-#include "core/io/TiffWriter.h"
 #include "core/runtime/Runtime.h"
 #include "core/runtime/Versions.h"
 #include "core/train/DirectEstimator.h"
@@ -95,7 +94,6 @@ struct LoadedData {
   DataSettings settings;
   std::shared_ptr<const prep::FieldData> fields;
   ChannelHistogram histDensity, histHetero;
-  double otsu = 0;
   train::DirectEstimate direct;
   bool hasDirect = false;
 };
@@ -245,19 +243,8 @@ void MainWindow::buildMenus() {
   });
   recentMenu_ = file->addMenu(tr("Open &recent"));
   file->addSeparator();
-  file->addAction(tr("&Save project"), QKeySequence::Save, this, [this] {
-    QString f = projectPath_;
-    if (f.isEmpty()) f = QFileDialog::getSaveFileName(this, tr("Save project"), QString(), tr("Mollichrom projects (*.mchrom)"));
-    if (f.isEmpty()) return;
-    if (!f.endsWith(QStringLiteral(".mchrom"))) f += QStringLiteral(".mchrom");
-    try { saveProject(f); } catch (const std::exception& e) { showError(tr("Could not save the project"), f, e.what()); }
-  });
-  file->addAction(tr("Save project &as…"), QKeySequence::SaveAs, this, [this] {
-    QString f = QFileDialog::getSaveFileName(this, tr("Save project as"), QString(), tr("Mollichrom projects (*.mchrom)"));
-    if (f.isEmpty()) return;
-    if (!f.endsWith(QStringLiteral(".mchrom"))) f += QStringLiteral(".mchrom");
-    try { saveProject(f); } catch (const std::exception& e) { showError(tr("Could not save the project"), f, e.what()); }
-  });
+  file->addAction(tr("&Save project"), QKeySequence::Save, this, [this] { saveProjectInteractively(projectPath_); });
+  file->addAction(tr("Save project &as…"), QKeySequence::SaveAs, this, [this] { saveProjectInteractively({}); });
   file->addSeparator();
   auto* exportMenu = file->addMenu(tr("&Export"));
   resultActions_ << exportMenu->addAction(tr("λ map (TIFF, CSV, PNG)…"), this, [this] {
@@ -271,12 +258,7 @@ void MainWindow::buildMenus() {
     const QString dir = QFileDialog::getExistingDirectory(this, tr("Export the fields into"));
     if (dir.isEmpty() || !snapshot_) return;
     try {
-      const auto cal = exporting::calibrationOf(*data_->fields);
-      for (const auto& [name, map] : snapshot_->fields) {
-        cv::Mat f;
-        map.convertTo(f, CV_32F);
-        io::writeMapTiff(QDir(dir).filePath(QString::fromStdString(name) + ".tif").toStdString(), f, cal);
-      }
+      exporting::writeFieldFiles(dir.toStdString(), snapshot_->fields, exporting::calibrationOf(*data_->fields));
       logDock_->info(tr("Exported %1 fields to %2").arg(snapshot_->fields.size()).arg(dir));
     } catch (const std::exception& e) { showError(tr("Export failed"), dir, e.what()); }
   });
@@ -292,10 +274,7 @@ void MainWindow::buildMenus() {
     const QString f = QFileDialog::getSaveFileName(this, tr("Export summary"), QStringLiteral("summary.json"), tr("JSON (*.json)"));
     if (f.isEmpty()) return;
     try {
-      const TrainingSettings t = trainingDock_->settings();
-      exporting::RunDescription run{"mollichrom", data_->path.toStdString(), {}, data_->settings.prep, t.params, t.config,
-                                    initRuntime().threads, std::nullopt};
-      exporting::writeSummaryJson(f.toStdString(), *currentResult(), *data_->fields, run);
+      exporting::writeSummaryJson(f.toStdString(), *currentResult(), *data_->fields, runDescription());
       logDock_->info(tr("Exported the summary to %1").arg(f));
     } catch (const std::exception& e) { showError(tr("Export failed"), f, e.what()); }
   });
@@ -316,7 +295,7 @@ void MainWindow::buildMenus() {
   for (QDockWidget* d : {static_cast<QDockWidget*>(dataDock_), static_cast<QDockWidget*>(trainingDock_),
                          static_cast<QDockWidget*>(logDock_)})
     view->addAction(d->toggleViewAction());
-  view->addAction(tr("Fit images"), this, [this] { panels_[0]->imageLayer()->resetCamera(); });
+  view->addAction(tr("Fit images"), this, &MainWindow::fitImages);
   auto* help = menuBar()->addMenu(tr("&Help"));
   help->addAction(tr("&About Mollichrom"), this, [this] {
     QMessageBox::about(this, tr("About Mollichrom"), QString::fromStdString(versionReport("Mollichrom")));
@@ -370,7 +349,6 @@ void MainWindow::startLoad(const QString& path, const DataSettings& settings) {
       auto fields = std::make_shared<prep::FieldData>(prep::prepare(stack, settings.prep));
       d->histDensity = histogramOf(stack, settings.prep.channels.density, settings.prep.slice);
       d->histHetero = histogramOf(stack, settings.prep.channels.heterochromatin, settings.prep.slice);
-      d->otsu = prep::otsuMaskThreshold(fields->density);
       d->fields = fields;
     } catch (const std::exception& e) {
       d->error = QString::fromStdString(e.what());
@@ -398,22 +376,15 @@ void MainWindow::onLoaded() {
   addRecent(d->path);
   setWindowTitle(QStringLiteral("Mollichrom — %1").arg(QFileInfo(d->path).fileName()));
   const auto& f = *d->fields;
-  dataDock_->setStack(d->info);
-  dataDock_->setSettings(d->settings);
+  dataDock_->setStack(d->info, d->settings);
   dataDock_->setHistograms(d->histDensity, d->histHetero);
-  dataDock_->setPrepared(f, d->otsu);
+  dataDock_->setPrepared(f);
   timeSlider_->setRange(0, std::max(0, f.frames() - 1));
   timeSlider_->setEnabled(f.frames() > 1);
   timeSlider_->setValue(0);
   timeLabel_->setText(tr("  frame 1/%1, t = 0 s").arg(f.frames()));
   refreshPanels();
-  if (!sameFile) {  // a new image size: fit it (the camera is shared, one fit serves all)
-    for (auto* p : panels_)
-      if (p->showsImage()) {
-        p->imageLayer()->resetCamera();
-        break;
-      }
-  }
+  if (!sameFile) fitImages();  // a new image size
   const QString summary = tr("%1: %2 × %3 px, %4 frame(s), pixel %5 µm%6, Δt %7 s%8")
                               .arg(QFileInfo(d->path).fileName())
                               .arg(f.width())
@@ -521,6 +492,16 @@ void MainWindow::refreshPanel(int index) {
   p->showMessage(tr("%1 comes from the network:\nit appears once training starts").arg(QString::fromLatin1(c->title)));
 }
 
+void MainWindow::fitImages() {
+  // The camera is shared, so one fit serves all; it must be done through a panel that shows an
+  // image (a chart panel's renderer holds its own camera).
+  for (auto* p : panels_)
+    if (p->showsImage()) {
+      p->imageLayer()->resetCamera();
+      return;
+    }
+}
+
 void MainWindow::onCameraModified() {
   vtkCamera* cam = camera_->camera;
   std::array<double, 7> now{};
@@ -570,7 +551,7 @@ void MainWindow::startTraining() {
   statusBar()->showMessage(tr("Training …"));
   logDock_->info(tr("Training started: %1 engine, %2 network, %3 steps%4, seed %5")
                      .arg(QString::fromStdString(s.config.engine), QString::fromStdString(s.config.arch))
-                     .arg(s.config.steps > 0 ? s.config.steps : 40)
+                     .arg(s.config.steps > 0 ? s.config.steps : train::kDefaultSteps)
                      .arg(s.config.timeBudget > 0 ? tr(" (at most %1 s)").arg(s.config.timeBudget) : QString())
                      .arg(s.config.seed));
   updateActions();
@@ -667,6 +648,12 @@ std::shared_ptr<const train::InferenceResult> MainWindow::currentResult() const 
 
 // ---------------------------------------------------------------- exports and projects
 
+exporting::RunDescription MainWindow::runDescription() const {
+  const TrainingSettings t = trainingDock_->settings();
+  return {"mollichrom", data_->path.toStdString(), {}, data_->settings.prep, t.params, t.config, initRuntime().threads,
+          std::nullopt};
+}
+
 QStringList MainWindow::exportLambda(const QString& basePath) {
   const auto r = currentResult();
   QStringList out;
@@ -678,13 +665,10 @@ QStringList MainWindow::exportLambda(const QString& basePath) {
 
 QStringList MainWindow::exportAll(const QString& folder) {
   const auto r = currentResult();
-  const TrainingSettings t = trainingDock_->settings();
-  exporting::RunDescription run{"mollichrom", data_->path.toStdString(), {}, data_->settings.prep, t.params, t.config,
-                                initRuntime().threads, std::nullopt};
   std::map<std::string, cv::Mat> fields;
   if (snapshot_) fields = snapshot_->fields;
   QStringList out;
-  for (const auto& f : exporting::exportAll(folder.toStdString(), *r, fields, *data_->fields, run))
+  for (const auto& f : exporting::exportAll(folder.toStdString(), *r, fields, *data_->fields, runDescription()))
     out << QString::fromStdString(f);
   logDock_->info(tr("Exported %1 files to %2").arg(out.size()).arg(folder));
   return out;
@@ -713,6 +697,18 @@ void MainWindow::saveProject(const QString& path) {
   setWindowTitle(QStringLiteral("Mollichrom — %1").arg(QFileInfo(path).fileName()));
   logDock_->info(tr("Saved the project %1").arg(path));
   statusBar()->showMessage(tr("Saved %1").arg(path), 5000);
+}
+
+void MainWindow::saveProjectInteractively(QString path) {
+  if (path.isEmpty())
+    path = QFileDialog::getSaveFileName(this, tr("Save project"), QString(), tr("Mollichrom projects (*.mchrom)"));
+  if (path.isEmpty()) return;
+  if (!path.endsWith(QStringLiteral(".mchrom"))) path += QStringLiteral(".mchrom");
+  try {
+    saveProject(path);
+  } catch (const std::exception& e) {
+    showError(tr("Could not save the project"), path, e.what());
+  }
 }
 
 void MainWindow::openProject(const QString& path) {

@@ -21,6 +21,7 @@ class QSlider;
 class QTimer;
 
 namespace mollichrom::train { struct Snapshot; struct InferenceResult; }
+namespace mollichrom::exporting { struct RunDescription; }
 
 namespace mollichrom::ui {
 
@@ -113,7 +114,10 @@ class MainWindow : public QMainWindow {
   void rebuildRecentMenu();
   void restoreProjectResults();
   std::shared_ptr<const train::InferenceResult> currentResult() const;
+  exporting::RunDescription runDescription() const;  // for the summary: this stack and the dock settings
+  void saveProjectInteractively(QString path);      // asks for a path when empty; errors as dialogs
   void onCameraModified();
+  void fitImages();
 
   std::array<PanelWidget*, 4> panels_{};
   struct CameraLink;

@@ -241,8 +241,7 @@ void DataDock::setSettings(const DataSettings& s) {
   updateEnabled();
 }
 
-void DataDock::setStack(const io::StackInfo& info) {
-  const DataSettings keep = settings();
+void DataDock::setStack(const io::StackInfo& info, const DataSettings& settings) {
   for (QComboBox* box : {density_, hetero_}) {
     const QSignalBlocker block(box);
     box->clear();
@@ -255,12 +254,9 @@ void DataDock::setStack(const io::StackInfo& info) {
   cropY_->setMaximum(info.height - 1);
   cropW_->setMaximum(info.width);
   cropH_->setMaximum(info.height);
-  if (!keep.load.crop) {
-    cropW_->setValue(info.width);
-    cropH_->setValue(info.height);
-  }
-  setSettings(keep);
-  if (keep.load.lastFrame < 0) last_->setValue(last_->maximum());
+  cropW_->setValue(info.width);  // the whole image until a crop says otherwise
+  cropH_->setValue(info.height);
+  setSettings(settings);
   setBusy(false);
 }
 
@@ -268,12 +264,12 @@ void DataDock::setHistograms(const ChannelHistogram& density, const ChannelHisto
   histogram_->setHistograms(density, hetero);
 }
 
-void DataDock::setPrepared(const prep::FieldData& f, double otsu) {
+void DataDock::setPrepared(const prep::FieldData& f) {
   const bool mapped = f.normalizeUsed == prep::Normalize::Percentile;
   histogram_->setMarks(mapped, f.mappedLow[0], f.mappedHigh[0], f.mappedLow[1], f.mappedHigh[1]);
-  if (maskMode_->currentIndex() == 0) {
+  if (maskMode_->currentIndex() == 0 && f.maskThreshold >= 0) {
     const QSignalBlocker block(threshold_);
-    threshold_->setValue(int(std::lround(otsu * 100)));  // the slider starts where Otsu put it
+    threshold_->setValue(int(std::lround(f.maskThreshold * 100)));  // the slider starts where Otsu put it
     thresholdLabel_->setText(QStringLiteral("%1 %").arg(threshold_->value()));
   }
   double drift = 0;

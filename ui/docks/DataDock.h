@@ -27,10 +27,11 @@ class DataDock : public QDockWidget {
 
   DataSettings settings() const;
   void setSettings(const DataSettings& s);
-  // Adapts the channel choices, crop and frame limits to a newly opened stack.
-  void setStack(const io::StackInfo& info);
+  // Adapts the channel choices, crop and frame limits to a newly opened stack, then shows
+  // the settings it was loaded with.
+  void setStack(const io::StackInfo& info, const DataSettings& settings);
   void setHistograms(const ChannelHistogram& density, const ChannelHistogram& hetero);
-  void setPrepared(const prep::FieldData& fields, double otsuThreshold);
+  void setPrepared(const prep::FieldData& fields);  // status line, histogram marks, slider start
   HistogramWidget* histogram() const { return histogram_; }
   void setBusy(bool busy);
 

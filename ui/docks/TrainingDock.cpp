@@ -67,7 +67,7 @@ TrainingDock::TrainingDock(QAction* start, QAction* pause, QAction* stop, QWidge
   steps_ = new QSpinBox(run);
   steps_->setObjectName(QStringLiteral("steps"));
   steps_->setRange(0, 100000);
-  steps_->setSpecialValueText(tr("default (%1)").arg(40));
+  steps_->setSpecialValueText(tr("default (%1)").arg(train::kDefaultSteps));
   budget_ = new QDoubleSpinBox(run);
   budget_->setObjectName(QStringLiteral("timeBudget"));
   budget_->setRange(0, 86400);

@@ -61,7 +61,6 @@ PanelWidget::PanelWidget(int index, QWidget* parent) : QWidget(parent), index_(i
   for (auto* s : {min_, max_}) {
     s->setDecimals(4);
     s->setRange(-1e9, 1e9);
-    s->setEnabled(false);
     s->setMaximumWidth(78);
     s->setButtonSymbols(QAbstractSpinBox::NoButtons);
     s->setKeyboardTracking(false);
@@ -150,7 +149,6 @@ void PanelWidget::setMode(Mode m) {
 void PanelWidget::showImage(const cv::Mat& map, double dx, double dy, const char* title) {
   if (mode_ != Mode::Image) setMode(Mode::Image);  // first: the image fits the linked camera
   image_->show(map, dx, dy, title);
-  image_->setVisible(true);
   syncContrastControls();
 }
 
@@ -194,8 +192,6 @@ void PanelWidget::syncContrastControls() {
   // The range boxes only take room when they are used (four panels must fit a laptop screen).
   min_->setVisible(manual && mode_ == Mode::Image);
   max_->setVisible(manual && mode_ == Mode::Image);
-  min_->setEnabled(true);
-  max_->setEnabled(true);
 }
 
 PanelState PanelWidget::state() const {

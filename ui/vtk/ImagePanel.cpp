@@ -82,8 +82,7 @@ ImagePanel::ImagePanel(VtkView* view) : view_(view), p_(std::make_unique<Pipelin
   p_->renderer->AddActor2D(p_->scaleText);
   p_->renderer->AddActor2D(p_->bar);
   p_->renderer->AddActor2D(p_->title);
-  setVisible(false);
-  visible_ = true;
+  setVisible(true);  // nothing is drawn until there is an image
 }
 
 ImagePanel::~ImagePanel() = default;
@@ -132,6 +131,7 @@ void ImagePanel::setVisible(bool visible) {
 
 void ImagePanel::setColourMap(const std::string& name) {
   colourMap_ = name;
+  fillColourMap(p_->lut, colourMap_);
   applyLookupTable();
   view_->requestRender();
 }
@@ -148,7 +148,6 @@ void ImagePanel::setScaleBarVisible(bool visible) {
 }
 
 void ImagePanel::applyLookupTable() {
-  fillColourMap(p_->lut, colourMap_);
   if (manualRange_) range_ = *manualRange_;
   else if (!image_.empty()) {
     range_ = io::finitePercentileRange(image_, 0.01, 0.99).value_or(std::make_pair(0.0, 1.0));
