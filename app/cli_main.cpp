@@ -2,10 +2,11 @@
 #include "app/cli/Args.h"
 #include "app/cli/BenchCommand.h"
 #include "app/cli/ExitCodes.h"
+#include "app/cli/InferCommand.h"
 #include "app/cli/InfoCommand.h"
 #include "app/cli/SimulateCommand.h"
-#include "app/cli/InferCommand.h"
 #include "core/io/StackError.h"
+#include "core/runtime/ErrorText.h"
 #include "core/runtime/Runtime.h"
 #include "core/runtime/Versions.h"
 
@@ -32,7 +33,7 @@ const char* kUsage =
     "  MOLLICHROM_THREADS   LibTorch thread count (default: number of hardware threads).\n"
     "\n"
     "Exit codes: 0 ok, 1 unexpected error, 2 usage, 3 bad input file, 4 training diverged,\n"
-    "130 interrupted.\n";
+    "5 not enough memory, 130 interrupted.\n";
 
 }  // namespace
 
@@ -64,8 +65,13 @@ int main(int argc, char** argv) {
   } catch (const mollichrom::cli::UsageError& e) {
     std::fprintf(stderr, "mollichrom-cli %s: %s\n", cmd.c_str(), e.what());
     return kExitUsage;
-  } catch (const std::exception& e) {
+  } catch (const mollichrom::util::OutOfMemoryError& e) {
     std::fprintf(stderr, "mollichrom-cli %s: error: %s\n", cmd.c_str(), e.what());
+    return kExitNoMemory;
+  } catch (const std::exception& e) {
+    // One line, never a backtrace (LibTorch's errors carry one in what()).
+    std::fprintf(stderr, "mollichrom-cli %s: error: %s\n", cmd.c_str(),
+                 mollichrom::userMessage(e).c_str());
     return kExitFailure;
   }
   std::fprintf(stderr, "mollichrom-cli: unknown command '%s' (see mollichrom-cli --help)\n",

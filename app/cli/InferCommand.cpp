@@ -2,16 +2,17 @@
 
 #include "app/cli/Args.h"
 #include "app/cli/ExitCodes.h"
+#include "core/export/ResultExport.h"
 #include "core/io/StackError.h"
 #include "core/io/StackReader.h"
-#include "core/export/ResultExport.h"
 #include "core/io/TiffWriter.h"
+#include "core/runtime/ErrorText.h"
 #include "core/runtime/Runtime.h"
 #include "core/runtime/Versions.h"
+#include "core/train/MemoryPlan.h"
 #include "core/train/Metrics.h"
 #include "core/train/Trainer.h"
 #include "core/util/Feedback.h"
-
 
 #include <csignal>
 #include <cstdio>
@@ -30,24 +31,46 @@ const char* kInferUsage =
     "\n"
     "  --channels density=1,heterochromatin=2   channel of each field (1-based; default as shown)\n"
     "  --normalize none|percentile|auto         intensity -> volume fraction (auto: float data in\n"
-    "                                           [-0.5, 1.5] is taken as fractions, else percentile)\n"
-    "  --mask auto|FILE                         nucleus mask (auto: Otsu on the time-mean density)\n"
-    "  --mask-threshold F                       auto mask at fraction F (0-1) of the density range\n"
+    "                                           [-0.5, 1.5] is taken as fractions, else "
+    "percentile)\n"
+    "  --mask auto|FILE                         nucleus mask (auto: Otsu on the time-mean "
+    "density)\n"
+    "  --mask-threshold F                       auto mask at fraction F (0-1) of the density "
+    "range\n"
     "  --drift  --bleach                        drift (phase correlation) and bleach correction\n"
     "  --pixel-size UM  --frame-interval S      override the file's calibration\n"
-    "  --set M=1,gamma_ac=1,ell=0.15,phi_max=0.7  fix parameters (M, gamma_ac are inferred from >= 3\n"
-    "                                           frames unless set; a single frame uses steady state)\n"
-    "  --free M,gamma_ac                        require these to be inferred (error if impossible)\n"
+    "  --frames A-B  --crop X,Y,W,H  --bin N    analyse frames A..B (1-based), a crop (pixels of "
+    "the\n"
+    "                                           file), N x N binning: what the memory plan "
+    "proposes\n"
+    "  --memory-limit SIZE                      refuse up front when the run's estimated peak "
+    "exceeds\n"
+    "                                           SIZE (e.g. 2G; default 75% of the available "
+    "memory)\n"
+    "  --tile N                                 tile edge (px) of the direct estimate (default: "
+    "from\n"
+    "                                           a 256 MB working set; results do not depend on "
+    "it)\n"
+    "  --set M=1,gamma_ac=1,ell=0.15,phi_max=0.7  fix parameters (M, gamma_ac are inferred from >= "
+    "3\n"
+    "                                           frames unless set; a single frame uses steady "
+    "state)\n"
+    "  --free M,gamma_ac                        require these to be inferred (error if "
+    "impossible)\n"
     "  --engine mollifier|autodiff|direct       derivative engine (direct: network-free estimate)\n"
     "  --arch cnn|fourier-mlp                   field network (autodiff needs fourier-mlp)\n"
-    "  --steps N  --time-budget SECONDS         training length: N steps (default 40) or the budget,\n"
+    "  --steps N  --time-budget SECONDS         training length: N steps (default 40) or the "
+    "budget,\n"
     "                                           whichever ends first\n"
     "  --seed N  --threads N  --device cpu|cuda\n"
     "  --checkpoint DIR [--resume]              atomic checkpoints; continue from DIR\n"
     "  --json SUMMARY.json  --losses LOSSES.csv --truth LAMBDA.tif (report accuracy)  --quiet\n"
     "\n"
     "RATES.tif: float32, the input's grid and calibration, NaN outside the analysed region.\n"
-    "Exit codes: 0 ok, 2 usage, 3 bad input, 4 diverged, 130 interrupted (checkpoint written).\n";
+    "Exit codes: 0 ok, 1 failure, 2 usage, 3 bad input, 4 diverged, 5 not enough memory (refused "
+    "by the\n"
+    "memory plan, or an allocation failed), 130 interrupted (checkpoint written). Errors are one "
+    "line.\n";
 
 util::Feedback* gFeedback = nullptr;
 void onSignal(int) {
@@ -60,7 +83,8 @@ void progressBar(const train::Snapshot& s, double loss) {
   const int width = 30, filled = static_cast<int>(fraction * width);
   std::fprintf(stderr, "\r[%s%s] %3.0f%%  step %d  loss %.4g  %.0fs elapsed, ETA %.0fs   ",
                std::string(static_cast<size_t>(filled), '#').c_str(),
-               std::string(static_cast<size_t>(width - filled), '.').c_str(), fraction * 100, step, loss, seconds, eta);
+               std::string(static_cast<size_t>(width - filled), '.').c_str(), fraction * 100, step,
+               loss, seconds, eta);
   std::fflush(stderr);
 }
 
@@ -68,16 +92,47 @@ void progressBar(const train::Snapshot& s, double loss) {
 
 int runInfer(const std::vector<std::string>& argv) {
   Args args(argv,
-            {"out", "channels", "normalize", "mask", "set", "free", "engine", "arch", "steps", "time-budget", "seed",
-             "threads", "device", "checkpoint", "json", "losses", "truth", "kernel", "lr", "w-pde", "w-smooth",
-             "w-data", "patch", "lr-lambda", "scalar-prior", "kernel-direct", "mask-threshold", "pixel-size",
-             "frame-interval"},
+            {"out",
+             "channels",
+             "normalize",
+             "mask",
+             "set",
+             "free",
+             "engine",
+             "arch",
+             "steps",
+             "time-budget",
+             "seed",
+             "threads",
+             "device",
+             "checkpoint",
+             "json",
+             "losses",
+             "truth",
+             "kernel",
+             "lr",
+             "w-pde",
+             "w-smooth",
+             "w-data",
+             "patch",
+             "lr-lambda",
+             "scalar-prior",
+             "kernel-direct",
+             "mask-threshold",
+             "pixel-size",
+             "frame-interval",
+             "memory-limit",
+             "frames",
+             "crop",
+             "bin",
+             "tile"},
             {"help", "resume", "quiet", "adaptive", "lbfgs", "drift", "bleach"});
   if (args.has("help")) {
     std::cout << kInferUsage;
     return kExitOk;
   }
-  if (args.positionals().size() != 1) throw UsageError("expects one INPUT stack (see mollichrom-cli infer --help)");
+  if (args.positionals().size() != 1)
+    throw UsageError("expects one INPUT stack (see mollichrom-cli infer --help)");
   if (!args.has("out")) throw UsageError("needs --out RATES.tif");
   const std::string input = args.positionals().front();
 
@@ -118,35 +173,107 @@ int runInfer(const std::vector<std::string>& argv) {
   cfg.directMollifier.halfWidthXY = args.getInt("kernel-direct", cfg.directMollifier.halfWidthXY);
   if (cfg.engine != "mollifier" && cfg.engine != "autodiff" && cfg.engine != "direct")
     throw UsageError("--engine must be mollifier, autodiff or direct");
-  if (cfg.arch != "cnn" && cfg.arch != "fourier-mlp") throw UsageError("--arch must be cnn or fourier-mlp");
+  if (cfg.arch != "cnn" && cfg.arch != "fourier-mlp")
+    throw UsageError("--arch must be cnn or fourier-mlp");
   if (cfg.engine == "autodiff" && cfg.arch != "fourier-mlp")
     throw UsageError("--engine autodiff needs --arch fourier-mlp (a coordinate network)");
   if (cfg.device != "cpu" && cfg.device != "cuda") throw UsageError("--device must be cpu or cuda");
-  if (cfg.steps < 0 || cfg.timeBudget < 0) throw UsageError("--steps and --time-budget must be >= 0");
+  if (cfg.steps < 0 || cfg.timeBudget < 0)
+    throw UsageError("--steps and --time-budget must be >= 0");
   if (args.has("mask-threshold") && !(po.maskThreshold >= 0 && po.maskThreshold <= 1))
     throw UsageError("--mask-threshold must be a fraction between 0 and 1");
-  if (po.pixelSizeUm < 0 || po.frameIntervalS < 0) throw UsageError("--pixel-size and --frame-interval must be > 0");
+  if (po.pixelSizeUm < 0 || po.frameIntervalS < 0)
+    throw UsageError("--pixel-size and --frame-interval must be > 0");
   if (cfg.resume && cfg.checkpointDir.empty()) throw UsageError("--resume needs --checkpoint DIR");
   const bool quiet = args.has("quiet");
 
+  cfg.tileSize = args.getInt("tile", 0);
+  if (cfg.tileSize < 0) throw UsageError("--tile must be > 0");
+  io::LoadOptions lo;
+  if (args.has("frames")) {
+    int a = 0, b = 0;
+    char dash = 0, extra = 0;
+    if (std::sscanf(args.get("frames").c_str(), "%d%c%d%c", &a, &dash, &b, &extra) != 3 ||
+        dash != '-' || a < 1 || b < a)
+      throw UsageError("--frames '" + args.get("frames") + "' must be A-B with 1 <= A <= B");
+    lo.firstFrame = a - 1;
+    lo.lastFrame = b - 1;
+  }
+  if (args.has("crop")) {
+    int x = 0, y = 0, w = 0, h = 0;
+    char extra = 0;
+    if (std::sscanf(args.get("crop").c_str(), "%d,%d,%d,%d%c", &x, &y, &w, &h, &extra) != 4 ||
+        x < 0 || y < 0 || w < 1 || h < 1)
+      throw UsageError("--crop '" + args.get("crop") + "' must be X,Y,W,H in pixels");
+    lo.crop = cv::Rect(x, y, w, h);
+  }
+  lo.binning = args.getInt("bin", 1);
+  if (lo.binning < 1) throw UsageError("--bin must be >= 1");
+  double memoryLimitMb = train::defaultRunMemoryLimitMb();
+  if (args.has("memory-limit")) {
+    try {
+      memoryLimitMb = train::parseMemorySize(args.get("memory-limit"));
+    } catch (const std::invalid_argument& e) {
+      throw UsageError(std::string("--memory-limit: ") + e.what());
+    }
+  }
+
   const auto rt = initRuntime(args.getInt("threads", 0));
   auto src = io::openStack(input);
-  const io::Stack stack = src->load();
-  const prep::FieldData data = prep::prepare(stack, po);
+  {
+    // The memory plan, before anything large is allocated.
+    const auto& info = src->info();
+    const int lastFrame =
+        lo.lastFrame < 0 ? info.frames - 1 : std::min(lo.lastFrame, info.frames - 1);
+    const cv::Rect area = lo.crop.value_or(cv::Rect(0, 0, info.width, info.height));
+    train::RunShape shape;
+    shape.width = area.width / lo.binning;
+    shape.height = area.height / lo.binning;
+    shape.frames = std::max(1, lastFrame - lo.firstFrame + 1);
+    shape.channels = info.channels;
+    shape.slices = info.slices;
+    shape.bytesPerSample = static_cast<int>(
+        src->estimateBytes(lo) /
+        std::max<std::uint64_t>(1, std::uint64_t(shape.width) * shape.height * shape.frames *
+                                       shape.channels * shape.slices));
+    try {
+      train::checkMemoryPlan(shape, po, cfg, memoryLimitMb);
+    } catch (const util::MemoryPlanError& e) {
+      std::fprintf(stderr, "mollichrom-cli infer: error: %s: %s\n", input.c_str(), e.what());
+      return kExitNoMemory;
+    }
+    if (!quiet)
+      std::cerr << "infer: memory plan " << train::planMemory(shape, po, cfg).describe()
+                << ", limit " << memoryLimitMb / 1024 << " GB\n";
+  }
+  lo.memoryLimit = static_cast<std::uint64_t>(memoryLimitMb * 1024 * 1024);
+  prep::FieldData data;
+  try {
+    data = translatingErrors([&] {
+      const io::Stack stack = src->load(lo);  // released once the fields are prepared
+      return prep::prepare(stack, po);
+    });
+  } catch (const util::OutOfMemoryError& e) {
+    std::fprintf(stderr, "mollichrom-cli infer: error: %s: %s\n", input.c_str(), e.what());
+    return kExitNoMemory;
+  }
 
   // Free parameters need a time series.
   std::stringstream freeList(args.get("free"));
   for (std::string name; std::getline(freeList, name, ',');) {
     if (name.empty()) continue;
-    if (name != "M" && name != "gamma_ac") throw UsageError("--free: only M and gamma_ac can be inferred, not '" + name + "'");
-    if (choice.setByUser.count(name)) throw UsageError("--free " + name + " contradicts --set " + name);
+    if (name != "M" && name != "gamma_ac")
+      throw UsageError("--free: only M and gamma_ac can be inferred, not '" + name + "'");
+    if (choice.setByUser.count(name))
+      throw UsageError("--free " + name + " contradicts --set " + name);
     if (data.frames() < 3)
-      throw UsageError("--free " + name + " needs a time series of at least 3 frames; " + input + " has " +
-                       std::to_string(data.frames()) + " (use --set " + name + "=VALUE)");
+      throw UsageError("--free " + name + " needs a time series of at least 3 frames; " + input +
+                       " has " + std::to_string(data.frames()) + " (use --set " + name + "=VALUE)");
   }
   if (data.frames() < 3 && !quiet)
-    std::cerr << "infer: " << data.frames() << " frame(s): steady-state model, M and gamma_ac fixed at "
-              << choice.values.M << " and " << choice.values.gammaAc << "\n";
+    std::cerr << "infer: " << data.frames()
+              << " frame(s): steady-state model, M and gamma_ac fixed at " << choice.values.M
+              << " and " << choice.values.gammaAc << "\n";
 
   cv::Mat truth, evalMask;
   if (args.has("truth")) {
@@ -167,8 +294,10 @@ int runInfer(const std::vector<std::string>& argv) {
     if (!truth.empty()) {
       const auto a = train::compareMaps(s.lambda, truth, evalMask);
       const auto& l = s.losses.empty() ? train::LossRecord{} : s.losses.back();
-      std::fprintf(stderr, "\n  step %d: pearson %.4f relL2 %.4f M %.3f G %.3f | data %.3g pde %.3g smooth %.3g\n", s.step,
-                   a.pearson, a.relativeL2, s.M, s.gammaAc, l.data, l.pde, l.smooth);
+      std::fprintf(
+          stderr,
+          "\n  step %d: pearson %.4f relL2 %.4f M %.3f G %.3f | data %.3g pde %.3g smooth %.3g\n",
+          s.step, a.pearson, a.relativeL2, s.M, s.gammaAc, l.data, l.pde, l.smooth);
     }
   };
   train::InferenceResult r;
@@ -179,11 +308,20 @@ int runInfer(const std::vector<std::string>& argv) {
     return kExitDiverged;
   } catch (const std::invalid_argument& e) {
     throw UsageError(e.what());
+  } catch (const util::OutOfMemoryError& e) {
+    std::fprintf(stderr, "%smollichrom-cli infer: error: %s: %s\n", quiet ? "" : "\n",
+                 input.c_str(), e.what());
+    return kExitNoMemory;
+  } catch (const util::ComputeError& e) {
+    std::fprintf(stderr, "%smollichrom-cli infer: error: %s: %s\n", quiet ? "" : "\n",
+                 input.c_str(), e.what());
+    return kExitFailure;
   }
   gFeedback = nullptr;
   if (!quiet) std::cerr << "\n";
 
-  exporting::RunDescription run{"mollichrom-cli", input, args.get("out"), po, choice, cfg, rt.threads, std::nullopt};
+  exporting::RunDescription run{"mollichrom-cli", input, args.get("out"), po,
+                                choice,           cfg,   rt.threads,      std::nullopt};
   io::writeMapTiff(args.get("out"), r.lambda, exporting::calibrationOf(data));
   train::MapAccuracy acc;
   if (!truth.empty()) {
@@ -193,15 +331,17 @@ int runInfer(const std::vector<std::string>& argv) {
   if (args.has("losses")) exporting::writeLossesCsv(args.get("losses"), r.losses);
   if (args.has("json")) exporting::writeSummaryJson(args.get("json"), r, data, run);
   if (!quiet) {
-    std::cerr << "infer: " << r.steps << " steps in " << r.seconds << " s (" << r.stopReason << "), M " << r.M
-              << " um^2/s, gamma_ac " << r.gammaAc << " 1/s -> " << args.get("out") << "\n";
+    std::cerr << "infer: " << r.steps << " steps in " << r.seconds << " s (" << r.stopReason
+              << "), M " << r.M << " um^2/s, gamma_ac " << r.gammaAc << " 1/s -> "
+              << args.get("out") << "\n";
     if (!truth.empty())
-      std::cerr << "accuracy: pearson " << acc.pearson << ", relative L2 " << acc.relativeL2 << ", finite "
-                << acc.finiteFraction << " (direct start: pearson "
+      std::cerr << "accuracy: pearson " << acc.pearson << ", relative L2 " << acc.relativeL2
+                << ", finite " << acc.finiteFraction << " (direct start: pearson "
                 << train::compareMaps(r.direct.lambda, truth, evalMask).pearson << ")\n";
   }
   if (r.canceled) {
-    std::cerr << "infer: interrupted" << (cfg.checkpointDir.empty() ? "" : "; checkpoint in " + cfg.checkpointDir) << "\n";
+    std::cerr << "infer: interrupted"
+              << (cfg.checkpointDir.empty() ? "" : "; checkpoint in " + cfg.checkpointDir) << "\n";
     return kExitInterrupted;
   }
   return kExitOk;

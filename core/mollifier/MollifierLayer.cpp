@@ -1,16 +1,39 @@
 #include "core/mollifier/MollifierLayer.h"
 
+#include "core/mollifier/FftConvolution.h"
+
 #include <stdexcept>
 
 namespace mollichrom::mollifier {
+
+std::string algorithmName(ConvAlgorithm a) {
+  switch (a) {
+    case ConvAlgorithm::Auto:
+      return "auto";
+    case ConvAlgorithm::Direct:
+      return "direct";
+    case ConvAlgorithm::Fft:
+      return "fft";
+  }
+  return "auto";
+}
+
+ConvAlgorithm parseAlgorithm(const std::string& name) {
+  for (auto a : {ConvAlgorithm::Auto, ConvAlgorithm::Direct, ConvAlgorithm::Fft})
+    if (algorithmName(a) == name) return a;
+  throw std::invalid_argument("unknown convolution algorithm '" + name + "' (auto, direct, fft)");
+}
 
 namespace {
 
 torch::Tensor convN(const torch::Tensor& x, const torch::Tensor& w, int64_t pad) {
   switch (x.dim()) {
-    case 3: return torch::conv1d(x, w, {}, 1, pad);
-    case 4: return torch::conv2d(x, w, {}, 1, pad);
-    default: return torch::conv3d(x, w, {}, 1, pad);
+    case 3:
+      return torch::conv1d(x, w, {}, 1, pad);
+    case 4:
+      return torch::conv2d(x, w, {}, 1, pad);
+    default:
+      return torch::conv3d(x, w, {}, 1, pad);
   }
 }
 
@@ -63,8 +86,8 @@ MollifierLayerImpl::MollifierLayerImpl(const MollifierLayerOptions& options)
     for (const auto& [alpha, c] : ops_.back().terms)
       if ((dims < 3 && alpha.t) || (dims < 2 && alpha.y))
         throw std::invalid_argument("operator '" + ops_.back().name +
-                                    "' differentiates along an axis this " +
-                                    std::to_string(dims) + "-D kernel does not have");
+                                    "' differentiates along an axis this " + std::to_string(dims) +
+                                    "-D kernel does not have");
     const auto samples = kernel_.sample(ops_.back());
     // Cross-correlation weight w(k) = η(−k)·h^d turns torch's conv into the convolution
     // Σ_y g(x−y) ∂^αη(y) h^d. Samples are stored [t][y][x], so reversing the flat array
@@ -77,6 +100,14 @@ MollifierLayerImpl::MollifierLayerImpl(const MollifierLayerOptions& options)
   wshape.insert(wshape.end(), kshape.begin(), kshape.end());
   // Kept in float64; forward() casts to the input dtype (a few hundred taps, negligible).
   weight_ = register_buffer("weight", w.reshape(wshape));
+  algorithm_ = options.algorithm;
+  if (algorithm_ == ConvAlgorithm::Auto)
+    algorithm_ = taps >= kFftMinTaps ? ConvAlgorithm::Fft : ConvAlgorithm::Direct;
+}
+
+int64_t MollifierLayerImpl::taps() const {
+  const auto s = kernel_.shape();
+  return int64_t(s[0]) * s[1] * s[2];
 }
 
 std::vector<int64_t> MollifierLayerImpl::halo() const {
@@ -92,7 +123,7 @@ size_t MollifierLayerImpl::index(const std::string& op) const {
   throw std::out_of_range("MollifierLayer has no operator '" + op + "'");
 }
 
-std::vector<torch::Tensor> MollifierLayerImpl::forward(const torch::Tensor& field) {
+torch::Tensor MollifierLayerImpl::forwardStacked(const torch::Tensor& field) {
   const int dims = options_.kernel.dims;
   if (field.dim() != dims + 2)
     throw std::invalid_argument("MollifierLayer expects a " + std::to_string(dims + 2) +
@@ -101,8 +132,8 @@ std::vector<torch::Tensor> MollifierLayerImpl::forward(const torch::Tensor& fiel
   const auto halo = this->halo();
   for (int i = 0; i < dims; ++i)
     if (field.size(2 + i) < 2 * halo[static_cast<size_t>(i)] + 1)
-      throw std::invalid_argument("grid patch too small for the kernel: axis " +
-                                  std::to_string(i) + " has " + std::to_string(field.size(2 + i)) +
+      throw std::invalid_argument("grid patch too small for the kernel: axis " + std::to_string(i) +
+                                  " has " + std::to_string(field.size(2 + i)) +
                                   " nodes, the kernel needs " +
                                   std::to_string(2 * halo[static_cast<size_t>(i)] + 1));
   const int64_t n = field.size(0), c = field.size(1);
@@ -111,14 +142,19 @@ std::vector<torch::Tensor> MollifierLayerImpl::forward(const torch::Tensor& fiel
   flat.insert(flat.end(), sizes.begin() + 2, sizes.end());
   const auto x = field.reshape(flat);
   const auto w = weight_.to(field.device(), field.scalar_type());
-  const torch::Tensor y = MollifyFunction::apply(x, w);  // [N*C, K, ...valid]
+  const torch::Tensor y = algorithm_ == ConvAlgorithm::Fft
+                              ? fftCorrelateValid(x, w)
+                              : MollifyFunction::apply(x, w);  // [N*C, K, ...valid]
+  std::vector<int64_t> outShape{n, c, static_cast<int64_t>(ops_.size())};
+  for (int i = 0; i < dims; ++i) outShape.push_back(y.size(2 + i));
+  return y.reshape(outShape);
+}
 
+std::vector<torch::Tensor> MollifierLayerImpl::forward(const torch::Tensor& field) {
+  const torch::Tensor y = forwardStacked(field);
   std::vector<torch::Tensor> out;
   out.reserve(ops_.size());
-  std::vector<int64_t> outShape{n, c};
-  for (int i = 0; i < dims; ++i) outShape.push_back(y.size(2 + i));
-  for (int64_t k = 0; k < static_cast<int64_t>(ops_.size()); ++k)
-    out.push_back(y.select(1, k).reshape(outShape));
+  for (int64_t k = 0; k < static_cast<int64_t>(ops_.size()); ++k) out.push_back(y.select(2, k));
   return out;
 }
 

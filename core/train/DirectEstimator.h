@@ -10,41 +10,57 @@
 
 #include <opencv2/core.hpp>
 
-namespace mollichrom::util { class Feedback; }
+namespace mollichrom::util {
+class Feedback;
+}
 
 namespace mollichrom::train {
 
+struct FieldBundle;  // FieldBundle.h (LibTorch) stays out of this header
+
 struct DirectEstimate {
-  cv::Mat lambda;       // CV_32F, image size, NaN outside the analysed region
-  cv::Mat region;       // CV_8U, 255 where λ is estimated
+  cv::Mat lambda;  // CV_32F, image size, NaN outside the analysed region
+  cv::Mat region;  // CV_8U, 255 where λ is estimated
   double M = 1, gammaAc = 1;
   // False when the least-squares value was not physical (≤ 0: noise swamps that term) and the
   // default was kept.
   bool estimatedM = false, estimatedGammaAc = false;
   bool steady = false;  // single-snapshot mode (fewer than 3 frames)
   int haloXY = 0, haloT = 0;
-  int scalarHalfWidthXY = 0;  // kernel used for M and Γ_ac (0: the λ kernel)
-  double noiseSigma = 0;       // noise level used for the errors-in-variables correction
-  bool noiseCorrected = false; // M, Γ from the noise-corrected normal equations
+  int scalarHalfWidthXY = 0;    // kernel used for M and Γ_ac (0: the λ kernel)
+  double noiseSigma = 0;        // noise level used for the errors-in-variables correction
+  bool noiseCorrected = false;  // M, Γ from the noise-corrected normal equations
   // Spread (standard deviation) of the corrected M and Γ over synthetic-noise realizations;
   // a free scalar whose spread exceeds 25% of its value is reported as not identifiable and
   // keeps its default (estimatedM / estimatedGammaAc false).
   double uncertaintyM = 0, uncertaintyGammaAc = 0;
   double residualRms = 0;  // of the PDE residual at the estimate, over the region
-  double reactionRms = 0;  // of the decay term 2Γ_ac·φ_h over the valid grid (the trainer's residual scale)
+  double reactionRms =
+      0;  // of the decay term 2Γ_ac·φ_h over the valid grid (the trainer's residual scale)
+  int tileSize = 0;  // interior edge of the tiles the estimate was computed in (px)
+  int tiles = 0;     // how many tiles the λ pass used
 };
 
-// Robust noise level of the fields (median absolute deviation of a Laplacian), the σ of the
-// data term and of the SIMEX correction.
-double estimateNoiseLevel(const prep::FieldData& data);
+// Working memory of the estimator per grid node of a tile's source (float64 fields, six
+// operators of two fields, the model's terms and the FFT's spectra); measured peak over the
+// tile loop ÷ source nodes, with a margin (README, "bench scale").
+constexpr double kDirectBytesPerNode = 420;
+// Default memory for one tile's working set.
+constexpr double kDefaultTileBudgetBytes = 256.0 * 1024 * 1024;
 
 // Whether M and Γ_ac can be inferred (≥ 3 frames) and the kernel's time half-width used.
 int timeHalfWidthFor(int frames, const MollifierSettings& s);
 
 // Throws std::invalid_argument when a free parameter cannot be inferred (e.g. 1 frame with M
 // free) or the nucleus is too small for the kernel.
-// `feedback`: cancellation is checked between the estimator's passes (util::Canceled).
+// `feedback`: cancellation is checked between tiles (util::Canceled); progress is reported.
+// `tileSize`: interior edge of the overlapping tiles (0: the largest within
+// kDefaultTileBudgetBytes). Tiles are stitched exactly: the result does not depend on it.
+DirectEstimate estimateDirect(const FieldBundle& data, const models::ParameterChoice& params,
+                              const MollifierSettings& settings, util::Feedback* feedback = nullptr,
+                              int tileSize = 0);
 DirectEstimate estimateDirect(const prep::FieldData& data, const models::ParameterChoice& params,
-                              const MollifierSettings& settings, util::Feedback* feedback = nullptr);
+                              const MollifierSettings& settings, util::Feedback* feedback = nullptr,
+                              int tileSize = 0);
 
 }  // namespace mollichrom::train

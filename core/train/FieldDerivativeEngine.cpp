@@ -2,8 +2,9 @@
 
 namespace mollichrom::train {
 
-FieldDerivativeEngine::FieldDerivativeEngine(const models::PdeModel& model, const MollifierSettings& s, double dx,
-                                             double dy, double dt, bool timeDependent)
+FieldDerivativeEngine::FieldDerivativeEngine(const models::PdeModel& model,
+                                             const MollifierSettings& s, double dx, double dy,
+                                             double dt, bool timeDependent)
     : ops_(model.operators(timeDependent)), timeDependent_(timeDependent) {
   mollifier::MollifierLayerOptions o;
   o.kernel = kernelSpec(s, dx, dy, dt, timeDependent);
@@ -17,16 +18,13 @@ FieldDerivativeEngine::FieldDerivativeEngine(const models::PdeModel& model, cons
 models::FieldDerivatives FieldDerivativeEngine::operator()(const torch::Tensor& fields) const {
   models::FieldDerivatives d;
   d.ops = ops_;
-  std::vector<torch::Tensor> out;
   if (timeDependent_) {
-    out = layer_->forward(fields.unsqueeze(0));  // [1, F, T', H', W'] per op
-    for (auto& o : out) o = o.squeeze(0);
+    d.data = layer_->forwardStacked(fields.unsqueeze(0)).squeeze(0);  // [F, K, T', H', W']
   } else {
-    // Frames as the batch: [T, F, H, W] through the 2-D layer, back to [F, T, H', W'].
-    out = layer_->forward(fields.transpose(0, 1));
-    for (auto& o : out) o = o.transpose(0, 1);
+    // Frames as the batch: [T, F, H, W] through the 2-D layer → [T, F, K, H', W'] → [F, K, T, H',
+    // W'].
+    d.data = layer_->forwardStacked(fields.transpose(0, 1)).permute({1, 2, 0, 3, 4});
   }
-  d.data = torch::stack(out, 1);  // [F, K, T', H', W']
   return d;
 }
 

@@ -3,8 +3,11 @@
 #include "core/models/ChromatinModel.h"
 #include "core/mollifier/AutodiffDerivatives.h"
 #include "core/nets/GridCnn.h"
+#include "core/runtime/ErrorText.h"
+#include "core/train/FieldBundle.h"
 #include "core/train/FieldDerivativeEngine.h"
 #include "core/train/TensorConvert.h"
+#include "core/train/Tiling.h"
 #include "core/util/AtomicFile.h"
 #include "core/util/Feedback.h"
 
@@ -25,35 +28,40 @@ using Clock = std::chrono::steady_clock;
 using torch::indexing::None;
 using torch::indexing::Slice;
 
-struct Window { int y0, x0, h, w; };
+struct Window {
+  int y0, x0, h, w;
+};
 
 class Session {
  public:
-  Session(const prep::FieldData& data, const models::ParameterChoice& params, const TrainerConfig& cfg,
+  Session(const FieldBundle& data, const models::ParameterChoice& params, const TrainerConfig& cfg,
           const DirectEstimate& direct)
       : data_(data), params_(params), cfg_(cfg), model_(params.values), direct_(direct) {
     if (cfg.device == "cuda") {
       if (!torch::cuda::is_available())
-        throw std::invalid_argument("--device cuda: this LibTorch build has no CUDA device available");
+        throw std::invalid_argument(
+            "--device cuda: this LibTorch build has no CUDA device available");
       device_ = torch::kCUDA;
     }
     steady_ = direct.steady;
     MollifierSettings ms = cfg.mollifier;
-    ms.halfWidthT = timeHalfWidthFor(data.frames(), cfg.mollifier);
-    engine_ = std::make_unique<FieldDerivativeEngine>(model_, ms, data.dx, data.dy, data.dt, !steady_);
+    ms.halfWidthT = timeHalfWidthFor(data.frames, cfg.mollifier);
+    engine_ =
+        std::make_unique<FieldDerivativeEngine>(model_, ms, data.dx, data.dy, data.dt, !steady_);
     halo_ = engine_->haloXY();
     haloT_ = engine_->haloT();
-    T_ = data.frames();
-    H_ = data.height();
-    W_ = data.width();
+    T_ = data.frames;
+    H_ = data.height;
+    W_ = data.width;
     torch::manual_seed(cfg.seed);
     rng_.seed(cfg.seed);
-    dataT_ = fieldsTensor(data).to(device_, torch::kFloat32);  // [2, T, H, W]
-    sigma_ = estimateNoiseLevel(data);
+    dataT_ = data.fields.to(device_);  // [2, T, H, W] float32; shared with the bundle on the CPU
+    sigma_ = data.noiseSigma;
     mean_ = dataT_.mean().item<double>();
     std_ = std::max(1e-6, dataT_.std().item<double>());
     region_ = prep::analysedRegion(data.mask, halo_);
-    if (cv::countNonZero(region_) < 16) throw std::invalid_argument("the nucleus is too small for the derivative kernel");
+    if (cv::countNonZero(region_) < 16)
+      throw std::invalid_argument("the nucleus is too small for the derivative kernel");
     regionT_ = matToTensor(region_).to(device_, torch::kFloat32).gt(0.5);
 
     // λ starts at the direct estimate (NaN → its median), in log space for positivity.
@@ -64,7 +72,8 @@ class Session {
         if (std::isfinite(lam.at<float>(y, x))) finite.push_back(lam.at<float>(y, x));
     float med = 1.f;
     if (!finite.empty()) {
-      std::nth_element(finite.begin(), finite.begin() + static_cast<long>(finite.size() / 2), finite.end());
+      std::nth_element(finite.begin(), finite.begin() + static_cast<long>(finite.size() / 2),
+                       finite.end());
       med = finite[finite.size() / 2];
     }
     for (int y = 0; y < lam.rows; ++y)
@@ -75,18 +84,21 @@ class Session {
     theta_ = matToTensor(lam).to(device_, torch::kFloat32).requires_grad_(true);
     freeM_ = !params.fixM && !steady_;
     freeG_ = !params.fixGamma && !steady_;
-    logM_ = torch::full({}, std::log(direct.M), torch::dtype(torch::kFloat32).device(device_)).requires_grad_(freeM_);
-    logG_ = torch::full({}, std::log(direct.gammaAc), torch::dtype(torch::kFloat32).device(device_)).requires_grad_(freeG_);
+    logM_ = torch::full({}, std::log(direct.M), torch::dtype(torch::kFloat32).device(device_))
+                .requires_grad_(freeM_);
+    logG_ = torch::full({}, std::log(direct.gammaAc), torch::dtype(torch::kFloat32).device(device_))
+                .requires_grad_(freeG_);
 
     if (cfg.arch == "cnn") {
       if (cfg.engine == "autodiff")
-        throw std::invalid_argument("--engine autodiff needs a coordinate network (--arch fourier-mlp): a CNN's output "
-                                    "has no derivative with respect to coordinates");
+        throw std::invalid_argument(
+            "--engine autodiff needs a coordinate network (--arch fourier-mlp): a CNN's output "
+            "has no derivative with respect to coordinates");
       nets::GridCnnOptions o;
       o.channels = 2 * T_;
+      cnnMargin_ = o.depth;  // each 3×3 layer reads one more pixel around
       cnn_ = nets::GridCnn(o);
       cnn_->to(device_);
-      dataNorm_ = ((dataT_ - mean_) / std_).reshape({1, 2 * T_, H_, W_});
     } else if (cfg.arch == "fourier-mlp") {
       nets::FourierMlpOptions o;
       mlp_ = nets::FourierMlp(o);
@@ -107,8 +119,10 @@ class Session {
   std::vector<torch::Tensor> parameters(bool nets) {
     std::vector<torch::Tensor> p;
     if (nets) {
-      if (cnn_) for (auto& t : cnn_->parameters()) p.push_back(t);
-      if (mlp_) for (auto& t : mlp_->parameters()) p.push_back(t);
+      if (cnn_)
+        for (auto& t : cnn_->parameters()) p.push_back(t);
+      if (mlp_)
+        for (auto& t : mlp_->parameters()) p.push_back(t);
     }
     return p;
   }
@@ -120,9 +134,7 @@ class Session {
     return p;
   }
 
-  models::Scalars scalars() {
-    return {{"M", torch::exp(logM_)}, {"gamma_ac", torch::exp(logG_)}};
-  }
+  models::Scalars scalars() { return {{"M", torch::exp(logM_)}, {"gamma_ac", torch::exp(logG_)}}; }
 
   Window sampleWindow() {
     if (patch_ == 0) return {0, 0, H_, W_};
@@ -131,16 +143,18 @@ class Session {
       for (int y = 0; y < H_; ++y)
         for (int x = 0; x < W_; ++x)
           if (region_.at<std::uint8_t>(y, x)) regionPixels_.emplace_back(x, y);
-    const auto& c = regionPixels_[std::uniform_int_distribution<size_t>(0, regionPixels_.size() - 1)(rng_)];
-    const int y0 = std::clamp(c.y - patch_ / 2, 0, H_ - patch_), x0 = std::clamp(c.x - patch_ / 2, 0, W_ - patch_);
+    const auto& c =
+        regionPixels_[std::uniform_int_distribution<size_t>(0, regionPixels_.size() - 1)(rng_)];
+    const int y0 = std::clamp(c.y - patch_ / 2, 0, H_ - patch_),
+              x0 = std::clamp(c.x - patch_ / 2, 0, W_ - patch_);
     return {y0, x0, patch_, patch_};
   }
 
-  torch::Tensor coordsGrid(const Window& w, bool requireGrad) const {
+  torch::Tensor coordsGrid(const Window& w, bool requireGrad, int t0 = 0, int nt = -1) const {
     // Physical coordinates (µm, µm, s) of every node of the window, t slowest.
     auto ys = torch::arange(w.y0, w.y0 + w.h, torch::kFloat32) * data_.dy;
     auto xs = torch::arange(w.x0, w.x0 + w.w, torch::kFloat32) * data_.dx;
-    auto ts = torch::arange(0, T_, torch::kFloat32) * data_.dt;
+    auto ts = torch::arange(t0, nt < 0 ? T_ : t0 + nt, torch::kFloat32) * data_.dt;
     auto g = torch::meshgrid({ts, ys, xs}, "ij");
     auto c = torch::stack({g[2].flatten(), g[1].flatten(), g[0].flatten()}, 1).to(device_);
     return requireGrad ? c.requires_grad_(true) : c;
@@ -149,17 +163,19 @@ class Session {
   torch::Tensor mlpFields(const torch::Tensor& coords) {
     // Normalise inside the graph so autodiff derivatives come out in physical units.
     const auto lo = torch::tensor({0.f, 0.f, 0.f}, coords.options().requires_grad(false));
-    const auto span = torch::tensor({float(W_ * data_.dx), float(H_ * data_.dy), float(std::max(1, T_ - 1) * data_.dt)},
-                                    coords.options().requires_grad(false));
+    const auto span = torch::tensor(
+        {float(W_ * data_.dx), float(H_ * data_.dy), float(std::max(1, T_ - 1) * data_.dt)},
+        coords.options().requires_grad(false));
     const auto s = (coords - lo) / span * 2 - 1;
     return mlp_->forward(s) * std_ + mean_;  // [P, 2]
   }
 
   // u on the window [2, T, h, w] and the data loss.
   std::pair<torch::Tensor, torch::Tensor> fields(const Window& w) {
-    const auto d = dataT_.index({Slice(), Slice(), Slice(w.y0, w.y0 + w.h), Slice(w.x0, w.x0 + w.w)});
+    const auto d =
+        dataT_.index({Slice(), Slice(), Slice(w.y0, w.y0 + w.h), Slice(w.x0, w.x0 + w.w)});
     if (cnn_) {
-      const auto x = dataNorm_.index({Slice(), Slice(), Slice(w.y0, w.y0 + w.h), Slice(w.x0, w.x0 + w.w)});
+      const auto x = ((d - mean_) / std_).reshape({1, 2 * T_, w.h, w.w});
       const auto corr = cnn_->forward(x).reshape({2, T_, w.h, w.w}) * sigma_;
       return {d + corr, (corr / sigma_).pow(2).mean()};
     }
@@ -167,15 +183,19 @@ class Session {
     return {u, ((u - d) / sigma_).pow(2).mean()};
   }
 
-  struct Losses { torch::Tensor total, data, pde, smooth; };
+  struct Losses {
+    torch::Tensor total, data, pde, smooth;
+  };
 
   torch::Tensor smoothness(const Window& w) {
     const auto lam = torch::exp(theta_.index({Slice(w.y0, w.y0 + w.h), Slice(w.x0, w.x0 + w.w)}));
     const auto reg = regionT_.index({Slice(w.y0, w.y0 + w.h), Slice(w.x0, w.x0 + w.w)});
     const auto mx = reg.index({Slice(), Slice(1, None)}) & reg.index({Slice(), Slice(None, -1)});
     const auto my = reg.index({Slice(1, None), Slice()}) & reg.index({Slice(None, -1), Slice()});
-    const auto dx = (lam.index({Slice(), Slice(1, None)}) - lam.index({Slice(), Slice(None, -1)})).pow(2);
-    const auto dy = (lam.index({Slice(1, None), Slice()}) - lam.index({Slice(None, -1), Slice()})).pow(2);
+    const auto dx =
+        (lam.index({Slice(), Slice(1, None)}) - lam.index({Slice(), Slice(None, -1)})).pow(2);
+    const auto dy =
+        (lam.index({Slice(1, None), Slice()}) - lam.index({Slice(None, -1), Slice()})).pow(2);
     const auto n = (mx.sum() + my.sum()).clamp_min(1);
     return ((dx * mx).sum() + (dy * my).sum()) / n;
   }
@@ -195,9 +215,10 @@ class Session {
       std::shuffle(pick.begin(), pick.end(), rng_);
       pick.resize(std::min<size_t>(pick.size(), 2048));
       auto idx = torch::tensor(pick, torch::kLong);
-      const auto t = (idx / (H_ * W_)).to(torch::kFloat32), y = ((idx / W_) % H_).to(torch::kFloat32),
-                 x = (idx % W_).to(torch::kFloat32);
-      auto coords = torch::stack({x * float(data_.dx), y * float(data_.dy), t * float(data_.dt)}, 1).to(device_);
+      const auto t = (idx / (H_ * W_)).to(torch::kFloat32),
+                 y = ((idx / W_) % H_).to(torch::kFloat32), x = (idx % W_).to(torch::kFloat32);
+      auto coords = torch::stack({x * float(data_.dx), y * float(data_.dy), t * float(data_.dt)}, 1)
+                        .to(device_);
       coords.requires_grad_(true);
       const auto out = mlpFields(coords);
       std::vector<torch::Tensor> per;
@@ -210,7 +231,8 @@ class Session {
       }
       models::FieldDerivatives d{ops, torch::stack(per)};
       const auto aff = model_.residual(d, scalars(), steady_);
-      const auto lam = torch::exp(theta_.flatten().index({(idx % (H_ * W_)).to(device_)})).reshape({-1, 1, 1});
+      const auto lam =
+          torch::exp(theta_.flatten().index({(idx % (H_ * W_)).to(device_)})).reshape({-1, 1, 1});
       residualSq = (aff.A + aff.B * lam).pow(2);
       count = torch::full({}, double(pick.size()));
       L.pde = residualSq.sum() / count.clamp_min(1) / (scale_ * scale_);
@@ -220,8 +242,10 @@ class Session {
       const auto d = (*engine_)(u);
       const auto aff = model_.residual(d, scalars(), steady_);
       const int h = halo_;
-      const auto lam = torch::exp(theta_.index({Slice(w.y0 + h, w.y0 + w.h - h), Slice(w.x0 + h, w.x0 + w.w - h)}));
-      const auto reg = regionT_.index({Slice(w.y0 + h, w.y0 + w.h - h), Slice(w.x0 + h, w.x0 + w.w - h)});
+      const auto lam = torch::exp(
+          theta_.index({Slice(w.y0 + h, w.y0 + w.h - h), Slice(w.x0 + h, w.x0 + w.w - h)}));
+      const auto reg =
+          regionT_.index({Slice(w.y0 + h, w.y0 + w.h - h), Slice(w.x0 + h, w.x0 + w.w - h)});
       const auto r = aff.A + aff.B * lam;
       const auto n = reg.sum().clamp_min(1) * r.size(0);
       L.pde = (r.pow(2) * reg).sum() / n / (scale_ * scale_);
@@ -232,7 +256,8 @@ class Session {
     // (measured: λ contrast fell to 0.6 of the truth over a 120 s run with a fixed weight).
     const double pdeNow = L.pde.item<double>();
     if (pde0_ <= 0 && std::isfinite(pdeNow) && pdeNow > 0) pde0_ = pdeNow;
-    const double smoothScale = pde0_ > 0 && std::isfinite(pdeNow) ? std::clamp(pdeNow / pde0_, 0.01, 1.0) : 1.0;
+    const double smoothScale =
+        pde0_ > 0 && std::isfinite(pdeNow) ? std::clamp(pdeNow / pde0_, 0.01, 1.0) : 1.0;
     L.total = cfg_.dataWeight * wData_ * L.data + pdeRamp * cfg_.pdeWeight * wPde_ * L.pde +
               cfg_.smoothWeight * smoothScale * L.smooth;
     if (cfg_.scalarPriorSigma > 0) {
@@ -243,33 +268,56 @@ class Session {
     return L;
   }
 
-  // Full-grid evaluation for snapshots and the final map (no gradients).
+  // Fields, derivatives and residual of the middle frame for snapshots (no gradients), in
+  // tiles: the network runs on each tile's source grown by its receptive field and the
+  // derivatives on the few frames the middle one reads, so nothing of the whole grid × frames
+  // × operators is ever held. Tiles are exact (Tiling.h), so the picture has no seams.
   Snapshot snapshot() {
     torch::NoGradGuard g;
     Snapshot s;
     s.lambda = lambdaMap();
     s.M = std::exp(logM_.item<double>());
     s.gammaAc = std::exp(logG_.item<double>());
-    torch::Tensor u;
-    if (cnn_) u = fields({0, 0, H_, W_}).first;
-    else {
-      std::vector<torch::Tensor> parts;
-      const auto c = coordsGrid({0, 0, H_, W_}, false);
-      for (std::int64_t i = 0; i < c.size(0); i += 65536) parts.push_back(mlpFields(c.slice(0, i, i + 65536)));
-      u = torch::cat(parts).t().reshape({2, T_, H_, W_});
-    }
-    const auto d = (*engine_)(u);
-    auto shown = model_.displayFields(d, scalars());
-    const auto aff = model_.residual(d, scalars(), steady_);
     const int h = halo_;
-    shown["residual"] = aff.A + aff.B * torch::exp(theta_.index({Slice(h, H_ - h), Slice(h, W_ - h)}));
-    const auto mid = shown["phi_h"].size(0) / 2;
-    for (auto& [name, t] : shown) {
-      cv::Mat full(H_, W_, CV_32F, cv::Scalar(std::nanf("")));
-      tensorToMat(t[mid].cpu()).copyTo(full(cv::Rect(h, h, W_ - 2 * h, H_ - 2 * h)));
-      s.fields[name] = full;
+    const int validT = steady_ ? T_ : T_ - 2 * haloT_;
+    const int f0 = validT / 2,
+              nf = steady_ ? 1 : 2 * haloT_ + 1;  // input frames read by the middle one
+    const cv::Rect image(0, 0, W_, H_);
+    for (const Tile& tile : makeTiles(H_, W_, h, snapshotTile())) {
+      const cv::Rect net =
+          cv::Rect(tile.source.x - cnnMargin_, tile.source.y - cnnMargin_,
+                   tile.source.width + 2 * cnnMargin_, tile.source.height + 2 * cnnMargin_) &
+          image;
+      torch::Tensor u;
+      const Window nw{net.y, net.x, net.height, net.width};
+      if (cnn_)
+        u = fields(nw).first.narrow(1, f0, nf);
+      else
+        u = mlpFields(coordsGrid(nw, false, f0, nf)).t().reshape({2, nf, net.height, net.width});
+      u = u.narrow(2, tile.source.y - net.y, tile.source.height)
+              .narrow(3, tile.source.x - net.x, tile.source.width);
+      const auto d = (*engine_)(u);
+      auto shown = model_.displayFields(d, scalars());
+      const auto aff = model_.residual(d, scalars(), steady_);
+      const cv::Rect& in = tile.interior;
+      shown["residual"] = aff.A + aff.B * torch::exp(theta_.index({Slice(in.y, in.y + in.height),
+                                                                   Slice(in.x, in.x + in.width)}));
+      for (auto& [name, t] : shown) {
+        auto it = s.fields.find(name);
+        if (it == s.fields.end())
+          it = s.fields.emplace(name, cv::Mat(H_, W_, CV_32F, cv::Scalar(std::nanf("")))).first;
+        tensorToMat(t[0].cpu()).copyTo(it->second(in));
+      }
     }
     return s;
+  }
+
+  // Snapshot tiles: the network's input (2T channels) and activations per pixel, plus the
+  // derivatives of a few frames; within kDefaultTileBudgetBytes.
+  int snapshotTile() const {
+    const double bytesPerPixel =
+        4.0 * (6 * T_ + 2 * 32) + kDirectBytesPerNode / 2 * 2 * (2 * haloT_ + 1);
+    return tileSizeFor(H_, W_, 1, halo_ + cnnMargin_, bytesPerPixel, kDefaultTileBudgetBytes);
   }
 
   cv::Mat lambdaMap() {
@@ -295,7 +343,8 @@ class Session {
     if (gd > 0 && gp > 0) wPde_ = 0.9 * wPde_ + 0.1 * std::clamp(gd / gp, 1e-3, 1e3);
   }
 
-  void save(const std::string& dir, int step, const std::vector<LossRecord>& history, torch::optim::Optimizer& opt) {
+  void save(const std::string& dir, int step, const std::vector<LossRecord>& history,
+            torch::optim::Optimizer& opt) {
     std::filesystem::create_directories(dir);
     torch::serialize::OutputArchive a;
     a.write("theta", theta_);
@@ -305,7 +354,8 @@ class Session {
     a.write("wPde", torch::tensor(wPde_));
     std::vector<double> flat;
     for (const auto& r : history)
-      flat.insert(flat.end(), {double(r.step), r.seconds, r.total, r.data, r.pde, r.smooth, r.M, r.gammaAc, r.learningRate});
+      flat.insert(flat.end(), {double(r.step), r.seconds, r.total, r.data, r.pde, r.smooth, r.M,
+                               r.gammaAc, r.learningRate});
     a.write("history", torch::tensor(flat, torch::kFloat64));
     torch::serialize::OutputArchive net, optim;
     if (cnn_) cnn_->save(net);
@@ -320,13 +370,15 @@ class Session {
 
   int load(const std::string& dir, std::vector<LossRecord>& history, torch::optim::Optimizer& opt) {
     const std::string file = dir + "/checkpoint.pt";
-    if (!std::filesystem::exists(file)) throw std::invalid_argument("--resume: no checkpoint at " + file);
+    if (!std::filesystem::exists(file))
+      throw std::invalid_argument("--resume: no checkpoint at " + file);
     torch::serialize::InputArchive a;
     a.load_from(file);
     torch::Tensor t, step, hist, w;
     torch::NoGradGuard g;
     a.read("theta", t);
-    if (t.sizes() != theta_.sizes()) throw std::invalid_argument(file + ": the checkpoint is for another image size");
+    if (t.sizes() != theta_.sizes())
+      throw std::invalid_argument(file + ": the checkpoint is for another image size");
     theta_.copy_(t);
     a.read("logM", t);
     logM_.copy_(t);
@@ -339,7 +391,8 @@ class Session {
     history.clear();
     const auto h = hist.accessor<double, 1>();
     for (std::int64_t i = 0; i + 8 < h.size(0); i += 9)
-      history.push_back({int(h[i]), h[i + 1], h[i + 2], h[i + 3], h[i + 4], h[i + 5], h[i + 6], h[i + 7], h[i + 8]});
+      history.push_back({int(h[i]), h[i + 1], h[i + 2], h[i + 3], h[i + 4], h[i + 5], h[i + 6],
+                         h[i + 7], h[i + 8]});
     torch::serialize::InputArchive net, optim;
     a.read("net", net);
     if (cnn_) cnn_->load(net);
@@ -364,7 +417,7 @@ class Session {
   }
 
   bool freeM_ = false, freeG_ = false, steady_ = false;
-  int halo_ = 0, haloT_ = 0, T_ = 0, H_ = 0, W_ = 0, patch_ = 0;
+  int halo_ = 0, haloT_ = 0, T_ = 0, H_ = 0, W_ = 0, patch_ = 0, cnnMargin_ = 0;
   double wPde_ = 1.0, wData_ = 1.0;
   double sigma_ = 1, scale_ = 1, pde0_ = 0;
   cv::Mat region_;
@@ -373,7 +426,7 @@ class Session {
   nets::FourierMlp mlp_{nullptr};
 
  private:
-  const prep::FieldData& data_;
+  const FieldBundle& data_;
   models::ParameterChoice params_;
   TrainerConfig cfg_;
   models::ChromatinModel model_;
@@ -381,21 +434,24 @@ class Session {
   std::unique_ptr<FieldDerivativeEngine> engine_;
   torch::Device device_{torch::kCPU};
   std::mt19937_64 rng_;
-  torch::Tensor dataT_, dataNorm_, regionT_;
+  torch::Tensor dataT_, regionT_;
   double mean_ = 0, std_ = 1;
   std::vector<cv::Point> regionPixels_;
 };
 
-}  // namespace
-
-InferenceResult runInference(const prep::FieldData& data, const models::ParameterChoice& params,
-                             const TrainerConfig& cfg, util::Feedback* feedback, const SnapshotFn& onSnapshot) {
+InferenceResult runInferenceImpl(const prep::FieldData& data, const models::ParameterChoice& params,
+                                 const TrainerConfig& cfg, util::Feedback* feedback,
+                                 const SnapshotFn& onSnapshot) {
   const auto start = Clock::now();
-  double pausedSeconds = 0;  // time spent paused counts neither towards the budget nor the losses' clock
-  auto elapsed = [&] { return std::chrono::duration<double>(Clock::now() - start).count() - pausedSeconds; };
+  double pausedSeconds =
+      0;  // time spent paused counts neither towards the budget nor the losses' clock
+  auto elapsed = [&] {
+    return std::chrono::duration<double>(Clock::now() - start).count() - pausedSeconds;
+  };
   InferenceResult result;
+  const FieldBundle bundle = FieldBundle::from(data);  // the one tensor copy of the fields
   try {
-    result.direct = estimateDirect(data, params, cfg.directMollifier, feedback);
+    result.direct = estimateDirect(bundle, params, cfg.directMollifier, feedback, cfg.tileSize);
   } catch (const util::Canceled&) {
     result.canceled = true;
     result.stopReason = "canceled";
@@ -415,9 +471,10 @@ InferenceResult runInference(const prep::FieldData& data, const models::Paramete
     return result;
   }
   if (cfg.engine != "mollifier" && cfg.engine != "autodiff")
-    throw std::invalid_argument("unknown --engine '" + cfg.engine + "' (mollifier, autodiff, direct)");
+    throw std::invalid_argument("unknown --engine '" + cfg.engine +
+                                "' (mollifier, autodiff, direct)");
 
-  Session s(data, params, cfg, result.direct);
+  Session s(bundle, params, cfg, result.direct);
   const int maxSteps = cfg.steps > 0 ? cfg.steps : kDefaultSteps;
   std::vector<torch::optim::OptimizerParamGroup> groups;
   auto netParams = s.parameters(true);
@@ -426,7 +483,8 @@ InferenceResult runInference(const prep::FieldData& data, const models::Paramete
                       std::make_unique<torch::optim::AdamOptions>(cfg.lambdaLearningRate));
   auto scalarParams = s.rateParameters();
   scalarParams.erase(scalarParams.begin());  // θ has its own group
-  groups.emplace_back(scalarParams, std::make_unique<torch::optim::AdamOptions>(cfg.scalarLearningRate));
+  groups.emplace_back(scalarParams,
+                      std::make_unique<torch::optim::AdamOptions>(cfg.scalarLearningRate));
   torch::optim::Adam adam(groups, torch::optim::AdamOptions(cfg.learningRate));
   std::vector<double> baseLr{cfg.learningRate, cfg.lambdaLearningRate, cfg.scalarLearningRate};
 
@@ -444,12 +502,21 @@ InferenceResult runInference(const prep::FieldData& data, const models::Paramete
   while (step < maxSteps) {
     if (feedback) pausedSeconds += feedback->waitWhilePaused();
     const double t = elapsed();
-    if (cfg.timeBudget > 0 && t >= cfg.timeBudget) { result.stopReason = "time budget"; break; }
-    if (feedback && feedback->isCanceled()) { result.canceled = true; result.stopReason = "canceled"; break; }
+    if (cfg.timeBudget > 0 && t >= cfg.timeBudget) {
+      result.stopReason = "time budget";
+      break;
+    }
+    if (feedback && feedback->isCanceled()) {
+      result.canceled = true;
+      result.stopReason = "canceled";
+      break;
+    }
     // Progress (and the schedule) follow whichever limit is nearer: steps or time budget.
-    const double fraction = std::max(double(step) / maxSteps, cfg.timeBudget > 0 ? t / cfg.timeBudget : 0.0);
+    const double fraction =
+        std::max(double(step) / maxSteps, cfg.timeBudget > 0 ? t / cfg.timeBudget : 0.0);
     // Cosine schedule to 10% of the base rate.
-    const double sched = 0.1 + 0.9 * 0.5 * (1 + std::cos(3.14159265358979323846 * std::min(1.0, fraction)));
+    const double sched =
+        0.1 + 0.9 * 0.5 * (1 + std::cos(3.14159265358979323846 * std::min(1.0, fraction)));
     const bool ratesFrozen = fraction < cfg.rateWarmup;
     for (size_t g = 0; g < adam.param_groups().size(); ++g)
       static_cast<torch::optim::AdamOptions&>(adam.param_groups()[g].options())
@@ -457,7 +524,8 @@ InferenceResult runInference(const prep::FieldData& data, const models::Paramete
     const Window w = s.sampleWindow();
     if (cfg.adaptiveWeights && step % 50 == 0 && step > 0) s.balanceWeights(w);
     adam.zero_grad();
-    const double pdeRamp = ramp ? std::min(1.0, (step - firstStep + 1) / (0.2 * std::min(maxSteps, 1000))) : 1.0;
+    const double pdeRamp =
+        ramp ? std::min(1.0, (step - firstStep + 1) / (0.2 * std::min(maxSteps, 1000))) : 1.0;
     auto L = s.losses(w, pdeRamp);
     if (step == cfg.injectNanAtStep) L.total = L.total * std::nan("");
     const double total = L.total.item<double>();
@@ -477,10 +545,18 @@ InferenceResult runInference(const prep::FieldData& data, const models::Paramete
     adam.step();
     ++step;
     if (step % 20 == 0) good = s.snapshotState();
-    LossRecord r{step, resumedSeconds + t, total, L.data.item<double>(), L.pde.item<double>(), L.smooth.item<double>(),
-                 std::exp(s.logM_.item<double>()), std::exp(s.logG_.item<double>()), baseLr[0] * sched * lrFactor};
+    LossRecord r{step,
+                 resumedSeconds + t,
+                 total,
+                 L.data.item<double>(),
+                 L.pde.item<double>(),
+                 L.smooth.item<double>(),
+                 std::exp(s.logM_.item<double>()),
+                 std::exp(s.logG_.item<double>()),
+                 baseLr[0] * sched * lrFactor};
     result.losses.push_back(r);
-    if (!cfg.checkpointDir.empty() && step % cfg.checkpointEvery == 0) s.save(cfg.checkpointDir, step, result.losses, adam);
+    if (!cfg.checkpointDir.empty() && step % cfg.checkpointEvery == 0)
+      s.save(cfg.checkpointDir, step, result.losses, adam);
     if (feedback) feedback->setProgress(std::min(1.0, fraction), "training");
     if (onSnapshot && elapsed() - lastSnapshot >= cfg.snapshotInterval) {
       lastSnapshot = elapsed();
@@ -522,6 +598,15 @@ InferenceResult runInference(const prep::FieldData& data, const models::Paramete
     onSnapshot(snap);
   }
   return result;
+}
+
+}  // namespace
+
+InferenceResult runInference(const prep::FieldData& data, const models::ParameterChoice& params,
+                             const TrainerConfig& cfg, util::Feedback* feedback,
+                             const SnapshotFn& onSnapshot) {
+  return translatingErrors(
+      [&] { return runInferenceImpl(data, params, cfg, feedback, onSnapshot); });
 }
 
 }  // namespace mollichrom::train

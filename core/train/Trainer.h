@@ -23,7 +23,9 @@
 #include <string>
 #include <vector>
 
-namespace mollichrom::util { class Feedback; }
+namespace mollichrom::util {
+class Feedback;
+}
 
 namespace mollichrom::train {
 
@@ -50,22 +52,26 @@ struct TrainerConfig {
   // field network learns: rates fitted to still-noisy fields would be biased (errors in variables).
   double rateWarmup = 0.1;
   double dataWeight = 1.0, pdeWeight = 1.0, smoothWeight = 2500.0;
-  bool adaptiveWeights = false;      // rebalance data/PDE weights every 50 steps from their gradients
-  int patch = 0;                     // spatial patch (pixels); 0 = whole grid when it is small
-  bool lbfgsFinish = false;          // a few L-BFGS iterations on λ and the scalars at the end
-  MollifierSettings mollifier{mollifier::KernelFamily::Polynomial, 8, 2};  // the network's derivatives
+  bool adaptiveWeights = false;  // rebalance data/PDE weights every 50 steps from their gradients
+  int patch = 0;                 // spatial patch (pixels); 0 = whole grid when it is small
+  int tileSize = 0;              // direct estimate's tile edge (px); 0 = from its memory budget
+  bool lbfgsFinish = false;      // a few L-BFGS iterations on λ and the scalars at the end
+  MollifierSettings mollifier{mollifier::KernelFamily::Polynomial, 8,
+                              2};  // the network's derivatives
   MollifierSettings directMollifier{mollifier::KernelFamily::Polynomial, 8, 2};  // initial estimate
-  std::string checkpointDir;         // atomic checkpoints here (every checkpointEvery steps and at exit)
+  std::string checkpointDir;  // atomic checkpoints here (every checkpointEvery steps and at exit)
   int checkpointEvery = 100;
-  bool resume = false;               // continue from checkpointDir/checkpoint.pt
-  double snapshotInterval = 2.0;     // seconds between progress snapshots (each costs a full-grid pass)
-  std::string device = "cpu";        // cpu | cuda
-  int injectNanAtStep = -1;          // tests: make the loss at this step NaN
+  bool resume = false;  // continue from checkpointDir/checkpoint.pt
+  double snapshotInterval =
+      2.0;                     // seconds between progress snapshots (each costs a full-grid pass)
+  std::string device = "cpu";  // cpu | cuda
+  int injectNanAtStep = -1;    // tests: make the loss at this step NaN
 };
 
 struct LossRecord {
   int step = 0;
-  double seconds = 0, total = 0, data = 0, pde = 0, smooth = 0, M = 0, gammaAc = 0, learningRate = 0;
+  double seconds = 0, total = 0, data = 0, pde = 0, smooth = 0, M = 0, gammaAc = 0,
+         learningRate = 0;
 };
 
 // What the GUI and the CLI show while training.
@@ -73,7 +79,8 @@ struct Snapshot {
   int step = 0, totalSteps = 0;
   double seconds = 0, fraction = 0;
   cv::Mat lambda;                         // image size, NaN outside the analysed region
-  std::map<std::string, cv::Mat> fields;  // phi_h, phi_e, phi_d, mu_d, dt_phi_d, lap_phi_d, bilap_phi_d, residual (middle frame)
+  std::map<std::string, cv::Mat> fields;  // phi_h, phi_e, phi_d, mu_d, dt_phi_d, lap_phi_d,
+                                          // bilap_phi_d, residual (middle frame)
   std::vector<LossRecord> losses;
   double M = 0, gammaAc = 0;
   // Remaining time extrapolated from the elapsed time and the fraction done (0 until 1 % done).

@@ -1,0 +1,84 @@
+#include "core/train/FieldBundle.h"
+
+#include <opencv2/imgproc.hpp>
+
+#include <algorithm>
+#include <cmath>
+#include <cstdlib>
+#include <cstring>
+
+namespace mollichrom::train {
+
+FieldBundle FieldBundle::from(const prep::FieldData& data) {
+  // Test hook: a real LibTorch allocation of this many GB, to exercise the out-of-memory path
+  // end to end (tests/core/test_scale.cpp); never set in normal use.
+  if (const char* gb = std::getenv("MOLLICHROM_TEST_ALLOCATE_GB"))
+    (void)torch::empty({static_cast<int64_t>(std::atof(gb) * 1e9)}, torch::kUInt8);
+  FieldBundle b;
+  b.frames = data.frames();
+  b.height = data.height();
+  b.width = data.width();
+  b.dx = data.dx;
+  b.dy = data.dy;
+  b.dt = data.dt;
+  b.mask = data.mask;
+  b.fields = torch::empty({2, b.frames, b.height, b.width}, torch::kFloat32);
+  const int64_t plane = int64_t(b.height) * b.width;
+  float* dst = b.fields.data_ptr<float>();
+  for (int f = 0; f < 2; ++f)
+    for (int t = 0; t < b.frames; ++t) {
+      const cv::Mat& src = (f == 0 ? data.density : data.hetero)[static_cast<size_t>(t)];
+      cv::Mat m;
+      src.convertTo(m, CV_32F);
+      if (!m.isContinuous()) m = m.clone();
+      std::memcpy(dst + (int64_t(f) * b.frames + t) * plane, m.ptr<float>(),
+                  static_cast<size_t>(plane) * sizeof(float));
+    }
+  b.noiseSigma = data.noiseSigma > 0 ? data.noiseSigma : estimateNoiseLevel(data);
+  return b;
+}
+
+torch::Tensor FieldBundle::window(const cv::Rect& r, torch::ScalarType dtype) const {
+  using torch::indexing::Slice;
+  return fields.index({Slice(), Slice(), Slice(r.y, r.y + r.height), Slice(r.x, r.x + r.width)})
+      .to(dtype)
+      .contiguous();
+}
+
+double estimateNoiseLevel(const prep::FieldData& data) {
+  // Noise is independent from frame to frame while the signal changes smoothly, so the
+  // temporal second difference I(t+1) − 2I(t) + I(t−1) is almost pure noise with σ·√6;
+  // its median absolute value gives σ robustly. A single snapshot falls back to the
+  // Laplacian stencil (σ·√20), which also sees fine texture and so overestimates.
+  // At most ~2 M samples are kept (frames spread evenly): the median needs no more.
+  std::vector<float> v;
+  const int T = data.frames();
+  const int64_t perFrame = std::max(1, cv::countNonZero(data.mask));
+  const int framesUsed = T >= 3 ? T - 2 : T;
+  const int stride = static_cast<int>(std::max<int64_t>(1, 2 * framesUsed * perFrame / 2'000'000));
+  for (const auto* planes : {&data.density, &data.hetero}) {
+    if (T >= 3) {
+      for (int t = 1; t + 1 < T; t += stride) {
+        const cv::Mat d2 = (*planes)[t + 1] - 2 * (*planes)[t] + (*planes)[t - 1];
+        for (int y = 0; y < d2.rows; ++y)
+          for (int x = 0; x < d2.cols; ++x)
+            if (data.mask.at<std::uint8_t>(y, x))
+              v.push_back(std::abs(d2.at<float>(y, x)) / std::sqrt(6.f));
+      }
+    } else {
+      for (size_t t = 0; t < planes->size(); t += static_cast<size_t>(stride)) {
+        cv::Mat lap;
+        cv::Laplacian((*planes)[t], lap, CV_32F, 1);
+        for (int y = 2; y < lap.rows - 2; ++y)
+          for (int x = 2; x < lap.cols - 2; ++x)
+            if (data.mask.at<std::uint8_t>(y, x))
+              v.push_back(std::abs(lap.at<float>(y, x)) / std::sqrt(20.f));
+      }
+    }
+  }
+  if (v.empty()) return 1e-3;
+  std::nth_element(v.begin(), v.begin() + static_cast<long>(v.size() / 2), v.end());
+  return std::max(1e-5, v[v.size() / 2] / 0.6745);
+}
+
+}  // namespace mollichrom::train

@@ -1,0 +1,30 @@
+#pragma once
+// The prepared fields as the engines read them, built once per run and shared by the direct
+// estimator, the trainer and their tiles: one float32 tensor [2, T, H, W] (φ_c, φ_h), the
+// nucleus mask, the calibration and the noise level. Before it existed the estimator and the
+// trainer each converted the OpenCV planes (in float64 and twice in float32) and each
+// re-estimated the noise: three full copies of a 512² × 30 time-lapse instead of one.
+#include "core/prep/FieldData.h"
+
+#include <torch/torch.h>
+#include <opencv2/core.hpp>
+
+namespace mollichrom::train {
+
+struct FieldBundle {
+  torch::Tensor fields;  // [2, T, H, W] float32, CPU, contiguous
+  cv::Mat mask;          // CV_8U, 255 = nucleus
+  double dx = 1, dy = 1, dt = 1;
+  double noiseSigma = 0;  // the data's σ (given by FieldData, else estimated once here)
+  int frames = 0, height = 0, width = 0;
+
+  static FieldBundle from(const prep::FieldData& data);
+  // The fields on a rectangle of the image, all frames: [2, T, r.height, r.width] in `dtype`.
+  torch::Tensor window(const cv::Rect& r, torch::ScalarType dtype = torch::kFloat32) const;
+};
+
+// Robust noise level of the fields (median absolute deviation of temporal second differences,
+// or of a Laplacian for a single snapshot): the σ of the data term and of the SIMEX correction.
+double estimateNoiseLevel(const prep::FieldData& data);
+
+}  // namespace mollichrom::train

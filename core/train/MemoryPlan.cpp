@@ -1,0 +1,172 @@
+#include "core/train/MemoryPlan.h"
+
+#include "core/train/Tiling.h"
+#include "core/util/Errors.h"
+
+#include <algorithm>
+#include <cmath>
+#include <cstdio>
+#include <fstream>
+#include <sstream>
+#include <stdexcept>
+
+namespace mollichrom::train {
+
+namespace {
+
+constexpr double kMb = 1024.0 * 1024.0;
+// Measured (bench scale): RSS of mollichrom-cli with LibTorch, OpenCV and Qt loaded and the
+// runtime set up, before any data.
+constexpr double kBaseMb = 230;
+// A training step per node of its window: the CNN's activations and their gradients (per
+// pixel, spread over the frames), the window's fields, six operators of two fields and their
+// gradients, the model's terms (float32).
+constexpr double kTrainBytesPerNode = 700;
+
+std::string gb(double mb) {
+  char buf[32];
+  std::snprintf(buf, sizeof buf, "%.2f", mb / 1024.0);
+  return buf;
+}
+
+}  // namespace
+
+std::string MemoryPlan::describe() const {
+  std::ostringstream s;
+  s << gb(peakMb) << " GB (libraries " << gb(baseMb) << ", stack " << gb(stackMb) << ", fields "
+    << gb(fieldsMb) << ", direct-estimate tiles " << gb(directMb) << ", training " << gb(trainMb)
+    << ")";
+  return s.str();
+}
+
+MemoryPlan planMemory(const RunShape& r, const prep::PrepOptions& prep, const TrainerConfig& cfg) {
+  MemoryPlan p;
+  const double pixels = double(r.width) * r.height, nodes = pixels * r.frames;
+  p.baseMb = kBaseMb;
+  p.stackMb = pixels * r.frames * r.channels * r.slices * r.bytesPerSample / kMb;
+  const double fields = 2 * nodes * 4 / kMb;  // φ_c, φ_h float32
+  p.fieldsMb = 2 * fields;                    // FieldData + the engine's tensor bundle
+  // Conversion holds a float copy of a plane pair at a time; drift and bleach correction each
+  // build a corrected copy of the fields before the old one is dropped.
+  p.prepMb = fields * ((prep.driftCorrection ? 1 : 0) + (prep.bleachCorrection ? 1 : 0));
+  // The widest kernel the direct estimator may use sets its tile's halo.
+  const int halo = std::max(cfg.directMollifier.scalarHalfWidthXY, cfg.directMollifier.halfWidthXY);
+  p.tileSize = cfg.tileSize > 0 ? cfg.tileSize
+                                : tileSizeFor(r.height, r.width, r.frames, halo,
+                                              kDirectBytesPerNode, kDefaultTileBudgetBytes);
+  const double tileEdge = std::min<double>(p.tileSize, std::max(r.width, r.height)) + 2 * halo;
+  const double tileNodes =
+      std::min(tileEdge, double(r.width)) * std::min(tileEdge, double(r.height)) * r.frames;
+  p.directMb = tileNodes * kDirectBytesPerNode / kMb;
+  p.resultMb = pixels * 4 * 16 / kMb;  // λ, region, direct λ, snapshot fields
+  if (cfg.engine != "direct") {
+    const int patch = cfg.patch > 0 ? cfg.patch : (nodes <= 600'000 ? 0 : 64);
+    const double windowNodes =
+        patch > 0 ? std::min<double>(patch, r.width) * std::min<double>(patch, r.height) * r.frames
+                  : nodes;
+    const double grid =
+        pixels * 4 * 6 / kMb;  // log λ, its gradient and Adam's two moments, region masks
+    // Snapshot tiles: the network's input and activations per pixel and a few frames' derivatives,
+    // up to the tile budget.
+    const double snapshotBytes =
+        std::min(kDefaultTileBudgetBytes,
+                 pixels * (4.0 * (6 * r.frames + 64) + 2 * kDirectBytesPerNode * 5));
+    p.trainMb = grid + windowNodes * kTrainBytesPerNode / kMb + snapshotBytes / kMb;
+  }
+  const double loadPhase = p.stackMb + fields + p.prepMb;
+  const double inferPhase = p.fieldsMb + std::max(p.directMb, p.trainMb) + p.resultMb;
+  // The stack is released once the fields are prepared (the CLI and the GUI keep only fields).
+  p.peakMb = p.baseMb + std::max(loadPhase, inferPhase);
+  return p;
+}
+
+double defaultRunMemoryLimitMb() {
+  std::ifstream f("/proc/meminfo");
+  std::string key;
+  double kb = 0;
+  while (f >> key) {
+    if (key == "MemAvailable:") {
+      f >> kb;
+      break;
+    }
+    f.ignore(1 << 10, '\n');
+  }
+  return kb > 0 ? 0.75 * kb / 1024.0 : 4096;
+}
+
+double parseMemorySize(const std::string& text) {
+  size_t used = 0;
+  double v = 0;
+  try {
+    v = std::stod(text, &used);
+  } catch (const std::exception&) {
+    used = 0;
+  }
+  std::string unit = text.substr(used);
+  for (char& c : unit) c = static_cast<char>(std::toupper(static_cast<unsigned char>(c)));
+  double scale = 0;
+  if (unit.empty() || unit == "M" || unit == "MB")
+    scale = 1;
+  else if (unit == "G" || unit == "GB")
+    scale = 1024;
+  else if (unit == "K" || unit == "KB")
+    scale = 1.0 / 1024;
+  if (used == 0 || scale == 0 || !(v > 0) || !std::isfinite(v))
+    throw std::invalid_argument("'" + text + "' is not a memory size (e.g. 1500M, 2G)");
+  return v * scale;
+}
+
+void checkMemoryPlan(const RunShape& shape, const prep::PrepOptions& prep, const TrainerConfig& cfg,
+                     double limitMb) {
+  const MemoryPlan plan = planMemory(shape, prep, cfg);
+  if (plan.peakMb <= limitMb) return;
+  auto fits = [&](const RunShape& s) { return planMemory(s, prep, cfg).peakMb <= limitMb; };
+  std::ostringstream msg;
+  msg << "this run needs about " << plan.describe() << " but the memory limit is " << gb(limitMb)
+      << " GB (--memory-limit); ";
+  std::vector<std::string> ways;
+  // Fewest-changes first: a frame range keeps the full field of view.
+  if (shape.frames > 3) {
+    RunShape s = shape;
+    for (s.frames = shape.frames - 1; s.frames >= 3 && !fits(s); --s.frames) {
+    }
+    if (s.frames >= 3)
+      ways.push_back("--frames 1-" + std::to_string(s.frames) + " (" +
+                     gb(planMemory(s, prep, cfg).peakMb) + " GB)");
+  }
+  for (int bin = 2; bin <= 8; bin *= 2) {
+    RunShape s = shape;
+    s.width /= bin;
+    s.height /= bin;
+    if (s.width < 16 || s.height < 16) break;
+    if (fits(s)) {
+      ways.push_back("--bin " + std::to_string(bin) + " (" + gb(planMemory(s, prep, cfg).peakMb) +
+                     " GB)");
+      break;
+    }
+  }
+  {
+    RunShape s = shape;
+    const double aspect = double(shape.width) / shape.height;
+    for (int h = shape.height; h >= 16; h = h * 9 / 10) {
+      s.height = h;
+      s.width = std::max(16, static_cast<int>(h * aspect));
+      if (fits(s)) {
+        ways.push_back("--crop " + std::to_string((shape.width - s.width) / 2) + "," +
+                       std::to_string((shape.height - s.height) / 2) + "," +
+                       std::to_string(s.width) + "," + std::to_string(s.height) + " (" +
+                       gb(planMemory(s, prep, cfg).peakMb) + " GB)");
+        break;
+      }
+    }
+  }
+  if (ways.empty())
+    msg << "even a small crop does not fit: raise --memory-limit or free memory";
+  else {
+    msg << "these fit: ";
+    for (size_t i = 0; i < ways.size(); ++i) msg << (i ? ", or " : "") << ways[i];
+  }
+  throw util::MemoryPlanError(msg.str(), plan.peakMb, limitMb);
+}
+
+}  // namespace mollichrom::train

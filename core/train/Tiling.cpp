@@ -1,0 +1,30 @@
+#include "core/train/Tiling.h"
+
+#include <algorithm>
+#include <cmath>
+
+namespace mollichrom::train {
+
+std::vector<Tile> makeTiles(int height, int width, int halo, int tileSize) {
+  std::vector<Tile> tiles;
+  const int y0 = halo, y1 = height - halo, x0 = halo, x1 = width - halo;
+  if (y1 <= y0 || x1 <= x0) return tiles;
+  const int step = std::max(1, tileSize);
+  for (int y = y0; y < y1; y += step)
+    for (int x = x0; x < x1; x += step) {
+      const cv::Rect in(x, y, std::min(step, x1 - x), std::min(step, y1 - y));
+      tiles.push_back(
+          {in, cv::Rect(in.x - halo, in.y - halo, in.width + 2 * halo, in.height + 2 * halo)});
+    }
+  return tiles;
+}
+
+int tileSizeFor(int height, int width, int frames, int halo, double bytesPerNode,
+                double budgetBytes) {
+  const double perRow = std::max(1.0, bytesPerNode * std::max(1, frames));
+  const int edge =
+      static_cast<int>(std::floor(std::sqrt(std::max(0.0, budgetBytes / perRow)))) - 2 * halo;
+  return std::clamp(edge, 16, std::max(16, std::max(height, width)));
+}
+
+}  // namespace mollichrom::train
