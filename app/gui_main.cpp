@@ -31,14 +31,18 @@ const char* kUsage =
     "  --steps N          Training steps for --run (default 40).\n"
     "  --time-budget S    Training time limit in seconds for --run.\n"
     "  --screenshot PNG   Save a grab of the main window once the work above is done.\n"
-    "  --quit             Exit after that (exit code 0; 1 if opening or saving failed).\n";
+    "  --memory-limit MB  Refuse training whose estimated peak memory exceeds MB (default: the\n"
+    "                     setting memoryLimitMb, else 75% of the memory available).\n"
+    "  --quit             Exit after that (exit code 0; 1 if opening, training or saving "
+    "failed).\n";
 }
 
 int main(int argc, char** argv) {
   // --version / --help work without a display.
   for (int i = 1; i < argc; ++i) {
     if (std::strcmp(argv[i], "--version") == 0) {
-      std::fputs(mollichrom::versionReport("mollichrom", vtkVersion::GetVTKVersion()).c_str(), stdout);
+      std::fputs(mollichrom::versionReport("mollichrom", vtkVersion::GetVTKVersion()).c_str(),
+                 stdout);
       return 0;
     }
     if (std::strcmp(argv[i], "--help") == 0 || std::strcmp(argv[i], "-h") == 0) {
@@ -51,7 +55,8 @@ int main(int argc, char** argv) {
   QApplication::setApplicationName(QStringLiteral("Mollichrom"));
   QApplication::setOrganizationName(QStringLiteral("Mollichrom"));
   QApplication::setApplicationVersion(QString::fromStdString(mollichrom::mollichromVersion()));
-  QApplication::setDesktopFileName(QStringLiteral("mollichrom"));  // the installed .desktop entry and its icon
+  QApplication::setDesktopFileName(
+      QStringLiteral("mollichrom"));  // the installed .desktop entry and its icon
   mollichrom::initRuntime();
 
   mollichrom::ui::MainWindow window;
@@ -71,16 +76,31 @@ int main(int argc, char** argv) {
       }
       return args[++i];
     };
-    if (a == "--run") run = true;
-    else if (a == "--quit") quit = true;
-    else if (a == "--steps") steps = next().toInt();
-    else if (a == "--time-budget") budget = next().toDouble();
-    else if (a == "--screenshot") screenshot = next();
-    else if (a == "--channels") channels = next();
+    if (a == "--run")
+      run = true;
+    else if (a == "--quit")
+      quit = true;
+    else if (a == "--steps")
+      steps = next().toInt();
+    else if (a == "--time-budget")
+      budget = next().toDouble();
+    else if (a == "--screenshot")
+      screenshot = next();
+    else if (a == "--memory-limit") {
+      bool ok = false;
+      const double mb = next().toDouble(&ok);
+      if (!ok || mb <= 0) {
+        std::fprintf(stderr, "mollichrom: --memory-limit takes megabytes (> 0)\n");
+        return 2;
+      }
+      window.setMemoryLimitMb(mb);
+    } else if (a == "--channels")
+      channels = next();
     else if (a.startsWith("-")) {
       std::fprintf(stderr, "mollichrom: unknown option %s (see --help)\n", qPrintable(a));
       return 2;
-    } else if (file.isEmpty()) file = a;
+    } else if (file.isEmpty())
+      file = a;
   }
   if (!channels.isEmpty()) {
     try {
@@ -95,15 +115,20 @@ int main(int argc, char** argv) {
   int exitCode = 0;
   auto finish = [&] {
     if (!screenshot.isEmpty() && !window.saveScreenshot(screenshot)) {
-      std::fprintf(stderr, "mollichrom: %s: could not save the screenshot\n", qPrintable(screenshot));
+      std::fprintf(stderr, "mollichrom: %s: could not save the screenshot\n",
+                   qPrintable(screenshot));
       exitCode = 1;
     }
     if (quit) QApplication::exit(exitCode);
   };
   QObject::connect(&window, &mollichrom::ui::MainWindow::previewReady, [&] {
-    if (run) window.startTraining();
-    else QTimer::singleShot(300, finish);  // let the panels render first
+    if (run)
+      window.startTraining();
+    else
+      QTimer::singleShot(300, finish);  // let the panels render first
   });
+  QObject::connect(&window, &mollichrom::ui::MainWindow::trainingFailed,
+                   [&](const QString&) { exitCode = 1; });
   QObject::connect(&window, &mollichrom::ui::MainWindow::trainingFinished,
                    [&](bool) { QTimer::singleShot(300, finish); });
   QObject::connect(&window, &mollichrom::ui::MainWindow::openFailed, [&](const QString& msg) {
@@ -111,8 +136,10 @@ int main(int argc, char** argv) {
     exitCode = 1;
     if (quit) QTimer::singleShot(0, [&] { QApplication::exit(exitCode); });
   });
-  if (!file.isEmpty()) window.open(file);
-  else if (quit || !screenshot.isEmpty()) QTimer::singleShot(300, finish);
+  if (!file.isEmpty())
+    window.open(file);
+  else if (quit || !screenshot.isEmpty())
+    QTimer::singleShot(300, finish);
   const int rc = app.exec();
   return rc != 0 ? rc : exitCode;
 }

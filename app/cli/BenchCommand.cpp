@@ -3,6 +3,8 @@
 #include "app/cli/Args.h"
 #include "app/cli/BenchInference.h"
 #include "app/cli/BenchIo.h"
+#include "app/cli/BenchScale.h"
+#include "app/cli/ChildProcess.h"
 #include "core/bench/DerivativeBench.h"
 #include "core/runtime/Runtime.h"
 #include "core/util/AtomicFile.h"
@@ -36,32 +38,13 @@ const char* kBenchUsage =
     "fresh processes (default 3) and the run with the median step time is reported, because\n"
     "process-to-process variation on a small machine exceeds the step-to-step one.\n";
 
-std::string selfExe() {
-  std::array<char, 4096> buf{};
-  const ssize_t n = readlink("/proc/self/exe", buf.data(), buf.size() - 1);
-  return n > 0 ? std::string(buf.data(), static_cast<size_t>(n)) : "mollichrom-cli";
-}
-
-std::string shellQuote(const std::string& s) {
-  std::string out = "'";
-  for (char c : s) out += c == '\'' ? std::string("'\\''") : std::string(1, c);
-  return out + "'";
-}
-
 bench::DerivativeBenchResult runChildOnce(const bench::DerivativeBenchConfig& c) {
   std::ostringstream cmd;
   cmd << shellQuote(selfExe()) << " bench derivatives-child --engine " << c.engine << " --order "
       << c.order << " --grid " << c.grid << " --width " << c.width << " --dtype " << c.dtype
       << " --steps " << c.steps << " --threads " << c.threads;
-  std::unique_ptr<FILE, int (*)(FILE*)> pipe(popen(cmd.str().c_str(), "r"), pclose);
-  if (!pipe) throw std::runtime_error("could not start benchmark child process");
-  std::string out;
-  std::array<char, 4096> buf{};
-  while (fgets(buf.data(), static_cast<int>(buf.size()), pipe.get())) out += buf.data();
-  const int status = pclose(pipe.release());
-  if (status != 0)
-    throw std::runtime_error("benchmark child (" + c.engine + ", order " + std::to_string(c.order) +
-                             ") failed with status " + std::to_string(status));
+  const std::string out = runCapture(
+      cmd.str(), "benchmark child (" + c.engine + ", order " + std::to_string(c.order) + ")");
   return bench::resultFromJson(out);
 }
 
@@ -92,7 +75,8 @@ int runBench(const std::vector<std::string>& argv) {
   const std::vector<std::string> rest(argv.begin() + 1, argv.end());
   if (what == "io") return runBenchIo(rest);
   if (what == "inference") return runBenchInference(rest);
-  const std::set<std::string> valued{"orders", "grid", "width", "dtype", "steps",
+  if (what == "scale" || what == "scale-child") return runBenchScale(what, rest);
+  const std::set<std::string> valued{"orders", "grid",    "width",  "dtype", "steps",
                                      "json",   "threads", "engine", "order", "repeats"};
   Args args(rest, valued, {"help"});
   if (args.has("help")) {
@@ -115,13 +99,15 @@ int runBench(const std::vector<std::string>& argv) {
     std::cout << bench::toJson(bench::runDerivativeStep(base)) << std::endl;
     return 0;
   }
-  if (what != "derivatives") throw UsageError("unknown benchmark '" + what + "' (use: derivatives, io, inference)");
+  if (what != "derivatives")
+    throw UsageError("unknown benchmark '" + what + "' (use: derivatives, io, inference, scale)");
 
   const auto orders = args.getIntList("orders", {1, 2, 4});
   const int repeats = args.getInt("repeats", 3);
   if (repeats < 1) throw UsageError("--repeats must be >= 1");
   for (int o : orders)
-    if (o < 1 || o > 4) throw UsageError("--orders: derivative order must be 1..4, got " + std::to_string(o));
+    if (o < 1 || o > 4)
+      throw UsageError("--orders: derivative order must be 1..4, got " + std::to_string(o));
   initRuntime(base.threads);
   std::cerr << "bench derivatives: grid " << base.grid << "x" << base.grid << ", width "
             << base.width << ", " << base.dtype << ", " << initRuntime().threads
@@ -152,11 +138,13 @@ int runBench(const std::vector<std::string>& argv) {
     o["data_only"] = entry(dataOnly);
     o["ratio_time"] = r["autodiff"].stepMs / r["mollifier"].stepMs;
     // Working memory can round to ~0 MB for tiny runs; floor it at 0.1 MB to keep ratios finite.
-    o["ratio_memory"] = std::max(r["autodiff"].workingMb, 0.1) / std::max(r["mollifier"].workingMb, 0.1);
+    o["ratio_memory"] =
+        std::max(r["autodiff"].workingMb, 0.1) / std::max(r["mollifier"].workingMb, 0.1);
     o["overhead_vs_data_only"] = r["mollifier"].stepMs / dataOnly.stepMs;
     json[QString::number(order)] = o;
   }
-  std::printf("\n%-6s %12s %14s %24s\n", "order", "ratio_time", "ratio_memory", "overhead_vs_data_only");
+  std::printf("\n%-6s %12s %14s %24s\n", "order", "ratio_time", "ratio_memory",
+              "overhead_vs_data_only");
   for (int order : orders) {
     const auto o = json[QString::number(order)].toObject();
     std::printf("%-6d %12.1f %14.1f %24.2f\n", order, o["ratio_time"].toDouble(),

@@ -495,7 +495,7 @@ InferenceResult runInferenceImpl(const prep::FieldData& data, const models::Para
   }
   const double resumedSeconds = result.losses.empty() ? 0.0 : result.losses.back().seconds;
   auto good = s.snapshotState();
-  double lrFactor = 1.0, lastSnapshot = -1e9;
+  double lrFactor = 1.0, lastSnapshot = -1e9, snapshotCost = 0;
   const bool ramp = cfg.arch == "fourier-mlp" && cfg.engine != "autodiff";
   result.stopReason = "steps";
   const int firstStep = step;
@@ -558,9 +558,13 @@ InferenceResult runInferenceImpl(const prep::FieldData& data, const models::Para
     if (!cfg.checkpointDir.empty() && step % cfg.checkpointEvery == 0)
       s.save(cfg.checkpointDir, step, result.losses, adam);
     if (feedback) feedback->setProgress(std::min(1.0, fraction), "training");
-    if (onSnapshot && elapsed() - lastSnapshot >= cfg.snapshotInterval) {
+    // A snapshot is a pass over the whole field; on big fields it costs many steps, so they are
+    // spaced to take at most a fifth of the run.
+    if (onSnapshot &&
+        elapsed() - lastSnapshot >= std::max(cfg.snapshotInterval, 4 * snapshotCost)) {
       lastSnapshot = elapsed();
       Snapshot snap = s.snapshot();
+      snapshotCost = elapsed() - lastSnapshot;
       snap.step = step;
       snap.totalSteps = maxSteps == INT_MAX ? 0 : maxSteps;
       snap.seconds = elapsed();

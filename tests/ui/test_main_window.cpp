@@ -17,14 +17,14 @@
 #include "ui/vtk/VtkView.h"
 
 #include <QCheckBox>
-#include <QDoubleSpinBox>
-#include <QMimeData>
 #include <QComboBox>
+#include <QDoubleSpinBox>
 #include <QFile>
 #include <QJsonDocument>
 #include <QJsonObject>
 #include <QLabel>
 #include <QMessageBox>
+#include <QMimeData>
 #include <QProcess>
 #include <QRandomGenerator>
 #include <QSignalSpy>
@@ -113,7 +113,8 @@ class TestMainWindow : public QObject {
   Q_OBJECT
  private Q_SLOTS:
   void initTestCase() {
-    QStandardPaths::setTestModeEnabled(true);  // QSettings (recent files, layout) in a test location
+    QStandardPaths::setTestModeEnabled(
+        true);  // QSettings (recent files, layout) in a test location
     QCoreApplication::setOrganizationName(QStringLiteral("MollichromTest"));
     QSettings().clear();
   }
@@ -150,7 +151,8 @@ class TestMainWindow : public QObject {
     auto* play = w.findChild<QAction*>(QStringLiteral("playAction"));
     QVERIFY(play);
     play->setChecked(true);
-    QTRY_VERIFY_WITH_TIMEOUT(w.currentFrame() >= 2 && w.currentFrame() < 20, 3000);  // wrapped around and moved on
+    QTRY_VERIFY_WITH_TIMEOUT(w.currentFrame() >= 2 && w.currentFrame() < 20,
+                             3000);  // wrapped around and moved on
     play->setChecked(false);
     // The window remembers the file.
     QVERIFY(w.recentFiles().contains(QFileInfo(kSample).absoluteFilePath()));
@@ -165,16 +167,17 @@ class TestMainWindow : public QObject {
     // The centre of the density panel is inside the nucleus: value and µm position.
     VtkView* v0 = w.panel(0);
     const QString text = w.panelWidget(0)->readoutAt(QPoint(v0->width() / 2, v0->height() / 2));
-    QVERIFY2(text.contains(QStringLiteral("µm")) && text.contains(QStringLiteral("=")), qPrintable(text));
+    QVERIFY2(text.contains(QStringLiteral("µm")) && text.contains(QStringLiteral("=")),
+             qPrintable(text));
     const double x = text.section(' ', 1, 1).toDouble();
-    QVERIFY2(std::abs(x - 48 * 0.104) < 0.5, qPrintable(text));  // the image centre, 4.99 µm
+    QVERIFY2(std::abs(x - 48 * 0.104) < 0.5, qPrintable(text));    // the image centre, 4.99 µm
     QVERIFY(w.panelWidget(0)->readoutAt(QPoint(2, 2)).isEmpty());  // outside the image
     // Zooming in one panel zooms the others (one shared camera).
     const QImage other = w.panel(2)->grabFramebuffer();
     const QPointF pos(v0->width() / 2.0, v0->height() / 2.0);
     for (int i = 0; i < 3; ++i) {
-      QWheelEvent wheel(pos, v0->mapToGlobal(pos), QPoint(), QPoint(0, 120), Qt::NoButton, Qt::NoModifier,
-                        Qt::NoScrollPhase, false);
+      QWheelEvent wheel(pos, v0->mapToGlobal(pos), QPoint(), QPoint(0, 120), Qt::NoButton,
+                        Qt::NoModifier, Qt::NoScrollPhase, false);
       QApplication::sendEvent(v0, &wheel);
     }
     QTest::qWait(300);
@@ -213,7 +216,8 @@ class TestMainWindow : public QObject {
       QTest::qWait(300);
       for (int i = 1; i < 4; ++i) {
         const QImage after = w.panel(i)->grabFramebuffer();
-        QVERIFY2(after != before[size_t(i)], qPrintable(QString("panel %1 not updated by training").arg(i)));
+        QVERIFY2(after != before[size_t(i)],
+                 qPrintable(QString("panel %1 not updated by training").arg(i)));
         QVERIFY2(distinctColours(after) > 30, qPrintable(QString("panel %1 looks empty").arg(i)));
       }
       QVERIFY(w.panelWidget(1)->showsImage());
@@ -292,7 +296,8 @@ class TestMainWindow : public QObject {
     QVERIFY(w2.hasTrainedResult());
     QCOMPARE(maxAbsDiff(w2.panelWidget(1)->imageLayer()->image(), savedLambda), 0.0);
     QCOMPARE(size_t(w2.panelWidget(3)->chartLayer()->pointCount() > 0), size_t(1));
-    QVERIFY(w2.panelWidget(2)->showsImage());  // the residual field came back from the results folder
+    QVERIFY(
+        w2.panelWidget(2)->showsImage());  // the residual field came back from the results folder
     QVERIFY(savedLosses == 3 && savedScale == 1);
   }
 
@@ -300,7 +305,8 @@ class TestMainWindow : public QObject {
     MainWindow w;
     QVERIFY(showWindow(w, QSize(1400, 900)));
     QVERIFY(openSample(w));
-    QSignalSpy snapshot(&w, &MainWindow::trainingSnapshot), finished(&w, &MainWindow::trainingFinished);
+    QSignalSpy snapshot(&w, &MainWindow::trainingSnapshot),
+        finished(&w, &MainWindow::trainingFinished);
     // Event-loop latency while training: a 20 ms timer must keep firing on time.
     qint64 worst = 0;
     QElapsedTimer tick;
@@ -368,7 +374,8 @@ class TestMainWindow : public QObject {
     w.openStack(QStringLiteral(MOLLICHROM_TEST_DATA "/io/bad_truncated.tif"));
     QVERIFY(failed.count() > 0 || failed.wait(30000));
     QTRY_VERIFY_WITH_TIMEOUT(!closer.text.isEmpty(), 10000);
-    QVERIFY2(closer.text.contains("bad_truncated.tif") && closer.text.contains("truncated"), qPrintable(closer.text));
+    QVERIFY2(closer.text.contains("bad_truncated.tif") && closer.text.contains("truncated"),
+             qPrintable(closer.text));
     QVERIFY(w.logDock()->text().contains(QStringLiteral("truncated")));
     // A project that is not one.
     QTemporaryDir dir;
@@ -380,7 +387,9 @@ class TestMainWindow : public QObject {
     closer.text.clear();
     w.open(bogus);
     QTRY_VERIFY_WITH_TIMEOUT(!closer.text.isEmpty(), 10000);
-    QVERIFY2(closer.text.contains("broken.mchrom") && closer.text.contains("not a Mollichrom project"), qPrintable(closer.text));
+    QVERIFY2(
+        closer.text.contains("broken.mchrom") && closer.text.contains("not a Mollichrom project"),
+        qPrintable(closer.text));
     // The window still opens the sample.
     QSignalSpy opened(&w, &MainWindow::stackOpened);
     QTRY_VERIFY_WITH_TIMEOUT(!w.isBusy(), 10000);
@@ -417,7 +426,8 @@ class TestMainWindow : public QObject {
     DatasetDialog dialog(info, 0, 0.5, &w);
     QVERIFY(dialog.findChildren<QLabel*>().size() > 6);
     bool sourceShown = false;
-    for (auto* l : dialog.findChildren<QLabel*>()) sourceShown |= l->text().contains(QStringLiteral("ImageJ"));
+    for (auto* l : dialog.findChildren<QLabel*>())
+      sourceShown |= l->text().contains(QStringLiteral("ImageJ"));
     QVERIFY(sourceShown);
     QCOMPARE(dialog.pixelSizeUm(), 0.0);
     QCOMPARE(dialog.frameIntervalS(), 0.5);
@@ -456,12 +466,13 @@ class TestMainWindow : public QObject {
   }
 
   void automationFlags() {
-    // mollichrom FILE --channels … --run --steps N --screenshot PNG --quit: open, train, grab, exit 0.
+    // mollichrom FILE --channels … --run --steps N --screenshot PNG --quit: open, train, grab, exit
+    // 0.
     QTemporaryDir dir;
     const QString png = dir.filePath("shot.png");
     QProcess p;
-    p.start(MOLLICHROM_GUI, {kSample, "--channels", "density=1,heterochromatin=2", "--run", "--steps", "2",
-                             "--screenshot", png, "--quit"});
+    p.start(MOLLICHROM_GUI, {kSample, "--channels", "density=1,heterochromatin=2", "--run",
+                             "--steps", "2", "--screenshot", png, "--quit"});
     QVERIFY(p.waitForFinished(180000));
     QCOMPARE(p.exitCode(), 0);
     const QImage shot(png);
@@ -476,6 +487,28 @@ class TestMainWindow : public QObject {
     QCOMPARE(missing.exitCode(), 1);
     const QString err = QString::fromUtf8(missing.readAllStandardError());
     QVERIFY2(err.contains("chromatin_sample.tif") && err.contains("channel 3"), qPrintable(err));
+    // Training that cannot run exits 1 with one line, no backtrace: refused by the memory plan …
+    QProcess refused;
+    refused.start(MOLLICHROM_GUI,
+                  {kSample, "--run", "--steps", "2", "--memory-limit", "50", "--quit"});
+    QVERIFY(refused.waitForFinished(120000));
+    QCOMPARE(refused.exitCode(), 1);
+    QString why = QString::fromUtf8(refused.readAllStandardError());
+    QVERIFY2(
+        why.contains("memory limit") && why.contains("--memory-limit") && !why.contains("frame #"),
+        qPrintable(why));
+    // … or a real LibTorch allocation failure (test hook: ask its allocator for 1 PB).
+    QProcess oom;
+    auto env = QProcessEnvironment::systemEnvironment();
+    env.insert("MOLLICHROM_TEST_ALLOCATE_GB", "1000000");
+    oom.setProcessEnvironment(env);
+    oom.start(MOLLICHROM_GUI, {kSample, "--run", "--steps", "2", "--quit"});
+    QVERIFY(oom.waitForFinished(120000));
+    QCOMPARE(oom.exitCode(), 1);
+    why = QString::fromUtf8(oom.readAllStandardError());
+    QVERIFY2(why.contains("out of memory") && !why.contains("frame #") &&
+                 !why.contains("Exception raised from"),
+             qPrintable(why));
     QProcess badFlag;
     badFlag.start(MOLLICHROM_GUI, {"--channels", "density=1"});
     QVERIFY(badFlag.waitForFinished(30000));
@@ -494,7 +527,8 @@ class TestMainWindow : public QObject {
     QVERIFY(distinctColours(QImage(png2)) > 100);
     // A bad file under --quit: exit 1 with the problem on stderr, no dialog left hanging.
     QProcess bad;
-    bad.start(MOLLICHROM_GUI, {QStringLiteral(MOLLICHROM_TEST_DATA "/io/bad_random.tif"), "--quit"});
+    bad.start(MOLLICHROM_GUI,
+              {QStringLiteral(MOLLICHROM_TEST_DATA "/io/bad_random.tif"), "--quit"});
     QVERIFY(bad.waitForFinished(60000));
     QCOMPARE(bad.exitCode(), 1);
     QVERIFY(QString::fromUtf8(bad.readAllStandardError()).contains("not a TIFF file"));

@@ -3,9 +3,11 @@
 #include "core/export/ResultExport.h"
 #include "core/io/StackError.h"
 #include "core/io/StackReader.h"
+#include "core/runtime/ErrorText.h"
 #include "core/runtime/Runtime.h"
 #include "core/runtime/Versions.h"
 #include "core/train/DirectEstimator.h"
+#include "core/train/MemoryPlan.h"
 #include "core/train/Trainer.h"
 #include "ui/app/ProgressIndicator.h"
 #include "ui/app/ProjectFile.h"
@@ -79,7 +81,7 @@ ChannelHistogram histogramOf(const io::Stack& stack, int channel, int slice) {
     cv::Mat f;
     stack.plane(t, channel - 1, slice).convertTo(f, CV_32F);
     for (int y = 0; y < f.rows; ++y)
-      for (const float* v = f.ptr<float>(y), *end = v + f.cols; v < end; ++v)
+      for (const float *v = f.ptr<float>(y), *end = v + f.cols; v < end; ++v)
         if (std::isfinite(*v)) h.counts[size_t(std::clamp(int((*v - lo) * scale), 0, 127))] += 1;
   }
   return h;
@@ -106,7 +108,8 @@ struct MainWindow::CameraLink {
   std::array<double, 7> last{};
 };
 
-MainWindow::MainWindow(QWidget* parent) : QMainWindow(parent), camera_(std::make_unique<CameraLink>()) {
+MainWindow::MainWindow(QWidget* parent)
+    : QMainWindow(parent), camera_(std::make_unique<CameraLink>()) {
   setWindowTitle(QStringLiteral("Mollichrom"));
   setAcceptDrops(true);
   camera_->camera->ParallelProjectionOn();
@@ -124,13 +127,16 @@ MainWindow::MainWindow(QWidget* parent) : QMainWindow(parent), camera_(std::make
       p->setSharedCamera(camera_->camera);
       panels_[size_t(i)] = p;
       row->addWidget(p);
-      connect(p, &PanelWidget::contentChanged, this, [this](int index, const QString&) { refreshPanel(index); });
-      connect(p, &PanelWidget::hovered, this, [this](const QString& text) { statusBar()->showMessage(text, 4000); });
+      connect(p, &PanelWidget::contentChanged, this,
+              [this](int index, const QString&) { refreshPanel(index); });
+      connect(p, &PanelWidget::hovered, this,
+              [this](const QString& text) { statusBar()->showMessage(text, 4000); });
     }
     rows->addWidget(row);
   }
   setCentralWidget(rows);
-  for (int i = 0; i < 4; ++i) panels_[size_t(i)]->setContent(QString::fromLatin1(kDefaultPanels[i]));
+  for (int i = 0; i < 4; ++i)
+    panels_[size_t(i)]->setContent(QString::fromLatin1(kDefaultPanels[i]));
 
   worker_ = new TrainingWorker(this);
   connect(worker_, &TrainingWorker::snapshot, this, &MainWindow::onSnapshot);
@@ -175,8 +181,10 @@ MainWindow::MainWindow(QWidget* parent) : QMainWindow(parent), camera_(std::make
   progress_ = new ProgressIndicator(this);
   progress_->setVisible(false);
   statusBar()->addPermanentWidget(progress_);
-  connect(&loadWatcher_, &QFutureWatcher<std::shared_ptr<LoadedData>>::finished, this, &MainWindow::onLoaded);
-  connect(&previewWatcher_, &QFutureWatcher<std::shared_ptr<LoadedData>>::finished, this, &MainWindow::onPreview);
+  connect(&loadWatcher_, &QFutureWatcher<std::shared_ptr<LoadedData>>::finished, this,
+          &MainWindow::onLoaded);
+  connect(&previewWatcher_, &QFutureWatcher<std::shared_ptr<LoadedData>>::finished, this,
+          &MainWindow::onPreview);
   statusBar()->showMessage(tr("Ready — File ▸ Open stack, or drop a stack on the window"));
   resize(1400, 900);
   QSettings settings;
@@ -207,8 +215,10 @@ void MainWindow::buildTimeBar() {
   playTimer_->setInterval(150);
   connect(playAction_, &QAction::toggled, this, [this](bool on) {
     playAction_->setText(on ? tr("Pause playback") : tr("Play"));
-    if (on) playTimer_->start();
-    else playTimer_->stop();
+    if (on)
+      playTimer_->start();
+    else
+      playTimer_->stop();
   });
   connect(playTimer_, &QTimer::timeout, this, [this] {
     if (frameCount() > 1) timeSlider_->setValue((timeSlider_->value() + 1) % frameCount());
@@ -223,7 +233,8 @@ void MainWindow::buildTimeBar() {
   connect(timeSlider_, &QSlider::valueChanged, this, [this](int t) {
     if (!data_) return;
     const auto& f = *data_->fields;
-    timeLabel_->setText(tr("  frame %1/%2, t = %3 s").arg(t + 1).arg(f.frames()).arg(t * f.dt, 0, 'g', 4));
+    timeLabel_->setText(
+        tr("  frame %1/%2, t = %3 s").arg(t + 1).arg(f.frames()).arg(t * f.dt, 0, 'g', 4));
     refreshPanels(true);
   });
   auto* trainBar = addToolBar(tr("Training"));
@@ -236,77 +247,105 @@ void MainWindow::buildTimeBar() {
 void MainWindow::buildMenus() {
   auto* file = menuBar()->addMenu(tr("&File"));
   file->addAction(tr("&Open stack or project…"), QKeySequence::Open, this, [this] {
-    const QString f = QFileDialog::getOpenFileName(
-        this, tr("Open"), QString(),
-        tr("Stacks and projects (*.tif *.tiff *.ome.tif *.png *.mchrom);;Projects (*.mchrom);;All files (*)"));
+    const QString f =
+        QFileDialog::getOpenFileName(this, tr("Open"), QString(),
+                                     tr("Stacks and projects (*.tif *.tiff *.ome.tif *.png "
+                                        "*.mchrom);;Projects (*.mchrom);;All files (*)"));
     if (!f.isEmpty()) open(f);
   });
   recentMenu_ = file->addMenu(tr("Open &recent"));
   file->addSeparator();
-  file->addAction(tr("&Save project"), QKeySequence::Save, this, [this] { saveProjectInteractively(projectPath_); });
-  file->addAction(tr("Save project &as…"), QKeySequence::SaveAs, this, [this] { saveProjectInteractively({}); });
+  file->addAction(tr("&Save project"), QKeySequence::Save, this,
+                  [this] { saveProjectInteractively(projectPath_); });
+  file->addAction(tr("Save project &as…"), QKeySequence::SaveAs, this,
+                  [this] { saveProjectInteractively({}); });
   file->addSeparator();
   auto* exportMenu = file->addMenu(tr("&Export"));
   resultActions_ << exportMenu->addAction(tr("λ map (TIFF, CSV, PNG)…"), this, [this] {
-    const QString f = QFileDialog::getSaveFileName(this, tr("Export λ map"), QStringLiteral("lambda.tif"), tr("TIFF (*.tif)"));
+    const QString f = QFileDialog::getSaveFileName(
+        this, tr("Export λ map"), QStringLiteral("lambda.tif"), tr("TIFF (*.tif)"));
     if (f.isEmpty()) return;
     QString base = f;
     if (base.endsWith(QStringLiteral(".tif"))) base.chop(4);
-    try { exportLambda(base); } catch (const std::exception& e) { showError(tr("Export failed"), f, e.what()); }
+    try {
+      exportLambda(base);
+    } catch (const std::exception& e) {
+      showError(tr("Export failed"), f, e.what());
+    }
   });
   resultActions_ << exportMenu->addAction(tr("Current fields (TIFF)…"), this, [this] {
     const QString dir = QFileDialog::getExistingDirectory(this, tr("Export the fields into"));
     if (dir.isEmpty() || !snapshot_) return;
     try {
-      exporting::writeFieldFiles(dir.toStdString(), snapshot_->fields, exporting::calibrationOf(*data_->fields));
+      exporting::writeFieldFiles(dir.toStdString(), snapshot_->fields,
+                                 exporting::calibrationOf(*data_->fields));
       logDock_->info(tr("Exported %1 fields to %2").arg(snapshot_->fields.size()).arg(dir));
-    } catch (const std::exception& e) { showError(tr("Export failed"), dir, e.what()); }
+    } catch (const std::exception& e) {
+      showError(tr("Export failed"), dir, e.what());
+    }
   });
   resultActions_ << exportMenu->addAction(tr("Losses (CSV)…"), this, [this] {
-    const QString f = QFileDialog::getSaveFileName(this, tr("Export losses"), QStringLiteral("losses.csv"), tr("CSV (*.csv)"));
+    const QString f = QFileDialog::getSaveFileName(this, tr("Export losses"),
+                                                   QStringLiteral("losses.csv"), tr("CSV (*.csv)"));
     if (f.isEmpty()) return;
     try {
       exporting::writeLossesCsv(f.toStdString(), currentResult()->losses);
       logDock_->info(tr("Exported the losses to %1").arg(f));
-    } catch (const std::exception& e) { showError(tr("Export failed"), f, e.what()); }
+    } catch (const std::exception& e) {
+      showError(tr("Export failed"), f, e.what());
+    }
   });
   resultActions_ << exportMenu->addAction(tr("Summary (JSON)…"), this, [this] {
-    const QString f = QFileDialog::getSaveFileName(this, tr("Export summary"), QStringLiteral("summary.json"), tr("JSON (*.json)"));
+    const QString f = QFileDialog::getSaveFileName(
+        this, tr("Export summary"), QStringLiteral("summary.json"), tr("JSON (*.json)"));
     if (f.isEmpty()) return;
     try {
-      exporting::writeSummaryJson(f.toStdString(), *currentResult(), *data_->fields, runDescription());
+      exporting::writeSummaryJson(f.toStdString(), *currentResult(), *data_->fields,
+                                  runDescription());
       logDock_->info(tr("Exported the summary to %1").arg(f));
-    } catch (const std::exception& e) { showError(tr("Export failed"), f, e.what()); }
+    } catch (const std::exception& e) {
+      showError(tr("Export failed"), f, e.what());
+    }
   });
   exportMenu->addSeparator();
   resultActions_ << exportMenu->addAction(tr("Export &all to a folder…"), this, [this] {
     const QString dir = QFileDialog::getExistingDirectory(this, tr("Export everything into"));
     if (dir.isEmpty()) return;
-    try { exportAll(dir); } catch (const std::exception& e) { showError(tr("Export failed"), dir, e.what()); }
+    try {
+      exportAll(dir);
+    } catch (const std::exception& e) {
+      showError(tr("Export failed"), dir, e.what());
+    }
   });
   resultActions_ << file->addAction(tr("Save &screenshot…"), this, [this] {
-    const QString f = QFileDialog::getSaveFileName(this, tr("Save screenshot"), QStringLiteral("mollichrom.png"), tr("PNG (*.png)"));
-    if (!f.isEmpty() && !saveScreenshot(f)) showError(tr("Could not save the screenshot"), f, tr("The file could not be written."));
+    const QString f = QFileDialog::getSaveFileName(
+        this, tr("Save screenshot"), QStringLiteral("mollichrom.png"), tr("PNG (*.png)"));
+    if (!f.isEmpty() && !saveScreenshot(f))
+      showError(tr("Could not save the screenshot"), f, tr("The file could not be written."));
   });
   file->addSeparator();
   file->addAction(tr("&Quit"), QKeySequence::Quit, this, &QWidget::close);
 
   auto* view = menuBar()->addMenu(tr("&View"));
-  for (QDockWidget* d : {static_cast<QDockWidget*>(dataDock_), static_cast<QDockWidget*>(trainingDock_),
-                         static_cast<QDockWidget*>(logDock_)})
+  for (QDockWidget* d :
+       {static_cast<QDockWidget*>(dataDock_), static_cast<QDockWidget*>(trainingDock_),
+        static_cast<QDockWidget*>(logDock_)})
     view->addAction(d->toggleViewAction());
   view->addAction(tr("Fit images"), this, &MainWindow::fitImages);
   auto* help = menuBar()->addMenu(tr("&Help"));
   help->addAction(tr("&About Mollichrom"), this, [this] {
-    QMessageBox::about(this, tr("About Mollichrom"), QString::fromStdString(versionReport("Mollichrom")));
+    QMessageBox::about(this, tr("About Mollichrom"),
+                       QString::fromStdString(versionReport("Mollichrom")));
   });
 }
 
 // ---------------------------------------------------------------- opening and preparing
 
 void MainWindow::open(const QString& path) {
-  if (path.endsWith(QStringLiteral(".mchrom"), Qt::CaseInsensitive)) openProject(path);
-  else openStack(path);
+  if (path.endsWith(QStringLiteral(".mchrom"), Qt::CaseInsensitive))
+    openProject(path);
+  else
+    openStack(path);
 }
 
 void MainWindow::openStack(const QString& path) {
@@ -331,7 +370,8 @@ void MainWindow::applyDataSettings() {
 
 void MainWindow::startLoad(const QString& path, const DataSettings& settings) {
   if (isBusy()) {
-    statusBar()->showMessage(tr("Busy — wait for the current work to finish or stop the training"), 4000);
+    statusBar()->showMessage(tr("Busy — wait for the current work to finish or stop the training"),
+                             4000);
     return;
   }
   statusBar()->showMessage(tr("Loading %1 …").arg(path));
@@ -348,10 +388,11 @@ void MainWindow::startLoad(const QString& path, const DataSettings& settings) {
       const io::Stack stack = src->load(settings.load);
       auto fields = std::make_shared<prep::FieldData>(prep::prepare(stack, settings.prep));
       d->histDensity = histogramOf(stack, settings.prep.channels.density, settings.prep.slice);
-      d->histHetero = histogramOf(stack, settings.prep.channels.heterochromatin, settings.prep.slice);
+      d->histHetero =
+          histogramOf(stack, settings.prep.channels.heterochromatin, settings.prep.slice);
       d->fields = fields;
     } catch (const std::exception& e) {
-      d->error = QString::fromStdString(e.what());
+      d->error = QString::fromStdString(userMessage(e));
     }
     return d;
   }));
@@ -364,7 +405,8 @@ void MainWindow::onLoaded() {
   if (!d->error.isEmpty()) {
     pendingProject_.reset();
     statusBar()->showMessage(tr("Could not open %1").arg(QFileInfo(d->path).fileName()), 5000);
-    showError(tr("Could not open stack"), tr("%1 could not be opened.").arg(QFileInfo(d->path).fileName()), d->error);
+    showError(tr("Could not open stack"),
+              tr("%1 could not be opened.").arg(QFileInfo(d->path).fileName()), d->error);
     Q_EMIT openFailed(d->error);
     updateActions();
     return;
@@ -403,7 +445,7 @@ void MainWindow::onLoaded() {
       out->direct = train::estimateDirect(*out->fields, params, train::MollifierSettings{});
       out->hasDirect = true;
     } catch (const std::exception& e) {
-      out->error = QString::fromStdString(e.what());
+      out->error = QString::fromStdString(userMessage(e));
     }
     return out;
   }));
@@ -418,12 +460,13 @@ void MainWindow::onPreview() {
     logDock_->error(tr("direct estimate failed: %1").arg(d->error));
   } else {
     data_ = d;
-    const QString text = tr("Direct estimate: M %1 µm²/s%2, Γ_ac %3 1/s%4, noise σ %5")
-                             .arg(d->direct.M, 0, 'g', 3)
-                             .arg(d->direct.estimatedM ? QString() : tr(" (not identifiable, default kept)"))
-                             .arg(d->direct.gammaAc, 0, 'g', 3)
-                             .arg(d->direct.estimatedGammaAc ? QString() : tr(" (not identifiable, default kept)"))
-                             .arg(d->direct.noiseSigma, 0, 'g', 3);
+    const QString text =
+        tr("Direct estimate: M %1 µm²/s%2, Γ_ac %3 1/s%4, noise σ %5")
+            .arg(d->direct.M, 0, 'g', 3)
+            .arg(d->direct.estimatedM ? QString() : tr(" (not identifiable, default kept)"))
+            .arg(d->direct.gammaAc, 0, 'g', 3)
+            .arg(d->direct.estimatedGammaAc ? QString() : tr(" (not identifiable, default kept)"))
+            .arg(d->direct.noiseSigma, 0, 'g', 3);
     statusBar()->showMessage(text);
     logDock_->info(text);
   }
@@ -438,7 +481,8 @@ void MainWindow::onPreview() {
 void MainWindow::refreshPanels(bool perFrameOnly) {
   for (int i = 0; i < 4; ++i) {
     const PanelContent* c = findPanelContent(panels_[size_t(i)]->content());
-    if (!perFrameOnly || (c && c->perFrame) || (c && !snapshot_ && (c->key == "phi_h" || c->key == "phi_e" || c->key == "phi_d")))
+    if (!perFrameOnly || (c && c->perFrame) ||
+        (c && !snapshot_ && (c->key == "phi_h" || c->key == "phi_e" || c->key == "phi_d")))
       refreshPanel(i);
   }
 }
@@ -466,9 +510,13 @@ void MainWindow::refreshPanel(int index) {
     return p->showMessage(tr("Computing the direct estimate ..."));
   }
   if (key == "lambda") {
-    if (result_ && !result_->lambda.empty()) return p->showImage(result_->lambda, f.dx, f.dy, c->title);
-    if (snapshot_ && !snapshot_->lambda.empty()) return p->showImage(snapshot_->lambda, f.dx, f.dy, c->title);
-    return p->showMessage(tr("The trained lambda appears once training starts\n(the direct estimate is one choice down in the selector)"));
+    if (result_ && !result_->lambda.empty())
+      return p->showImage(result_->lambda, f.dx, f.dy, c->title);
+    if (snapshot_ && !snapshot_->lambda.empty())
+      return p->showImage(snapshot_->lambda, f.dx, f.dy, c->title);
+    return p->showMessage(
+        tr("The trained lambda appears once training starts\n(the direct estimate is one choice "
+           "down in the selector)"));
   }
   if (key == "mask") {
     // 0 outside, 1 nucleus, 2 analysed region (where λ is estimated).
@@ -488,8 +536,10 @@ void MainWindow::refreshPanel(int index) {
   // Before training: the measured fields of the current frame.
   if (key == "phi_h") return p->showImage(f.hetero[ts], f.dx, f.dy, "phi_h (data)");
   if (key == "phi_e") return p->showImage(f.density[ts] - f.hetero[ts], f.dx, f.dy, "phi_e (data)");
-  if (key == "phi_d") return p->showImage(2 * f.hetero[ts] - f.density[ts], f.dx, f.dy, "phi_d (data)");
-  p->showMessage(tr("%1 comes from the network:\nit appears once training starts").arg(QString::fromLatin1(c->title)));
+  if (key == "phi_d")
+    return p->showImage(2 * f.hetero[ts] - f.density[ts], f.dx, f.dy, "phi_d (data)");
+  p->showMessage(tr("%1 comes from the network:\nit appears once training starts")
+                     .arg(QString::fromLatin1(c->title)));
 }
 
 void MainWindow::fitImages() {
@@ -528,6 +578,17 @@ bool MainWindow::isBusy() const {
 bool MainWindow::isTraining() const { return worker_->isRunning(); }
 bool MainWindow::hasTrainedResult() const { return result_ != nullptr; }
 
+double MainWindow::memoryLimitMb() const {
+  // `--memory-limit` for this session, else QSettings "memoryLimitMb", else 75 % of the memory
+  // available now.
+  const double v = memoryLimitMb_ > 0
+                       ? memoryLimitMb_
+                       : QSettings().value(QStringLiteral("memoryLimitMb"), 0.0).toDouble();
+  return v > 0 ? v : train::defaultRunMemoryLimitMb();
+}
+
+void MainWindow::setMemoryLimitMb(double mb) { memoryLimitMb_ = mb; }
+
 void MainWindow::setTrainingLength(int steps, double timeBudgetSeconds) {
   trainSteps_ = steps;
   trainBudget_ = timeBudgetSeconds;
@@ -538,6 +599,27 @@ void MainWindow::startTraining() {
   TrainingSettings s = trainingDock_->settings();
   if (trainSteps_ >= 0) s.config.steps = trainSteps_;
   if (trainBudget_ >= 0) s.config.timeBudget = trainBudget_;
+  // The memory plan before anything large is allocated: over the limit, refuse with what fits.
+  try {
+    const auto& f = *data_->fields;
+    train::RunShape shape;
+    shape.width = f.width();
+    shape.height = f.height();
+    shape.frames = f.frames();
+    shape.bytesPerSample = 0;  // the stack itself is not kept once the fields are prepared
+    train::checkMemoryPlan(shape, data_->settings.prep, s.config, memoryLimitMb());
+  } catch (const util::MemoryPlanError& e) {
+    const QString msg = QString::fromStdString(e.what());
+    statusBar()->showMessage(tr("Training refused: not enough memory"));
+    showError(
+        tr("Not enough memory"),
+        tr("%1 is too large to train with the memory limit.")
+            .arg(QFileInfo(data_->path).fileName()),
+        msg + tr(" (in the Data dock: frame range, crop or binning; Settings ▸ memory limit)"));
+    Q_EMIT trainingFailed(msg);
+    Q_EMIT trainingFinished(false);
+    return;
+  }
   snapshot_.reset();
   result_.reset();
   if (!worker_->start(data_->fields, s)) return;
@@ -549,11 +631,12 @@ void MainWindow::startTraining() {
   progress_->setFraction(0, tr("starting"));
   progress_->setVisible(true);
   statusBar()->showMessage(tr("Training …"));
-  logDock_->info(tr("Training started: %1 engine, %2 network, %3 steps%4, seed %5")
-                     .arg(QString::fromStdString(s.config.engine), QString::fromStdString(s.config.arch))
-                     .arg(s.config.steps > 0 ? s.config.steps : train::kDefaultSteps)
-                     .arg(s.config.timeBudget > 0 ? tr(" (at most %1 s)").arg(s.config.timeBudget) : QString())
-                     .arg(s.config.seed));
+  logDock_->info(
+      tr("Training started: %1 engine, %2 network, %3 steps%4, seed %5")
+          .arg(QString::fromStdString(s.config.engine), QString::fromStdString(s.config.arch))
+          .arg(s.config.steps > 0 ? s.config.steps : train::kDefaultSteps)
+          .arg(s.config.timeBudget > 0 ? tr(" (at most %1 s)").arg(s.config.timeBudget) : QString())
+          .arg(s.config.seed));
   updateActions();
 }
 
@@ -588,21 +671,25 @@ void MainWindow::onSnapshot(std::shared_ptr<const train::Snapshot> s) {
     delay += 40;
   }
   progress_->setFraction(snapshot_->fraction, tr("%1 %").arg(int(100 * snapshot_->fraction)));
-  statusBar()->showMessage(tr("Training: step %1, loss %2, M %3, Γ_ac %4 — ETA %5 s")
-                               .arg(snapshot_->step)
-                               .arg(snapshot_->losses.empty() ? 0.0 : snapshot_->losses.back().total, 0, 'g', 4)
-                               .arg(snapshot_->M, 0, 'g', 3)
-                               .arg(snapshot_->gammaAc, 0, 'g', 3)
-                               .arg(snapshot_->etaSeconds(), 0, 'f', 0));
+  statusBar()->showMessage(
+      tr("Training: step %1, loss %2, M %3, Γ_ac %4 — ETA %5 s")
+          .arg(snapshot_->step)
+          .arg(snapshot_->losses.empty() ? 0.0 : snapshot_->losses.back().total, 0, 'g', 4)
+          .arg(snapshot_->M, 0, 'g', 3)
+          .arg(snapshot_->gammaAc, 0, 'g', 3)
+          .arg(snapshot_->etaSeconds(), 0, 'f', 0));
   Q_EMIT trainingSnapshot(snapshot_->step);
 }
 
-void MainWindow::onTrainingDone(std::shared_ptr<const train::InferenceResult> result, const QString& error, bool canceled) {
+void MainWindow::onTrainingDone(std::shared_ptr<const train::InferenceResult> result,
+                                const QString& error, bool canceled) {
   progress_->setVisible(false);
   result_ = result;
   if (!error.isEmpty()) {
-    logDock_->error(tr("training failed: %1").arg(error));
+    // Stays in the status bar (no timeout) until the next message: the run did not finish.
+    statusBar()->showMessage(tr("Training failed: %1").arg(error));
     showError(tr("Training failed"), tr("The training stopped with an error."), error);
+    Q_EMIT trainingFailed(error);
   } else if (result) {
     const QString text = tr("Training %1 after %2 steps in %3 s (%4): M %5 µm²/s, Γ_ac %6 1/s")
                              .arg(canceled ? tr("stopped") : tr("finished"))
@@ -626,13 +713,15 @@ void MainWindow::updateActions() {
   startAction_->setEnabled(data_ && !training && !loading);
   pauseAction_->setEnabled(training);
   stopAction_->setEnabled(training);
-  for (QAction* a : resultActions_) a->setEnabled(data_ && !loading && (data_->hasDirect || result_));
+  for (QAction* a : resultActions_)
+    a->setEnabled(data_ && !loading && (data_->hasDirect || result_));
 }
 
 std::shared_ptr<const train::InferenceResult> MainWindow::currentResult() const {
   if (result_) return result_;
   if (!data_) throw std::runtime_error("no stack is open");
-  if (!data_->hasDirect) throw std::runtime_error("there is no result yet (the direct estimate is still running)");
+  if (!data_->hasDirect)
+    throw std::runtime_error("there is no result yet (the direct estimate is still running)");
   // Before training: the direct estimate is the result.
   auto r = std::make_shared<train::InferenceResult>();
   r->direct = data_->direct;
@@ -650,14 +739,15 @@ std::shared_ptr<const train::InferenceResult> MainWindow::currentResult() const 
 
 exporting::RunDescription MainWindow::runDescription() const {
   const TrainingSettings t = trainingDock_->settings();
-  return {"mollichrom", data_->path.toStdString(), {}, data_->settings.prep, t.params, t.config, initRuntime().threads,
-          std::nullopt};
+  return {"mollichrom", data_->path.toStdString(), {},          data_->settings.prep, t.params,
+          t.config,     initRuntime().threads,     std::nullopt};
 }
 
 QStringList MainWindow::exportLambda(const QString& basePath) {
   const auto r = currentResult();
   QStringList out;
-  for (const auto& f : exporting::writeLambdaFiles(basePath.toStdString(), r->lambda, exporting::calibrationOf(*data_->fields)))
+  for (const auto& f : exporting::writeLambdaFiles(basePath.toStdString(), r->lambda,
+                                                   exporting::calibrationOf(*data_->fields)))
     out << QString::fromStdString(f);
   logDock_->info(tr("Exported λ to %1").arg(out.join(QStringLiteral(", "))));
   return out;
@@ -668,7 +758,8 @@ QStringList MainWindow::exportAll(const QString& folder) {
   std::map<std::string, cv::Mat> fields;
   if (snapshot_) fields = snapshot_->fields;
   QStringList out;
-  for (const auto& f : exporting::exportAll(folder.toStdString(), *r, fields, *data_->fields, runDescription()))
+  for (const auto& f :
+       exporting::exportAll(folder.toStdString(), *r, fields, *data_->fields, runDescription()))
     out << QString::fromStdString(f);
   logDock_->info(tr("Exported %1 files to %2").arg(out.size()).arg(folder));
   return out;
@@ -701,7 +792,8 @@ void MainWindow::saveProject(const QString& path) {
 
 void MainWindow::saveProjectInteractively(QString path) {
   if (path.isEmpty())
-    path = QFileDialog::getSaveFileName(this, tr("Save project"), QString(), tr("Mollichrom projects (*.mchrom)"));
+    path = QFileDialog::getSaveFileName(this, tr("Save project"), QString(),
+                                        tr("Mollichrom projects (*.mchrom)"));
   if (path.isEmpty()) return;
   if (!path.endsWith(QStringLiteral(".mchrom"))) path += QStringLiteral(".mchrom");
   try {
@@ -713,14 +805,16 @@ void MainWindow::saveProjectInteractively(QString path) {
 
 void MainWindow::openProject(const QString& path) {
   if (isBusy()) {
-    statusBar()->showMessage(tr("Busy — wait for the current work to finish or stop the training"), 4000);
+    statusBar()->showMessage(tr("Busy — wait for the current work to finish or stop the training"),
+                             4000);
     return;
   }
   ProjectState s;
   try {
     s = loadProject(path);
   } catch (const std::exception& e) {
-    showError(tr("Could not open the project"), tr("%1 could not be opened.").arg(QFileInfo(path).fileName()), e.what());
+    showError(tr("Could not open the project"),
+              tr("%1 could not be opened.").arg(QFileInfo(path).fileName()), e.what());
     Q_EMIT openFailed(QString::fromUtf8(e.what()));
     return;
   }
@@ -741,7 +835,8 @@ void MainWindow::restoreProjectResults() {
       auto r = std::make_shared<train::InferenceResult>();
       auto src = io::openStack(dir.filePath(QStringLiteral("lambda.tif")).toStdString());
       src->plane(0, 0, 0).convertTo(r->lambda, CV_32F);
-      r->losses = exporting::readLossesCsv(dir.filePath(QStringLiteral("losses.csv")).toStdString());
+      r->losses =
+          exporting::readLossesCsv(dir.filePath(QStringLiteral("losses.csv")).toStdString());
       QFile summary(dir.filePath(QStringLiteral("summary.json")));
       if (summary.open(QIODevice::ReadOnly)) {
         const QJsonObject o = QJsonDocument::fromJson(summary.readAll()).object();
@@ -773,7 +868,8 @@ void MainWindow::restoreProjectResults() {
     }
   } catch (const std::exception& e) {
     logDock_->error(tr("the project's results could not be read: %1").arg(e.what()));
-    showError(tr("Project results missing"), tr("The settings were restored, but not the results."), e.what());
+    showError(tr("Project results missing"), tr("The settings were restored, but not the results."),
+              e.what());
   }
   for (int i = 0; i < 4; ++i) panels_[size_t(i)]->restoreState(s->view.panels[size_t(i)]);
   setFrame(std::clamp(s->view.frame, 0, std::max(0, frameCount() - 1)));
@@ -822,17 +918,21 @@ void MainWindow::addRecent(const QString& path) {
   rebuildRecentMenu();
 }
 
-QStringList MainWindow::recentFiles() const { return QSettings().value(QStringLiteral("recentFiles")).toStringList(); }
+QStringList MainWindow::recentFiles() const {
+  return QSettings().value(QStringLiteral("recentFiles")).toStringList();
+}
 
 void MainWindow::rebuildRecentMenu() {
   recentMenu_->clear();
   const QStringList list = recentFiles();
-  for (const QString& f : list) recentMenu_->addAction(QFileInfo(f).fileName(), this, [this, f] { open(f); })->setToolTip(f);
+  for (const QString& f : list)
+    recentMenu_->addAction(QFileInfo(f).fileName(), this, [this, f] { open(f); })->setToolTip(f);
   recentMenu_->setEnabled(!list.isEmpty());
 }
 
 void MainWindow::dragEnterEvent(QDragEnterEvent* event) {
-  if (event->mimeData()->hasUrls() && event->mimeData()->urls().first().isLocalFile()) event->acceptProposedAction();
+  if (event->mimeData()->hasUrls() && event->mimeData()->urls().first().isLocalFile())
+    event->acceptProposedAction();
 }
 
 void MainWindow::dropEvent(QDropEvent* event) {
@@ -845,7 +945,8 @@ void MainWindow::dropEvent(QDropEvent* event) {
 void MainWindow::closeEvent(QCloseEvent* event) {
   if (isTraining()) {
     if (showDialogs_ &&
-        QMessageBox::question(this, tr("Training is running"), tr("Stop the training and quit?")) != QMessageBox::Yes) {
+        QMessageBox::question(this, tr("Training is running"), tr("Stop the training and quit?")) !=
+            QMessageBox::Yes) {
       event->ignore();
       return;
     }

@@ -20,8 +20,13 @@ class QMenu;
 class QSlider;
 class QTimer;
 
-namespace mollichrom::train { struct Snapshot; struct InferenceResult; }
-namespace mollichrom::exporting { struct RunDescription; }
+namespace mollichrom::train {
+struct Snapshot;
+struct InferenceResult;
+}  // namespace mollichrom::train
+namespace mollichrom::exporting {
+struct RunDescription;
+}
 
 namespace mollichrom::ui {
 
@@ -82,6 +87,10 @@ class MainWindow : public QMainWindow {
 
   // Saves a grab of the whole window (VTK panels included), atomically. False on failure.
   bool saveScreenshot(const QString& path);
+  // Memory limit for the run's memory plan (MB). setMemoryLimitMb holds for this window only
+  // (0: the QSettings value "memoryLimitMb", else 75 % of the memory available).
+  double memoryLimitMb() const;
+  void setMemoryLimitMb(double mb);
   // Unattended runs (--quit) and tests: errors go to stderr and the signals, not to dialogs.
   void setShowDialogs(bool show) { showDialogs_ = show; }
 
@@ -91,6 +100,8 @@ class MainWindow : public QMainWindow {
   void openFailed(const QString& message);
   void trainingSnapshot(int step);
   void trainingFinished(bool canceled);
+  void trainingFailed(
+      const QString& message);  // before trainingFinished, when the run failed or was refused
   void projectRestored(const QString& path);
 
  protected:
@@ -105,7 +116,8 @@ class MainWindow : public QMainWindow {
   void onLoaded();
   void onPreview();
   void onSnapshot(std::shared_ptr<const train::Snapshot> snapshot);
-  void onTrainingDone(std::shared_ptr<const train::InferenceResult> result, const QString& error, bool canceled);
+  void onTrainingDone(std::shared_ptr<const train::InferenceResult> result, const QString& error,
+                      bool canceled);
   void refreshPanel(int index);
   void refreshPanels(bool perFrameOnly = false);
   void updateActions();
@@ -114,8 +126,9 @@ class MainWindow : public QMainWindow {
   void rebuildRecentMenu();
   void restoreProjectResults();
   std::shared_ptr<const train::InferenceResult> currentResult() const;
-  exporting::RunDescription runDescription() const;  // for the summary: this stack and the dock settings
-  void saveProjectInteractively(QString path);      // asks for a path when empty; errors as dialogs
+  exporting::RunDescription runDescription()
+      const;                                    // for the summary: this stack and the dock settings
+  void saveProjectInteractively(QString path);  // asks for a path when empty; errors as dialogs
   void onCameraModified();
   void fitImages();
 
@@ -145,6 +158,7 @@ class MainWindow : public QMainWindow {
   std::unique_ptr<ProjectState> pendingProject_;  // restored once its stack is open
   QString projectPath_;
   bool showDialogs_ = true;
+  double memoryLimitMb_ = 0;
   int trainSteps_ = -1;
   double trainBudget_ = -1;
 };

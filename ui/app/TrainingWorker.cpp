@@ -1,5 +1,6 @@
 #include "ui/app/TrainingWorker.h"
 
+#include "core/runtime/ErrorText.h"
 #include "core/runtime/Runtime.h"
 #include "core/util/Feedback.h"
 
@@ -17,7 +18,8 @@ TrainingWorker::~TrainingWorker() {
   wait();
 }
 
-bool TrainingWorker::start(std::shared_ptr<const prep::FieldData> data, const TrainingSettings& settings) {
+bool TrainingWorker::start(std::shared_ptr<const prep::FieldData> data,
+                           const TrainingSettings& settings) {
   if (isRunning() || !data) return false;
   feedback_ = std::make_shared<util::Feedback>();
   auto feedback = feedback_;
@@ -33,11 +35,15 @@ bool TrainingWorker::start(std::shared_ptr<const prep::FieldData> data, const Tr
           *data, settings.params, cfg, feedback.get(), [self](const train::Snapshot& s) {
             auto copy = std::make_shared<const train::Snapshot>(s);
             QMetaObject::invokeMethod(
-                self, [self, copy] { if (self) Q_EMIT self->snapshot(copy); }, Qt::QueuedConnection);
+                self,
+                [self, copy] {
+                  if (self) Q_EMIT self->snapshot(copy);
+                },
+                Qt::QueuedConnection);
           }));
       out.result = result;
     } catch (const std::exception& e) {
-      out.error = QString::fromStdString(e.what());
+      out.error = QString::fromStdString(userMessage(e));
     }
     return out;
   }));
