@@ -319,6 +319,11 @@ int runInfer(const std::vector<std::string>& argv) {
   }
   gFeedback = nullptr;
   if (!quiet) std::cerr << "\n";
+  if (r.canceled && r.lambda.empty()) {
+    // Interrupted during the direct estimate: there is no map to write.
+    std::cerr << "infer: interrupted before a result; nothing written\n";
+    return kExitInterrupted;
+  }
 
   exporting::RunDescription run{"mollichrom-cli", input, args.get("out"), po,
                                 choice,           cfg,   rt.threads,      std::nullopt};

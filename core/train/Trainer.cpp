@@ -559,9 +559,10 @@ InferenceResult runInferenceImpl(const prep::FieldData& data, const models::Para
       s.save(cfg.checkpointDir, step, result.losses, adam);
     if (feedback) feedback->setProgress(std::min(1.0, fraction), "training");
     // A snapshot is a pass over the whole field; on big fields it costs many steps, so they are
-    // spaced to take at most a fifth of the run.
+    // spaced to take at most a fifth of the run (an interval of 0 asks for one every step).
     if (onSnapshot &&
-        elapsed() - lastSnapshot >= std::max(cfg.snapshotInterval, 4 * snapshotCost)) {
+        (cfg.snapshotInterval <= 0 ||
+         elapsed() - lastSnapshot >= std::max(cfg.snapshotInterval, 4 * snapshotCost))) {
       lastSnapshot = elapsed();
       Snapshot snap = s.snapshot();
       snapshotCost = elapsed() - lastSnapshot;
