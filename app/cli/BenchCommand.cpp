@@ -5,9 +5,9 @@
 #include "app/cli/BenchIo.h"
 #include "app/cli/BenchScale.h"
 #include "app/cli/ChildProcess.h"
+#include "app/cli/JsonOutput.h"
 #include "core/bench/DerivativeBench.h"
 #include "core/runtime/Runtime.h"
-#include "core/util/AtomicFile.h"
 
 #include <QJsonDocument>
 #include <QJsonObject>
@@ -150,11 +150,7 @@ int runBench(const std::vector<std::string>& argv) {
     std::printf("%-6d %12.1f %14.1f %24.2f\n", order, o["ratio_time"].toDouble(),
                 o["ratio_memory"].toDouble(), o["overhead_vs_data_only"].toDouble());
   }
-  if (args.has("json")) {
-    util::writeFileAtomically(args.get("json"),
-                              QJsonDocument(json).toJson(QJsonDocument::Indented).toStdString());
-    std::cerr << "wrote " << args.get("json") << "\n";
-  }
+  writeJsonIfRequested(args, json);
   return 0;
 }
 

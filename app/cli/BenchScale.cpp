@@ -2,13 +2,13 @@
 
 #include "app/cli/Args.h"
 #include "app/cli/ChildProcess.h"
+#include "app/cli/JsonOutput.h"
 #include "core/io/StackReader.h"
 #include "core/runtime/Runtime.h"
 #include "core/sim/FieldScene.h"
 #include "core/train/DirectEstimator.h"
 #include "core/train/MemoryPlan.h"
 #include "core/train/Trainer.h"
-#include "core/util/AtomicFile.h"
 #include "core/util/ProcessMemory.h"
 
 #include <QJsonArray>
@@ -97,17 +97,16 @@ int runChild(const Args& args) {
   train::TrainerConfig cfg;
   cfg.steps = steps;
   const double planMb = train::planMemory(shape, {}, cfg).peakMb;
-  t0 = Clock::now();
-  const auto direct = train::estimateDirect(data, {}, cfg.directMollifier);
-  const double directS = since(t0);
+  // One run: its direct estimate (the trainer's start) reports its own time.
   const auto r = train::runInference(data, {}, cfg);
+  const auto& direct = r.direct;
   std::vector<double> per;
   for (size_t i = 1; i < r.losses.size(); ++i)
     per.push_back(r.losses[i].seconds - r.losses[i - 1].seconds);
   std::sort(per.begin(), per.end());
   QJsonObject o;
   o["load_prep_s"] = loadS;
-  o["direct_s"] = directS;
+  o["direct_s"] = direct.seconds;
   o["step_s"] = per.empty() ? 0.0 : per[per.size() / 2];
   o["steps"] = r.steps;
   o["tile"] = direct.tileSize;
@@ -193,11 +192,7 @@ int runBenchScale(const std::string& what, const std::vector<std::string>& argv)
         json["slope_direct_time"].toDouble(), json["slope_memory"].toDouble(),
         json["slope_step_time"].toDouble());
   }
-  if (args.has("json")) {
-    util::writeFileAtomically(args.get("json"),
-                              QJsonDocument(json).toJson(QJsonDocument::Indented).toStdString());
-    std::cerr << "wrote " << args.get("json") << "\n";
-  }
+  writeJsonIfRequested(args, json);
   return 0;
 }
 

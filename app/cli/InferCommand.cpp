@@ -3,6 +3,7 @@
 #include "app/cli/Args.h"
 #include "app/cli/ExitCodes.h"
 #include "core/export/ResultExport.h"
+#include "core/io/PixelType.h"
 #include "core/io/StackError.h"
 #include "core/io/StackReader.h"
 #include "core/io/TiffWriter.h"
@@ -232,10 +233,7 @@ int runInfer(const std::vector<std::string>& argv) {
     shape.frames = std::max(1, lastFrame - lo.firstFrame + 1);
     shape.channels = info.channels;
     shape.slices = info.slices;
-    shape.bytesPerSample = static_cast<int>(
-        src->estimateBytes(lo) /
-        std::max<std::uint64_t>(1, std::uint64_t(shape.width) * shape.height * shape.frames *
-                                       shape.channels * shape.slices));
+    shape.bytesPerSample = CV_ELEM_SIZE(io::pixelTypeCvDepth(info.pixelType));  // as held in memory
     try {
       train::checkMemoryPlan(shape, po, cfg, memoryLimitMb);
     } catch (const util::MemoryPlanError& e) {

@@ -30,7 +30,17 @@ const char* kUsage =
     "A field of view as a camera records it: --nuclei simulated nuclei (--size px each, rendered\n"
     "--upsample times larger) as uint16 counts (offset 100, gain 2, Poisson, read noise 3), with\n"
     "--bleach (fraction lost per frame) and --drift (px per frame).\n";
+
+// The options a single-nucleus simulation and a scene share; c holds the defaults.
+void readSharedOptions(const Args& args, sim::SimulationConfig& c) {
+  c.frames = args.getInt("frames", c.frames);
+  c.dt = args.getDouble("dt", c.dt);
+  c.pixel = args.getDouble("pixel", c.pixel);
+  c.pattern = args.get("pattern", c.pattern);
+  c.seed = static_cast<std::uint64_t>(args.getInt("seed", 1));
 }
+
+}  // namespace
 
 int runSimulate(const std::vector<std::string>& argv) {
   Args args(argv,
@@ -51,11 +61,8 @@ int runSimulate(const std::vector<std::string>& argv) {
     sc.upsample = args.getInt("upsample", sc.upsample);
     sc.bleachPerFrame = args.getDouble("bleach", 0);
     sc.driftPxPerFrame = args.getDouble("drift", 0);
-    sc.sim.frames = args.getInt("frames", 30);
-    sc.sim.dt = args.getDouble("dt", sc.sim.dt);
-    sc.sim.pixel = args.getDouble("pixel", sc.sim.pixel);
-    sc.sim.pattern = args.get("pattern", sc.sim.pattern);
-    sc.sim.seed = static_cast<std::uint64_t>(args.getInt("seed", 1));
+    sc.sim.frames = 30;
+    readSharedOptions(args, sc.sim);
     initRuntime();
     try {
       sim::writeScene(sc, args.get("out"));
@@ -70,12 +77,8 @@ int runSimulate(const std::vector<std::string>& argv) {
     throw UsageError("needs --out STACK.tif and --truth LAMBDA.tif");
   sim::SimulationConfig c;
   c.size = args.getInt("size", c.size);
-  c.frames = args.getInt("frames", c.frames);
-  c.dt = args.getDouble("dt", c.dt);
-  c.pixel = args.getDouble("pixel", c.pixel);
   c.noise = args.getDouble("noise", c.noise);
-  c.pattern = args.get("pattern", c.pattern);
-  c.seed = static_cast<std::uint64_t>(args.getInt("seed", 1));
+  readSharedOptions(args, c);
   models::ParameterChoice choice;
   try {
     models::applyParameterSettings(args.get("set"), choice);

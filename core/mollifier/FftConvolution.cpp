@@ -18,11 +18,12 @@ struct Plan {
   std::vector<int64_t> len;   // transform length per axis
 };
 
-Plan planFor(const torch::Tensor& x) {
+// Transforms over the grid axes of a [B, C, ...grid] shape, long enough for its input.
+Plan planFor(torch::IntArrayRef inputShape) {
   Plan p;
-  for (int64_t d = 2; d < x.dim(); ++d) {
+  for (int64_t d = 2; d < static_cast<int64_t>(inputShape.size()); ++d) {
     p.dims.push_back(d);
-    p.len.push_back(fastFftLength(x.size(d)));
+    p.len.push_back(fastFftLength(inputShape[static_cast<size_t>(d)]));
   }
   return p;
 }
@@ -36,7 +37,7 @@ torch::Tensor inverse(const torch::Tensor& s, const Plan& p) {
 }
 
 torch::Tensor forwardValid(const torch::Tensor& x, const torch::Tensor& w) {
-  const Plan p = planFor(x);
+  const Plan p = planFor(x.sizes());
   // Cross-correlation with w is convolution with w flipped along every grid axis.
   const auto X = spectrum(x, p);               // [B, 1, ...]
   const auto E = spectrum(w.flip(p.dims), p);  // [K, 1, ...]
@@ -58,11 +59,7 @@ torch::Tensor forwardValid(const torch::Tensor& x, const torch::Tensor& w) {
 // Adjoint of forwardValid: gx = Σ_k g_k ∗ w_k (full convolution), of the input's size.
 torch::Tensor adjointValid(const torch::Tensor& g, const torch::Tensor& w,
                            torch::IntArrayRef inputShape) {
-  Plan p;
-  for (int64_t d = 2; d < g.dim(); ++d) {
-    p.dims.push_back(d);
-    p.len.push_back(fastFftLength(inputShape[static_cast<size_t>(d)]));
-  }
+  const Plan p = planFor(inputShape);
   const auto W = spectrum(w, p);  // unflipped: the adjoint of a correlation is a convolution
   torch::Tensor acc;
   for (int64_t k = 0; k < w.size(0); ++k) {

@@ -9,6 +9,7 @@
 #include "core/train/Tiling.h"
 #include "core/util/Feedback.h"
 
+#include <chrono>
 #include <cmath>
 #include <stdexcept>
 
@@ -108,6 +109,7 @@ namespace {
 DirectEstimate estimateDirectTiled(const FieldBundle& data, const models::ParameterChoice& params,
                                    const MollifierSettings& settings, util::Feedback* feedback,
                                    int tileSize) {
+  const auto start = std::chrono::steady_clock::now();
   auto checkCancel = [&] {
     if (feedback) feedback->throwIfCanceled();
   };
@@ -253,6 +255,7 @@ DirectEstimate estimateDirectTiled(const FieldBundle& data, const models::Parame
   out.reactionRms = std::sqrt(reactionSum / std::max<int64_t>(1, validCount));
   out.residualRms = std::sqrt(residualSum / std::max<int64_t>(1, regionCount));
   out.lambda = full;
+  out.seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
   return out;
 }
 

@@ -37,8 +37,9 @@ struct DirectEstimate {
   double residualRms = 0;  // of the PDE residual at the estimate, over the region
   double reactionRms =
       0;  // of the decay term 2Γ_ac·φ_h over the valid grid (the trainer's residual scale)
-  int tileSize = 0;  // interior edge of the tiles the estimate was computed in (px)
-  int tiles = 0;     // how many tiles the λ pass used
+  int tileSize = 0;    // interior edge of the tiles the estimate was computed in (px)
+  int tiles = 0;       // how many tiles the λ pass used
+  double seconds = 0;  // wall time of the estimate
 };
 
 // Working memory of the estimator per grid node of a tile's source (float64 fields, six

@@ -66,11 +66,10 @@ MemoryPlan planMemory(const RunShape& r, const prep::PrepOptions& prep, const Tr
                   : nodes;
     const double grid =
         pixels * 4 * 6 / kMb;  // log λ, its gradient and Adam's two moments, region masks
-    // Snapshot tiles: the network's input and activations per pixel and a few frames' derivatives,
-    // up to the tile budget.
-    const double snapshotBytes =
-        std::min(kDefaultTileBudgetBytes,
-                 pixels * (4.0 * (6 * r.frames + 64) + 2 * kDirectBytesPerNode * 5));
+    // Snapshot tiles, up to the tile budget.
+    const double snapshotBytes = std::min(
+        kDefaultTileBudgetBytes,
+        pixels * snapshotBytesPerPixel(r.frames, timeHalfWidthFor(r.frames, cfg.mollifier)));
     p.trainMb = grid + windowNodes * kTrainBytesPerNode / kMb + snapshotBytes / kMb;
   }
   const double loadPhase = p.stackMb + fields + p.prepMb;

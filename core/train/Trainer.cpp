@@ -22,6 +22,12 @@
 
 namespace mollichrom::train {
 
+double snapshotBytesPerPixel(int frames, int haloT) {
+  // Input, normalised input and correction (2T channels each, float32), two 32-channel
+  // activations, and the derivatives of the frames the middle one reads.
+  return 4.0 * (6 * frames + 2 * 32) + kDirectBytesPerNode * (2 * haloT + 1);
+}
+
 namespace {
 
 using Clock = std::chrono::steady_clock;
@@ -312,12 +318,9 @@ class Session {
     return s;
   }
 
-  // Snapshot tiles: the network's input (2T channels) and activations per pixel, plus the
-  // derivatives of a few frames; within kDefaultTileBudgetBytes.
   int snapshotTile() const {
-    const double bytesPerPixel =
-        4.0 * (6 * T_ + 2 * 32) + kDirectBytesPerNode / 2 * 2 * (2 * haloT_ + 1);
-    return tileSizeFor(H_, W_, 1, halo_ + cnnMargin_, bytesPerPixel, kDefaultTileBudgetBytes);
+    return tileSizeFor(H_, W_, 1, halo_ + cnnMargin_, snapshotBytesPerPixel(T_, haloT_),
+                       kDefaultTileBudgetBytes);
   }
 
   cv::Mat lambdaMap() {

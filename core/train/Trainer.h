@@ -106,6 +106,11 @@ struct DivergedError : std::runtime_error {
 
 using SnapshotFn = std::function<void(const Snapshot&)>;
 
+// Working memory of a snapshot per pixel (the network on all frames, derivatives of the
+// 2·haloT + 1 frames the middle one reads): sizes the trainer's snapshot tiles and the
+// memory plan's share for them.
+double snapshotBytesPerPixel(int frames, int haloT);
+
 // Runs the configured engine. Throws std::invalid_argument for impossible settings (e.g. a free
 // M with one frame, autodiff with the CNN), DivergedError when repeated NaN recoveries fail.
 // Cancellation through `feedback` ends within one step; the result is then marked canceled (and

@@ -8,11 +8,13 @@
 #include "core/runtime/Runtime.h"
 #include "core/sim/ChromatinSimulator.h"
 #include "core/train/DirectEstimator.h"
+#include "core/train/FieldBundle.h"
 #include "core/train/FieldDerivativeEngine.h"
 #include "core/train/Metrics.h"
 #include "core/train/TensorConvert.h"
 #include "core/train/Trainer.h"
 #include "core/util/Feedback.h"
+#include "tests/core/TestHelpers.h"
 
 #include <QJsonDocument>
 #include <QJsonObject>
@@ -23,6 +25,8 @@
 #include <thread>
 
 using namespace mollichrom;
+using test::maxAbsDiff;
+using test::runCli;
 
 namespace {
 
@@ -35,25 +39,6 @@ sim::SimulationConfig small(const std::string& pattern = "blob", double noise = 
   c.pattern = pattern;
   c.seed = 3;
   return c;
-}
-
-double maxAbsDiff(const cv::Mat& a, const cv::Mat& b) {
-  double m = 0;
-  for (int y = 0; y < a.rows; ++y)
-    for (int x = 0; x < a.cols; ++x) {
-      const float u = a.at<float>(y, x), v = b.at<float>(y, x);
-      if (std::isnan(u) != std::isnan(v)) return 1e9;
-      if (!std::isnan(u)) m = std::max(m, double(std::abs(u - v)));
-    }
-  return m;
-}
-
-int runCli(const QStringList& args, QString* err = nullptr) {
-  QProcess p;
-  p.start(MOLLICHROM_CLI, args);
-  p.waitForFinished(300000);
-  if (err) *err = QString::fromUtf8(p.readAllStandardError());
-  return p.exitCode();
 }
 
 }  // namespace
@@ -110,11 +95,14 @@ class TestInference : public QObject {
     const models::ChromatinModel model(c.params);
     const train::MollifierSettings kernel{mollifier::KernelFamily::Polynomial, 5, 2};
     const train::FieldDerivativeEngine engine(model, kernel, f.dx, f.dy, f.dt, true);
-    const auto d = engine(train::fieldsTensor(f));
+    const auto d = engine(train::FieldBundle::from(f).fields.to(torch::kFloat64));
     const auto t = model.terms(d, false);
     const int h = engine.haloXY();
     const auto lam = train::matToTensor(s.lambda).slice(0, h, c.size - h).slice(1, h, c.size - h);
-    const auto region = train::matToTensor(prep::analysedRegion(f.mask, h)).slice(0, h, c.size - h).slice(1, h, c.size - h).gt(0);
+    const auto region = train::matToTensor(prep::analysedRegion(f.mask, h))
+                            .slice(0, h, c.size - h)
+                            .slice(1, h, c.size - h)
+                            .gt(0);
     const auto reaction = 2 * c.params.gammaAc * (lam * t.e - t.h);
     const auto resid = t.a - c.params.M * t.L - reaction;
     const double r = resid.pow(2).mean(0).masked_select(region).mean().sqrt().item<double>();
@@ -138,7 +126,8 @@ class TestInference : public QObject {
     QVERIFY(v.size() > 100);
     std::nth_element(v.begin(), v.begin() + long(v.size() / 2), v.end());
     const double median = v[v.size() / 2];
-    qInfo("constant lambda 1.5: direct median %.4f over %d px, M %.3f, gamma %.3f", median, int(v.size()), d.M, d.gammaAc);
+    qInfo("constant lambda 1.5: direct median %.4f over %d px, M %.3f, gamma %.3f", median,
+          int(v.size()), d.M, d.gammaAc);
     QVERIFY(std::abs(median - 1.5) < 0.1);
   }
 
@@ -151,8 +140,8 @@ class TestInference : public QObject {
     const cv::Mat eval = train::evaluationMask(prep::timeMean(s.density), 0.35, 8);
     const auto direct = train::compareMaps(r.direct.lambda, s.lambda, eval);
     const auto trained = train::compareMaps(r.lambda, s.lambda, eval);
-    qInfo("direct: pearson %.3f relL2 %.3f; trained (%d steps): pearson %.3f relL2 %.3f", direct.pearson,
-          direct.relativeL2, r.steps, trained.pearson, trained.relativeL2);
+    qInfo("direct: pearson %.3f relL2 %.3f; trained (%d steps): pearson %.3f relL2 %.3f",
+          direct.pearson, direct.relativeL2, r.steps, trained.pearson, trained.relativeL2);
     QCOMPARE(r.steps, 40);
     QVERIFY(trained.pearson > direct.pearson + 0.02);
     QVERIFY(trained.relativeL2 < direct.relativeL2);
@@ -188,7 +177,8 @@ class TestInference : public QObject {
     QCOMPARE(resumed.losses[10].step, 11);
     QVERIFY(resumed.losses[10].seconds >= first.losses[9].seconds);
     // The continued curve starts near where the first run ended (not from scratch).
-    QVERIFY(std::abs(resumed.losses[10].total - first.losses[9].total) < 0.5 * first.losses[0].total);
+    QVERIFY(std::abs(resumed.losses[10].total - first.losses[9].total) <
+            0.5 * first.losses[0].total);
     cfg.checkpointDir = tmp_.filePath("none").toStdString();
     QVERIFY_THROWS_EXCEPTION(std::invalid_argument, train::runInference(f, {}, cfg));
   }
@@ -203,11 +193,13 @@ class TestInference : public QObject {
     cfg.lbfgsFinish = true;
     cfg.snapshotInterval = 0;
     std::vector<train::Snapshot> snaps;
-    const auto r = train::runInference(f, {}, cfg, nullptr, [&](const train::Snapshot& s) { snaps.push_back(s); });
+    const auto r = train::runInference(f, {}, cfg, nullptr,
+                                       [&](const train::Snapshot& s) { snaps.push_back(s); });
     QCOMPARE(r.steps, 12);
     QVERIFY(snaps.size() >= 12);
     const auto& last = snaps.back();
-    for (const char* name : {"phi_h", "phi_e", "phi_d", "mu_d", "dt_phi_d", "lap_phi_d", "bilap_phi_d", "residual"}) {
+    for (const char* name :
+         {"phi_h", "phi_e", "phi_d", "mu_d", "dt_phi_d", "lap_phi_d", "bilap_phi_d", "residual"}) {
       QVERIFY2(last.fields.count(name), name);
       QCOMPARE(last.fields.at(name).size(), cv::Size(48, 48));
       QVERIFY2(std::isfinite(last.fields.at(name).at<float>(24, 24)), name);
@@ -246,9 +238,11 @@ class TestInference : public QObject {
       fb.cancel();
     });
     const auto r = train::runInference(f, {}, cfg, &fb);
-    const double ended = std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count();
+    const double ended =
+        std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count();
     canceller.join();
-    qInfo("canceled at %.2f s, returned at %.2f s after %d steps", canceledAt.load(), ended, r.steps);
+    qInfo("canceled at %.2f s, returned at %.2f s after %d steps", canceledAt.load(), ended,
+          r.steps);
     QVERIFY(r.canceled);
     QVERIFY(ended - canceledAt < 1.0);
     // Also while the direct estimate (the first seconds) is still running.
@@ -260,7 +254,8 @@ class TestInference : public QObject {
     const auto t1 = std::chrono::steady_clock::now();
     const auto r2 = train::runInference(f, {}, cfg, &early);
     c2.join();
-    const double took = std::chrono::duration<double>(std::chrono::steady_clock::now() - t1).count();
+    const double took =
+        std::chrono::duration<double>(std::chrono::steady_clock::now() - t1).count();
     qInfo("canceled at 0.30 s during the direct estimate, returned at %.2f s", took);
     QVERIFY(r2.canceled);
     QVERIFY(took < 1.3);
@@ -271,15 +266,18 @@ class TestInference : public QObject {
     // scatters over noise realizations and is reported as not identifiable (default kept).
     sim::SimulationConfig c;
     c.noise = 0.01;
-    const auto low = train::estimateDirect(sim::observedFields(sim::simulate(c), c), {}, train::MollifierSettings{});
-    qInfo("1%%: M %.3f (spread %.3f), gamma %.3f (spread %.3f), sigma %.4f", low.M, low.uncertaintyM, low.gammaAc,
-          low.uncertaintyGammaAc, low.noiseSigma);
+    const auto low = train::estimateDirect(sim::observedFields(sim::simulate(c), c), {},
+                                           train::MollifierSettings{});
+    qInfo("1%%: M %.3f (spread %.3f), gamma %.3f (spread %.3f), sigma %.4f", low.M,
+          low.uncertaintyM, low.gammaAc, low.uncertaintyGammaAc, low.noiseSigma);
     QVERIFY(low.estimatedM && low.estimatedGammaAc);
     QVERIFY(std::abs(low.M - 1) < 0.15 && std::abs(low.gammaAc - 1) < 0.15);
     QVERIFY(std::abs(low.noiseSigma - 0.01 * 0.6) < 0.002);  // σ = 1% of the density maximum (~0.6)
     c.noise = 0.03;
-    const auto high = train::estimateDirect(sim::observedFields(sim::simulate(c), c), {}, train::MollifierSettings{});
-    qInfo("3%%: M %.3f (spread %.3f, identifiable %d)", high.M, high.uncertaintyM, int(high.estimatedM));
+    const auto high = train::estimateDirect(sim::observedFields(sim::simulate(c), c), {},
+                                            train::MollifierSettings{});
+    qInfo("3%%: M %.3f (spread %.3f, identifiable %d)", high.M, high.uncertaintyM,
+          int(high.estimatedM));
     QVERIFY(!high.estimatedM);
     QCOMPARE(high.M, 1.0);
     QVERIFY(high.uncertaintyM > 0.25);
@@ -297,7 +295,9 @@ class TestInference : public QObject {
 
   void cliSimulateInferAndErrors() {
     const QString stack = tmp_.filePath("sim.tif"), truth = tmp_.filePath("truth.tif");
-    QCOMPARE(runCli({"simulate", "--out", stack, "--truth", truth, "--size", "48", "--frames", "5", "--pixel", "0.208"}), 0);
+    QCOMPARE(runCli({"simulate", "--out", stack, "--truth", truth, "--size", "48", "--frames", "5",
+                     "--pixel", "0.208"}),
+             0);
     auto info = io::openStack(stack.toStdString())->info();
     QCOMPARE(info.channels, 2);
     QCOMPARE(info.frames, 5);
@@ -305,13 +305,15 @@ class TestInference : public QObject {
     QCOMPARE(*info.calibration.frameInterval, 0.05);
     const QString rates = tmp_.filePath("rates.tif"), summary = tmp_.filePath("summary.json");
     QString err;
-    QCOMPARE(runCli({"infer", stack, "--out", rates, "--steps", "5", "--json", summary, "--quiet"}, &err), 0);
+    QCOMPARE(runCli({"infer", stack, "--out", rates, "--steps", "5", "--json", summary, "--quiet"},
+                    &err),
+             0);
     auto out = io::openStack(rates.toStdString());
     QCOMPARE(out->info().width, 48);
     QCOMPARE(int(out->info().pixelType), int(io::PixelType::Float32));
     QCOMPARE(*out->info().calibration.pixelX, 0.208);
     const cv::Mat lam = out->plane(0, 0);
-    QVERIFY(std::isnan(lam.at<float>(0, 0)));      // outside the nucleus
+    QVERIFY(std::isnan(lam.at<float>(0, 0)));       // outside the nucleus
     QVERIFY(std::isfinite(lam.at<float>(24, 24)));  // centre
     QFile jf(summary);
     QVERIFY(jf.open(QIODevice::ReadOnly));
@@ -322,14 +324,17 @@ class TestInference : public QObject {
     QCOMPARE(j["input_sha256"].toString().size(), 64);
     QVERIFY(j["versions"].toString().contains("LibTorch"));
 
-    QCOMPARE(runCli({"infer", stack, "--out", rates, "--channels", "density=1,heterochromatin=3"}, &err), 3);
+    QCOMPARE(
+        runCli({"infer", stack, "--out", rates, "--channels", "density=1,heterochromatin=3"}, &err),
+        3);
     QVERIFY2(err.contains("channel 3") && err.contains("sim.tif"), qPrintable(err));
     QCOMPARE(runCli({"infer", stack, "--out", rates, "--set", "M=abc"}, &err), 2);
     QVERIFY2(err.contains("M=abc"), qPrintable(err));
     QCOMPARE(runCli({"infer", stack, "--out", rates, "--set", "D=1"}, &err), 2);
     QVERIFY2(err.contains("unknown parameter 'D'"), qPrintable(err));
     QCOMPARE(runCli({"infer", tmp_.filePath("missing.tif"), "--out", rates}, &err), 3);
-    QCOMPARE(runCli({"infer", stack, "--out", rates, "--engine", "autodiff", "--arch", "cnn"}, &err), 2);
+    QCOMPARE(
+        runCli({"infer", stack, "--out", rates, "--engine", "autodiff", "--arch", "cnn"}, &err), 2);
 
     // One frame with M required free: refused with the way out named.
     auto one = io::openStack(stack.toStdString())->load();
@@ -345,9 +350,12 @@ class TestInference : public QObject {
 
   void prepRejectsBadMappings() {
     QVERIFY_THROWS_EXCEPTION(std::invalid_argument, prep::parseChannelMap("density=1"));
-    QVERIFY_THROWS_EXCEPTION(std::invalid_argument, prep::parseChannelMap("density=1,heterochromatin=1"));
-    QVERIFY_THROWS_EXCEPTION(std::invalid_argument, prep::parseChannelMap("density=0,heterochromatin=2"));
-    QVERIFY_THROWS_EXCEPTION(std::invalid_argument, prep::parseChannelMap("dna=1,heterochromatin=2"));
+    QVERIFY_THROWS_EXCEPTION(std::invalid_argument,
+                             prep::parseChannelMap("density=1,heterochromatin=1"));
+    QVERIFY_THROWS_EXCEPTION(std::invalid_argument,
+                             prep::parseChannelMap("density=0,heterochromatin=2"));
+    QVERIFY_THROWS_EXCEPTION(std::invalid_argument,
+                             prep::parseChannelMap("dna=1,heterochromatin=2"));
     const auto m = prep::parseChannelMap("heterochromatin=1,density=3");
     QCOMPARE(m.density, 3);
     QCOMPARE(m.heterochromatin, 1);
@@ -363,7 +371,8 @@ class TestInference : public QObject {
     const auto s = sim::simulate(c);
     const cv::Mat mask = prep::autoNucleusMask(s.densityNoisy);
     const double area = cv::countNonZero(mask), disk = 3.14159 * std::pow(0.4 * c.size, 2);
-    QVERIFY2(std::abs(area - disk) < 0.1 * disk, qPrintable(QString("mask %1 px, disk %2 px").arg(area).arg(disk)));
+    QVERIFY2(std::abs(area - disk) < 0.1 * disk,
+             qPrintable(QString("mask %1 px, disk %2 px").arg(area).arg(disk)));
     QCOMPARE(int(mask.at<std::uint8_t>(24, 24)), 255);
     QCOMPARE(int(mask.at<std::uint8_t>(1, 1)), 0);
   }

@@ -12,6 +12,7 @@
 #include "core/train/Tiling.h"
 #include "core/train/Trainer.h"
 #include "core/util/Errors.h"
+#include "tests/core/TestHelpers.h"
 
 #include <QProcess>
 #include <QTemporaryDir>
@@ -21,6 +22,8 @@
 
 using namespace mollichrom;
 using namespace mollichrom::mollifier;
+using test::maxAbsDiff;
+using test::runCli;
 
 namespace {
 
@@ -39,32 +42,6 @@ double worstRelative(const std::vector<torch::Tensor>& a, const std::vector<torc
     }
   }
   return worst;
-}
-
-double maxAbsDiffNan(const cv::Mat& a, const cv::Mat& b) {
-  double m = 0;
-  for (int y = 0; y < a.rows; ++y)
-    for (int x = 0; x < a.cols; ++x) {
-      const float u = a.at<float>(y, x), v = b.at<float>(y, x);
-      if (std::isnan(u) != std::isnan(v)) return 1e9;
-      if (!std::isnan(u)) m = std::max(m, double(std::abs(u - v)));
-    }
-  return m;
-}
-
-int runCli(const QStringList& args, QString* err = nullptr, const QString& shellPrefix = {}) {
-  QProcess p;
-  if (shellPrefix.isEmpty()) {
-    p.start(MOLLICHROM_CLI, args);
-  } else {
-    QStringList quoted;
-    for (const auto& a : args) quoted << "'" + a + "'";
-    p.start("bash",
-            {"-c", shellPrefix + " exec '" + QString(MOLLICHROM_CLI) + "' " + quoted.join(' ')});
-  }
-  p.waitForFinished(300000);
-  if (err) *err = QString::fromUtf8(p.readAllStandardError());
-  return p.exitCode();
 }
 
 }  // namespace
@@ -162,7 +139,7 @@ class TestScale : public QObject {
     QVERIFY(tiled.tiles > 9);
     double lo, hi;
     cv::minMaxLoc(whole.lambda, &lo, &hi, nullptr, nullptr, whole.region);
-    const double d = maxAbsDiffNan(tiled.lambda, whole.lambda);
+    const double d = maxAbsDiff(tiled.lambda, whole.lambda);
     qInfo("tiled vs untiled: max |dλ| %.2e (λ up to %.3f), M %.9f vs %.9f", d, hi, tiled.M,
           whole.M);
     QVERIFY(d <= 1e-6 * hi);
@@ -227,8 +204,10 @@ class TestScale : public QObject {
     const QString stack = tmp_.filePath("sim.tif");
     QVERIFY(QFile::exists(stack));
     QString err;
-    const int rc = runCli({"infer", stack, "--out", tmp_.filePath("oom.tif"), "--quiet"}, &err,
-                          "MOLLICHROM_TEST_ALLOCATE_GB=1000000");
+    QProcessEnvironment hook;
+    hook.insert("MOLLICHROM_TEST_ALLOCATE_GB", "1000000");
+    const int rc =
+        runCli({"infer", stack, "--out", tmp_.filePath("oom.tif"), "--quiet"}, &err, hook);
     qInfo("exit %d: %s", rc, qPrintable(err.trimmed()));
     QCOMPARE(rc, 5);
     QVERIFY2(err.trimmed().count('\n') == 0, qPrintable(err));
@@ -258,7 +237,7 @@ class TestScale : public QObject {
       QVERIFY2(std::isfinite(m.at<float>(32, 32)) && std::isfinite(m.at<float>(9, 50)), name);
       QVERIFY(std::isnan(m.at<float>(0, 0)));
     }
-    QCOMPARE(maxAbsDiffNan(s.lambda, r.lambda), 0.0);
+    QCOMPARE(maxAbsDiff(s.lambda, r.lambda), 0.0);
   }
 };
 

@@ -4,6 +4,7 @@
 // the hover read-out, bad files and projects, and the automation flags.
 #include "core/io/StackReader.h"
 #include "core/train/Trainer.h"
+#include "tests/core/TestHelpers.h"
 #include "ui/app/MainWindow.h"
 #include "ui/app/ProjectFile.h"
 #include "ui/docks/DataDock.h"
@@ -39,6 +40,7 @@
 
 using namespace mollichrom;
 using namespace mollichrom::ui;
+using mollichrom::test::maxAbsDiff;
 
 namespace {
 
@@ -78,18 +80,6 @@ bool trainFor(MainWindow& w, int steps) {
   w.setTrainingLength(steps, 0);
   w.startTraining();
   return w.isTraining() && finished.wait(120000) && !finished.first().first().toBool();
-}
-
-double maxAbsDiff(const cv::Mat& a, const cv::Mat& b) {
-  if (a.size() != b.size()) return INFINITY;
-  double worst = 0;
-  for (int y = 0; y < a.rows; ++y)
-    for (int x = 0; x < a.cols; ++x) {
-      const float u = a.at<float>(y, x), v = b.at<float>(y, x);
-      if (std::isnan(u) != std::isnan(v)) return INFINITY;
-      if (!std::isnan(u)) worst = std::max(worst, double(std::abs(u - v)));
-    }
-  return worst;
 }
 
 // Closes modal message boxes as they appear, remembering what they said.
