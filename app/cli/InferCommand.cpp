@@ -282,6 +282,16 @@ int runInfer(const std::vector<std::string>& argv) {
 
   util::Feedback feedback;
   gFeedback = &feedback;
+  // The direct estimate of a big field takes minutes before the first training step: show it.
+  int shownPercent = -1;
+  if (!quiet)
+    feedback.setObserver([&](double fraction, const std::string& what) {
+      const int percent = static_cast<int>(fraction * 100);
+      if (what != "direct estimate" || percent == shownPercent) return;
+      shownPercent = percent;
+      std::fprintf(stderr, "\rdirect estimate %3d%%   ", percent);
+      std::fflush(stderr);
+    });
   std::signal(SIGINT, onSignal);
   std::signal(SIGTERM, onSignal);
   double lastLoss = 0;

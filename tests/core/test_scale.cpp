@@ -19,6 +19,7 @@
 #include <QtTest>
 
 #include <cmath>
+#include <csignal>
 
 using namespace mollichrom;
 using namespace mollichrom::mollifier;
@@ -213,6 +214,33 @@ class TestScale : public QObject {
     QVERIFY2(err.trimmed().count('\n') == 0, qPrintable(err));
     QVERIFY2(err.contains("sim.tif") && err.contains("out of memory"), qPrintable(err));
     QVERIFY(!err.contains("frame #") && !err.contains("Exception raised from"));
+  }
+
+  void interruptedDuringTheDirectEstimateWritesNothing() {
+    // Ctrl-C while the direct estimate runs (its progress on stderr says so): exit 130, one
+    // line saying nothing was written, no output file.
+    const QString stack = tmp_.filePath("field256.tif"), out = tmp_.filePath("int.tif");
+    QCOMPARE(runCli({"simulate", "--scene", "--out", stack, "--width", "256", "--height", "256",
+                     "--frames", "30", "--nuclei", "1"}),
+             0);
+    QProcess p;
+    QString err;
+    bool signalled = false;
+    connect(&p, &QProcess::readyReadStandardError, [&] {
+      err += QString::fromUtf8(p.readAllStandardError());
+      if (!signalled && err.contains("direct estimate")) {
+        signalled = true;
+        ::kill(static_cast<pid_t>(p.processId()), SIGINT);
+      }
+    });
+    p.start(MOLLICHROM_CLI, {"infer", stack, "--out", out});
+    QVERIFY(p.waitForFinished(120000));
+    err += QString::fromUtf8(p.readAllStandardError());
+    QVERIFY(signalled);
+    QCOMPARE(p.exitCode(), 130);
+    QVERIFY2(err.contains("interrupted before a result; nothing written"), qPrintable(err));
+    QVERIFY(!err.contains("TIFF"));
+    QVERIFY(!QFile::exists(out));
   }
 
   void snapshotsAreTiledAndMatchTheTrainedMap() {
