@@ -1,5 +1,10 @@
 #include "core/runtime/Runtime.h"
 
+#include <sys/resource.h>
+#include <sys/syscall.h>
+#include <unistd.h>
+#include <algorithm>
+
 #include <ATen/Parallel.h>
 
 #include <dlfcn.h>
@@ -13,8 +18,8 @@
 
 namespace mollichrom {
 
-int resolveThreadCount(int setting, const char* envValue, unsigned hardware,
-                       std::string* source, std::string* warning) {
+int resolveThreadCount(int setting, const char* envValue, unsigned hardware, std::string* source,
+                       std::string* warning) {
   const int hw = hardware > 0 ? static_cast<int>(hardware) : 1;
   if (setting > 0) {
     if (source) *source = "setting";
@@ -43,7 +48,7 @@ BlasInfo classifyBlasLibrary(const std::string& path) {
   if (path.empty()) {
     info.name = "unknown (no libblas mapped)";
   } else if (has("openblas")) {
-    info.name = has("openmp") ? "OpenBLAS (openmp)"
+    info.name = has("openmp")    ? "OpenBLAS (openmp)"
                 : has("pthread") ? "OpenBLAS (pthread)"
                 : has("serial")  ? "OpenBLAS (serial)"
                                  : "OpenBLAS";
@@ -100,9 +105,9 @@ const RuntimeInfo& initRuntime(int threadSetting) {
   RuntimeInfo& info = state();
   std::call_once(once, [&] {
     std::string warning;
-    info.threads = resolveThreadCount(threadSetting, std::getenv("MOLLICHROM_THREADS"),
-                                      std::thread::hardware_concurrency(), &info.threadsSource,
-                                      &warning);
+    info.threads =
+        resolveThreadCount(threadSetting, std::getenv("MOLLICHROM_THREADS"),
+                           std::thread::hardware_concurrency(), &info.threadsSource, &warning);
     if (!warning.empty()) info.warnings.push_back(warning);
     at::set_num_threads(info.threads);
     // Training allocates the same few-MB activation buffers every step. With glibc's default
@@ -124,6 +129,14 @@ const RuntimeInfo& initRuntime(int threadSetting) {
     at::set_num_threads(info.threads);
   }
   return info;
+}
+
+bool lowerThreadPriority() {
+  // setpriority(PRIO_PROCESS, tid) sets one thread's nice value on Linux; threads it creates
+  // later inherit it.
+  const auto tid = static_cast<id_t>(::syscall(SYS_gettid));
+  const int now = ::getpriority(PRIO_PROCESS, tid);
+  return ::setpriority(PRIO_PROCESS, tid, std::max(now, 10)) == 0;
 }
 
 }  // namespace mollichrom

@@ -22,8 +22,8 @@ struct RuntimeInfo {
 
 // Thread count from an explicit setting (>0 wins), else the MOLLICHROM_THREADS value,
 // else the hardware. Invalid environment values fall back to hardware with a warning.
-int resolveThreadCount(int setting, const char* envValue, unsigned hardware,
-                       std::string* source, std::string* warning);
+int resolveThreadCount(int setting, const char* envValue, unsigned hardware, std::string* source,
+                       std::string* warning);
 
 // Classifies the BLAS library file loaded into this process.
 BlasInfo classifyBlasLibrary(const std::string& resolvedPath);
@@ -32,5 +32,11 @@ BlasInfo detectBlas();
 // Configures LibTorch threads and checks BLAS. Call early; later calls only change the
 // thread count when `threadSetting` > 0. Warnings are also printed to stderr once.
 const RuntimeInfo& initRuntime(int threadSetting = 0);
+
+// Background work (the GUI's training and preview threads): lowers the calling thread's
+// scheduling priority (nice +10, Linux). The OpenMP workers LibTorch starts from this thread
+// inherit it, so on a machine whose cores the computation fills the event loop still gets the
+// CPU when it needs it. Returns false where the system refuses.
+bool lowerThreadPriority();
 
 }  // namespace mollichrom

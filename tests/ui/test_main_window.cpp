@@ -76,6 +76,21 @@ bool openSample(MainWindow& w, const QString& path = kSample) {
   return preview.wait(120000);
 }
 
+// Event-loop latency: a 20 ms timer's worst lateness between start() and stop().
+struct LatencyProbe {
+  qint64 worst = 0;
+  QElapsedTimer tick;
+  QTimer timer;
+  LatencyProbe() {
+    QObject::connect(&timer, &QTimer::timeout, [this] {
+      if (tick.isValid()) worst = std::max(worst, tick.elapsed() - 20);
+      tick.restart();
+    });
+  }
+  void start() { timer.start(20); }
+  void stop() { timer.stop(); }
+};
+
 bool trainFor(MainWindow& w, int steps) {
   QSignalSpy finished(&w, &MainWindow::trainingFinished);
   w.setTrainingLength(steps, 0);
@@ -299,22 +314,16 @@ class TestMainWindow : public QObject {
     QSignalSpy snapshot(&w, &MainWindow::trainingSnapshot),
         finished(&w, &MainWindow::trainingFinished);
     // Event-loop latency while training: a 20 ms timer must keep firing on time.
-    qint64 worst = 0;
-    QElapsedTimer tick;
-    QTimer probe;
-    connect(&probe, &QTimer::timeout, [&] {
-      if (tick.isValid()) worst = std::max(worst, tick.elapsed() - 20);
-      tick.restart();
-    });
+    LatencyProbe probe;
     w.setTrainingLength(200, 0);
     w.startTraining();
     QVERIFY(w.isTraining());
-    probe.start(20);
+    probe.start();
     QVERIFY(snapshot.wait(60000));
     QTest::qWait(1500);
     probe.stop();
-    qInfo("worst event-loop delay while training: %lld ms", worst);
-    QVERIFY(worst < 100);
+    qInfo("worst event-loop delay while training: %lld ms", probe.worst);
+    QVERIFY(probe.worst < 100);
     // Pause: no snapshots (no steps) while paused; Resume: they come again.
     w.setPaused(true);
     QTest::qWait(2500);  // the step in flight ends and hands over its snapshot
@@ -349,22 +358,16 @@ class TestMainWindow : public QObject {
     QCOMPARE(w.panelWidget(0)->imageLayer()->image().cols, 512);
     QSignalSpy snapshot(&w, &MainWindow::trainingSnapshot),
         finished(&w, &MainWindow::trainingFinished);
-    qint64 worst = 0;
-    QElapsedTimer tick;
-    QTimer probe;
-    connect(&probe, &QTimer::timeout, [&] {
-      if (tick.isValid()) worst = std::max(worst, tick.elapsed() - 20);
-      tick.restart();
-    });
+    LatencyProbe probe;
     w.setTrainingLength(1000, 0);
     w.startTraining();
     QVERIFY(w.isTraining());
-    probe.start(20);
+    probe.start();
     QVERIFY(snapshot.wait(60000));
     QVERIFY(snapshot.wait(60000));  // two snapshots rendered while probing
     probe.stop();
-    qInfo("512^2 x 30: worst event-loop delay while training: %lld ms", worst);
-    QVERIFY(worst < 100);
+    qInfo("512^2 x 30: worst event-loop delay while training: %lld ms", probe.worst);
+    QVERIFY(probe.worst < 100);
     w.stopTraining();
     QVERIFY(finished.wait(10000));
   }

@@ -441,6 +441,7 @@ void MainWindow::onLoaded() {
   Q_EMIT stackOpened(d->path);
   previewWatcher_.setFuture(QtConcurrent::run([d, params = trainingDock_->settings().params] {
     auto out = std::make_shared<LoadedData>(*d);
+    lowerThreadPriority();  // background work: below the event loop (a pooled thread keeps it)
     try {
       out->direct = train::estimateDirect(*out->fields, params, train::MollifierSettings{});
       out->hasDirect = true;

@@ -27,7 +27,9 @@ bool TrainingWorker::start(std::shared_ptr<const prep::FieldData> data,
   watcher_.setFuture(QtConcurrent::run([self, feedback, data, settings]() -> Outcome {
     Outcome out;
     try {
-      // LibTorch's thread count is set where the work runs (OpenMP settings are per thread).
+      // LibTorch's thread count is set where the work runs (OpenMP settings are per thread),
+      // and so is its priority: below the event loop's.
+      lowerThreadPriority();
       initRuntime(settings.threads);
       train::TrainerConfig cfg = settings.config;
       cfg.snapshotInterval = 1.0;  // the GUI renders at most one snapshot a second
