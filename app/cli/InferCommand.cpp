@@ -1,6 +1,8 @@
 #include "app/cli/InferCommand.h"
 
 #include "app/cli/Args.h"
+#include "core/prep/NucleusLabels.h"
+#include "core/util/AtomicFile.h"
 #include "app/cli/ExitCodes.h"
 #include "core/export/ResultExport.h"
 #include "core/io/PixelType.h"
@@ -65,9 +67,25 @@ const char* kInferUsage =
     "                                           whichever ends first\n"
     "  --seed N  --threads N  --device cpu|cuda\n"
     "  --checkpoint DIR [--resume]              atomic checkpoints; continue from DIR\n"
+    "  --nuclei all|1,3                         analyse every nucleus (default) or the numbered "
+    "ones\n"
+    "  --table NUCLEI.csv                       one row per nucleus: label, centroid (um), area "
+    "(um^2),\n"
+    "                                           mean/median/IQR of lambda, 90% band width, "
+    "scalars,\n"
+    "                                           border and split flags\n"
     "  --json SUMMARY.json  --losses LOSSES.csv --truth LAMBDA.tif (report accuracy)  --quiet\n"
     "\n"
-    "RATES.tif: float32, the input's grid and calibration, NaN outside the analysed region.\n"
+    "RATES.tif: float32, the input's grid and calibration, NaN outside the nuclei (and within one\n"
+    "kernel radius of the image border). RATES.low90.tif / RATES.high90.tif: the 90% band of\n"
+    "lambda per pixel. lambda is the minimiser of the mollified model residual with a total-\n"
+    "variation prior whose strength follows from the data's noise (discrepancy principle); the\n"
+    "network's training warm-starts it (--json reports alpha and the discrepancy).\n"
+    "\n"
+    "Steady state (one frame, e.g. a super-resolution snapshot): with dphi/dt = 0 the model is\n"
+    "  0 = M lap(mu_d) + 2 gamma_ac (lambda phi_e - phi_h),\n"
+    "so lambda follows from the snapshot once the ratio M/gamma_ac (um^2) is known: give it with\n"
+    "--set M=...,gamma_ac=... (default 1 and 1). M and gamma_ac themselves need a time-lapse.\n"
     "Exit codes: 0 ok, 1 failure, 2 usage, 3 bad input, 4 diverged, 5 not enough memory (refused "
     "by the\n"
     "memory plan, or an allocation failed), 130 interrupted (checkpoint written). Errors are one "
@@ -126,7 +144,9 @@ int runInfer(const std::vector<std::string>& argv) {
              "frames",
              "crop",
              "bin",
-             "tile"},
+             "tile",
+             "nuclei",
+             "table"},
             {"help", "resume", "quiet", "adaptive", "lbfgs", "drift", "bleach"});
   if (args.has("help")) {
     std::cout << kInferUsage;
@@ -269,9 +289,33 @@ int runInfer(const std::vector<std::string>& argv) {
                        " has " + std::to_string(data.frames()) + " (use --set " + name + "=VALUE)");
   }
   if (data.frames() < 3 && !quiet)
-    std::cerr << "infer: " << data.frames()
-              << " frame(s): steady-state model, M and gamma_ac fixed at " << choice.values.M
-              << " and " << choice.values.gammaAc << "\n";
+    std::cerr << "infer: " << data.frames() << " frame(s): steady-state model; lambda depends on "
+              << "the ratio M/gamma_ac = " << choice.values.M / choice.values.gammaAc
+              << " um^2 (M " << choice.values.M << ", gamma_ac " << choice.values.gammaAc
+              << "; set them with --set)\n";
+
+  // Every nucleus is analysed unless some are picked (numbers as in the --table output).
+  const prep::NucleusLabels labels = prep::labelNuclei(data.mask);
+  if (args.has("nuclei") && args.get("nuclei") != "all") {
+    std::vector<int> picked;
+    std::stringstream list(args.get("nuclei"));
+    for (std::string item; std::getline(list, item, ',');) {
+      int k = 0;
+      try {
+        k = std::stoi(item);
+      } catch (const std::exception&) {
+        throw UsageError("--nuclei: '" + item + "' is not a nucleus number");
+      }
+      if (k < 1 || k > static_cast<int>(labels.nuclei.size()))
+        throw UsageError("--nuclei: " + input + " has " + std::to_string(labels.nuclei.size()) +
+                         " nuclei; there is no nucleus " + item);
+      picked.push_back(k);
+    }
+    data.mask = prep::nucleusMask(labels, picked);
+  }
+  if (!quiet)
+    std::cerr << "infer: " << labels.nuclei.size() << " nucle" << (labels.nuclei.size() == 1 ? "us" : "i")
+              << " found\n";
 
   cv::Mat truth, evalMask;
   if (args.has("truth")) {
@@ -336,6 +380,17 @@ int runInfer(const std::vector<std::string>& argv) {
   exporting::RunDescription run{"mollichrom-cli", input, args.get("out"), po,
                                 choice,           cfg,   rt.threads,      std::nullopt};
   io::writeMapTiff(args.get("out"), r.lambda, exporting::calibrationOf(data));
+  if (!r.lambdaLow.empty()) {
+    // The 90 % band beside λ: RATES.low90.tif and RATES.high90.tif.
+    std::string stem = args.get("out");
+    if (stem.size() > 4 && (stem.substr(stem.size() - 4) == ".tif")) stem.resize(stem.size() - 4);
+    else if (stem.size() > 5 && stem.substr(stem.size() - 5) == ".tiff") stem.resize(stem.size() - 5);
+    io::writeMapTiff(stem + ".low90.tif", r.lambdaLow, exporting::calibrationOf(data));
+    io::writeMapTiff(stem + ".high90.tif", r.lambdaHigh, exporting::calibrationOf(data));
+  }
+  if (args.has("table"))
+    util::writeFileAtomically(args.get("table"),
+                              exporting::nucleusTableCsv(exporting::nucleusRows(r, data)));
   train::MapAccuracy acc;
   if (!truth.empty()) {
     acc = train::compareMaps(r.lambda, truth, evalMask);

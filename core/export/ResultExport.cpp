@@ -1,5 +1,7 @@
 #include "core/export/ResultExport.h"
 
+#include "core/export/NucleusTable.h"
+
 #include "core/io/MapExport.h"
 #include "core/io/StackError.h"
 #include "core/io/TiffWriter.h"
@@ -10,6 +12,7 @@
 #include <QDir>
 #include <QFile>
 #include <QJsonDocument>
+#include <QJsonArray>
 #include <QJsonObject>
 
 #include <algorithm>
@@ -71,6 +74,12 @@ std::string fileSha256(const std::string& path) {
   QCryptographicHash h(QCryptographicHash::Sha256);
   h.addData(&f);
   return h.result().toHex().toStdString();
+}
+
+std::vector<NucleusRow> nucleusRows(const train::InferenceResult& r, const prep::FieldData& data) {
+  if (r.lambda.empty() || data.mask.empty()) return {};
+  return nucleusTable(prep::labelNuclei(data.mask), r.lambda, r.lambdaLow, r.lambdaHigh, data.dx,
+                      data.dy, r.M, r.gammaAc);
 }
 
 std::string summaryJson(const train::InferenceResult& r, const prep::FieldData& data, const RunDescription& run) {
@@ -135,6 +144,38 @@ std::string summaryJson(const train::InferenceResult& r, const prep::FieldData& 
                                {"bleach_correction", po.bleachCorrection},
                                {"kernel_half_width_px", cfg.mollifier.halfWidthXY}}},
       {"versions", QString::fromStdString(versionReport(run.program))}};
+  // Every nucleus of the field, one row each (NucleusTable.h).
+  QJsonArray nuclei;
+  for (const auto& n : nucleusRows(r, data))
+    nuclei.append(QJsonObject{{"label", n.label},
+                              {"centroid_x_um", n.centroidXUm},
+                              {"centroid_y_um", n.centroidYUm},
+                              {"area_um2", n.areaUm2},
+                              {"pixels", n.pixels},
+                              {"finite_share", n.finiteShare},
+                              {"lambda_mean", n.mean},
+                              {"lambda_median", n.median},
+                              {"lambda_q25", n.q25},
+                              {"lambda_q75", n.q75},
+                              {"lambda_band90_width", n.bandWidth},
+                              {"M", n.M},
+                              {"gamma_ac", n.gammaAc},
+                              {"touches_border", n.touchesBorder},
+                              {"split", n.split}});
+  o["nuclei"] = nuclei;
+  if (r.solved)
+    o["rate_solve"] = QJsonObject{
+        {"prior", cfg.rateSolve.prior == train::RatePrior::TotalVariation ? "total-variation" : "smooth"},
+        {"alpha", r.solve.alpha},
+        {"alpha_rule", cfg.rateSolve.alpha > 0 ? "given" : "discrepancy principle"},
+        {"discrepancy", r.solve.discrepancy},
+        {"discrepancy_target", cfg.rateSolve.tau},
+        {"residual_noise_variance", r.solve.noiseVariance},
+        {"iterations", r.solve.iterations},
+        {"alpha_trials", r.solve.alphaTrials},
+        {"converged", r.solve.converged},
+        {"kernel_half_width_px", cfg.directMollifier.halfWidthXY},
+        {"band90", !r.lambdaLow.empty()}};
   if (run.accuracy)
     o["accuracy"] = QJsonObject{{"pearson", run.accuracy->pearson}, {"relative_l2", run.accuracy->relativeL2},
                                 {"finite_fraction", run.accuracy->finiteFraction}, {"pixels", run.accuracy->pixels}};
@@ -179,6 +220,14 @@ std::vector<std::string> exportAll(const std::string& folder, const train::Infer
     const auto f = writeFieldFiles(folder + "/fields", fields, cal);
     written.insert(written.end(), f.begin(), f.end());
   }
+  if (!result.lambdaLow.empty()) {
+    io::writeMapTiff(folder + "/lambda_low.tif", result.lambdaLow, cal);
+    io::writeMapTiff(folder + "/lambda_high.tif", result.lambdaHigh, cal);
+    written.push_back(folder + "/lambda_low.tif");
+    written.push_back(folder + "/lambda_high.tif");
+  }
+  util::writeFileAtomically(folder + "/nuclei.csv", nucleusTableCsv(nucleusRows(result, data)));
+  written.push_back(folder + "/nuclei.csv");
   writeLossesCsv(folder + "/losses.csv", result.losses);
   written.push_back(folder + "/losses.csv");
   RunDescription described = run;

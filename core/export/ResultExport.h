@@ -2,6 +2,7 @@
 // What an inference run leaves behind, written the same way by the CLI (`infer --out/--json/
 // --losses`) and the GUI (File ▸ Export): calibrated λ TIFF, CSV and PNG figure, the fields as
 // TIFFs, the loss history as CSV and a summary JSON. Every file is written atomically.
+#include "core/export/NucleusTable.h"
 #include "core/io/Calibration.h"
 #include "core/models/ChromatinParameters.h"
 #include "core/prep/FieldData.h"
@@ -55,12 +56,16 @@ std::vector<std::string> writeLambdaFiles(const std::string& basePath, const cv:
 std::vector<std::string> writeFieldFiles(const std::string& folder, const std::map<std::string, cv::Mat>& fields,
                                          const io::Calibration& cal);
 
-// Everything into `folder` (created if missing): lambda.{tif,csv,png}, fields/<name>.tif for each
-// field, losses.csv, summary.json. Returns the paths written. Throws io::StackError naming the
+// Everything into `folder` (created if missing): lambda.{tif,csv,png}, lambda_low.tif and
+// lambda_high.tif (the 90 % band, when computed), nuclei.csv (one row per nucleus),
+// fields/<name>.tif for each field, losses.csv, summary.json. Returns the paths written. Throws io::StackError naming the
 // file on failure.
 std::vector<std::string> exportAll(const std::string& folder, const train::InferenceResult& result,
                                    const std::map<std::string, cv::Mat>& fields, const prep::FieldData& data,
                                    const RunDescription& run);
+
+// The per-nucleus table of a result (labels from the prepared mask).
+std::vector<NucleusRow> nucleusRows(const train::InferenceResult& result, const prep::FieldData& data);
 
 // SHA-256 of a file (hex), empty when unreadable.
 std::string fileSha256(const std::string& path);

@@ -1,5 +1,7 @@
 #include "core/prep/FieldData.h"
 
+#include "core/prep/NucleusLabels.h"
+
 #include "core/io/StackError.h"
 #include "core/io/StackReader.h"
 #include "core/prep/BleachCorrection.h"
@@ -98,21 +100,15 @@ cv::Mat autoNucleusMask(const std::vector<cv::Mat>& density, double threshold, d
   if (threshold < 0) used = cv::threshold(m8, bin, 0, 255, cv::THRESH_BINARY | cv::THRESH_OTSU) / 255.0;
   else used = cv::threshold(m8, bin, std::clamp(threshold, 0.0, 1.0) * 255.0, 255, cv::THRESH_BINARY) / 255.0;
   if (thresholdUsed) *thresholdUsed = used;
-  cv::Mat labels, stats, centroids;
-  const int n = cv::connectedComponentsWithStats(bin, labels, stats, centroids, 8);
-  int best = 0, bestArea = 0;
-  for (int i = 1; i < n; ++i)
-    if (stats.at<int>(i, cv::CC_STAT_AREA) > bestArea) { best = i; bestArea = stats.at<int>(i, cv::CC_STAT_AREA); }
-  cv::Mat mask = cv::Mat::zeros(bin.size(), CV_8U);
-  if (best == 0) return mask;
-  mask.setTo(255, labels == best);
+  cv::Mat mask = bin.clone();
   // Fill holes: flood the background from the border; what it cannot reach is inside.
   cv::Mat padded;
   cv::copyMakeBorder(mask, padded, 1, 1, 1, 1, cv::BORDER_CONSTANT, 0);
   cv::floodFill(padded, cv::Point(0, 0), 128);
   cv::Mat inner = padded(cv::Rect(1, 1, mask.cols, mask.rows));
   mask.setTo(255, inner == 0);
-  return mask;
+  // Every nucleus of the field, debris left out (NucleusLabels).
+  return nucleusMask(labelNuclei(mask));
 }
 
 cv::Mat analysedRegion(const cv::Mat& mask, int r) {
@@ -122,6 +118,14 @@ cv::Mat analysedRegion(const cv::Mat& mask, int r) {
   cv::copyMakeBorder(mask, padded, r, r, r, r, cv::BORDER_CONSTANT, 0);  // the border counts as outside
   cv::erode(padded, padded, cv::getStructuringElement(cv::MORPH_ELLIPSE, {2 * r + 1, 2 * r + 1}));
   return padded(cv::Rect(r, r, mask.cols, mask.rows)).clone();
+}
+
+cv::Mat insideImage(const cv::Mat& mask, int b) {
+  cv::Mat out = cv::Mat::zeros(mask.size(), CV_8U);
+  if (2 * b >= mask.cols || 2 * b >= mask.rows) return out;
+  const cv::Rect inner(b, b, mask.cols - 2 * b, mask.rows - 2 * b);
+  mask(inner).copyTo(out(inner));
+  return out;
 }
 
 FieldData prepare(const io::Stack& stack, const PrepOptions& o) {

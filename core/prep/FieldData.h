@@ -69,12 +69,17 @@ FieldData prepare(const io::Stack& stack, const PrepOptions& options);
 cv::Mat timeMean(const std::vector<cv::Mat>& frames);
 
 // Threshold of the time-mean density (Otsu when threshold < 0, else the fraction between its
-// darkest and brightest value), largest connected component, holes filled. `thresholdUsed`
+// darkest and brightest value), holes filled, every nucleus kept (components of at least
+// kMinNucleusShare of the largest; NucleusLabels.h). `thresholdUsed`
 // receives the fraction applied (Otsu's choice: where the GUI's slider starts).
 cv::Mat autoNucleusMask(const std::vector<cv::Mat>& density, double threshold = -1, double* thresholdUsed = nullptr);
 
 // The region whose derivatives the mollifier can compute from inside the nucleus: the mask
 // eroded by `radiusPx` (a disk), also kept `radiusPx` away from the image border.
 cv::Mat analysedRegion(const cv::Mat& mask, int radiusPx);
+
+// The mask without a border of `borderPx` around the image: where a kernel that reads the
+// fields on both sides of the nuclear edge (they are measured everywhere) still fits.
+cv::Mat insideImage(const cv::Mat& mask, int borderPx);
 
 }  // namespace mollichrom::prep

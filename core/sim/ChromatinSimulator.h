@@ -27,8 +27,22 @@ struct SimulationConfig {
   double dt = 0.05;          // s between frames
   double pixel = 0.104;      // µm
   double noise = 0.03;       // Gaussian noise σ as a fraction of the density channel's maximum
-  std::string pattern = "blob";  // blob | ring | patches | random | constant (λ = 1.5)
+  // blob | ring | patches | random | constant (λ = 1.5) | sharp-ring (a band 3–5 px wide with
+  // 1 px edges) | edge (a step across the nucleus) | gradient (a linear ramp) | spots (small
+  // sharp disks). The sharp ones are what real nuclei show (peripheral heterochromatin, foci).
+  std::string pattern = "blob";
   std::uint64_t seed = 1;
+  // How the recorded series starts: "equilibrium" (the reaction equilibrium of the mean λ, then
+  // relaxation towards the pattern), "white" (φ_d from white noise: early frames carry
+  // coarsening transients) or "steady" (relaxed to the steady state first: with frames = 1 the
+  // super-resolution snapshot case). relaxSeconds > 0 relaxes that long before the first frame
+  // (a near-steady series).
+  std::string start = "equilibrium";
+  double relaxSeconds = 0;
+  // Nucleus density φ_c = mask · (densityMean + densityTexture · smooth noise of unit σ).
+  double densityMean = 0.55, densityTexture = 0.05;
+  // Nuclei in the field: 1 (centred) or several smaller ones, the last touching the image border.
+  int nuclei = 1;
   models::ChromatinParameters params;
   double maxSubstep = 0.002;  // s
 };
@@ -46,6 +60,10 @@ Simulation simulate(const SimulationConfig& config, util::Feedback* feedback = n
 // λ(x) patterns and the nucleus density, exposed for tests.
 cv::Mat lambdaPattern(const std::string& pattern, int size, std::uint64_t seed);
 cv::Mat nucleusDensity(int size, std::uint64_t seed);
+cv::Mat nucleusDensity(const SimulationConfig& config);
+
+// Whether `pattern` is one lambdaPattern knows.
+bool isKnownPattern(const std::string& pattern);
 
 // The simulation as the engines see prepared data: noisy (or clean) fields, calibration, and the
 // automatic nucleus mask.

@@ -3,7 +3,7 @@
 #include "core/models/ChromatinModel.h"
 #include "core/runtime/ErrorText.h"
 #include "core/train/FieldBundle.h"
-#include "core/train/FieldDerivativeEngine.h"
+#include "core/train/ModelTerms.h"
 #include "core/train/HashedNoise.h"
 #include "core/train/TensorConvert.h"
 #include "core/train/Tiling.h"
@@ -120,16 +120,19 @@ DirectEstimate estimateDirectTiled(const FieldBundle& data, const models::Parame
   MollifierSettings s = settings;
   s.halfWidthT = timeHalfWidthFor(T, settings);
   const models::ChromatinModel model(params.values);
-  const FieldDerivativeEngine engine(model, s, data.dx, data.dy, data.dt, !out.steady);
+  const ModelTerms engine(model, s, data.dx, data.dy, data.dt, !out.steady);
   out.haloXY = engine.haloXY();
   out.haloT = engine.haloT();
   const int h = out.haloXY;
   const int H = data.height, W = data.width;
-  out.region = prep::analysedRegion(data.mask, h);
+  // The whole nucleus, up to its edge: the fields are measured on both sides of it. Only the
+  // image border, where the kernel would leave the image, is lost.
+  const int mirror = engine.mirrorXY();
+  out.region = prep::insideImage(data.mask, h - mirror);
   if (cv::countNonZero(out.region) < 16)
-    throw std::invalid_argument("the nucleus is too small for the derivative kernel (" +
+    throw std::invalid_argument("the image is too small for the derivative kernel (" +
                                 std::to_string(2 * h + 1) +
-                                " px wide): fewer than 16 pixels remain");
+                                " px wide): fewer than 16 nucleus pixels remain inside its border");
 
   // Work units for progress: the scalar passes (1 + SIMEX repetitions) and the λ pass.
   double done = 0, total = 1;
@@ -144,17 +147,18 @@ DirectEstimate estimateDirectTiled(const FieldBundle& data, const models::Parame
     // Fit on the widest kernel (down to the λ kernel) that leaves at least 200 region pixels.
     int k = h;
     cv::Mat scalarRegion = out.region;
-    for (int kk = settings.scalarHalfWidthXY; kk > h; kk -= 4) {
-      const cv::Mat reg = prep::analysedRegion(data.mask, kk);
-      if (cv::countNonZero(reg) < 200 || 2 * kk + 1 >= std::min(H, W)) continue;
+    for (int kk = settings.scalarHalfWidthXY; kk > s.halfWidthXY; kk -= 4) {
+      const cv::Mat reg = prep::insideImage(data.mask, 2 * kk);
+      if (cv::countNonZero(reg) < 200 || 4 * kk + 1 >= std::min(H, W)) continue;
       k = kk;
       scalarRegion = reg;
       out.scalarHalfWidthXY = kk;
       break;
     }
     MollifierSettings wideS = s;
-    wideS.halfWidthXY = k;
-    const FieldDerivativeEngine se(model, wideS, data.dx, data.dy, data.dt, true);
+    if (out.scalarHalfWidthXY > 0) wideS.halfWidthXY = out.scalarHalfWidthXY;
+    const ModelTerms se(model, wideS, data.dx, data.dy, data.dt, true);
+    k = se.haloXY();
     // Noise in the fields is noise in the regressors (L holds 4th derivatives): plain least
     // squares shrinks M towards 0. Corrected least squares: the noise's share of each entry is
     // measured by adding synthetic noise of the estimated level and removed (the linear SIMEX
@@ -174,13 +178,13 @@ DirectEstimate estimateDirectTiled(const FieldBundle& data, const models::Parame
       }
       const auto clean = data.window(tile.source, torch::kFloat64);
       checkCancel();
-      n0 += normalEntries(model.terms(se(clean), false), reg);
+      n0 += normalEntries(se(clean), reg);
       progress(1);
       for (int r = 0; r < kSimexReps; ++r) {
         checkCancel();
         auto noisy = clean.clone();
         addHashedNoise(noisy, tile.source, H, W, kSimexSeed + std::uint64_t(r), sigma);
-        n1[static_cast<size_t>(r)] += normalEntries(model.terms(se(noisy), false), reg);
+        n1[static_cast<size_t>(r)] += normalEntries(se(noisy), reg);
         progress(1);
       }
     }
@@ -228,7 +232,7 @@ DirectEstimate estimateDirectTiled(const FieldBundle& data, const models::Parame
   // λ pass: κ = Γλ from its per-pixel normal equation Σ e (a − M L + 2Γ h − 2κ e) = 0, tile by
   // tile.
   out.tileSize = chooseTile(data, h, tileSize);
-  const auto tiles = makeTiles(H, W, h, out.tileSize);
+  const auto tiles = makeTiles(H, W, h, out.tileSize, mirror);
   out.tiles = static_cast<int>(tiles.size());
   const double before = done;
   total = before + double(tiles.size());
@@ -238,7 +242,7 @@ DirectEstimate estimateDirectTiled(const FieldBundle& data, const models::Parame
   auto dot = [](const torch::Tensor& x, const torch::Tensor& y) { return (x * y).sum(0); };
   for (const Tile& tile : tiles) {
     checkCancel();
-    const auto t = model.terms(engine(data.window(tile.source, torch::kFloat64)), out.steady);
+    const auto t = engine(data.window(tile.source, torch::kFloat64));
     const auto reg = regionOf(out.region, tile.interior);
     const auto ee = dot(t.e, t.e).clamp_min(1e-12);
     const auto kappa = dot(t.e, t.a - M * t.L + 2 * G * t.h) / (2 * ee);

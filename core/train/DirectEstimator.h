@@ -21,6 +21,8 @@ struct FieldBundle;  // FieldBundle.h (LibTorch) stays out of this header
 struct DirectEstimate {
   cv::Mat lambda;  // CV_32F, image size, NaN outside the analysed region
   cv::Mat region;  // CV_8U, 255 where λ is estimated
+  // The 90 % band of λ per pixel (CV_32F, NaN outside the region; empty when not computed).
+  cv::Mat lambdaLow, lambdaHigh;
   double M = 1, gammaAc = 1;
   // False when the least-squares value was not physical (≤ 0: noise swamps that term) and the
   // default was kept.

@@ -40,9 +40,17 @@ FieldBundle FieldBundle::from(const prep::FieldData& data) {
 
 torch::Tensor FieldBundle::window(const cv::Rect& r, torch::ScalarType dtype) const {
   using torch::indexing::Slice;
-  return fields.index({Slice(), Slice(), Slice(r.y, r.y + r.height), Slice(r.x, r.x + r.width)})
-      .to(dtype)
-      .contiguous();
+  // The part inside the image, then the rest mirrored about the image edge (even extension).
+  const cv::Rect in = r & cv::Rect(0, 0, width, height);
+  auto w = fields.index({Slice(), Slice(), Slice(in.y, in.y + in.height), Slice(in.x, in.x + in.width)})
+               .to(dtype);
+  const int64_t left = in.x - r.x, top = in.y - r.y, right = r.x + r.width - (in.x + in.width),
+                bottom = r.y + r.height - (in.y + in.height);
+  if (left || top || right || bottom) {
+    namespace F = torch::nn::functional;
+    w = F::pad(w, F::PadFuncOptions({left, right, top, bottom}).mode(torch::kReflect));
+  }
+  return w.contiguous();
 }
 
 double estimateNoiseLevel(const prep::FieldData& data) {

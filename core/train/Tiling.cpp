@@ -5,9 +5,10 @@
 
 namespace mollichrom::train {
 
-std::vector<Tile> makeTiles(int height, int width, int halo, int tileSize) {
+std::vector<Tile> makeTiles(int height, int width, int halo, int tileSize, int pad) {
   std::vector<Tile> tiles;
-  const int y0 = halo, y1 = height - halo, x0 = halo, x1 = width - halo;
+  const int b = halo - std::clamp(pad, 0, halo);
+  const int y0 = b, y1 = height - b, x0 = b, x1 = width - b;
   if (y1 <= y0 || x1 <= x0) return tiles;
   const int step = std::max(1, tileSize);
   for (int y = y0; y < y1; y += step)

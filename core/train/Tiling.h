@@ -17,7 +17,10 @@ struct Tile {
 };
 
 // tileSize: interior edge in pixels (≥ 1); ≥ the image gives one tile.
-std::vector<Tile> makeTiles(int height, int width, int halo, int tileSize);
+// pad: the image counts as extended by `pad` px on each side (the reader mirrors it, see
+// FieldBundle::window), so interiors reach `halo − pad` from the image border and sources may
+// leave the image by up to `pad`.
+std::vector<Tile> makeTiles(int height, int width, int halo, int tileSize, int pad = 0);
 
 // The largest tile edge whose source (edge + 2·halo)² × frames nodes, at `bytesPerNode`,
 // stays within `budgetBytes` (at least 16 px, at most the image).

@@ -6,6 +6,7 @@
 #include "core/runtime/ErrorText.h"
 #include "core/train/FieldBundle.h"
 #include "core/train/FieldDerivativeEngine.h"
+#include "core/train/RateSolver.h"
 #include "core/train/TensorConvert.h"
 #include "core/train/Tiling.h"
 #include "core/util/AtomicFile.h"
@@ -595,6 +596,24 @@ InferenceResult runInferenceImpl(const prep::FieldData& data, const models::Para
   result.region = s.region_;
   result.M = std::exp(s.logM_.item<double>());
   result.gammaAc = std::exp(s.logG_.item<double>());
+  if (cfg.solveRates && (result.steady || cfg.solveTimeLapse) && !result.canceled) {
+    // The answer: λ minimising the mollified residual under its prior, α by the discrepancy
+    // principle (RateSolver.h) — a minimiser, so it does not depend on how long the network
+    // trained; the trained λ only warm-starts it.
+    try {
+      result.solve = solveRates(bundle, params.values, result.M, result.gammaAc,
+                                cfg.directMollifier, result.direct.region, result.lambda,
+                                cfg.rateSolve, feedback);
+      result.lambda = result.solve.lambda;
+      result.lambdaLow = result.solve.lambdaLow;
+      result.lambdaHigh = result.solve.lambdaHigh;
+      result.region = result.direct.region;
+      result.solved = true;
+    } catch (const util::Canceled&) {
+      result.canceled = true;
+      result.stopReason = "canceled";
+    }
+  }
   result.steps = step;
   result.seconds = elapsed();
   if (onSnapshot && !result.canceled) {  // a canceled run returns at once

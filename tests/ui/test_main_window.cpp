@@ -6,6 +6,7 @@
 #include "core/train/Trainer.h"
 #include "tests/core/TestHelpers.h"
 #include "ui/app/MainWindow.h"
+#include "ui/docks/NucleiDock.h"
 #include "ui/app/ProjectFile.h"
 #include "ui/docks/DataDock.h"
 #include "ui/docks/DatasetDialog.h"
@@ -245,7 +246,14 @@ class TestMainWindow : public QObject {
       // Export all, then read everything back.
       const QString out = dir.filePath(QStringLiteral("export"));
       const QStringList files = w.exportAll(out);
-      QCOMPARE(files.size(), 3 + 8 + 2);  // lambda.{tif,csv,png}, 8 fields, losses, summary
+      // lambda.{tif,csv,png}, 8 fields, nuclei table, losses, summary
+      QCOMPARE(files.size(), 3 + 8 + 3);
+      // The sample's one nucleus: a row in the Nuclei dock, selected by a click on it.
+      QCOMPARE(int(w.nucleiDock()->rows().size()), 1);
+      QCOMPARE(w.selectNucleusAt(48, 48), 1);
+      QCOMPARE(w.nucleiDock()->selectedLabel(), 1);
+      QVERIFY(w.statusBar()->currentMessage().startsWith(QStringLiteral("Nucleus 1 at")));
+      QCOMPARE(w.selectNucleusAt(0, 0), 0);
       auto tif = io::openStack((out + "/lambda.tif").toStdString());
       QCOMPARE(tif->info().width, 96);
       QCOMPARE(tif->info().pixelType, io::PixelType::Float32);

@@ -17,6 +17,8 @@
 #include "ui/docks/DatasetDialog.h"
 #include "ui/docks/HistogramWidget.h"
 #include "ui/docks/LogDock.h"
+#include "ui/docks/NucleiDock.h"
+#include "core/prep/NucleusLabels.h"
 #include "ui/docks/TrainingDock.h"
 #include "ui/panels/PanelContent.h"
 #include "ui/panels/PanelWidget.h"
@@ -131,6 +133,8 @@ MainWindow::MainWindow(QWidget* parent)
               [this](int index, const QString&) { refreshPanel(index); });
       connect(p, &PanelWidget::hovered, this,
               [this](const QString& text) { statusBar()->showMessage(text, 4000); });
+      connect(p, &PanelWidget::pixelClicked, this,
+              [this](int x, int y) { selectNucleusAt(x, y); });
     }
     rows->addWidget(row);
   }
@@ -158,9 +162,17 @@ MainWindow::MainWindow(QWidget* parent)
   dataDock_ = new DataDock(this);
   trainingDock_ = new TrainingDock(startAction_, pauseAction_, stopAction_, this);
   logDock_ = new LogDock(this);
+  nucleiDock_ = new NucleiDock(this);
   addDockWidget(Qt::LeftDockWidgetArea, dataDock_);
   addDockWidget(Qt::RightDockWidgetArea, trainingDock_);
   addDockWidget(Qt::BottomDockWidgetArea, logDock_);
+  addDockWidget(Qt::BottomDockWidgetArea, nucleiDock_);
+  tabifyDockWidget(logDock_, nucleiDock_);
+  logDock_->raise();
+  connect(nucleiDock_, &NucleiDock::nucleusSelected, this, [this](int label) {
+    for (const auto& r : nucleiDock_->rows())
+      if (r.label == label) statusBar()->showMessage(NucleiDock::describe(r));
+  });
   dataDock_->setMinimumWidth(310);
   trainingDock_->setMinimumWidth(310);
   resizeDocks({logDock_}, {130}, Qt::Vertical);
@@ -461,17 +473,26 @@ void MainWindow::onPreview() {
     logDock_->error(tr("direct estimate failed: %1").arg(d->error));
   } else {
     data_ = d;
+    // A single frame is the steady-state snapshot: ∂φ/∂t = 0 leaves only the ratio M/Γ_ac in
+    // the model, so λ is only as right as that ratio — say so where the user looks.
     const QString text =
-        tr("Direct estimate: M %1 µm²/s%2, Γ_ac %3 1/s%4, noise σ %5")
-            .arg(d->direct.M, 0, 'g', 3)
-            .arg(d->direct.estimatedM ? QString() : tr(" (not identifiable, default kept)"))
-            .arg(d->direct.gammaAc, 0, 'g', 3)
-            .arg(d->direct.estimatedGammaAc ? QString() : tr(" (not identifiable, default kept)"))
-            .arg(d->direct.noiseSigma, 0, 'g', 3);
+        d->direct.steady
+            ? tr("One frame: steady-state snapshot. With ∂φ/∂t = 0, λ depends on the ratio "
+                 "M/Γ_ac = %1 µm² (M and Γ_ac in the Training dock; they cannot be inferred "
+                 "from one frame). Noise σ %2")
+                  .arg(d->direct.M / d->direct.gammaAc, 0, 'g', 3)
+                  .arg(d->direct.noiseSigma, 0, 'g', 3)
+            : tr("Direct estimate: M %1 µm²/s%2, Γ_ac %3 1/s%4, noise σ %5")
+                  .arg(d->direct.M, 0, 'g', 3)
+                  .arg(d->direct.estimatedM ? QString() : tr(" (not identifiable, default kept)"))
+                  .arg(d->direct.gammaAc, 0, 'g', 3)
+                  .arg(d->direct.estimatedGammaAc ? QString() : tr(" (not identifiable, default kept)"))
+                  .arg(d->direct.noiseSigma, 0, 'g', 3);
     statusBar()->showMessage(text);
     logDock_->info(text);
   }
   refreshPanels();
+  refreshNuclei();
   updateActions();
   if (pendingProject_) restoreProjectResults();
   Q_EMIT previewReady();
@@ -518,6 +539,19 @@ void MainWindow::refreshPanel(int index) {
     return p->showMessage(
         tr("The trained lambda appears once training starts\n(the direct estimate is one choice "
            "down in the selector)"));
+  }
+  if (key == "lambda_band") {
+    const auto* r = result_.get();
+    if (r && !r->lambdaLow.empty())
+      return p->showImage(r->lambdaHigh - r->lambdaLow, f.dx, f.dy, c->title);
+    return p->showMessage(tr("The 90 % band of lambda appears when training finishes"));
+  }
+  if (key == "nuclei") {
+    // Each nucleus its number (the Nuclei dock's first column); background blank.
+    cv::Mat m;
+    prep::labelNuclei(f.mask).labels.convertTo(m, CV_32F);
+    m.setTo(std::nanf(""), m == 0);
+    return p->showImage(m, f.dx, f.dy, c->title);
   }
   if (key == "mask") {
     // 0 outside, 1 nucleus, 2 analysed region (where λ is estimated).
@@ -704,8 +738,31 @@ void MainWindow::onTrainingDone(std::shared_ptr<const train::InferenceResult> re
     if (result->lambda.empty()) result_.reset();  // canceled before the first step: nothing to show
   }
   refreshPanels();
+  refreshNuclei();
   updateActions();
   Q_EMIT trainingFinished(canceled);
+}
+
+void MainWindow::refreshNuclei() {
+  if (!data_ || !data_->fields) {
+    nucleiDock_->setRows({});
+    return;
+  }
+  try {
+    nucleiDock_->setRows(exporting::nucleusRows(*currentResult(), *data_->fields));
+  } catch (const std::exception&) {
+    nucleiDock_->setRows({});  // no result yet
+  }
+}
+
+int MainWindow::selectNucleusAt(int x, int y) {
+  if (!data_ || !data_->fields) return 0;
+  const auto& mask = data_->fields->mask;
+  if (x < 0 || y < 0 || x >= mask.cols || y >= mask.rows) return 0;
+  const int label = prep::labelNuclei(mask).labels.at<int>(y, x);
+  nucleiDock_->selectLabel(label);
+  if (label > 0) nucleiDock_->raise();
+  return label;
 }
 
 void MainWindow::updateActions() {

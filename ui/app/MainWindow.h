@@ -37,6 +37,7 @@ class ProgressIndicator;
 class TrainingDock;
 class TrainingWorker;
 class VtkView;
+class NucleiDock;
 struct LoadedData;
 struct DataSettings;
 struct ProjectState;
@@ -52,6 +53,10 @@ class MainWindow : public QMainWindow {
   DataDock* dataDock() const { return dataDock_; }
   TrainingDock* trainingDock() const { return trainingDock_; }
   LogDock* logDock() const { return logDock_; }
+  NucleiDock* nucleiDock() const { return nucleiDock_; }
+  // Selects the nucleus under pixel (x, y) of the field (what a click on an image panel does);
+  // returns its label, 0 on background.
+  int selectNucleusAt(int x, int y);
 
   // Starts loading `path` (a stack, or a .mchrom project) in the background; errors end in a
   // dialog naming the file (or, with dialogs off, on stderr and in openFailed).
@@ -138,6 +143,8 @@ class MainWindow : public QMainWindow {
   DataDock* dataDock_ = nullptr;
   TrainingDock* trainingDock_ = nullptr;
   LogDock* logDock_ = nullptr;
+  NucleiDock* nucleiDock_ = nullptr;
+  void refreshNuclei();  // the table from the current result (or the direct estimate)
   TrainingWorker* worker_ = nullptr;
   QSlider* timeSlider_ = nullptr;
   QLabel* timeLabel_ = nullptr;

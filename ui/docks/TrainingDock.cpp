@@ -7,6 +7,7 @@
 #include <QFormLayout>
 #include <QGroupBox>
 #include <QHBoxLayout>
+#include <QLabel>
 #include <QScrollArea>
 #include <QSpinBox>
 #include <QThread>
@@ -121,6 +122,14 @@ TrainingDock::TrainingDock(QAction* start, QAction* pause, QAction* stop, QWidge
   mf->addRow(tr("Acetylation Γ_ac"), row(gamma_, freeGamma_));
   mf->addRow(tr("Interface width ℓ"), ell_);
   mf->addRow(tr("φ_max"), phiMax_);
+  // The steady-state snapshot (one frame) needs the ratio; say which numbers it is.
+  auto* steadyNote = new QLabel(
+      tr("One frame (steady-state snapshot): ∂φ/∂t = 0, so λ depends only on the ratio "
+         "M/Γ_ac — set both so their ratio is right; they cannot be inferred from one frame."),
+      model);
+  steadyNote->setWordWrap(true);
+  steadyNote->setObjectName(QStringLiteral("steadyNote"));
+  mf->addRow(steadyNote);
   layout->addWidget(model);
   layout->addStretch(1);
   auto* scroll = new QScrollArea(this);

@@ -9,6 +9,8 @@ const std::vector<PanelContent>& panelContents() {
       {"hetero", QStringLiteral("Heterochromatin φ_h (frame)"), "heterochromatin phi_h", "grey", true},
       {"lambda", QStringLiteral("λ = Γ_me/Γ_ac (trained)"), "lambda (dimensionless)", "viridis", false},
       {"lambda_direct", QStringLiteral("λ direct estimate"), "lambda direct (dimensionless)", "viridis", false},
+      {"lambda_band", QStringLiteral("λ uncertainty (90 % band width)"), "lambda 90% band width", "magma", false},
+      {"nuclei", QStringLiteral("Nuclei (numbers as in the Nuclei dock)"), "nucleus number", "viridis", false},
       {"phi_h", QStringLiteral("φ_h (network)"), "phi_h", "viridis", false},
       {"phi_e", QStringLiteral("φ_e (network)"), "phi_e", "viridis", false},
       {"phi_d", QStringLiteral("φ_d = φ_h − φ_e"), "phi_d", "coolwarm", false},

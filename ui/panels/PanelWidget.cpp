@@ -213,6 +213,23 @@ void PanelWidget::setSharedCamera(vtkCamera* camera) {
   setMode(mode_);
 }
 
+std::optional<std::pair<int, int>> PanelWidget::pixelAt(const QPoint& pos) const {
+  if (mode_ != Mode::Image) return std::nullopt;
+  vtkRenderer* r = overlay_->renderer;
+  const double dpr = view_->devicePixelRatioF();
+  r->SetDisplayPoint(pos.x() * dpr, (view_->height() - 1 - pos.y()) * dpr, 0);
+  r->DisplayToWorld();
+  double world[4];
+  r->GetWorldPoint(world);
+  if (world[3] != 0) {
+    world[0] /= world[3];
+    world[1] /= world[3];
+  }
+  const auto p = image_->probe(world[0], world[1]);
+  if (!p) return std::nullopt;
+  return std::make_pair(p->col, p->row);
+}
+
 QString PanelWidget::readoutAt(const QPoint& pos) const {
   if (mode_ != Mode::Image) return {};
   vtkRenderer* r = overlay_->renderer;
@@ -244,6 +261,13 @@ bool PanelWidget::eventFilter(QObject* watched, QEvent* event) {
     if (!text.isEmpty()) Q_EMIT hovered(text);
   } else if (watched == view_ && event->type() == QEvent::Leave) {
     readout_->clear();
+  } else if (watched == view_ && event->type() == QEvent::MouseButtonPress) {
+    pressedAt_ = static_cast<QMouseEvent*>(event)->position().toPoint();
+  } else if (watched == view_ && event->type() == QEvent::MouseButtonRelease) {
+    // A click, not the end of a pan: the pointer stayed (within a few pixels) where it went down.
+    const QPoint at = static_cast<QMouseEvent*>(event)->position().toPoint();
+    if ((at - pressedAt_).manhattanLength() <= 3)
+      if (const auto px = pixelAt(at)) Q_EMIT pixelClicked(px->first, px->second);
   }
   return QWidget::eventFilter(watched, event);
 }

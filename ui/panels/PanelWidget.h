@@ -53,10 +53,14 @@ class PanelWidget : public QWidget {
 
   // The read-out for a point in widget coordinates (also what hovering shows); empty outside.
   QString readoutAt(const QPoint& pos) const;
+  // The image pixel (column, row) under a point in widget coordinates; nullopt outside.
+  std::optional<std::pair<int, int>> pixelAt(const QPoint& pos) const;
 
  Q_SIGNALS:
   void contentChanged(int index, const QString& key);
   void hovered(const QString& text);
+  // A click (press and release on the same spot) on the image: its pixel column and row.
+  void pixelClicked(int x, int y);
 
  protected:
   bool eventFilter(QObject* watched, QEvent* event) override;
@@ -68,6 +72,7 @@ class PanelWidget : public QWidget {
   int index_;
   Mode mode_ = Mode::Message;
   QComboBox* selector_ = nullptr;
+  QPoint pressedAt_{-1, -1};
   QComboBox* colourMap_ = nullptr;
   QComboBox* contrast_ = nullptr;
   QDoubleSpinBox* min_ = nullptr;

@@ -1,0 +1,157 @@
+// `bench inference --suite`: the validation suite's table, median and worst per column.
+#include "app/cli/Args.h"
+#include "app/cli/JsonOutput.h"
+#include "core/bench/InferenceSuite.h"
+#include "core/runtime/Runtime.h"
+
+#include <QJsonArray>
+#include <QJsonObject>
+
+#include <algorithm>
+#include <cstdio>
+#include <cstdlib>
+#include <functional>
+#include <random>
+#include <sstream>
+
+namespace mollichrom::cli {
+
+namespace {
+
+struct Column {
+  const char* name;
+  std::function<double(const bench::SuiteRow&)> get;
+  bool higherIsBetter;
+  bool skipConstant;  // Pearson is undefined for a constant truth
+};
+
+double median(std::vector<double> v) {
+  if (v.empty()) return std::nan("");
+  std::sort(v.begin(), v.end());
+  const size_t n = v.size();
+  return n % 2 ? v[n / 2] : 0.5 * (v[n / 2 - 1] + v[n / 2]);
+}
+
+QJsonObject scoreJson(const bench::EngineScore& s) {
+  return {{"pearson", s.pearson}, {"relative_l2", s.relativeL2},
+          {"finite", s.finite},   {"band_coverage", s.bandCoverage},
+          {"seconds", s.seconds}, {"kernel_px", s.kernel},
+          {"steps", s.steps}};
+}
+
+}  // namespace
+
+int runSuite(const Args& args) {
+  const auto rt = initRuntime(args.getInt("threads", 0));
+  std::uint64_t seed = 0;
+  if (args.has("suite-seed"))
+    seed = static_cast<std::uint64_t>(std::stoull(args.get("suite-seed")));
+  else
+    seed = std::random_device{}() % 1000000;
+  std::vector<bench::SuiteCase> cases = bench::validationSuite(seed);
+  if (args.has("cases")) {
+    std::vector<bench::SuiteCase> picked;
+    std::stringstream ss(args.get("cases"));
+    for (std::string name; std::getline(ss, name, ',');) {
+      const auto it = std::find_if(cases.begin(), cases.end(),
+                                   [&](const bench::SuiteCase& c) { return c.name == name; });
+      if (it == cases.end()) throw UsageError("--cases: no suite case '" + name + "'");
+      picked.push_back(*it);
+    }
+    cases = picked;
+  }
+  train::TrainerConfig cfg;
+  cfg.steps = args.getInt("steps", 0);
+  std::printf("bench inference --suite: suite seed %llu, %zu cases, %d threads (%s)\n",
+              static_cast<unsigned long long>(seed), cases.size(), rt.threads,
+              rt.blas.name.c_str());
+  std::printf("%-32s | %-34s | %-34s | %s\n", "", "direct estimate", "trained", "");
+  std::printf("%-32s | %6s %6s %6s %6s %6s | %6s %6s %6s %6s %6s | %6s\n", "case", "r", "relL2",
+              "finite", "band90", "s", "r", "relL2", "finite", "band90", "s", "nucMin");
+  std::vector<bench::SuiteRow> rows;
+  QJsonArray jsonRows;
+  for (const auto& c : cases) {
+    const bench::SuiteRow r = bench::runSuiteCase(c, cfg);
+    rows.push_back(r);
+    auto cells = [](const bench::EngineScore& s, bool constant) {
+      char b[128];
+      char rs[16];
+      if (constant)
+        std::snprintf(rs, sizeof rs, "%6s", "-");
+      else
+        std::snprintf(rs, sizeof rs, "%6.3f", s.pearson);
+      std::snprintf(b, sizeof b, "%s %6.3f %6.3f %6.2f %6.1f", rs, s.relativeL2, s.finite,
+                    s.bandCoverage, s.seconds);
+      return std::string(b);
+    };
+    std::printf("%-32s | %s | %s | %6.3f\n", r.name.c_str(),
+                cells(r.direct, r.constantTruth).c_str(), cells(r.trained, r.constantTruth).c_str(),
+                r.worstNucleusFinite);
+    std::fflush(stdout);
+    jsonRows.append(QJsonObject{{"case", QString::fromStdString(r.name)},
+                                {"steady", r.steady},
+                                {"constant_truth", r.constantTruth},
+                                {"direct", scoreJson(r.direct)},
+                                {"trained", scoreJson(r.trained)},
+                                {"worst_nucleus_finite", r.worstNucleusFinite},
+                                {"solve", QJsonObject{{"alpha", r.alpha},
+                                                      {"discrepancy", r.discrepancy},
+                                                      {"iterations", r.iterations},
+                                                      {"converged", r.converged}}}});
+    if (std::getenv("MOLLICHROM_SUITE_VERBOSE"))
+      std::fprintf(stderr, "  solve: alpha %.3g, discrepancy %.3f, %d iterations, %s\n", r.alpha,
+                   r.discrepancy, r.iterations, r.converged ? "converged" : "NOT converged");
+  }
+  // Median and worst per column, time-lapse and steady state apart (their targets differ).
+  const std::vector<Column> columns{
+      {"r", [](const bench::SuiteRow& r) { return r.direct.pearson; }, true, true},
+      {"relL2", [](const bench::SuiteRow& r) { return r.direct.relativeL2; }, false, false},
+      {"finite", [](const bench::SuiteRow& r) { return r.direct.finite; }, true, false},
+      {"band90", [](const bench::SuiteRow& r) { return r.direct.bandCoverage; }, true, false},
+      {"s", [](const bench::SuiteRow& r) { return r.direct.seconds; }, false, false},
+      {"r", [](const bench::SuiteRow& r) { return r.trained.pearson; }, true, true},
+      {"relL2", [](const bench::SuiteRow& r) { return r.trained.relativeL2; }, false, false},
+      {"finite", [](const bench::SuiteRow& r) { return r.trained.finite; }, true, false},
+      {"band90", [](const bench::SuiteRow& r) { return r.trained.bandCoverage; }, true, false},
+      {"s", [](const bench::SuiteRow& r) { return r.trained.seconds; }, false, false},
+      {"nucMin", [](const bench::SuiteRow& r) { return r.worstNucleusFinite; }, true, false}};
+  QJsonObject summary;
+  for (bool steady : {false, true}) {
+    std::vector<std::vector<double>> values(columns.size());
+    for (const auto& r : rows) {
+      if (r.steady != steady) continue;
+      for (size_t i = 0; i < columns.size(); ++i)
+        if (!(columns[i].skipConstant && r.constantTruth)) values[i].push_back(columns[i].get(r));
+    }
+    if (values[1].empty()) continue;
+    QJsonObject group;
+    for (const char* stat : {"median", "worst"}) {
+      std::string line;
+      QJsonObject direct, trained;
+      for (size_t i = 0; i < columns.size(); ++i) {
+        double v = median(values[i]);
+        if (std::string(stat) == "worst")
+          v = columns[i].higherIsBetter ? *std::min_element(values[i].begin(), values[i].end())
+                                        : *std::max_element(values[i].begin(), values[i].end());
+        char b[16];
+        std::snprintf(b, sizeof b, i == 4 || i == 9 ? " %6.1f" : " %6.3f", v);
+        line += b;
+        if (i == 4 || i == 9) line += " |";
+        if (i == 0) line = std::string(b);
+        (i < 5 ? direct : trained)[columns[i].name] = v;
+        if (i == 10) group[QString(stat) + "_worst_nucleus_finite"] = v;
+      }
+      std::printf("%-32s |%s\n", (std::string(steady ? "steady: " : "time-lapse: ") + stat).c_str(),
+                  line.c_str());
+      group[QString(stat)] = QJsonObject{{"direct", direct}, {"trained", trained}};
+    }
+    summary[steady ? "steady" : "time_lapse"] = group;
+  }
+  writeJsonIfRequested(args, QJsonObject{{"suite_seed", QString::number(seed)},
+                                         {"threads", rt.threads},
+                                         {"rows", jsonRows},
+                                         {"summary", summary}});
+  return 0;
+}
+
+}  // namespace mollichrom::cli
