@@ -192,31 +192,37 @@ RateSolveResult solveRates(const FieldBundle& data, const models::ChromatinParam
 
   RateSolveResult out;
   out.noiseVariance = s2;
-  // Preconditioned CG on the quadratic J (fixed weights): A p = g(p) − g(0).
-  auto solve = [&](double alpha, torch::Tensor lam, double tol) {
-    const auto g0 = gradient(torch::zeros_like(lam), alpha);
+  // Preconditioned CG on the quadratic J (fixed weights), A p = g(p) − g(0): solves A·δ = r
+  // from δ = 0 and returns x0 + δ; `converged` when ‖r‖ fell to tol of its start.
+  auto pcg = [&](double alpha, torch::Tensor x0, torch::Tensor r, double tol, bool* converged) {
+    const auto g0 = gradient(torch::zeros_like(x0), alpha);
     const auto Minv = 1.0 / diagonal(alpha);
-    auto r = -gradient(lam, alpha);
     auto z = r * Minv;
     auto p = z.clone();
     double rz = (r * z).sum().item<double>();
     const double r0 = r.norm().item<double>();
-    bool converged = r0 == 0;
-    for (int it = 0; it < opt.maxIterations && !converged; ++it) {
+    *converged = r0 == 0;
+    for (int it = 0; it < opt.maxIterations && !*converged; ++it) {
       if (feedback) feedback->throwIfCanceled();
       const auto Ap = gradient(p, alpha) - g0;
       const double pAp = (p * Ap).sum().item<double>();
       if (!(pAp > 0)) break;
       const double a = rz / pAp;
-      lam = lam + a * p;
+      x0 = x0 + a * p;
       r = r - a * Ap;
       ++out.iterations;
-      if (r.norm().item<double>() <= tol * r0) converged = true;
+      if (r.norm().item<double>() <= tol * r0) *converged = true;
       z = r * Minv;
       const double rzNew = (r * z).sum().item<double>();
       p = z + (rzNew / rz) * p;
       rz = rzNew;
     }
+    return x0;
+  };
+  // Minimises J from lam: the residual of ∇J = 0 there is −∇J(lam).
+  auto solve = [&](double alpha, torch::Tensor lam, double tol) {
+    bool converged = false;
+    lam = pcg(alpha, lam, -gradient(lam, alpha), tol, &converged);
     out.converged = converged;
     return lam;
   };
@@ -300,29 +306,9 @@ RateSolveResult solveRates(const FieldBundle& data, const models::ChromatinParam
     // (E[z ⊙ H⁻¹z], Rademacher z), lightly smoothed. The residual's noise is correlated over
     // the kernel's footprint, which a per-node likelihood overcounts: the variance is scaled by
     // that correlation's effective area, measured on the synthetic noise's residual.
-    const auto g0 = gradient(torch::zeros_like(x), alpha);
-    const auto Minv = 1.0 / diagonal(alpha);
     auto applyInverse = [&](const torch::Tensor& rhs) {
-      torch::Tensor sol = torch::zeros_like(rhs);
-      auto r = rhs.clone(), z = r * Minv, p = z.clone();
-      double rz = (r * z).sum().item<double>();
-      const double r0 = r.norm().item<double>();
-      for (int it = 0; it < opt.maxIterations && r0 > 0; ++it) {
-        if (feedback) feedback->throwIfCanceled();
-        const auto Ap = gradient(p, alpha) - g0;
-        const double pAp = (p * Ap).sum().item<double>();
-        if (!(pAp > 0)) break;
-        const double a = rz / pAp;
-        sol = sol + a * p;
-        r = r - a * Ap;
-        ++out.iterations;
-        if (r.norm().item<double>() <= opt.searchTolerance * r0) break;
-        z = r * Minv;
-        const double rzNew = (r * z).sum().item<double>();
-        p = z + (rzNew / rz) * p;
-        rz = rzNew;
-      }
-      return sol;
+      bool converged = false;
+      return pcg(alpha, torch::zeros_like(rhs), rhs.clone(), opt.searchTolerance, &converged);
     };
     auto diagInv = torch::zeros_like(x);
     torch::manual_seed(static_cast<std::uint64_t>(kNoiseSeed));

@@ -213,7 +213,7 @@ void PanelWidget::setSharedCamera(vtkCamera* camera) {
   setMode(mode_);
 }
 
-std::optional<std::pair<int, int>> PanelWidget::pixelAt(const QPoint& pos) const {
+std::optional<ImagePanel::Probe> PanelWidget::probeAt(const QPoint& pos) const {
   if (mode_ != Mode::Image) return std::nullopt;
   vtkRenderer* r = overlay_->renderer;
   const double dpr = view_->devicePixelRatioF();
@@ -225,24 +225,17 @@ std::optional<std::pair<int, int>> PanelWidget::pixelAt(const QPoint& pos) const
     world[0] /= world[3];
     world[1] /= world[3];
   }
-  const auto p = image_->probe(world[0], world[1]);
+  return image_->probe(world[0], world[1]);
+}
+
+std::optional<std::pair<int, int>> PanelWidget::pixelAt(const QPoint& pos) const {
+  const auto p = probeAt(pos);
   if (!p) return std::nullopt;
   return std::make_pair(p->col, p->row);
 }
 
 QString PanelWidget::readoutAt(const QPoint& pos) const {
-  if (mode_ != Mode::Image) return {};
-  vtkRenderer* r = overlay_->renderer;
-  const double dpr = view_->devicePixelRatioF();
-  r->SetDisplayPoint(pos.x() * dpr, (view_->height() - 1 - pos.y()) * dpr, 0);
-  r->DisplayToWorld();
-  double world[4];
-  r->GetWorldPoint(world);
-  if (world[3] != 0) {
-    world[0] /= world[3];
-    world[1] /= world[3];
-  }
-  const auto p = image_->probe(world[0], world[1]);
+  const auto p = probeAt(pos);
   if (!p) return {};
   const PanelContent* c = findPanelContent(content());
   return tr("x %1 µm, y %2 µm (pixel %3, %4)   %5 = %6")

@@ -2,6 +2,8 @@
 // One of the main window's four panels: a selector (what to show), colour map and contrast
 // controls, the VTK view (image layer, loss chart layer, or a message), and a read-out of the
 // value and µm position under the mouse. Image panels share one camera (linked pan/zoom).
+#include "ui/vtk/ImagePanel.h"
+
 #include <QWidget>
 
 #include <opencv2/core.hpp>
@@ -16,12 +18,13 @@ class QDoubleSpinBox;
 class QLabel;
 class vtkCamera;
 
-namespace mollichrom::train { struct LossRecord; }
+namespace mollichrom::train {
+struct LossRecord;
+}
 
 namespace mollichrom::ui {
 
 class VtkView;
-class ImagePanel;
 class ChartPanel;
 struct PanelState;
 
@@ -56,6 +59,11 @@ class PanelWidget : public QWidget {
   // The image pixel (column, row) under a point in widget coordinates; nullopt outside.
   std::optional<std::pair<int, int>> pixelAt(const QPoint& pos) const;
 
+ private:
+  // The image's probe under a point in widget coordinates (both of the above read it).
+  std::optional<ImagePanel::Probe> probeAt(const QPoint& pos) const;
+
+ public:
  Q_SIGNALS:
   void contentChanged(int index, const QString& key);
   void hovered(const QString& text);
