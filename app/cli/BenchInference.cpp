@@ -24,6 +24,7 @@ const char* kUsage =
     "Usage: mollichrom-cli bench inference [--patterns blob,ring,patches] [--noise 0.03]\n"
     "                                      [--engines mollifier,direct] [--time-budget 120]\n"
     "                                      [--steps N] [--size 96] [--frames 21] [--seed 1]\n"
+    "                                      [--engine mollifier|direct] [--kernel-direct auto|N]\n"
     "                                      [--json OUT]\n"
     "\n"
     "Simulates each pattern at each noise level (as `simulate` does), infers lambda with each\n"
@@ -42,7 +43,9 @@ const char* kUsage =
     "seeds drawn from --suite-seed (random when not given; printed). M and Gamma_ac are given.\n"
     "Scored over clean density > 0.35 with an 8 px image border left out (the rim counts).\n"
     "Prints per case r, relative L2, finite share, 90 % band coverage and seconds for the\n"
-    "direct estimate and the trained result, then the median and the worst of each column.\n";
+    "direct estimate and the trained result, then the median and the worst of each column.\n"
+    "--engine direct stops after the direct estimate (seconds per case); --kernel-direct N\n"
+    "fixes its space kernel at N px instead of choosing it from the data.\n";
 
 }  // namespace
 
@@ -63,7 +66,7 @@ std::vector<std::string> splitList(const std::string& s) {
 int runBenchInference(const std::vector<std::string>& argv) {
   Args args(argv,
             {"patterns", "noise", "engines", "time-budget", "steps", "size", "frames", "seed", "json",
-             "threads", "suite-seed", "cases"},
+             "threads", "suite-seed", "cases", "engine", "kernel-direct"},
             {"help", "suite"});
   if (args.has("help")) {
     std::cout << kUsage;

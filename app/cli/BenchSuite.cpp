@@ -62,6 +62,15 @@ int runSuite(const Args& args) {
   }
   train::TrainerConfig cfg;
   cfg.steps = args.getInt("steps", 0);
+  // --engine direct: the network-free estimate alone (seconds per case, no training or solve);
+  // --kernel-direct N: its space kernel fixed at N px instead of chosen from the data.
+  cfg.engine = args.get("engine", "mollifier");
+  if (cfg.engine != "mollifier" && cfg.engine != "direct")
+    throw UsageError("bench inference --suite: --engine must be mollifier or direct");
+  if (args.get("kernel-direct", "auto") != "auto") {
+    cfg.directMollifier.halfWidthXY = args.getInt("kernel-direct", 8);
+    cfg.directMollifier.adaptiveXY = false;
+  }
   std::printf("bench inference --suite: suite seed %llu, %zu cases, %d threads (%s)\n",
               static_cast<unsigned long long>(seed), cases.size(), rt.threads,
               rt.blas.name.c_str());

@@ -195,8 +195,7 @@ SuiteRow runSuiteCase(const SuiteCase& c, const train::TrainerConfig& config) {
   params.values = c.sim.params;
   params.fixM = params.fixGamma = true;
   train::TrainerConfig cfg = config;
-  cfg.engine = "mollifier";
-  cfg.solveTimeLapse = true;  // the suite measures the solve everywhere
+  cfg.answer = train::Answer::Solve;  // the suite measures the solve everywhere
   cfg.seed = c.sim.seed;
   const train::InferenceResult r = train::runInference(f, params, cfg);
 
@@ -206,7 +205,8 @@ SuiteRow runSuiteCase(const SuiteCase& c, const train::TrainerConfig& config) {
   row.constantTruth = hi - lo < 1e-6;
   row.direct = score(r.direct.lambda, s.lambda, eval);
   row.direct.seconds = r.direct.seconds;
-  row.direct.kernel = r.direct.haloXY;
+  row.direct.kernel = r.direct.kernelRule == "fixed" ? config.directMollifier.halfWidthXY
+                                                     : int(r.direct.kernelMedian);
   row.direct.bandCoverage = bandCoverage(r.direct.lambdaLow, r.direct.lambdaHigh, s.lambda, eval);
   row.trained = score(r.lambda, s.lambda, eval);
   row.trained.seconds = r.seconds;

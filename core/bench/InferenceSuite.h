@@ -50,7 +50,7 @@ struct SuiteRow {
 };
 
 // Simulates, prepares (through a TIFF round trip for camera cases), runs the direct estimate and
-// the trainer (`config`, with engine "mollifier"), scores both.
+// the trainer (`config`; engine "direct" stops after the estimate), scores both.
 SuiteRow runSuiteCase(const SuiteCase& c, const train::TrainerConfig& config);
 
 }  // namespace mollichrom::bench

@@ -22,6 +22,28 @@
 
 namespace mollichrom::exporting {
 
+namespace {
+
+// The direct estimate's space kernel: the rule, the ladder, the chosen half-widths' spread
+// (px and µm at the pixel size) and the noise level it was chosen for.
+QJsonObject directKernelJson(const train::DirectEstimate& d) {
+  QJsonArray ladder;
+  QJsonArray risk, variance;
+  for (int k : d.kernelCandidates) ladder.append(k);
+  for (double r : d.kernelRisk) risk.append(r);
+  for (double v : d.kernelVariance) variance.append(v);
+  return QJsonObject{{"rule", QString::fromStdString(d.kernelRule)},
+                     {"candidates_px", ladder},
+                     {"risk", risk},
+                     {"variance", variance},
+                     {"half_width_px_median", d.kernelMedian},
+                     {"half_width_px_p10", d.kernelP10},
+                     {"half_width_px_p90", d.kernelP90},
+                     {"noise_sigma", d.noiseSigma}};
+}
+
+}  // namespace
+
 io::Calibration calibrationOf(const prep::FieldData& data) {
   io::Calibration cal;
   if (data.calibratedSpace) {
@@ -119,13 +141,15 @@ std::string summaryJson(const train::InferenceResult& r, const prep::FieldData& 
       {"stop_reason", QString::fromStdString(r.stopReason)},
       {"nan_recoveries", r.nanRecoveries},
       {"steady_state", r.steady},
+      {"answer", QString::fromStdString(train::answerName(r.answer))},
       {"direct", QJsonObject{{"M", r.direct.M},
                              {"gamma_ac", r.direct.gammaAc},
                              {"M_identifiable", r.direct.estimatedM},
                              {"gamma_ac_identifiable", r.direct.estimatedGammaAc},
                              {"M_spread", r.direct.uncertaintyM},
                              {"gamma_ac_spread", r.direct.uncertaintyGammaAc},
-                             {"noise_sigma", r.direct.noiseSigma}}},
+                             {"noise_sigma", r.direct.noiseSigma},
+                             {"kernel", directKernelJson(r.direct)}}},
       {"settings", QJsonObject{{"engine", QString::fromStdString(cfg.engine)},
                                {"arch", QString::fromStdString(cfg.arch)},
                                {"seed", static_cast<double>(cfg.seed)},
@@ -174,7 +198,7 @@ std::string summaryJson(const train::InferenceResult& r, const prep::FieldData& 
         {"iterations", r.solve.iterations},
         {"alpha_trials", r.solve.alphaTrials},
         {"converged", r.solve.converged},
-        {"kernel_half_width_px", cfg.directMollifier.halfWidthXY},
+        {"kernel_half_width_px", r.solve.kernelHalfWidthXY},
         {"band90", !r.lambdaLow.empty()}};
   if (run.accuracy)
     o["accuracy"] = QJsonObject{{"pearson", run.accuracy->pearson}, {"relative_l2", run.accuracy->relativeL2},
@@ -235,6 +259,25 @@ std::vector<std::string> exportAll(const std::string& folder, const train::Infer
   writeSummaryJson(folder + "/summary.json", result, data, described);
   written.push_back(folder + "/summary.json");
   return written;
+}
+
+std::string answerDescription(const train::InferenceResult& r) {
+  std::ostringstream o;
+  switch (r.answer) {
+    case train::Answer::Direct:
+      o << "direct estimate";
+      if (r.direct.kernelRule == "risk")
+        o << " (space kernel " << r.direct.kernelMedian << " px, chosen by its estimated error)";
+      if (r.steps > 0) o << "; the trained network's lambda did not beat it on the validation suite";
+      break;
+    case train::Answer::Solve:
+      o << "rate solve (alpha " << r.solve.alpha << " by the discrepancy principle, kernel "
+        << r.solve.kernelHalfWidthXY << " px" << (r.solve.converged ? "" : ", NOT converged")
+        << ")";
+      break;
+    default: o << "trained network's lambda grid"; break;
+  }
+  return o.str();
 }
 
 }  // namespace mollichrom::exporting

@@ -70,4 +70,8 @@ std::vector<NucleusRow> nucleusRows(const train::InferenceResult& result, const 
 // SHA-256 of a file (hex), empty when unreadable.
 std::string fileSha256(const std::string& path);
 
+// Which estimate λ is and why, in one line ("direct estimate (space kernel 6 px, …)"): the
+// CLI's report, the GUI's status and log.
+std::string answerDescription(const train::InferenceResult& result);
+
 }  // namespace mollichrom::exporting

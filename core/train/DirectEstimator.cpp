@@ -9,7 +9,11 @@
 #include "core/train/Tiling.h"
 #include "core/util/Feedback.h"
 
+#include <opencv2/imgproc.hpp>
+
+#include <algorithm>
 #include <chrono>
+#include <memory>
 #include <cmath>
 #include <stdexcept>
 
@@ -82,6 +86,167 @@ int chooseTile(const FieldBundle& b, int halo, int requested) {
 
 constexpr std::uint64_t kSimexSeed = 20261127;
 constexpr int kSimexReps = 4;
+// Synthetic-noise repetitions of the kernel choice and of the band, and the 90 % band's half-
+// width in sd. Both average over many pixels (the risk over the nuclei, the band's variance over
+// the kernel's support), so one or two realizations suffice; each costs a pass of the estimate.
+constexpr int kSelectionReps = 2;
+constexpr int kBandReps = 1;
+constexpr double kBand90 = 1.645;
+// The kernel choice reads at most this many pixel-frames of nucleus, in tiles of this edge.
+constexpr int64_t kSelectionNodes = 1'000'000;
+constexpr int kSelectionTile = 64;
+
+// The ladder of space half-widths the adaptive kernel chooses from: ~25 % steps.
+std::vector<int> kernelLadder(const MollifierSettings& s) {
+  std::vector<int> k;
+  for (int r = s.minHalfWidthXY; r <= s.maxHalfWidthXY;
+       r = r == s.maxHalfWidthXY
+               ? r + 1
+               : std::min(s.maxHalfWidthXY, std::max(r + 1, static_cast<int>(std::lround(r * 1.25)))))
+    k.push_back(r);
+  return k;
+}
+
+// λ = κ/Γ from the per-pixel normal equation over the frames, on `region` (NaN elsewhere),
+// tile by tile with the fields mirrored at the image border (ModelTerms::mirrorXY).
+struct LambdaPass {
+  double M, G;
+  int tileSize;
+  util::Feedback* feedback;
+  int tiles = 0;
+  double residualSum = 0, reactionSum = 0;
+  int64_t regionCount = 0, validCount = 0;
+
+  cv::Mat run(const FieldBundle& data, const ModelTerms& engine, const cv::Mat& region) {
+    const int H = data.height, W = data.width;
+    const auto tileList = makeTiles(H, W, engine.haloXY(), tileSize, engine.mirrorXY());
+    tiles = static_cast<int>(tileList.size());
+    cv::Mat full(H, W, CV_32F, cv::Scalar(std::nanf("")));
+    auto dot = [](const torch::Tensor& x, const torch::Tensor& y) { return (x * y).sum(0); };
+    for (const Tile& tile : tileList) {
+      if (feedback) feedback->throwIfCanceled();
+      const auto reg = regionOf(region, tile.interior);
+      if (!reg.any().item<bool>()) continue;
+      const auto t = engine(data.window(tile.source, torch::kFloat64));
+      const auto ee = dot(t.e, t.e).clamp_min(1e-12);
+      const auto kappa = dot(t.e, t.a - M * t.L + 2 * G * t.h) / (2 * ee);
+      auto lambda = (kappa / G).clamp_min(0.0);
+      const auto resid = t.a - M * t.L - 2 * G * (lambda.unsqueeze(0) * t.e - t.h);
+      reactionSum += (2 * G * t.h).pow(2).sum().item<double>();
+      validCount += t.h.numel();
+      residualSum += (resid * resid).mean(0).masked_select(reg).sum().item<double>();
+      regionCount += reg.sum().item<int64_t>();
+      lambda = torch::where(reg, lambda, torch::full_like(lambda, std::nan("")));
+      tensorToMat(lambda).copyTo(full(tile.interior));
+    }
+    return full;
+  }
+};
+
+// The direct estimate's λ on a tile interior from the window around it (noisy when sigma > 0),
+// unclamped: [h, w] float64.
+torch::Tensor lambdaOnTile(const FieldBundle& data, const ModelTerms& engine,
+                           const cv::Rect& interior, double M, double G, std::uint64_t seed,
+                           double sigma) {
+  const int k = engine.haloXY();
+  const cv::Rect source(interior.x - k, interior.y - k, interior.width + 2 * k,
+                        interior.height + 2 * k);
+  const auto fields = sigma > 0 ? data.noisyWindow(source, torch::kFloat64, seed, sigma)
+                                : data.window(source, torch::kFloat64);
+  const auto t = engine(fields);
+  auto dot = [](const torch::Tensor& x, const torch::Tensor& y) { return (x * y).sum(0); };
+  const auto ee = dot(t.e, t.e).clamp_min(1e-12);
+  return dot(t.e, t.a - M * t.L + 2 * G * t.h) / (2 * ee * G);
+}
+
+std::uint64_t repSeed(int r) { return kSimexSeed + 101 + std::uint64_t(r); }
+
+struct Selection {
+  std::vector<double> risk, variance;
+  size_t best = 0;
+  int64_t pixels = 0;
+};
+
+// The estimated risk of every width (DirectEstimator's kernel rule) over the region where all
+// of them fit, on at most ~kSelectionNodes pixel-frames of it (the tiles richest in nucleus).
+Selection selectKernel(const FieldBundle& data, const std::vector<std::unique_ptr<ModelTerms>>& e,
+                       const cv::Mat& region, double M, double G, util::Feedback* feedback) {
+  const ModelTerms& widest = *e.back();
+  auto tiles = makeTiles(data.height, data.width, widest.haloXY(), kSelectionTile,
+                         widest.mirrorXY());
+  std::vector<std::pair<int, Tile>> ranked;
+  for (const Tile& t : tiles) {
+    const int n = cv::countNonZero(region(t.interior));
+    if (n > 0) ranked.push_back({n, t});
+  }
+  std::stable_sort(ranked.begin(), ranked.end(),
+                   [](const auto& a, const auto& b) { return a.first > b.first; });
+  Selection out;
+  out.risk.assign(e.size(), 0.0);
+  out.variance.assign(e.size(), 0.0);
+  const double sigma = data.noiseSigma;
+  int64_t nodes = 0;
+  for (const auto& [count, tile] : ranked) {
+    if (nodes >= kSelectionNodes) break;
+    nodes += int64_t(count) * std::max(1, data.frames);
+    if (feedback) feedback->throwIfCanceled();
+    const auto reg = regionOf(region, tile.interior).to(torch::kFloat64);
+    out.pixels += count;
+    std::vector<torch::Tensor> ref{lambdaOnTile(data, *e[0], tile.interior, M, G, 0, 0)};
+    for (int r = 0; r < kSelectionReps; ++r)
+      ref.push_back(lambdaOnTile(data, *e[0], tile.interior, M, G, repSeed(r), sigma) - ref[0]);
+    for (size_t i = 0; i < e.size(); ++i) {
+      const auto l = lambdaOnTile(data, *e[i], tile.interior, M, G, 0, 0);
+      auto vk = torch::zeros_like(l), vd = torch::zeros_like(l);
+      for (int r = 0; r < kSelectionReps; ++r) {
+        const auto dk = lambdaOnTile(data, *e[i], tile.interior, M, G, repSeed(r), sigma) - l;
+        vk += dk * dk / kSelectionReps;
+        vd += (dk - ref[size_t(r) + 1]).pow(2) / kSelectionReps;
+      }
+      const auto d = l - ref[0];
+      out.risk[i] += ((d * d - vd + vk) * reg).sum().item<double>();
+      out.variance[i] += (vk * reg).sum().item<double>();
+    }
+  }
+  for (size_t i = 0; i < e.size(); ++i) {
+    out.risk[i] /= double(std::max<int64_t>(1, out.pixels));
+    out.variance[i] /= double(std::max<int64_t>(1, out.pixels));
+    if (out.risk[i] < out.risk[out.best]) out.best = i;
+  }
+  return out;
+}
+
+struct Band {
+  cv::Mat lambda, variance, bias2;  // CV_32F, image size; λ NaN where the width does not fit
+};
+
+// λ at the chosen width over the region where it fits, its noise variance and its squared bias
+// against the narrowest width (noise part removed), tile by tile.
+// Fills `b` on the pixels of `region` where this width fits.
+void chosenWidth(const FieldBundle& data, const ModelTerms& chosen, const ModelTerms& narrowest,
+                 const cv::Mat& region, double M, double G, int tileSize,
+                 util::Feedback* feedback, Band& b) {
+  const int H = data.height, W = data.width;
+  const double sigma = data.noiseSigma;
+  for (const Tile& tile : makeTiles(H, W, chosen.haloXY(), tileSize, chosen.mirrorXY())) {
+    if (feedback) feedback->throwIfCanceled();
+    if (cv::countNonZero(region(tile.interior)) == 0) continue;
+    const auto l = lambdaOnTile(data, chosen, tile.interior, M, G, 0, 0);
+    const auto l0 = lambdaOnTile(data, narrowest, tile.interior, M, G, 0, 0);
+    auto v = torch::zeros_like(l), vd = torch::zeros_like(l);
+    for (int r = 0; r < kBandReps; ++r) {
+      const auto dk = lambdaOnTile(data, chosen, tile.interior, M, G, repSeed(r), sigma) - l;
+      const auto d0 = lambdaOnTile(data, narrowest, tile.interior, M, G, repSeed(r), sigma) - l0;
+      v += dk * dk / kBandReps;
+      vd += (dk - d0).pow(2) / kBandReps;
+    }
+    const auto bias2 = (l - l0).pow(2) - vd;
+    const cv::Mat m = region(tile.interior);
+    tensorToMat(l).copyTo(b.lambda(tile.interior), m);
+    tensorToMat(v).copyTo(b.variance(tile.interior), m);
+    tensorToMat(bias2).copyTo(b.bias2(tile.interior), m);
+  }
+}
 
 DirectEstimate estimateDirectTiled(const FieldBundle& data, const models::ParameterChoice& params,
                                    const MollifierSettings& settings, util::Feedback* feedback,
@@ -141,6 +306,7 @@ DirectEstimate estimateDirectTiled(const FieldBundle& data, const models::Parame
     if (feedback) feedback->setProgress(std::min(1.0, done / total), "direct estimate");
   };
 
+  out.noiseSigma = data.noiseSigma;
   double M = params.values.M, G = params.values.gammaAc;
   const bool freeM = !params.fixM && !out.steady, freeG = !params.fixGamma && !out.steady;
   if (freeM || freeG) {
@@ -229,36 +395,97 @@ DirectEstimate estimateDirectTiled(const FieldBundle& data, const models::Parame
   out.M = M;
   out.gammaAc = G;
 
-  // λ pass: κ = Γλ from its per-pixel normal equation Σ e (a − M L + 2Γ h − 2κ e) = 0, tile by
-  // tile.
+  // λ pass at the configured kernel: κ = Γλ from its per-pixel normal equation
+  // Σ e (a − M L + 2Γ h − 2κ e) = 0, tile by tile.
   out.tileSize = chooseTile(data, h, tileSize);
-  const auto tiles = makeTiles(H, W, h, out.tileSize, mirror);
-  out.tiles = static_cast<int>(tiles.size());
   const double before = done;
-  total = before + double(tiles.size());
-  cv::Mat full(H, W, CV_32F, cv::Scalar(std::nanf("")));
-  double residualSum = 0, reactionSum = 0;
-  int64_t regionCount = 0, validCount = 0;
-  auto dot = [](const torch::Tensor& x, const torch::Tensor& y) { return (x * y).sum(0); };
-  for (const Tile& tile : tiles) {
-    checkCancel();
-    const auto t = engine(data.window(tile.source, torch::kFloat64));
-    const auto reg = regionOf(out.region, tile.interior);
-    const auto ee = dot(t.e, t.e).clamp_min(1e-12);
-    const auto kappa = dot(t.e, t.a - M * t.L + 2 * G * t.h) / (2 * ee);
-    auto lambda = (kappa / G).clamp_min(0.0);
-    const auto resid = t.a - M * t.L - 2 * G * (lambda.unsqueeze(0) * t.e - t.h);
-    reactionSum += (2 * G * t.h).pow(2).sum().item<double>();
-    validCount += t.h.numel();
-    residualSum += (resid * resid).mean(0).masked_select(reg).sum().item<double>();
-    regionCount += reg.sum().item<int64_t>();
-    lambda = torch::where(reg, lambda, torch::full_like(lambda, std::nan("")));
-    tensorToMat(lambda).copyTo(full(tile.interior));
-    progress(1);
-  }
-  out.reactionRms = std::sqrt(reactionSum / std::max<int64_t>(1, validCount));
-  out.residualRms = std::sqrt(residualSum / std::max<int64_t>(1, regionCount));
+  const auto kernels = s.adaptiveXY ? kernelLadder(s) : std::vector<int>{};
+  const double passes = 1 + double(kernels.size()) * (1 + kSelectionReps);
+  total = before + passes;
+  LambdaPass base{M, G, out.tileSize, feedback};
+  const cv::Mat full = base.run(data, engine, out.region);
+  out.tiles = base.tiles;
+  out.reactionRms = std::sqrt(base.reactionSum / std::max<int64_t>(1, base.validCount));
+  out.residualRms = std::sqrt(base.residualSum / std::max<int64_t>(1, base.regionCount));
   out.lambda = full;
+  out.kernelRule = "fixed";
+  progress(1);
+  if (!kernels.empty()) {
+    // The kernel width by an unbiased estimate of the mean squared error of λ (a SURE/Lepski-
+    // type rule): MSE_k = bias_k² + var_k. var_k is the estimate's change under synthetic noise
+    // of the data's own level (HashedNoise, repeated and averaged). The bias is measured against
+    // the narrowest width j, nearly unbiased but noisy: E(λ_k − λ_j)² = (b_k − b_j)² +
+    // var(λ_k − λ_j), and var(λ_k − λ_j) comes from the same synthetic noise, so
+    // R_k = mean[(λ_k − λ_j)² − var(λ_k − λ_j) + var_k] estimates MSE_k up to a constant. Sharp
+    // bands pull the choice to narrow kernels, noise to wide ones: the width follows the noise
+    // level and the feature scale, with no threshold to set. The risk is averaged over the
+    // nuclei, or over a sample of tiles of them on a large field (its cost does not grow with
+    // the image beyond kSelectionNodes).
+    std::vector<std::unique_ptr<ModelTerms>> engines;
+    for (int k : kernels) {
+      MollifierSettings sk = s;
+      sk.halfWidthXY = k;
+      engines.push_back(std::make_unique<ModelTerms>(model, sk, data.dx, data.dy, data.dt, !out.steady));
+    }
+    const Selection sel = selectKernel(data, engines, out.region, M, G, feedback);
+    for (size_t i = 0; i < kernels.size(); ++i) {
+      out.kernelRisk.push_back(sel.risk[i]);
+      out.kernelVariance.push_back(sel.variance[i]);
+    }
+    progress(kernels.size() * (1 + kSelectionReps) / 2.0);
+    if (sel.pixels > 0) {
+      const size_t best = sel.best;
+      out.kernelCandidates = kernels;
+      out.kernelMedian = out.kernelP10 = out.kernelP90 = kernels[best];
+      out.kernelRule = "risk";
+      // λ at the chosen width where it fits (the fixed kernel's value in the image border it
+      // does not reach) and its 90 % band from the noise sd and the measured bias against the
+      // narrowest width, both averaged over the kernel's support.
+      // Near the image border the chosen width may not fit: the widest narrower one that
+      // does takes those pixels.
+      Band band{cv::Mat(H, W, CV_32F, cv::Scalar(std::nanf(""))),
+                cv::Mat(H, W, CV_32F, cv::Scalar(0)), cv::Mat(H, W, CV_32F, cv::Scalar(0))};
+      cv::Mat widthMap(H, W, CV_32F, cv::Scalar(std::nanf("")));
+      cv::Mat todo = out.region.clone();
+      for (size_t i = best + 1; i-- > 0 && cv::countNonZero(todo) > 0;) {
+        const cv::Mat fits =
+            prep::insideImage(data.mask, engines[i]->haloXY() - engines[i]->mirrorXY());
+        const cv::Mat here = todo & fits;
+        chosenWidth(data, *engines[i], *engines[0], here, M, G,
+                    chooseTile(data, engines[i]->haloXY(), tileSize), feedback, band);
+        widthMap.setTo(float(kernels[i]), here);
+        todo &= ~fits;
+      }
+      const cv::Size win(2 * kernels[best] + 1, 2 * kernels[best] + 1);
+      // Averages over the analysed pixels only (outside the nucleus φ_e ≈ 0 and λ means
+      // nothing): blur(x·valid)/blur(valid).
+      cv::Mat valid, v, b2, weight, half;
+      cv::Mat(band.lambda == band.lambda).convertTo(valid, CV_32F, 1.0 / 255);
+      cv::blur(valid, weight, win, cv::Point(-1, -1), cv::BORDER_REFLECT);
+      weight = cv::max(weight, 1e-6);
+      cv::blur(band.variance.mul(valid), v, win, cv::Point(-1, -1), cv::BORDER_REFLECT);
+      cv::blur(band.bias2.mul(valid), b2, win, cv::Point(-1, -1), cv::BORDER_REFLECT);
+      // The squared bias: measured locally where it stands out, never below its average over
+      // the region (the chosen width's estimated risk less its variance) — the local
+      // measurement subtracts a noisy variance and scatters around it.
+      const double meanBias2 = std::max(0.0, sel.risk[best] - sel.variance[best]);
+      cv::sqrt((v + cv::max(b2, meanBias2 * weight)) / weight, half);
+      out.kernelMap = cv::Mat(H, W, CV_32F, cv::Scalar(std::nanf("")));
+      out.lambdaLow = cv::Mat(H, W, CV_32F, cv::Scalar(std::nanf("")));
+      out.lambdaHigh = out.lambdaLow.clone();
+      for (int y = 0; y < H; ++y)
+        for (int x = 0; x < W; ++x) {
+          const float l = band.lambda.at<float>(y, x);
+          if (!out.region.at<std::uint8_t>(y, x) || !std::isfinite(l)) continue;
+          const float lc = std::max(0.0f, l), d = float(kBand90) * half.at<float>(y, x);
+          out.lambda.at<float>(y, x) = lc;
+          out.lambdaLow.at<float>(y, x) = std::max(0.0f, lc - d);
+          out.lambdaHigh.at<float>(y, x) = lc + d;
+          out.kernelMap.at<float>(y, x) = widthMap.at<float>(y, x);
+        }
+    }
+    progress(kernels.size() * (1 + kSelectionReps) / 2.0);
+  }
   out.seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
   return out;
 }

@@ -10,6 +10,9 @@
 
 #include <opencv2/core.hpp>
 
+#include <string>
+#include <vector>
+
 namespace mollichrom::util {
 class Feedback;
 }
@@ -39,6 +42,15 @@ struct DirectEstimate {
   double residualRms = 0;  // of the PDE residual at the estimate, over the region
   double reactionRms =
       0;  // of the decay term 2Γ_ac·φ_h over the valid grid (the trainer's residual scale)
+  // The space kernel per pixel (issue 12): "fixed" (MollifierSettings::halfWidthXY) or "risk"
+  // (chosen from a ladder by the estimated error of λ; kernelMap holds the half-width).
+  std::string kernelRule = "fixed";
+  std::vector<int> kernelCandidates;
+  cv::Mat kernelMap;
+  double kernelMedian = 0, kernelP10 = 0, kernelP90 = 0;
+  // Per candidate: the estimated mean squared error of λ (up to a common constant) and the
+  // noise variance part of it, averaged over the region.
+  std::vector<double> kernelRisk, kernelVariance;
   int tileSize = 0;    // interior edge of the tiles the estimate was computed in (px)
   int tiles = 0;       // how many tiles the λ pass used
   double seconds = 0;  // wall time of the estimate

@@ -9,6 +9,8 @@
 #include <torch/torch.h>
 #include <opencv2/core.hpp>
 
+#include <cstdint>
+
 namespace mollichrom::train {
 
 struct FieldBundle {
@@ -21,6 +23,11 @@ struct FieldBundle {
   static FieldBundle from(const prep::FieldData& data);
   // The fields on a rectangle of the image, all frames: [2, T, r.height, r.width] in `dtype`.
   torch::Tensor window(const cv::Rect& r, torch::ScalarType dtype = torch::kFloat32) const;
+  // The same with hashed Gaussian noise of σ `noiseSigma` added to the measured part before the
+  // mirror (HashedNoise: a function of the pixel, so tiles agree and a mirrored pixel carries
+  // its source's noise, as the data do).
+  torch::Tensor noisyWindow(const cv::Rect& r, torch::ScalarType dtype, std::uint64_t noiseSeed,
+                            double noiseSigma) const;
 };
 
 // Robust noise level of the fields (median absolute deviation of temporal second differences,

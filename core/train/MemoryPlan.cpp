@@ -58,7 +58,10 @@ MemoryPlan planMemory(const RunShape& r, const prep::PrepOptions& prep, const Tr
   const double tileNodes =
       std::min(tileEdge, double(r.width)) * std::min(tileEdge, double(r.height)) * r.frames;
   p.directMb = tileNodes * kDirectBytesPerNode / kMb;
-  p.resultMb = pixels * 4 * 16 / kMb;  // λ, region, direct λ, snapshot fields
+  // λ, region, direct λ, snapshot fields; the data-chosen kernel's band adds ~10 image-size
+  // float maps (λ, variance, bias at the width, their averages, the band, the width map).
+  const int resultMaps = 16 + (cfg.directMollifier.adaptiveXY ? 10 : 0);
+  p.resultMb = pixels * 4 * resultMaps / kMb;
   if (cfg.engine != "direct") {
     const int patch = cfg.patch > 0 ? cfg.patch : (nodes <= 600'000 ? 0 : 64);
     const double windowNodes =

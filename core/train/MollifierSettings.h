@@ -16,6 +16,11 @@ struct MollifierSettings {
   // M and Γ_ac are global: the direct estimator fits them with this wider kernel (less noise in
   // the 4th derivatives, which otherwise bias M towards 0), over the region where it fits.
   int scalarHalfWidthXY = 20;
+  // The direct estimate picks its space kernel per pixel from minHalfWidthXY…maxHalfWidthXY
+  // (DirectEstimator: intersection of confidence intervals); halfWidthXY stays the kernel of
+  // the model terms elsewhere (training, the rate solve).
+  bool adaptiveXY = true;
+  int minHalfWidthXY = 4, maxHalfWidthXY = 12;
 };
 
 // The KernelSpec for a grid with spacings dx, dy (µm), dt (s); dims 3 with time, else 2.

@@ -59,6 +59,7 @@ struct RateSolveResult {
   bool converged = false;         // the last solve reached the tolerance
   int alphaTrials = 0;
   double noiseCorrelationArea = 1;  // nodes over which the residual's noise is correlated
+  int kernelHalfWidthXY = 0;        // the space kernel it used (px)
 };
 
 // `start`: initial λ (image size, NaN allowed; e.g. the direct estimate). `region`: where λ is

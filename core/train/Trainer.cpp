@@ -455,7 +455,9 @@ InferenceResult runInferenceImpl(const prep::FieldData& data, const models::Para
   InferenceResult result;
   const FieldBundle bundle = FieldBundle::from(data);  // the one tensor copy of the fields
   try {
-    result.direct = estimateDirect(bundle, params, cfg.directMollifier, feedback, cfg.tileSize);
+    result.direct = cfg.knownDirect
+                        ? *cfg.knownDirect
+                        : estimateDirect(bundle, params, cfg.directMollifier, feedback, cfg.tileSize);
   } catch (const util::Canceled&) {
     result.canceled = true;
     result.stopReason = "canceled";
@@ -466,7 +468,10 @@ InferenceResult runInferenceImpl(const prep::FieldData& data, const models::Para
   result.freeM = !params.fixM && !result.steady;
   result.freeGamma = !params.fixGamma && !result.steady;
   if (cfg.engine == "direct") {
+    result.answer = Answer::Direct;
     result.lambda = result.direct.lambda;
+    result.lambdaLow = result.direct.lambdaLow;
+    result.lambdaHigh = result.direct.lambdaHigh;
     result.region = result.direct.region;
     result.M = result.direct.M;
     result.gammaAc = result.direct.gammaAc;
@@ -596,23 +601,47 @@ InferenceResult runInferenceImpl(const prep::FieldData& data, const models::Para
   result.region = s.region_;
   result.M = std::exp(s.logM_.item<double>());
   result.gammaAc = std::exp(s.logG_.item<double>());
-  if (cfg.solveRates && (result.steady || cfg.solveTimeLapse) && !result.canceled) {
+  const Answer answer = resolveAnswer(cfg.answer);
+  result.answer = Answer::Trained;
+  if (answer == Answer::Solve && !result.canceled) {
     // The answer: λ minimising the mollified residual under its prior, α by the discrepancy
     // principle (RateSolver.h) — a minimiser, so it does not depend on how long the network
     // trained; the trained λ only warm-starts it.
     try {
+      // The solve's kernel: the width the direct estimate chose from the data (its error
+      // estimate is the same trade-off of noise against blur).
+      MollifierSettings solveKernel = cfg.directMollifier;
+      if (result.direct.kernelRule != "fixed")
+        solveKernel.halfWidthXY = static_cast<int>(result.direct.kernelMedian);
       result.solve = solveRates(bundle, params.values, result.M, result.gammaAc,
-                                cfg.directMollifier, result.direct.region, result.lambda,
+                                solveKernel, result.direct.region, result.lambda,
                                 cfg.rateSolve, feedback);
+      result.solve.kernelHalfWidthXY = solveKernel.halfWidthXY;
+      result.trainedLambda = result.lambda;
       result.lambda = result.solve.lambda;
       result.lambdaLow = result.solve.lambdaLow;
       result.lambdaHigh = result.solve.lambdaHigh;
       result.region = result.direct.region;
       result.solved = true;
+      result.answer = Answer::Solve;
     } catch (const util::Canceled&) {
       result.canceled = true;
       result.stopReason = "canceled";
     }
+  }
+  if (answer == Answer::Direct) {
+    // The network trained (its fields, derivatives and loss curves are shown and kept), but
+    // its λ did not beat the direct estimate on the suite: that is the answer (Answer.h).
+    result.trainedLambda = result.lambda;
+    result.lambda = result.direct.lambda;
+    result.lambdaLow = result.direct.lambdaLow;
+    result.lambdaHigh = result.direct.lambdaHigh;
+    result.region = result.direct.region;
+    // λ = κ/Γ_ac with the direct estimate's scalars: report those, so the map and the
+    // numbers beside it belong together (the trained ones stay in the loss history).
+    result.M = result.direct.M;
+    result.gammaAc = result.direct.gammaAc;
+    result.answer = Answer::Direct;
   }
   result.steps = step;
   result.seconds = elapsed();

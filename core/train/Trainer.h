@@ -12,6 +12,7 @@
 // estimate (λ, M, Γ), so training begins where the network-free method ends.
 #include "core/models/ChromatinParameters.h"
 #include "core/prep/FieldData.h"
+#include "core/train/Answer.h"
 #include "core/train/DirectEstimator.h"
 #include "core/train/MollifierSettings.h"
 #include "core/train/RateSolver.h"
@@ -20,6 +21,7 @@
 
 #include <functional>
 #include <map>
+#include <memory>
 #include <stdexcept>
 #include <string>
 #include <vector>
@@ -57,13 +59,14 @@ struct TrainerConfig {
   int patch = 0;                 // spatial patch (pixels); 0 = whole grid when it is small
   int tileSize = 0;              // direct estimate's tile edge (px); 0 = from its memory budget
   bool lbfgsFinish = false;      // a few L-BFGS iterations on λ and the scalars at the end
-  // After training: λ as the minimiser of the mollified residual with its prior (RateSolver),
-  // warm-started from the trained λ; this is then the result (engines mollifier and autodiff).
-  // Steady state (one frame) always when true; a time-lapse only with solveTimeLapse: on the
-  // validation suite the solve beat the direct estimate on steady snapshots (median r 0.92 →
-  // 0.97 class) but lost on most time-lapse cases at τ = 1.1 (README, "Validation suite").
-  bool solveRates = true;
-  bool solveTimeLapse = false;
+  // Which λ is the result (Answer.h): auto = the direct estimate with its data-chosen kernel,
+  // what the validation suite measured best; solve = λ minimising the mollified residual with
+  // its prior (RateSolver), warm-started from the trained λ; trained = the network's λ grid.
+  Answer answer = Answer::Auto;
+  // The direct estimate already computed for these fields, parameters and directMollifier (the
+  // GUI's preview): reused instead of recomputed (the data-chosen kernel makes it the costly
+  // part of a large field's start). The caller vouches that it matches.
+  std::shared_ptr<const DirectEstimate> knownDirect;
   RateSolveOptions rateSolve;
   MollifierSettings mollifier{mollifier::KernelFamily::Polynomial, 8,
                               2};  // the network's derivatives
@@ -108,8 +111,10 @@ struct InferenceResult {
   bool canceled = false;
   std::string stopReason;  // "steps", "time budget", "canceled", "direct"
   DirectEstimate direct;
-  bool solved = false;     // λ is the RateSolver's minimiser (see TrainerConfig::solveRates)
+  Answer answer = Answer::Trained;  // which estimate `lambda` is (never Auto)
+  bool solved = false;     // the RateSolver ran (`solve`)
   RateSolveResult solve;
+  cv::Mat trainedLambda;   // the network's λ when the answer is another estimate
 };
 
 struct DivergedError : std::runtime_error {

@@ -67,12 +67,58 @@ class TestValidation : public QObject {
     for (int k : {5, 6, 8}) {
       train::MollifierSettings ms;
       ms.halfWidthXY = k;
+      ms.adaptiveXY = false;
       const auto d = train::estimateDirect(f, given(), ms);
       const auto a = train::compareMaps(d.lambda, s.lambda, scoringMask(s));
       qInfo("kernel %d: r %.3f relL2 %.3f", k, a.pearson, a.relativeL2);
       // Before the two-pass terms: r 0.17–0.33 at 5–6 nodes.
       QVERIFY2(a.pearson > 0.75, qPrintable(QString("kernel %1: r %2").arg(k).arg(a.pearson)));
     }
+  }
+
+  void kernelWidthFollowsNoiseAndFeatures() {
+    // The direct estimate picks its space kernel by the estimated error of λ (bias against the
+    // narrowest width + synthetic-noise variance). Checked against the oracle — every fixed width
+    // of the ladder scored against the truth — on a sharp band, a smooth gradient at low and at
+    // high noise: the chosen width's error is within 15 % (or 0.01) of the best fixed width's, it is never
+    // narrower for more noise, and the sharp band gets a narrower kernel than the smooth gradient.
+    struct Case {
+      const char* pattern;
+      double noise;
+      double chosen = 0, chosenL2 = 0, bestL2 = 1e9;
+    };
+    std::vector<Case> cases{{"sharp-ring", 0.02}, {"gradient", 0.01}, {"gradient", 0.08}};
+    for (auto& c : cases) {
+      const auto cfg = smallCase(c.pattern, c.noise, 21);
+      const auto s = sim::simulate(cfg);
+      const auto f = sim::observedFields(s, cfg);
+      const auto d = train::estimateDirect(f, given(), {});
+      QCOMPARE(QString::fromStdString(d.kernelRule), QString("risk"));
+      QCOMPARE(int(d.kernelRisk.size()), int(d.kernelCandidates.size()));
+      c.chosen = d.kernelMedian;
+      // Scored where every fixed width is defined (the widest loses more of the image border).
+      cv::Mat eval = scoringMask(s);
+      std::vector<cv::Mat> fixed;
+      for (int k : d.kernelCandidates) {
+        train::MollifierSettings ms;
+        ms.halfWidthXY = k;
+        ms.adaptiveXY = false;
+        fixed.push_back(train::estimateDirect(f, given(), ms).lambda);
+        eval &= (fixed.back() == fixed.back());
+      }
+      c.chosenL2 = train::compareMaps(d.lambda, s.lambda, eval).relativeL2;
+      for (const cv::Mat& l : fixed)
+        c.bestL2 = std::min(c.bestL2, train::compareMaps(l, s.lambda, eval).relativeL2);
+      qInfo("%s %.0f%%: chosen %g px, rel. L2 %.3f, best fixed %.3f", c.pattern, 100 * c.noise,
+            c.chosen, c.chosenL2, c.bestL2);
+      // Within 15 % of the oracle, or 0.01 of rel. L2 where both are tiny (a smooth gradient).
+      QVERIFY2(c.chosenL2 <= std::max(1.15 * c.bestL2, c.bestL2 + 0.01),
+               qPrintable(QString("%1: %2 vs best %3").arg(c.pattern).arg(c.chosenL2).arg(c.bestL2)));
+      // The band comes with the chosen width.
+      QVERIFY(!d.lambdaLow.empty() && !d.lambdaHigh.empty());
+    }
+    QVERIFY(cases[2].chosen >= cases[1].chosen);
+    QVERIFY(cases[0].chosen < cases[2].chosen);
   }
 
   void lambdaReachesTheNuclearEdge() {
@@ -111,12 +157,18 @@ class TestValidation : public QObject {
     cfg.steps = 5;
     const auto r = train::runInference(f, given(), cfg);
     QVERIFY(r.steady);
-    QVERIFY(r.solved);
-    const auto a = train::compareMaps(r.lambda, s.lambda, scoringMask(s));
-    const auto ad = train::compareMaps(r.direct.lambda, s.lambda, scoringMask(s));
-    qInfo("steady: direct r %.3f, solved r %.3f relL2 %.3f", ad.pearson, a.pearson, a.relativeL2);
-    QVERIFY(a.pearson > 0.9);
-    QVERIFY(a.pearson > ad.pearson);
+    QVERIFY(r.answer == train::Answer::Direct);  // the default answer, with its band
+    QVERIFY(!r.lambdaLow.empty());
+    const auto ad = train::compareMaps(r.lambda, s.lambda, scoringMask(s));
+    cfg.answer = train::Answer::Solve;
+    const auto rs = train::runInference(f, given(), cfg);
+    QVERIFY(rs.solved && rs.answer == train::Answer::Solve);
+    const auto a = train::compareMaps(rs.lambda, s.lambda, scoringMask(s));
+    qInfo("steady: direct r %.3f relL2 %.3f (kernel %g px), solved r %.3f relL2 %.3f", ad.pearson,
+          ad.relativeL2, r.direct.kernelMedian, a.pearson, a.relativeL2);
+    // Before the data-chosen kernel: direct r 0.965, solve 0.979 (8 px).
+    QVERIFY(ad.pearson > 0.97);
+    QVERIFY(a.pearson > 0.95);
   }
 
   void moreTrainingDoesNotChangeTheAnswer() {
@@ -129,7 +181,7 @@ class TestValidation : public QObject {
     for (int steps : {5, 20}) {
       train::TrainerConfig cfg;
       cfg.steps = steps;
-      cfg.solveTimeLapse = true;
+      cfg.answer = train::Answer::Solve;
       cfg.rateSolve.uncertaintyReps = 0;
       const auto res = train::runInference(f, given(), cfg);
       r[i++] = train::compareMaps(res.lambda, s.lambda, scoringMask(s)).pearson;
@@ -180,7 +232,8 @@ class TestValidation : public QObject {
   }
 
   void cliWritesBandTableAndSolveReport() {
-    // A steady snapshot (where the solve is the default) of two nuclei.
+    // A steady snapshot of two nuclei: the default answer (direct, kernel from the data) with its
+    // band and table, then --answer solve with its report.
     auto c = smallCase("patches", 0.02, 17);
     c.size = 96;
     c.frames = 1;
@@ -202,16 +255,21 @@ class TestValidation : public QObject {
     QVERIFY(t.open(QIODevice::ReadOnly));
     const auto lines = QString::fromUtf8(t.readAll()).trimmed().split('\n');
     QCOMPARE(lines.size(), 3);  // header + two nuclei
-    QFile j(json);
-    QVERIFY(j.open(QIODevice::ReadOnly));
-    const auto o = QJsonDocument::fromJson(j.readAll()).object();
+    auto readJson = [](const QString& path) {
+      QFile j(path);
+      j.open(QIODevice::ReadOnly);
+      return QJsonDocument::fromJson(j.readAll()).object();
+    };
+    const auto o = readJson(json);
     QCOMPARE(o["nuclei"].toArray().size(), 2);
-    const auto solve = o["rate_solve"].toObject();
-    QCOMPARE(solve["alpha_rule"].toString(), QString("discrepancy principle"));
-    QVERIFY(solve["alpha"].toDouble() > 0);
-    QVERIFY(std::abs(solve["discrepancy"].toDouble() - 1.0) < 0.1);
+    QCOMPARE(o["answer"].toString(), QString("direct"));
+    const auto kernel = o["direct"].toObject()["kernel"].toObject();
+    QCOMPARE(kernel["rule"].toString(), QString("risk"));
+    QCOMPARE(kernel["candidates_px"].toArray().size(), kernel["risk"].toArray().size());
+    QVERIFY(kernel["half_width_px_median"].toDouble() >= 4);
+    QVERIFY(kernel["noise_sigma"].toDouble() > 0);
 
-    // The band holds the estimate, and most of the truth.
+    // The band holds the estimate, and the truth as often as it claims.
     auto read = [](const QString& p) {
       cv::Mat m;
       io::openStack(p.toStdString())->plane(0, 0, 0).convertTo(m, CV_32F);
@@ -221,20 +279,46 @@ class TestValidation : public QObject {
                   hi = read(tmp_.filePath("rates.high90.tif")), tr = read(truth);
     const cv::Mat eval = scoringMask(s);
     int n = 0, inside = 0, holds = 0;
+    double err2 = 0, half2 = 0;
     for (int y = 0; y < lam.rows; ++y)
       for (int x = 0; x < lam.cols; ++x) {
         if (!eval.at<std::uint8_t>(y, x) || !std::isfinite(lam.at<float>(y, x))) continue;
         ++n;
+        err2 += std::pow(lam.at<float>(y, x) - tr.at<float>(y, x), 2);
+        half2 += std::pow((hi.at<float>(y, x) - lo.at<float>(y, x)) / (2 * 1.645), 2);
         holds +=
             lo.at<float>(y, x) <= lam.at<float>(y, x) && lam.at<float>(y, x) <= hi.at<float>(y, x);
         inside +=
             lo.at<float>(y, x) <= tr.at<float>(y, x) && tr.at<float>(y, x) <= hi.at<float>(y, x);
       }
-    qInfo("band: %d px, estimate inside %d, truth inside %.3f", n, holds, double(inside) / n);
+    qInfo("band: %d px, estimate inside %d, truth inside %.3f; rms error %.4f, band sd %.4f, "
+          "kernel %d px, risk %s variance %s",
+          n, holds, double(inside) / n, std::sqrt(err2 / n), std::sqrt(half2 / n),
+          kernel["half_width_px_median"].toInt(),
+          QJsonDocument(kernel["risk"].toArray()).toJson(QJsonDocument::Compact).constData(),
+          QJsonDocument(kernel["variance"].toArray()).toJson(QJsonDocument::Compact).constData());
     QCOMPARE(holds, n);
-    // The target is 80 %; the posterior band reaches 22 % here (59–82 % on time-lapse
-    // suite cases): too narrow at sharp features. This guards against it getting narrower.
-    QVERIFY(double(inside) / n >= 0.2);
+    // The target is 80 % of the truth inside the 90 % band; on the suite the direct
+    // band covers a median 84 % (time-lapse) and 96 % (snapshots), but on this small two-nucleus
+    // snapshot 36 %: the errors sit at the patches' edges, the band's bias term is averaged
+    // over the kernel. (The solve's posterior band: 22 % here at 8 px, 6 % at the chosen
+    // width.) This guards against it getting narrower.
+    QVERIFY(double(inside) / n >= 0.3);
+
+    // --answer solve: the rate solve and its report.
+    QCOMPARE(runCli({"infer", stack, "--out", out, "--steps", "5", "--set", "M=1,gamma_ac=1",
+                     "--answer", "solve", "--json", json, "--quiet"},
+                    &err),
+             0);
+    const auto os = readJson(json);
+    QCOMPARE(os["answer"].toString(), QString("solve"));
+    const auto solve = os["rate_solve"].toObject();
+    QCOMPARE(solve["alpha_rule"].toString(), QString("discrepancy principle"));
+    QVERIFY(solve["alpha"].toDouble() > 0);
+    QVERIFY(std::abs(solve["discrepancy"].toDouble() - 1.0) < 0.1);
+    QCOMPARE(solve["kernel_half_width_px"].toInt(), kernel["half_width_px_median"].toInt());
+    QVERIFY(runCli({"infer", stack, "--out", out, "--answer", "best"}, &err) == 2);
+    QVERIFY2(err.contains("auto, direct, trained or solve"), qPrintable(err));
   }
 
   void steadyHelpExplainsTheRatio() {

@@ -141,8 +141,12 @@ class TestMainWindow : public QObject {
     QTest::qWait(300);
     QCOMPARE(w.panelWidget(0)->content(), QStringLiteral("density"));
     QVERIFY2(distinctColours(w.panel(0)->grabFramebuffer()) > 50, "density panel looks empty");
-    // The trained λ is not there yet: the panel says so; the direct estimate is one choice away.
-    QVERIFY(!w.panelWidget(1)->showsImage());
+    // λ (the answer: the direct estimate) is there before training; the network's λ is not yet
+    // and its panel says so.
+    QCOMPARE(w.panelWidget(1)->content(), QStringLiteral("lambda"));
+    QVERIFY(w.panelWidget(1)->showsImage());
+    QCOMPARE(w.panelWidget(2)->content(), QStringLiteral("lambda_trained"));
+    QVERIFY(!w.panelWidget(2)->showsImage());
     w.panelWidget(1)->setContent(QStringLiteral("lambda_direct"));
     QTest::qWait(300);
     const QImage lambda = w.panel(1)->grabFramebuffer();
@@ -215,20 +219,26 @@ class TestMainWindow : public QObject {
       const QString status = dock->findChild<QLabel*>(QStringLiteral("prepStatus"))->text();
       QVERIFY2(status.contains(QStringLiteral("drift")), qPrintable(status));
 
-      // Panels: 0 density, 1 λ, 2 ∇⁴φ_d, 3 loss curves. Before training 1–3 show messages.
+      // Panels: 0 density, 1 λ (the answer, ready before training), 2 the network's λ, 3 loss
+      // curves. Before training 2–3 show messages; training fills them and leaves 1 as it was
+      // (the answer is the direct estimate, reused from the preview).
       std::array<QImage, 4> before;
       for (int i = 0; i < 4; ++i) before[size_t(i)] = w.panel(i)->grabFramebuffer();
+      QVERIFY(w.panelWidget(1)->showsImage());
       QVERIFY(trainFor(w, 3));
       QVERIFY(w.hasTrainedResult());
       QTest::qWait(300);
-      for (int i = 1; i < 4; ++i) {
+      for (int i = 2; i < 4; ++i) {
         const QImage after = w.panel(i)->grabFramebuffer();
         QVERIFY2(after != before[size_t(i)],
                  qPrintable(QString("panel %1 not updated by training").arg(i)));
         QVERIFY2(distinctColours(after) > 30, qPrintable(QString("panel %1 looks empty").arg(i)));
       }
-      QVERIFY(w.panelWidget(1)->showsImage());
+      QVERIFY(w.panel(1)->grabFramebuffer() == before[1]);
+      QVERIFY(w.panelWidget(1)->showsImage() && w.panelWidget(2)->showsImage());
       // ∇⁴φ_d is signed: its diverging map is centred on zero.
+      w.panelWidget(2)->setContent(QStringLiteral("bilap_phi_d"));
+      QTest::qWait(300);
       const auto [lo, hi] = w.panelWidget(2)->imageLayer()->range();
       QVERIFY2(lo < 0 && lo == -hi, qPrintable(QString("%1 .. %2").arg(lo).arg(hi)));
       QVERIFY(w.panelWidget(3)->chartLayer()->pointCount() >= 6);  // ≥ 2 terms × 3 steps
@@ -246,8 +256,9 @@ class TestMainWindow : public QObject {
       // Export all, then read everything back.
       const QString out = dir.filePath(QStringLiteral("export"));
       const QStringList files = w.exportAll(out);
-      // lambda.{tif,csv,png}, 8 fields, nuclei table, losses, summary
-      QCOMPARE(files.size(), 3 + 8 + 3);
+      // lambda.{tif,csv,png}, 8 fields, nuclei table, losses, summary, the 90 % band (2)
+      QCOMPARE(files.size(), 3 + 8 + 3 + 2);
+      QVERIFY(files.contains(out + QStringLiteral("/lambda_low.tif")));
       // The sample's one nucleus: a row in the Nuclei dock, selected by a click on it.
       QCOMPARE(int(w.nucleiDock()->rows().size()), 1);
       QCOMPARE(w.selectNucleusAt(48, 48), 1);
@@ -494,6 +505,18 @@ class TestMainWindow : public QObject {
     dialog.findChild<QCheckBox*>(QStringLiteral("overridePixel"))->setChecked(true);
     dialog.findChild<QDoubleSpinBox*>(QStringLiteral("pixelSize"))->setValue(0.2);
     QCOMPARE(dialog.pixelSizeUm(), 0.2);
+
+    // The Training dock's steady-state note: hidden for a time-lapse, shown for one frame.
+    auto* note = w.findChild<QLabel*>(QStringLiteral("steadyNote"));
+    QVERIFY(note && !note->isVisibleTo(&w));
+    s.load.firstFrame = s.load.lastFrame = 5;
+    w.dataDock()->setSettings(s);
+    QSignalSpy reopened(&w, &MainWindow::stackOpened);
+    w.applyDataSettings();
+    QVERIFY(reopened.wait(30000));
+    QTRY_VERIFY_WITH_TIMEOUT(!w.isBusy(), 60000);
+    QCOMPARE(w.frameCount(), 1);
+    QVERIFY(note->isVisibleTo(&w));
   }
 
   void dropOpensAndCloseWhileTrainingJoins() {

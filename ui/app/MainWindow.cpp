@@ -59,7 +59,9 @@ namespace mollichrom::ui {
 
 namespace {
 constexpr int kMaxRecent = 8;
-const char* kDefaultPanels[4] = {"density", "lambda", "bilap_phi_d", "losses"};
+// The data, the answer, the network's λ live while it trains, the loss curves (the
+// derivatives are one choice away in each selector).
+const char* kDefaultPanels[4] = {"density", "lambda", "lambda_trained", "losses"};
 
 ChannelHistogram histogramOf(const io::Stack& stack, int channel, int slice) {
   ChannelHistogram h;
@@ -100,7 +102,15 @@ struct LoadedData {
   ChannelHistogram histDensity, histHetero;
   train::DirectEstimate direct;
   bool hasDirect = false;
+  models::ParameterChoice directParams;  // what the preview was computed with
 };
+
+// Whether two parameter choices give the same direct estimate (values and what is fixed).
+static bool sameParameters(const models::ParameterChoice& a, const models::ParameterChoice& b) {
+  return a.fixM == b.fixM && a.fixGamma == b.fixGamma && a.values.M == b.values.M &&
+         a.values.gammaAc == b.values.gammaAc && a.values.ell == b.values.ell &&
+         a.values.phiMax == b.values.phiMax;
+}
 
 // The camera shared by the image layers of all panels (linked pan/zoom). When one panel's
 // interactor moves it, the others must redraw; rendering itself also touches the camera
@@ -449,14 +459,17 @@ void MainWindow::onLoaded() {
                               .arg(f.dt, 0, 'g', 4)
                               .arg(f.calibratedTime ? QString() : tr(" (uncalibrated)"));
   logDock_->info(summary);
+  // Fewer than 3 frames: the steady-state snapshot (DirectEstimator::timeHalfWidthFor).
+  trainingDock_->setSteadyState(f.frames() < 3);
   statusBar()->showMessage(summary + tr(" — computing the direct λ preview …"));
   Q_EMIT stackOpened(d->path);
   previewWatcher_.setFuture(QtConcurrent::run([d, params = trainingDock_->settings().params] {
     auto out = std::make_shared<LoadedData>(*d);
     lowerThreadPriority();  // background work: below the event loop (a pooled thread keeps it)
     try {
-      out->direct = train::estimateDirect(*out->fields, params, train::MollifierSettings{});
+      out->direct = train::estimateDirect(*out->fields, params, train::TrainerConfig{}.directMollifier);
       out->hasDirect = true;
+      out->directParams = params;
     } catch (const std::exception& e) {
       out->error = QString::fromStdString(userMessage(e));
     }
@@ -532,19 +545,29 @@ void MainWindow::refreshPanel(int index) {
     return p->showMessage(tr("Computing the direct estimate ..."));
   }
   if (key == "lambda") {
+    // The reported λ (Answer.h): the run's result, else what `auto` will report — the direct
+    // estimate, ready before training.
     if (result_ && !result_->lambda.empty())
+      return p->showImage(result_->lambda, f.dx, f.dy, c->title);
+    if (data_->hasDirect) return p->showImage(data_->direct.lambda, f.dx, f.dy, c->title);
+    return p->showMessage(tr("Computing the direct estimate ..."));
+  }
+  if (key == "lambda_trained") {
+    if (result_ && !result_->trainedLambda.empty())
+      return p->showImage(result_->trainedLambda, f.dx, f.dy, c->title);
+    if (result_ && result_->answer == train::Answer::Trained && !result_->lambda.empty())
       return p->showImage(result_->lambda, f.dx, f.dy, c->title);
     if (snapshot_ && !snapshot_->lambda.empty())
       return p->showImage(snapshot_->lambda, f.dx, f.dy, c->title);
-    return p->showMessage(
-        tr("The trained lambda appears once training starts\n(the direct estimate is one choice "
-           "down in the selector)"));
+    return p->showMessage(tr("The network's lambda appears once training starts"));
   }
   if (key == "lambda_band") {
     const auto* r = result_.get();
     if (r && !r->lambdaLow.empty())
       return p->showImage(r->lambdaHigh - r->lambdaLow, f.dx, f.dy, c->title);
-    return p->showMessage(tr("The 90 % band of lambda appears when training finishes"));
+    if (!r && data_->hasDirect && !data_->direct.lambdaLow.empty())
+      return p->showImage(data_->direct.lambdaHigh - data_->direct.lambdaLow, f.dx, f.dy, c->title);
+    return p->showMessage(tr("The 90 % band of lambda appears with the estimate"));
   }
   if (key == "nuclei") {
     // Each nucleus its number (the Nuclei dock's first column); background blank.
@@ -655,6 +678,12 @@ void MainWindow::startTraining() {
     Q_EMIT trainingFinished(false);
     return;
   }
+  // The preview's direct estimate is the trainer's starting point: reuse it when it was
+  // computed with these parameters (the data-chosen kernel makes it a large field's costly part).
+  if (data_->hasDirect && sameParameters(data_->directParams, s.params) &&
+      s.config.directMollifier.adaptiveXY == train::TrainerConfig{}.directMollifier.adaptiveXY &&
+      s.config.directMollifier.halfWidthXY == train::TrainerConfig{}.directMollifier.halfWidthXY)
+    s.config.knownDirect = std::make_shared<const train::DirectEstimate>(data_->direct);
   snapshot_.reset();
   result_.reset();
   if (!worker_->start(data_->fields, s)) return;
@@ -699,7 +728,8 @@ void MainWindow::onSnapshot(std::shared_ptr<const train::Snapshot> s) {
   int delay = 0;
   for (int i = 0; i < 4; ++i) {
     const PanelContent* c = findPanelContent(panels_[size_t(i)]->content());
-    if (!c || c->perFrame || c->key == "lambda_direct" || c->key == "mask") continue;
+    if (!c || c->perFrame || c->key == "lambda_direct" || c->key == "lambda" || c->key == "mask")
+      continue;  // these do not change while the network trains
     QTimer::singleShot(delay, this, [this, i, shown = snapshot_] {
       if (snapshot_ == shown) refreshPanel(i);
     });
@@ -735,6 +765,8 @@ void MainWindow::onTrainingDone(std::shared_ptr<const train::InferenceResult> re
                              .arg(result->gammaAc, 0, 'g', 4);
     statusBar()->showMessage(text, 10000);
     logDock_->info(text);
+    if (!result->lambda.empty())
+      logDock_->info(tr("λ is the %1").arg(QString::fromStdString(exporting::answerDescription(*result))));
     if (result->lambda.empty()) result_.reset();  // canceled before the first step: nothing to show
   }
   refreshPanels();

@@ -123,13 +123,14 @@ TrainingDock::TrainingDock(QAction* start, QAction* pause, QAction* stop, QWidge
   mf->addRow(tr("Interface width ℓ"), ell_);
   mf->addRow(tr("φ_max"), phiMax_);
   // The steady-state snapshot (one frame) needs the ratio; say which numbers it is.
-  auto* steadyNote = new QLabel(
+  steadyNote_ = new QLabel(
       tr("One frame (steady-state snapshot): ∂φ/∂t = 0, so λ depends only on the ratio "
          "M/Γ_ac — set both so their ratio is right; they cannot be inferred from one frame."),
       model);
-  steadyNote->setWordWrap(true);
-  steadyNote->setObjectName(QStringLiteral("steadyNote"));
-  mf->addRow(steadyNote);
+  steadyNote_->setWordWrap(true);
+  steadyNote_->setObjectName(QStringLiteral("steadyNote"));
+  steadyNote_->setVisible(false);  // shown for a single frame (setSteadyState)
+  mf->addRow(steadyNote_);
   layout->addWidget(model);
   layout->addStretch(1);
   auto* scroll = new QScrollArea(this);
@@ -217,5 +218,7 @@ void TrainingDock::setSettings(const TrainingSettings& s) {
   freeGamma_->setChecked(!s.params.fixGamma);
   applyingPreset_ = wasApplying;
 }
+
+void TrainingDock::setSteadyState(bool steady) { steadyNote_->setVisible(steady); }
 
 }  // namespace mollichrom::ui

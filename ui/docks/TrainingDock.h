@@ -12,6 +12,8 @@ class QComboBox;
 class QDoubleSpinBox;
 class QSpinBox;
 
+class QLabel;
+
 namespace mollichrom::ui {
 
 class TrainingDock : public QDockWidget {
@@ -21,6 +23,8 @@ class TrainingDock : public QDockWidget {
   TrainingSettings settings() const;
   void setSettings(const TrainingSettings& s);
   void setPreset(const QString& name);  // preview | balanced | accurate
+  // One frame: show the note on the M/Γ_ac ratio the steady-state snapshot depends on.
+  void setSteadyState(bool steady);
 
  private:
   void presetChosen();
@@ -40,6 +44,7 @@ class TrainingDock : public QDockWidget {
   QCheckBox* freeGamma_ = nullptr;
   QCheckBox* lbfgs_ = nullptr;
   QSpinBox* kernel_ = nullptr;
+  QLabel* steadyNote_ = nullptr;
   bool applyingPreset_ = false;
   TrainingSettings hidden_;  // settings without controls (learning rates, weights, kernel)
 };

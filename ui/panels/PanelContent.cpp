@@ -7,7 +7,8 @@ const std::vector<PanelContent>& panelContents() {
   static const std::vector<PanelContent> all{
       {"density", QStringLiteral("Density φ_c (frame)"), "density phi_c", "grey", true},
       {"hetero", QStringLiteral("Heterochromatin φ_h (frame)"), "heterochromatin phi_h", "grey", true},
-      {"lambda", QStringLiteral("λ = Γ_me/Γ_ac (trained)"), "lambda (dimensionless)", "viridis", false},
+      {"lambda", QStringLiteral("λ = Γ_me/Γ_ac"), "lambda (dimensionless)", "viridis", false},
+      {"lambda_trained", QStringLiteral("λ network (live)"), "lambda trained (dimensionless)", "viridis", false},
       {"lambda_direct", QStringLiteral("λ direct estimate"), "lambda direct (dimensionless)", "viridis", false},
       {"lambda_band", QStringLiteral("λ uncertainty (90 % band width)"), "lambda 90% band width", "magma", false},
       {"nuclei", QStringLiteral("Nuclei (numbers as in the Nuclei dock)"), "nucleus number", "viridis", false},
