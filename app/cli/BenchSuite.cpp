@@ -76,7 +76,7 @@ int runSuite(const Args& args) {
               rt.blas.name.c_str());
   std::printf("%-32s | %-34s | %-34s | %s\n", "", "direct estimate", "trained", "");
   std::printf("%-32s | %6s %6s %6s %6s %6s | %6s %6s %6s %6s %6s | %6s\n", "case", "r", "relL2",
-              "finite", "band90", "s", "r", "relL2", "finite", "band90", "s", "nucMin");
+              "finite", "band90", "s", "r", "relL2", "finite", "band90", "s", "nucMin");  // then the fit verdict
   std::vector<bench::SuiteRow> rows;
   QJsonArray jsonRows;
   for (const auto& c : cases) {
@@ -93,9 +93,9 @@ int runSuite(const Args& args) {
                     s.bandCoverage, s.seconds);
       return std::string(b);
     };
-    std::printf("%-32s | %s | %s | %6.3f\n", r.name.c_str(),
+    std::printf("%-32s | %s | %s | %6.3f | %s\n", r.name.c_str(),
                 cells(r.direct, r.constantTruth).c_str(), cells(r.trained, r.constantTruth).c_str(),
-                r.worstNucleusFinite);
+                r.worstNucleusFinite, r.fit.c_str());
     std::fflush(stdout);
     jsonRows.append(QJsonObject{{"case", QString::fromStdString(r.name)},
                                 {"steady", r.steady},
@@ -103,10 +103,15 @@ int runSuite(const Args& args) {
                                 {"direct", scoreJson(r.direct)},
                                 {"trained", scoreJson(r.trained)},
                                 {"worst_nucleus_finite", r.worstNucleusFinite},
+                                {"fit", QJsonObject{{"verdict", QString::fromStdString(r.fit)},
+                                                    {"unexplained_signal", r.fitUnexplained},
+                                                    {"negative_lambda_share", r.fitNegativeShare}}},
                                 {"solve", QJsonObject{{"alpha", r.alpha},
                                                       {"discrepancy", r.discrepancy},
                                                       {"iterations", r.iterations},
                                                       {"converged", r.converged}}}});
+    if (std::getenv("MOLLICHROM_SUITE_VERBOSE"))
+      std::fprintf(stderr, "  fit: %s (%s)\n", r.fit.c_str(), r.fitReason.c_str());
     if (std::getenv("MOLLICHROM_SUITE_VERBOSE"))
       std::fprintf(stderr, "  solve: alpha %.3g, discrepancy %.3f, %d iterations, %s\n", r.alpha,
                    r.discrepancy, r.iterations, r.converged ? "converged" : "NOT converged");

@@ -33,9 +33,14 @@ const char* kInferUsage =
     "of a chromatin density channel and a heterochromatin-marker channel.\n"
     "\n"
     "  --channels density=1,heterochromatin=2   channel of each field (1-based; default as shown)\n"
-    "  --normalize none|percentile|auto         intensity -> volume fraction (auto: float data in\n"
-    "                                           [-0.5, 1.5] is taken as fractions, else "
-    "percentile)\n"
+    "  --normalize counts|none|percentile|auto  intensity -> volume fraction (auto: float data in\n"
+    "                                           [-0.5, 1.5] are fractions, integer data counts)\n"
+    "  --offset N | density=N,heterochromatin=N camera offsets in counts (default: the median\n"
+    "                                           background outside the nuclei)\n"
+    "  --chromatin-fraction F  --hetero-share S counts: assumed mean phi_c over the nuclei (0.5)\n"
+    "                                           and mean phi_h/phi_c (0.5); lambda scales with the\n"
+    "                                           share: its sensitivity is reported\n"
+    "  --slices-are-time                        a z-stack without time: read the slices as frames\n"
     "  --mask auto|FILE                         nucleus mask (auto: Otsu on the time-mean "
     "density)\n"
     "  --mask-threshold F                       auto mask at fraction F (0-1) of the density "
@@ -154,8 +159,11 @@ int runInfer(const std::vector<std::string>& argv) {
              "tile",
              "nuclei",
              "table",
-             "answer"},
-            {"help", "resume", "quiet", "adaptive", "lbfgs", "drift", "bleach"});
+             "answer",
+             "offset",
+             "chromatin-fraction",
+             "hetero-share"},
+            {"help", "resume", "quiet", "adaptive", "lbfgs", "drift", "bleach", "slices-are-time"});
   if (args.has("help")) {
     std::cout << kInferUsage;
     return kExitOk;
@@ -171,11 +179,19 @@ int runInfer(const std::vector<std::string>& argv) {
   try {
     if (args.has("channels")) po.channels = prep::parseChannelMap(args.get("channels"));
     po.normalize = prep::parseNormalize(args.get("normalize", "auto"));
+    if (args.has("offset")) prep::parseOffsets(args.get("offset"), po.counts);
     models::applyParameterSettings(args.get("set"), choice);
     cfg.answer = train::parseAnswer(args.get("answer", "auto"));
   } catch (const std::invalid_argument& e) {
     throw UsageError(e.what());
   }
+  po.counts.chromatinFraction = args.getDouble("chromatin-fraction", po.counts.chromatinFraction);
+  po.counts.heteroShare = args.getDouble("hetero-share", po.counts.heteroShare);
+  if (!(po.counts.chromatinFraction > 0 && po.counts.chromatinFraction < 1))
+    throw UsageError("--chromatin-fraction must lie in (0, 1)");
+  if (!(po.counts.heteroShare > 0 && po.counts.heteroShare < 1))
+    throw UsageError("--hetero-share must lie in (0, 1)");
+  po.slicesAreTime = args.has("slices-are-time");
   po.mask = args.get("mask", "auto");
   po.maskThreshold = args.getDouble("mask-threshold", -1);
   po.driftCorrection = args.has("drift");
@@ -301,6 +317,9 @@ int runInfer(const std::vector<std::string>& argv) {
       throw UsageError("--free " + name + " needs a time series of at least 3 frames; " + input +
                        " has " + std::to_string(data.frames()) + " (use --set " + name + "=VALUE)");
   }
+  // The data checks (issue 13): printed even with --quiet — each says why a result may not
+  // be trusted and what to do.
+  std::cerr << prep::warningLines(data.warnings);
   if (data.frames() < 3 && !quiet)
     std::cerr << "infer: " << data.frames() << " frame(s): steady-state model; lambda depends on "
               << "the ratio M/gamma_ac = " << choice.values.M / choice.values.gammaAc
@@ -413,9 +432,11 @@ int runInfer(const std::vector<std::string>& argv) {
   if (args.has("json")) exporting::writeSummaryJson(args.get("json"), r, data, run);
   if (!quiet) {
     std::cerr << "infer: " << r.steps << " steps in " << r.seconds << " s (" << r.stopReason
-              << "), M " << r.M << " um^2/s, gamma_ac " << r.gammaAc << " 1/s -> "
-              << args.get("out") << "\n";
+              << "), " << exporting::scalarLine(r) << " -> " << args.get("out") << "\n";
+    if (data.counts.used) std::cerr << "infer: " << exporting::sensitivityLine(data, r) << "\n";
     std::cerr << "infer: lambda is the " << exporting::answerDescription(r) << "\n";
+    std::cerr << "infer: fit: " << train::fitVerdictName(r.fit.verdict) << " (" << r.fit.reason
+              << ")\n";
     if (!truth.empty()) {
       std::cerr << "accuracy: pearson " << acc.pearson << ", relative L2 " << acc.relativeL2
                 << ", finite " << acc.finiteFraction << " (direct estimate: pearson "

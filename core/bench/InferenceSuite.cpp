@@ -1,6 +1,7 @@
 #include "core/bench/InferenceSuite.h"
 
 #include "core/io/Stack.h"
+#include "core/sim/CameraModel.h"
 #include "core/train/Metrics.h"
 
 #include <opencv2/imgproc.hpp>
@@ -18,47 +19,6 @@ std::uint64_t splitmix(std::uint64_t& state) {
   z = (z ^ (z >> 30)) * 0xBF58476D1CE4E5B9ull;
   z = (z ^ (z >> 27)) * 0x94D049BB133111EBull;
   return z ^ (z >> 31);
-}
-
-// Integer counts as a camera records them: offset + gain · Poisson(photons · φ) + read noise,
-// with bleaching and stage drift; a calibrated 2-channel stack (as loaded from a TIFF).
-io::Stack cameraStack(const sim::Simulation& s, const SuiteCase& c, std::uint64_t seed) {
-  const int T = static_cast<int>(s.density.size()), n = s.density[0].rows;
-  std::mt19937_64 rng(seed);
-  std::uniform_real_distribution<double> u(0, 1);
-  const double offset = 100, gain = 1.5 + 2.5 * u(rng), read = 3;
-  const double photons = c.sim.noise > 0 ? 1.0 / (c.sim.noise * c.sim.noise * 0.5) : 5000;
-  std::normal_distribution<double> readNoise(0, read);
-  io::StackInfo info;
-  info.path = "suite:" + c.name;
-  info.format = io::StackFormat::ImageJ;
-  info.width = info.height = n;
-  info.channels = 2;
-  info.frames = T;
-  info.pixelType = io::PixelType::UInt16;
-  info.calibration.pixelX = info.calibration.pixelY = c.sim.pixel;
-  if (T > 1) info.calibration.frameInterval = c.sim.dt;
-  std::vector<cv::Mat> planes;
-  for (int t = 0; t < T; ++t)
-    for (int ch = 0; ch < 2; ++ch) {
-      cv::Mat phi = (ch == 0 ? s.density : s.hetero)[static_cast<size_t>(t)].clone();
-      const double shift = c.driftPxPerFrame * t;
-      if (shift != 0) {
-        const cv::Mat m = (cv::Mat_<double>(2, 3) << 1, 0, shift, 0, 1, shift);
-        cv::warpAffine(phi, phi, m, phi.size(), cv::INTER_LINEAR, cv::BORDER_REFLECT);
-      }
-      const double keep = std::pow(1 - c.bleachPerFrame, t);
-      cv::Mat counts(n, n, CV_16U);
-      for (int y = 0; y < n; ++y)
-        for (int x = 0; x < n; ++x) {
-          const double mean = std::max(0.0, double(phi.at<float>(y, x))) * photons * keep;
-          const double k = mean > 0 ? double(std::poisson_distribution<long>(mean)(rng)) : 0.0;
-          counts.at<std::uint16_t>(y, x) = static_cast<std::uint16_t>(
-              std::clamp(std::lround(offset + gain * k + readNoise(rng)), 0L, 65535L));
-        }
-      planes.push_back(counts);
-    }
-  return io::Stack(info, planes);
 }
 
 EngineScore score(const cv::Mat& estimate, const cv::Mat& truth, const cv::Mat& eval) {
@@ -187,7 +147,16 @@ SuiteRow runSuiteCase(const SuiteCase& c, const train::TrainerConfig& config) {
     prep::PrepOptions o;
     o.bleachCorrection = c.bleachPerFrame > 0;
     o.driftCorrection = c.driftPxPerFrame > 0;
-    f = prep::prepare(cameraStack(s, c, c.sim.seed * 3 + 7), o);
+    // Offset 100, one unknown gain for both channels, Poisson + read noise; photons set so
+    // that the shot noise matches the case's noise level.
+    std::mt19937_64 rng(c.sim.seed * 3 + 7);
+    std::uniform_real_distribution<double> u(0, 1);
+    sim::CameraModel cam;
+    cam.gain[0] = cam.gain[1] = 1.5 + 2.5 * u(rng);
+    cam.photons = c.sim.noise > 0 ? 1.0 / (c.sim.noise * c.sim.noise * 0.5) : 5000;
+    cam.bleachPerFrame = c.bleachPerFrame;
+    cam.driftPxPerFrame = c.driftPxPerFrame;
+    f = prep::prepare(sim::cameraStack(s, c.sim, cam, rng(), "suite:" + c.name), o);
   } else {
     f = sim::observedFields(s, c.sim);
   }
@@ -216,6 +185,10 @@ SuiteRow runSuiteCase(const SuiteCase& c, const train::TrainerConfig& config) {
   row.discrepancy = r.solve.discrepancy;
   row.iterations = r.solve.iterations;
   row.converged = r.solve.converged;
+  row.fit = train::fitVerdictName(r.fit.verdict);
+  row.fitReason = r.fit.reason;
+  row.fitUnexplained = r.fit.unexplained;
+  row.fitNegativeShare = r.fit.negativeShare;
   // Finite share per nucleus (connected parts of the evaluation region).
   cv::Mat labels;
   const int n = cv::connectedComponents(eval, labels, 8, CV_32S);

@@ -61,12 +61,12 @@ std::string nucleusTableCsv(const std::vector<NucleusRow>& rows) {
   std::ostringstream s;
   s.precision(6);
   s << "label,centroid_x_um,centroid_y_um,area_um2,pixels,finite_share,lambda_mean,lambda_median,"
-       "lambda_q25,lambda_q75,lambda_band90_width,M,gamma_ac,touches_border,split\n";
+       "lambda_q25,lambda_q75,lambda_band90_width,M,gamma_ac,touches_border,split,fit\n";
   for (const auto& r : rows)
     s << r.label << ',' << r.centroidXUm << ',' << r.centroidYUm << ',' << r.areaUm2 << ','
       << r.pixels << ',' << r.finiteShare << ',' << r.mean << ',' << r.median << ',' << r.q25 << ','
       << r.q75 << ',' << r.bandWidth << ',' << r.M << ',' << r.gammaAc << ','
-      << (r.touchesBorder ? 1 : 0) << ',' << (r.split ? 1 : 0) << '\n';
+      << (r.touchesBorder ? 1 : 0) << ',' << (r.split ? 1 : 0) << ',' << r.fit << '\n';
   return s.str();
 }
 

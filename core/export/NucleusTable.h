@@ -21,6 +21,7 @@ struct NucleusRow {
   double M = 0, gammaAc = 0;
   bool touchesBorder = false;  // cut by the image border: statistics of part of a nucleus
   bool split = false;          // separated from a touching neighbour
+  std::string fit;             // the fit verdict over this nucleus (FitQuality; empty: not tested)
 };
 
 // `low`/`high` may be empty. dx, dy: µm per pixel.

@@ -24,6 +24,38 @@ namespace mollichrom::exporting {
 
 namespace {
 
+QJsonArray warningsJson(const std::vector<prep::DataWarning>& warnings) {
+  QJsonArray a;
+  for (const auto& w : warnings)
+    a.append(QJsonObject{{"code", QString::fromStdString(w.code)},
+                         {"message", QString::fromStdString(w.message)}});
+  return a;
+}
+
+// Intensity → fraction as applied: the counts mapping's offsets, gains and stated assumptions,
+// and how far λ moves with the assumed share.
+QJsonObject intensityJson(const prep::FieldData& d, const train::InferenceResult& r) {
+  QJsonObject o{{"mode", QString::fromStdString(prep::normalizeName(d.normalizeUsed))}};
+  if (d.counts.used) {
+    o["offset_density"] = d.counts.offset[0];
+    o["offset_heterochromatin"] = d.counts.offset[1];
+    o["offset_density_measured"] = d.counts.offsetMeasured[0];
+    o["offset_heterochromatin_measured"] = d.counts.offsetMeasured[1];
+    o["gain_density_per_count"] = d.counts.scale[0];
+    o["gain_heterochromatin_per_count"] = d.counts.scale[1];
+    o["assumed_mean_phi_c"] = d.counts.chromatinFraction;
+    o["assumed_hetero_share"] = d.counts.heteroShare;
+  }
+  if (d.normalizeUsed == prep::Normalize::Percentile)
+    o["percentile_low_high"] = QJsonArray{d.mappedLow[0], d.mappedHigh[0], d.mappedLow[1], d.mappedHigh[1]};
+  if (r.sensitivity.computed)
+    o["sensitivity"] = QJsonObject{{"share_minus_10pct_lambda_median_change", r.sensitivity.medianChange[0]},
+                                   {"share_plus_10pct_lambda_median_change", r.sensitivity.medianChange[1]},
+                                   {"share_minus_10pct_pearson", r.sensitivity.pearson[0]},
+                                   {"share_plus_10pct_pearson", r.sensitivity.pearson[1]}};
+  return o;
+}
+
 // The direct estimate's space kernel: the rule, the ladder, the chosen half-widths' spread
 // (px and µm at the pixel size) and the noise level it was chosen for.
 QJsonObject directKernelJson(const train::DirectEstimate& d) {
@@ -100,16 +132,25 @@ std::string fileSha256(const std::string& path) {
 
 std::vector<NucleusRow> nucleusRows(const train::InferenceResult& r, const prep::FieldData& data) {
   if (r.lambda.empty() || data.mask.empty()) return {};
-  return nucleusTable(prep::labelNuclei(data.mask), r.lambda, r.lambdaLow, r.lambdaHigh, data.dx,
-                      data.dy, r.M, r.gammaAc);
+  auto rows = nucleusTable(prep::labelNuclei(data.mask), r.lambda, r.lambdaLow, r.lambdaHigh,
+                           data.dx, data.dy, r.M, r.gammaAc);
+  if (r.nucleusFit.size() == rows.size())
+    for (size_t i = 0; i < rows.size(); ++i) rows[i].fit = train::fitVerdictName(r.nucleusFit[i].verdict);
+  return rows;
 }
 
 std::string summaryJson(const train::InferenceResult& r, const prep::FieldData& data, const RunDescription& run) {
   const auto& choice = run.params;
   const auto& cfg = run.config;
   QJsonObject scalars{
-      {"M", QJsonObject{{"value", r.M}, {"unit", "um^2/s"}, {"inferred", r.freeM}}},
-      {"gamma_ac", QJsonObject{{"value", r.gammaAc}, {"unit", "1/s"}, {"inferred", r.freeGamma}}},
+      {"M", QJsonObject{{"value", r.M},
+                        {"unit", "um^2/s"},
+                        {"inferred", r.inferredM},
+                        {"status", QString::fromStdString(scalarStatus(r, true))}}},
+      {"gamma_ac", QJsonObject{{"value", r.gammaAc},
+                               {"unit", "1/s"},
+                               {"inferred", r.inferredGamma},
+                               {"status", QString::fromStdString(scalarStatus(r, false))}}},
       {"ell", QJsonObject{{"value", choice.values.ell}, {"unit", "um"}, {"inferred", false}}},
       {"phi_max", QJsonObject{{"value", choice.values.phiMax}, {"unit", ""}, {"inferred", false}}}};
   QJsonObject losses;
@@ -141,6 +182,16 @@ std::string summaryJson(const train::InferenceResult& r, const prep::FieldData& 
       {"stop_reason", QString::fromStdString(r.stopReason)},
       {"nan_recoveries", r.nanRecoveries},
       {"steady_state", r.steady},
+      {"warnings", warningsJson(data.warnings)},
+      {"fit", QJsonObject{{"verdict", QString::fromStdString(train::fitVerdictName(r.fit.verdict))},
+                          {"explained_dt_phi_d", r.fit.explained},
+                          {"residual_over_noise", r.fit.chi2},
+                          {"signal_share_dt_phi_d", r.fit.signalShare},
+                          {"unexplained_signal", r.fit.unexplained},
+                          {"lambda_power_over_noise", r.fit.lambdaSnr},
+                          {"negative_lambda_share", r.fit.negativeShare},
+                          {"reason", QString::fromStdString(r.fit.reason)}}},
+      {"intensity", intensityJson(data, r)},
       {"answer", QString::fromStdString(train::answerName(r.answer))},
       {"direct", QJsonObject{{"M", r.direct.M},
                              {"gamma_ac", r.direct.gammaAc},
@@ -160,7 +211,7 @@ std::string summaryJson(const train::InferenceResult& r, const prep::FieldData& 
                                {"channels", QString("density=%1,heterochromatin=%2")
                                                 .arg(po.channels.density)
                                                 .arg(po.channels.heterochromatin)},
-                               {"normalize", data.normalizeUsed == prep::Normalize::None ? "none" : "percentile"},
+                               {"normalize", QString::fromStdString(prep::normalizeName(data.normalizeUsed))},
                                {"mask", QString::fromStdString(po.mask)},
                                {"mask_threshold", po.maskThreshold},
                                {"drift_correction", po.driftCorrection},
@@ -185,6 +236,7 @@ std::string summaryJson(const train::InferenceResult& r, const prep::FieldData& 
                               {"M", n.M},
                               {"gamma_ac", n.gammaAc},
                               {"touches_border", n.touchesBorder},
+                              {"fit", QString::fromStdString(n.fit)},
                               {"split", n.split}});
   o["nuclei"] = nuclei;
   if (r.solved)
@@ -277,6 +329,45 @@ std::string answerDescription(const train::InferenceResult& r) {
       break;
     default: o << "trained network's lambda grid"; break;
   }
+  return o.str();
+}
+
+std::string scalarStatus(const train::InferenceResult& r, bool mobility) {
+  const bool inferred = mobility ? r.inferredM : r.inferredGamma;
+  const bool free = mobility ? r.freeM : r.freeGamma;
+  if (inferred) return "inferred";
+  if (r.steady) return "given (steady state: only M/gamma_ac matters)";
+  if (!free) return "given";
+  return "not identifiable from these data: the default is kept";
+}
+
+std::string scalarLine(const train::InferenceResult& r) {
+  std::ostringstream o;
+  o.precision(4);
+  auto one = [&](const char* name, double v, const char* unit, bool mobility) {
+    const bool inferred = mobility ? r.inferredM : r.inferredGamma;
+    o << name << " ";
+    if (inferred) o << v << " " << unit;
+    else o << "fixed at " << v << " " << unit << " (" << scalarStatus(r, mobility) << ")";
+  };
+  one("M", r.M, "um^2/s", true);
+  o << ", ";
+  one("gamma_ac", r.gammaAc, "1/s", false);
+  return o.str();
+}
+
+std::string sensitivityLine(const prep::FieldData& d, const train::InferenceResult& r) {
+  if (!d.counts.used) return {};
+  std::ostringstream o;
+  o.precision(3);
+  o << "counts mapped assuming mean phi_c " << d.counts.chromatinFraction
+    << " and heterochromatin share " << d.counts.heteroShare << " (offsets "
+    << d.counts.offset[0] << " / " << d.counts.offset[1] << " counts"
+    << (d.counts.offsetMeasured[0] ? ", measured" : "") << ")";
+  if (r.sensitivity.computed)
+    o << "; share -10 % / +10 %: median lambda " << std::showpos
+      << 100 * r.sensitivity.medianChange[0] << " % / " << 100 * r.sensitivity.medianChange[1]
+      << std::noshowpos << " %, pattern r " << std::min(r.sensitivity.pearson[0], r.sensitivity.pearson[1]);
   return o.str();
 }
 

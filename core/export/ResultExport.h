@@ -74,4 +74,11 @@ std::string fileSha256(const std::string& path);
 // CLI's report, the GUI's status and log.
 std::string answerDescription(const train::InferenceResult& result);
 
+// How a scalar stands: "inferred", "given", "not identifiable from these data: …" (issue 13).
+std::string scalarStatus(const train::InferenceResult& result, bool mobility);
+// "M 0.93 um^2/s, gamma_ac fixed at 1 1/s (not identifiable …)": never a default as a result.
+std::string scalarLine(const train::InferenceResult& result);
+// The counts mapping's stated assumptions and λ's sensitivity to the share (empty otherwise).
+std::string sensitivityLine(const prep::FieldData& data, const train::InferenceResult& result);
+
 }  // namespace mollichrom::exporting

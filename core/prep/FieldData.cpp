@@ -46,7 +46,18 @@ Normalize parseNormalize(const std::string& name) {
   if (name == "auto") return Normalize::Auto;
   if (name == "none") return Normalize::None;
   if (name == "percentile") return Normalize::Percentile;
-  throw std::invalid_argument("--normalize must be none, percentile or auto, got '" + name + "'");
+  if (name == "counts") return Normalize::Counts;
+  throw std::invalid_argument("--normalize must be counts, none, percentile or auto, got '" + name + "'");
+}
+
+std::string normalizeName(Normalize n) {
+  switch (n) {
+    case Normalize::Auto: return "auto";
+    case Normalize::None: return "none";
+    case Normalize::Percentile: return "percentile";
+    case Normalize::Counts: return "counts";
+  }
+  return "auto";
 }
 
 namespace {
@@ -137,10 +148,15 @@ FieldData prepare(const io::Stack& stack, const PrepOptions& o) {
                                      " was requested (--channels density=N,heterochromatin=N)");
   if (o.slice < 0 || o.slice >= info.slices) throw io::StackError(path, "slice out of range");
   FieldData f;
-  for (int t = 0; t < info.frames; ++t) {
+  RawFacts raw;
+  // A z-stack without time read as a time-lapse when the user says its slices are time.
+  const bool slicesAsFrames = o.slicesAreTime && info.frames == 1 && info.slices > 1;
+  const int frames = slicesAsFrames ? info.slices : info.frames;
+  for (int t = 0; t < frames; ++t) {
+    const int tt = slicesAsFrames ? 0 : t, z = slicesAsFrames ? t : o.slice;
     cv::Mat d, h;
-    stack.plane(t, o.channels.density - 1, o.slice).convertTo(d, CV_32F);
-    stack.plane(t, o.channels.heterochromatin - 1, o.slice).convertTo(h, CV_32F);
+    stack.plane(tt, o.channels.density - 1, z).convertTo(d, CV_32F);
+    stack.plane(tt, o.channels.heterochromatin - 1, z).convertTo(h, CV_32F);
     f.density.push_back(d);
     f.hetero.push_back(h);
   }
@@ -149,7 +165,7 @@ FieldData prepare(const io::Stack& stack, const PrepOptions& o) {
   f.dy = o.pixelSizeUm > 0 ? o.pixelSizeUm * cal.pixelYOr1() / cal.pixelXOr1() : cal.pixelYOr1();
   f.dt = o.frameIntervalS > 0 ? o.frameIntervalS : cal.frameIntervalOr1();
   f.calibratedSpace = cal.pixelX.has_value() || o.pixelSizeUm > 0;
-  f.calibratedTime = cal.frameInterval.has_value() || o.frameIntervalS > 0;
+  f.calibratedTime = (cal.frameInterval.has_value() && !slicesAsFrames) || o.frameIntervalS > 0;
   if (o.driftCorrection && f.frames() > 1) {
     // Register on the density channel (the brighter, structure-rich one); move both channels.
     f.drift = estimateDrift(f.density);
@@ -159,7 +175,8 @@ FieldData prepare(const io::Stack& stack, const PrepOptions& o) {
 
   Normalize norm = o.normalize;
   if (norm == Normalize::Auto) {
-    norm = Normalize::Percentile;
+    // Integer samples are camera counts; float data within [-0.5, 1.5] are taken as fractions.
+    norm = Normalize::Counts;
     if (info.pixelType == io::PixelType::Float32) {
       auto v = values(f.density);
       auto w = values(f.hetero);
@@ -183,11 +200,46 @@ FieldData prepare(const io::Stack& stack, const PrepOptions& o) {
     f.mask = m > 0;
   }
   if (cv::countNonZero(f.mask) == 0) throw io::StackError(o.mask == "auto" ? path : o.mask, "the nucleus mask is empty");
+  if (info.pixelType != io::PixelType::Float32) {
+    // Clipping shows as a plateau at the channel's largest value (whatever the camera's bit
+    // depth inside its 16-bit container): the share of nuclear pixels sitting on it.
+    const double nuclearPixels = double(cv::countNonZero(f.mask)) * f.frames();
+    int k = 0;
+    for (const auto* planes : {&f.density, &f.hetero}) {
+      double top = -1e300;
+      for (const cv::Mat& p : *planes) {
+        double lo, hi;
+        cv::minMaxLoc(p, &lo, &hi);
+        top = std::max(top, hi);
+      }
+      int64_t at = 0;
+      for (const cv::Mat& p : *planes) at += cv::countNonZero((p >= top) & f.mask);
+      raw.saturatedShare[k++] = double(at) / nuclearPixels;
+    }
+  }
 
+  // Counts: the offsets come off before the bleach correction (its gains multiply the signal,
+  // not the camera's offset).
+  if (norm == Normalize::Counts) {
+    subtractOffsets(f.density, f.hetero, f.mask, o.counts, f.counts);
+    raw.countsMode = true;
+    for (int k = 0; k < 2; ++k) {
+      double sum = 0;
+      for (const cv::Mat& p : k == 0 ? f.density : f.hetero) sum += cv::mean(p, f.mask)[0];
+      raw.nuclearSignal[k] = sum / f.frames();
+    }
+  }
   if (o.bleachCorrection && f.frames() > 1) {
     f.bleachFactors = bleachGains(f.density, f.mask);
     applyBleachGains(f.density, f.mask, f.bleachFactors);
     applyBleachGains(f.hetero, f.mask, f.bleachFactors);
+  }
+  if (norm == Normalize::Counts) {
+    try {
+      scaleToFractions(f.density, f.hetero, f.mask, o.counts, f.counts);
+    } catch (const std::invalid_argument& e) {
+      throw io::StackError(path, e.what());
+    }
   }
   if (norm == Normalize::Percentile) {
     int channel = 0;
@@ -201,6 +253,7 @@ FieldData prepare(const io::Stack& stack, const PrepOptions& o) {
       for (cv::Mat& p : *planes) p = (p - lo) * (o.percentile.fraction / (hi - lo));
     }
   }
+  f.warnings = checkData(info, f, o, raw);
   return f;
 }
 

@@ -2,6 +2,8 @@
 // Preprocessing: from a loaded stack to the model's fields. Channel → field mapping,
 // intensity → volume fraction, nucleus mask. The result is what every inference engine reads.
 #include "core/io/Stack.h"
+#include "core/prep/DataWarnings.h"
+#include "core/prep/IntensityCalibration.h"
 
 #include <opencv2/core.hpp>
 
@@ -17,8 +19,13 @@ struct ChannelMap {
 // "density=1,heterochromatin=2" (either order; "hetero" accepted). Throws std::invalid_argument.
 ChannelMap parseChannelMap(const std::string& text);
 
-enum class Normalize { Auto, None, Percentile };
-Normalize parseNormalize(const std::string& name);  // auto | none | percentile
+// How intensities become volume fractions. Counts: offsets and stated mean fractions
+// (IntensityCalibration.h) — the default for integer data; None: float data already in
+// fractions; Percentile: the old per-channel percentile stretch (kept for comparison; it maps
+// both channels' bright end to the same fraction, so φ_e collapses on real counts).
+enum class Normalize { Auto, None, Percentile, Counts };
+Normalize parseNormalize(const std::string& name);  // auto | none | percentile | counts
+std::string normalizeName(Normalize n);
 
 // Percentile mapping for raw intensities: per channel, the low percentile of the whole stack
 // (background) maps to 0 and the high percentile inside the nucleus maps to `fraction`:
@@ -31,8 +38,10 @@ struct PercentileMapping {
 
 struct PrepOptions {
   ChannelMap channels;
-  Normalize normalize = Normalize::Auto;  // float data within [-0.5, 1.5] → None, else Percentile
+  Normalize normalize = Normalize::Auto;  // float data within [-0.5, 1.5] → None, else Counts
   PercentileMapping percentile;
+  CountCalibration counts;
+  bool slicesAreTime = false;  // a stack of slices and one frame: read the slices as frames
   std::string mask = "auto";              // "auto" (Otsu) or a mask image file (nonzero = nucleus)
   // For "auto": < 0 picks the threshold by Otsu; otherwise the fraction of the way from the
   // darkest to the brightest time-mean density (what the GUI's slider sets).
@@ -57,6 +66,8 @@ struct FieldData {
   double noiseSigma = 0;  // known noise σ (tests, simulations); 0 = estimate from the data
   std::vector<cv::Point2d> drift;  // per-frame shift removed by drift correction (px), empty if off
   std::vector<double> bleachFactors;  // per-frame density gain applied by bleach correction, empty if off
+  AppliedCalibration counts;          // the counts mapping as applied (counts.used)
+  std::vector<DataWarning> warnings;  // checks of the data (DataWarnings.h), in the order found
   int frames() const { return static_cast<int>(density.size()); }
   int width() const { return density.empty() ? 0 : density[0].cols; }
   int height() const { return density.empty() ? 0 : density[0].rows; }

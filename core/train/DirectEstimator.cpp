@@ -151,7 +151,7 @@ torch::Tensor lambdaOnTile(const FieldBundle& data, const ModelTerms& engine,
   const int k = engine.haloXY();
   const cv::Rect source(interior.x - k, interior.y - k, interior.width + 2 * k,
                         interior.height + 2 * k);
-  const auto fields = sigma > 0 ? data.noisyWindow(source, torch::kFloat64, seed, sigma)
+  const auto fields = sigma > 0 ? data.noisyWindow(source, torch::kFloat64, seed)
                                 : data.window(source, torch::kFloat64);
   const auto t = engine(fields);
   auto dot = [](const torch::Tensor& x, const torch::Tensor& y) { return (x * y).sum(0); };
@@ -349,7 +349,7 @@ DirectEstimate estimateDirectTiled(const FieldBundle& data, const models::Parame
       for (int r = 0; r < kSimexReps; ++r) {
         checkCancel();
         auto noisy = clean.clone();
-        addHashedNoise(noisy, tile.source, H, W, kSimexSeed + std::uint64_t(r), sigma);
+        addHashedNoise(noisy, tile.source, H, W, kSimexSeed + std::uint64_t(r), data.fieldNoise);
         n1[static_cast<size_t>(r)] += normalEntries(se(noisy), reg);
         progress(1);
       }

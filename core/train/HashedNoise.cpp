@@ -3,6 +3,7 @@
 #include <ATen/Parallel.h>
 
 #include <cmath>
+#include <vector>
 
 namespace mollichrom::train {
 
@@ -24,10 +25,11 @@ double normalFrom(std::uint64_t h) {
 
 template <typename T>
 void addNoise(T* p, int64_t F, int64_t Tn, int64_t h, int64_t w, const cv::Rect& src, int H, int W,
-              std::uint64_t seed, double sigma) {
+              std::uint64_t seed, const double* sigmaPerField) {
   at::parallel_for(0, F * Tn, 1, [&](int64_t b, int64_t e) {
     for (int64_t ft = b; ft < e; ++ft) {
       T* plane = p + ft * h * w;
+      const double sigma = sigmaPerField[ft / Tn];
       for (int64_t y = 0; y < h; ++y)
         for (int64_t x = 0; x < w; ++x) {
           const std::uint64_t index = (std::uint64_t(ft) * H + (src.y + y)) * W + (src.x + x);
@@ -41,11 +43,22 @@ void addNoise(T* p, int64_t F, int64_t Tn, int64_t h, int64_t w, const cv::Rect&
 
 void addHashedNoise(torch::Tensor& window, const cv::Rect& source, int imageHeight, int imageWidth,
                     std::uint64_t seed, double sigma) {
+  const std::vector<double> s(static_cast<size_t>(window.size(0)), sigma);
   const int64_t F = window.size(0), T = window.size(1), h = window.size(2), w = window.size(3);
   if (window.scalar_type() == torch::kFloat64)
-    addNoise(window.data_ptr<double>(), F, T, h, w, source, imageHeight, imageWidth, seed, sigma);
+    addNoise(window.data_ptr<double>(), F, T, h, w, source, imageHeight, imageWidth, seed, s.data());
   else
-    addNoise(window.data_ptr<float>(), F, T, h, w, source, imageHeight, imageWidth, seed, sigma);
+    addNoise(window.data_ptr<float>(), F, T, h, w, source, imageHeight, imageWidth, seed, s.data());
+}
+
+void addHashedNoise(torch::Tensor& window, const cv::Rect& source, int imageHeight, int imageWidth,
+                    std::uint64_t seed, const std::array<double, 2>& sigma) {
+  const int64_t F = window.size(0), T = window.size(1), h = window.size(2), w = window.size(3);
+  TORCH_CHECK(F == 2, "per-field noise needs 2 fields");
+  if (window.scalar_type() == torch::kFloat64)
+    addNoise(window.data_ptr<double>(), F, T, h, w, source, imageHeight, imageWidth, seed, sigma.data());
+  else
+    addNoise(window.data_ptr<float>(), F, T, h, w, source, imageHeight, imageWidth, seed, sigma.data());
 }
 
 }  // namespace mollichrom::train

@@ -5,6 +5,7 @@
 #include <torch/torch.h>
 #include <opencv2/core.hpp>
 
+#include <array>
 #include <cstdint>
 
 namespace mollichrom::train {
@@ -13,5 +14,8 @@ namespace mollichrom::train {
 // image at `source`, whose full size is imageHeight × imageWidth.
 void addHashedNoise(torch::Tensor& window, const cv::Rect& source, int imageHeight, int imageWidth,
                     std::uint64_t seed, double sigma);
+// The same with σ per field (window.size(0) == 2: φ_c, φ_h).
+void addHashedNoise(torch::Tensor& window, const cv::Rect& source, int imageHeight, int imageWidth,
+                    std::uint64_t seed, const std::array<double, 2>& sigma);
 
 }  // namespace mollichrom::train

@@ -136,7 +136,7 @@ RateSolveResult solveRates(const FieldBundle& data, const models::ChromatinParam
     std::vector<torch::Tensor> r;
     for (int k = 0; k < 2; ++k) {
       auto noisy = fields.clone();
-      addHashedNoise(noisy, all, H, W, kNoiseSeed + std::uint64_t(k), data.noiseSigma);
+      addHashedNoise(noisy, all, H, W, kNoiseSeed + std::uint64_t(k), data.fieldNoise);
       r.push_back(problem.rhs(noisy) - problem.apply(x, problem.smoothedE(noisy)));
     }
     s2 = ((r[0] - r[1]).pow(2).mean().item<double>()) / 2;
@@ -329,8 +329,8 @@ RateSolveResult solveRates(const FieldBundle& data, const models::ChromatinParam
     {
       torch::NoGradGuard ng;
       auto n0 = fields.clone(), n1 = fields.clone();
-      addHashedNoise(n0, all, H, W, kNoiseSeed + 200, data.noiseSigma);
-      addHashedNoise(n1, all, H, W, kNoiseSeed + 201, data.noiseSigma);
+      addHashedNoise(n0, all, H, W, kNoiseSeed + 200, data.fieldNoise);
+      addHashedNoise(n1, all, H, W, kNoiseSeed + 201, data.fieldNoise);
       const auto d = (problem.rhs(n0) - problem.rhs(n1));  // [T', h, w]
       const int m = std::max(
           1, std::min<int>(problem.halo(), static_cast<int>(std::min(d.size(1), d.size(2)) / 2)));

@@ -1,5 +1,7 @@
 #include "core/train/Trainer.h"
 
+#include "core/prep/NucleusLabels.h"
+
 #include "core/models/ChromatinModel.h"
 #include "core/mollifier/AutodiffDerivatives.h"
 #include "core/nets/GridCnn.h"
@@ -443,6 +445,18 @@ class Session {
   std::vector<cv::Point> regionPixels_;
 };
 
+// The direct estimate becomes the reported λ, with its band, region and the scalars λ = κ/Γ_ac
+// was computed with (so the map and the numbers beside it belong together).
+void takeDirectAsAnswer(InferenceResult& r) {
+  r.answer = Answer::Direct;
+  r.lambda = r.direct.lambda;
+  r.lambdaLow = r.direct.lambdaLow;
+  r.lambdaHigh = r.direct.lambdaHigh;
+  r.region = r.direct.region;
+  r.M = r.direct.M;
+  r.gammaAc = r.direct.gammaAc;
+}
+
 InferenceResult runInferenceImpl(const prep::FieldData& data, const models::ParameterChoice& params,
                                  const TrainerConfig& cfg, util::Feedback* feedback,
                                  const SnapshotFn& onSnapshot) {
@@ -454,6 +468,24 @@ InferenceResult runInferenceImpl(const prep::FieldData& data, const models::Para
   };
   InferenceResult result;
   const FieldBundle bundle = FieldBundle::from(data);  // the one tensor copy of the fields
+  // Does the model fit at the reported λ (FitQuality.h): on the answer's kernel and scalars.
+  auto assessResult = [&](InferenceResult& r) {
+    if (r.lambda.empty()) return;
+    const int width = r.direct.kernelRule == "fixed" ? cfg.directMollifier.halfWidthXY
+                                                     : static_cast<int>(r.direct.kernelMedian);
+    r.fit = assessFit(bundle, params.values, r.M, r.gammaAc, cfg.directMollifier, width, r.lambda,
+                      r.region);
+    // Per nucleus (the table's verdict column): one nucleus may be fine and another not.
+    r.nucleusFit.clear();
+    const prep::NucleusLabels labels = prep::labelNuclei(data.mask);
+    if (labels.nuclei.size() > 1)
+      for (const auto& n : labels.nuclei)
+        r.nucleusFit.push_back(assessFit(bundle, params.values, r.M, r.gammaAc,
+                                         cfg.directMollifier, width, r.lambda,
+                                         r.region & (labels.labels == n.label)));
+    else
+      r.nucleusFit.push_back(r.fit);
+  };
   try {
     result.direct = cfg.knownDirect
                         ? *cfg.knownDirect
@@ -468,14 +500,9 @@ InferenceResult runInferenceImpl(const prep::FieldData& data, const models::Para
   result.freeM = !params.fixM && !result.steady;
   result.freeGamma = !params.fixGamma && !result.steady;
   if (cfg.engine == "direct") {
-    result.answer = Answer::Direct;
-    result.lambda = result.direct.lambda;
-    result.lambdaLow = result.direct.lambdaLow;
-    result.lambdaHigh = result.direct.lambdaHigh;
-    result.region = result.direct.region;
-    result.M = result.direct.M;
-    result.gammaAc = result.direct.gammaAc;
+    takeDirectAsAnswer(result);
     result.stopReason = "direct";
+    assessResult(result);
     result.seconds = elapsed();
     return result;
   }
@@ -633,17 +660,10 @@ InferenceResult runInferenceImpl(const prep::FieldData& data, const models::Para
     // The network trained (its fields, derivatives and loss curves are shown and kept), but
     // its λ did not beat the direct estimate on the suite: that is the answer (Answer.h).
     result.trainedLambda = result.lambda;
-    result.lambda = result.direct.lambda;
-    result.lambdaLow = result.direct.lambdaLow;
-    result.lambdaHigh = result.direct.lambdaHigh;
-    result.region = result.direct.region;
-    // λ = κ/Γ_ac with the direct estimate's scalars: report those, so the map and the
-    // numbers beside it belong together (the trained ones stay in the loss history).
-    result.M = result.direct.M;
-    result.gammaAc = result.direct.gammaAc;
-    result.answer = Answer::Direct;
+    takeDirectAsAnswer(result);
   }
   result.steps = step;
+  if (!result.canceled) assessResult(result);
   result.seconds = elapsed();
   if (onSnapshot && !result.canceled) {  // a canceled run returns at once
     Snapshot snap = s.snapshot();
@@ -661,8 +681,20 @@ InferenceResult runInferenceImpl(const prep::FieldData& data, const models::Para
 InferenceResult runInference(const prep::FieldData& data, const models::ParameterChoice& params,
                              const TrainerConfig& cfg, util::Feedback* feedback,
                              const SnapshotFn& onSnapshot) {
-  return translatingErrors(
-      [&] { return runInferenceImpl(data, params, cfg, feedback, onSnapshot); });
+  return translatingErrors([&] {
+    InferenceResult r = runInferenceImpl(data, params, cfg, feedback, onSnapshot);
+    // A scalar the data do not determine is not a result (issue 13): the trained value moves
+    // only within its prior around the direct estimate's, so the direct estimate's verdict holds.
+    r.inferredM = r.freeM && r.direct.estimatedM;
+    r.inferredGamma = r.freeGamma && r.direct.estimatedGammaAc;
+    const int width = r.direct.kernelRule == "fixed" ? cfg.directMollifier.halfWidthXY
+                                                     : static_cast<int>(r.direct.kernelMedian);
+    if (data.counts.used && !r.canceled && !r.lambda.empty()) {
+      r.sensitivity = shareSensitivity(data, r.lambda, params, r.M, r.gammaAc,
+                                       cfg.directMollifier, width);
+    }
+    return r;
+  });
 }
 
 }  // namespace mollichrom::train

@@ -13,9 +13,11 @@
 #include "core/models/ChromatinParameters.h"
 #include "core/prep/FieldData.h"
 #include "core/train/Answer.h"
+#include "core/train/FitQuality.h"
 #include "core/train/DirectEstimator.h"
 #include "core/train/MollifierSettings.h"
 #include "core/train/RateSolver.h"
+#include "core/train/Sensitivity.h"
 
 #include <opencv2/core.hpp>
 
@@ -115,6 +117,13 @@ struct InferenceResult {
   bool solved = false;     // the RateSolver ran (`solve`)
   RateSolveResult solve;
   cv::Mat trainedLambda;   // the network's λ when the answer is another estimate
+  // Whether M and Γ_ac are measurements: asked for, more than one frame, and determined by the
+  // data (the direct estimate's spread over noise realizations < 25 %). Otherwise the value is
+  // the given or default one ("fixed at …", never a result).
+  bool inferredM = false, inferredGamma = false;
+  ShareSensitivity sensitivity;  // counts data: λ at the assumed share ±10 %
+  FitQuality fit;                // does the model fit the data at this λ (FitQuality.h)
+  std::vector<FitQuality> nucleusFit;  // the same per nucleus, in labelNuclei's order
 };
 
 struct DivergedError : std::runtime_error {

@@ -255,6 +255,8 @@ class TestValidation : public QObject {
     QVERIFY(t.open(QIODevice::ReadOnly));
     const auto lines = QString::fromUtf8(t.readAll()).trimmed().split('\n');
     QCOMPARE(lines.size(), 3);  // header + two nuclei
+    QVERIFY(lines[0].endsWith(",fit"));  // each nucleus's fit verdict (issue 13)
+    QVERIFY2(lines[1].endsWith(",good") && lines[2].endsWith(",good"), qPrintable(lines.join('|')));
     auto readJson = [](const QString& path) {
       QFile j(path);
       j.open(QIODevice::ReadOnly);

@@ -3,6 +3,10 @@
 // cycles, exports read back, a project saved and reopened to the same state, linked pan/zoom,
 // the hover read-out, bad files and projects, and the automation flags.
 #include "core/io/StackReader.h"
+#include "core/io/TiffWriter.h"
+#include "core/prep/FieldData.h"
+#include "core/sim/CameraModel.h"
+#include "core/train/Metrics.h"
 #include "core/train/Trainer.h"
 #include "tests/core/TestHelpers.h"
 #include "ui/app/MainWindow.h"
@@ -436,6 +440,58 @@ class TestMainWindow : public QObject {
     QVERIFY(trainFor(w, 2));  // and it still trains to the end
   }
 
+  void cameraCountsAreMappedAndCheckedInTheGui() {
+    // Issue 13 through the GUI: a uint16 camera stack (offsets 100/180, different gains) opens
+    // in counts mode; with the right stated fractions λ matches the truth; swapped channels
+    // raise the banner.
+    QTemporaryDir dir;
+    sim::SimulationConfig c;
+    c.size = 96;
+    c.frames = 11;
+    c.pixel = 0.1;
+    c.pattern = "patches";
+    c.seed = 3;
+    const auto s = sim::simulate(c);
+    sim::CameraModel cam;
+    cam.offset[1] = 180;
+    cam.gain[1] = 3.3;
+    cam.photons = 0.5 / (s.noiseSigma * s.noiseSigma);
+    const QString stack = dir.filePath("camera.tif");
+    io::writeStackTiff(stack.toStdString(), sim::cameraStack(s, c, cam, 5, "camera.tif"));
+    MainWindow w;
+    QVERIFY(showWindow(w, QSize(1400, 900)));
+    QVERIFY(openSample(w, stack));
+    const QString status = w.dataDock()->findChild<QLabel*>(QStringLiteral("prepStatus"))->text();
+    QVERIFY2(status.contains(QStringLiteral("counts mapped")) && status.contains(QStringLiteral("φ_e")),
+             qPrintable(status));
+    QVERIFY2(w.warningText().isEmpty(), qPrintable(w.warningText()));
+    // The stated fractions as a user who knows them would set them.
+    const cv::Mat mask = prep::timeMean(s.density) > 0.35;
+    const double phiC = cv::mean(prep::timeMean(s.density), mask)[0];
+    const double share = cv::mean(prep::timeMean(s.hetero), mask)[0] / phiC;
+    DataSettings d = w.dataDock()->settings();
+    QVERIFY(d.prep.normalize == prep::Normalize::Auto);
+    w.dataDock()->findChild<QDoubleSpinBox*>(QStringLiteral("chromatinFraction"))->setValue(phiC);
+    w.dataDock()->findChild<QDoubleSpinBox*>(QStringLiteral("heteroShare"))->setValue(share);
+    QSignalSpy preview(&w, &MainWindow::previewReady);
+    w.applyDataSettings();
+    QVERIFY(preview.wait(60000));
+    QTRY_VERIFY_WITH_TIMEOUT(w.panelWidget(1)->showsImage(), 30000);
+    const cv::Mat lambda = w.panelWidget(1)->imageLayer()->image();
+    const auto a = train::compareMaps(lambda, s.lambda, prep::insideImage(mask, 8));
+    qInfo("GUI counts: phi_c %.3f share %.3f -> r %.3f relL2 %.3f", phiC, share, a.pearson, a.relativeL2);
+    QVERIFY(a.pearson > 0.95 && a.relativeL2 < 0.2);
+    // Channels the other way round: the banner says so.
+    d = w.dataDock()->settings();
+    d.prep.channels = {2, 1};
+    w.dataDock()->setSettings(d);
+    QSignalSpy reopened(&w, &MainWindow::stackOpened);
+    w.applyDataSettings();
+    QVERIFY(reopened.wait(30000));
+    QTRY_VERIFY_WITH_TIMEOUT(w.warningText().contains(QStringLiteral("likely swapped")), 10000);
+    QVERIFY(w.logDock()->text().contains(QStringLiteral("likely swapped")));
+  }
+
   void badFileShowsErrorAndWindowStaysUsable() {
     MainWindow w;
     w.show();
@@ -517,6 +573,11 @@ class TestMainWindow : public QObject {
     QTRY_VERIFY_WITH_TIMEOUT(!w.isBusy(), 60000);
     QCOMPARE(w.frameCount(), 1);
     QVERIFY(note->isVisibleTo(&w));
+    // One frame cannot give M or Γ_ac: their "infer" boxes are unticked and locked.
+    for (const char* name : {"freeM", "freeGamma"}) {
+      auto* box = w.findChild<QCheckBox*>(QString::fromLatin1(name));
+      QVERIFY(box && !box->isChecked() && !box->isEnabled());
+    }
   }
 
   void dropOpensAndCloseWhileTrainingJoins() {

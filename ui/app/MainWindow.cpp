@@ -36,6 +36,7 @@
 #include <QJsonDocument>
 #include <QJsonObject>
 #include <QLabel>
+#include <QVBoxLayout>
 #include <QMenuBar>
 #include <QMessageBox>
 #include <QMimeData>
@@ -148,7 +149,20 @@ MainWindow::MainWindow(QWidget* parent)
     }
     rows->addWidget(row);
   }
-  setCentralWidget(rows);
+  // Above the panels: the data checks' warnings (issue 13), hidden when there are none.
+  auto* central = new QWidget(this);
+  auto* centralLayout = new QVBoxLayout(central);
+  centralLayout->setContentsMargins(0, 0, 0, 0);
+  centralLayout->setSpacing(0);
+  warningBanner_ = new QLabel(central);
+  warningBanner_->setObjectName(QStringLiteral("warningBanner"));
+  warningBanner_->setWordWrap(true);
+  warningBanner_->setStyleSheet(QStringLiteral(
+      "QLabel { background: #fff3cd; color: #664d03; padding: 6px; border-bottom: 1px solid #e0c36a; }"));
+  warningBanner_->setVisible(false);
+  centralLayout->addWidget(warningBanner_);
+  centralLayout->addWidget(rows, 1);
+  setCentralWidget(central);
   for (int i = 0; i < 4; ++i)
     panels_[size_t(i)]->setContent(QString::fromLatin1(kDefaultPanels[i]));
 
@@ -459,6 +473,7 @@ void MainWindow::onLoaded() {
                               .arg(f.dt, 0, 'g', 4)
                               .arg(f.calibratedTime ? QString() : tr(" (uncalibrated)"));
   logDock_->info(summary);
+  showDataWarnings(f);
   // Fewer than 3 frames: the steady-state snapshot (DirectEstimator::timeHalfWidthFor).
   trainingDock_->setSteadyState(f.frames() < 3);
   statusBar()->showMessage(summary + tr(" — computing the direct λ preview …"));
@@ -756,17 +771,33 @@ void MainWindow::onTrainingDone(std::shared_ptr<const train::InferenceResult> re
     showError(tr("Training failed"), tr("The training stopped with an error."), error);
     Q_EMIT trainingFailed(error);
   } else if (result) {
-    const QString text = tr("Training %1 after %2 steps in %3 s (%4): M %5 µm²/s, Γ_ac %6 1/s")
+    const QString text = tr("Training %1 after %2 steps in %3 s (%4): %5")
                              .arg(canceled ? tr("stopped") : tr("finished"))
                              .arg(result->steps)
                              .arg(result->seconds, 0, 'f', 1)
                              .arg(QString::fromStdString(result->stopReason))
-                             .arg(result->M, 0, 'g', 4)
-                             .arg(result->gammaAc, 0, 'g', 4);
+                             .arg(QString::fromStdString(exporting::scalarLine(*result)));
     statusBar()->showMessage(text, 10000);
     logDock_->info(text);
     if (!result->lambda.empty())
       logDock_->info(tr("λ is the %1").arg(QString::fromStdString(exporting::answerDescription(*result))));
+    if (data_ && data_->fields && data_->fields->counts.used)
+      logDock_->info(QString::fromStdString(exporting::sensitivityLine(*data_->fields, *result)));
+    if (!result->lambda.empty()) {
+      // The fit verdict next to the answer: in the Log, and in the banner when it is not good.
+      const QString fit = tr("Fit: %1 — %2")
+                              .arg(QString::fromStdString(train::fitVerdictName(result->fit.verdict)),
+                                   QString::fromStdString(result->fit.reason));
+      if (result->fit.verdict == train::FitVerdict::Good) {
+        logDock_->info(fit);
+      } else {
+        logDock_->error(fit);
+        warningBanner_->setText(warningBanner_->text() +
+                                (warningBanner_->text().isEmpty() ? QString() : QStringLiteral("\n")) +
+                                QStringLiteral("⚠ ") + fit);
+        warningBanner_->setVisible(true);
+      }
+    }
     if (result->lambda.empty()) result_.reset();  // canceled before the first step: nothing to show
   }
   refreshPanels();
@@ -1048,6 +1079,20 @@ void MainWindow::closeEvent(QCloseEvent* event) {
   settings.setValue(QStringLiteral("window/geometry"), saveGeometry());
   settings.setValue(QStringLiteral("window/state"), saveState());
   event->accept();
+}
+
+void MainWindow::showDataWarnings(const prep::FieldData& f) {
+  QStringList lines;
+  for (const auto& w : f.warnings) {
+    lines << QStringLiteral("⚠ ") + QString::fromStdString(w.message);
+    logDock_->error(tr("Warning: %1").arg(QString::fromStdString(w.message)));
+  }
+  warningBanner_->setText(lines.join(QLatin1Char('\n')));
+  warningBanner_->setVisible(!lines.isEmpty());
+}
+
+QString MainWindow::warningText() const {
+  return warningBanner_->isVisibleTo(this) ? warningBanner_->text() : QString();
 }
 
 }  // namespace mollichrom::ui

@@ -27,6 +27,9 @@ struct InferenceResult;
 namespace mollichrom::exporting {
 struct RunDescription;
 }
+namespace mollichrom::prep {
+struct FieldData;
+}
 
 namespace mollichrom::ui {
 
@@ -53,6 +56,8 @@ class MainWindow : public QMainWindow {
   DataDock* dataDock() const { return dataDock_; }
   TrainingDock* trainingDock() const { return trainingDock_; }
   LogDock* logDock() const { return logDock_; }
+  // The warnings banner's text (empty when hidden): the data checks of the open stack.
+  QString warningText() const;
   NucleiDock* nucleiDock() const { return nucleiDock_; }
   // Selects the nucleus under pixel (x, y) of the field (what a click on an image panel does);
   // returns its label, 0 on background.
@@ -147,7 +152,9 @@ class MainWindow : public QMainWindow {
   void refreshNuclei();  // the table from the current result (or the direct estimate)
   TrainingWorker* worker_ = nullptr;
   QSlider* timeSlider_ = nullptr;
+  void showDataWarnings(const prep::FieldData& f);
   QLabel* timeLabel_ = nullptr;
+  QLabel* warningBanner_ = nullptr;  // the data checks' warnings above the panels
   QTimer* playTimer_ = nullptr;
   QAction* playAction_ = nullptr;
   QAction* startAction_ = nullptr;

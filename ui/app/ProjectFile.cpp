@@ -21,13 +21,6 @@ QJsonValue optionalRange(const std::optional<std::pair<double, double>>& r) {
   return QJsonArray{r->first, r->second};
 }
 
-QString normalizeName(prep::Normalize n) {
-  switch (n) {
-    case prep::Normalize::None: return "none";
-    case prep::Normalize::Percentile: return "percentile";
-    default: return "auto";
-  }
-}
 
 QJsonObject dataToJson(const DataSettings& d) {
   const auto& l = d.load;
@@ -37,7 +30,12 @@ QJsonObject dataToJson(const DataSettings& d) {
   return QJsonObject{
       {"load", load},
       {"channels", QJsonObject{{"density", p.channels.density}, {"heterochromatin", p.channels.heterochromatin}}},
-      {"normalize", normalizeName(p.normalize)},
+      {"normalize", QString::fromStdString(prep::normalizeName(p.normalize))},
+      {"counts", QJsonObject{{"chromatin_fraction", p.counts.chromatinFraction},
+                             {"hetero_share", p.counts.heteroShare},
+                             {"offset_density", p.counts.offset[0]},
+                             {"offset_heterochromatin", p.counts.offset[1]}}},
+      {"slices_are_time", p.slicesAreTime},
       {"percentile", QJsonObject{{"low", p.percentile.low}, {"high", p.percentile.high}, {"fraction", p.percentile.fraction}}},
       {"mask", QString::fromStdString(p.mask)},
       {"mask_threshold", p.maskThreshold},
@@ -63,6 +61,14 @@ DataSettings dataFromJson(const QJsonObject& o, const QDir& base) {
   p.channels.density = ch["density"].toInt(1);
   p.channels.heterochromatin = ch["heterochromatin"].toInt(2);
   p.normalize = prep::parseNormalize(o["normalize"].toString("auto").toStdString());
+  {
+    const auto c = o["counts"].toObject();
+    p.counts.chromatinFraction = c["chromatin_fraction"].toDouble(p.counts.chromatinFraction);
+    p.counts.heteroShare = c["hetero_share"].toDouble(p.counts.heteroShare);
+    p.counts.offset[0] = c["offset_density"].toDouble(p.counts.offset[0]);
+    p.counts.offset[1] = c["offset_heterochromatin"].toDouble(p.counts.offset[1]);
+    p.slicesAreTime = o["slices_are_time"].toBool(false);
+  }
   const QJsonObject pc = o["percentile"].toObject();
   p.percentile.low = pc["low"].toDouble(p.percentile.low);
   p.percentile.high = pc["high"].toDouble(p.percentile.high);

@@ -47,8 +47,31 @@ DataDock::DataDock(QWidget* parent) : QDockWidget(tr("Data"), parent) {
   normalize_ = new QComboBox(norm);
   normalize_->setObjectName(QStringLiteral("normalize"));
   normalize_->addItem(tr("Auto"), "auto");
+  normalize_->addItem(tr("Camera counts (offset + stated fractions)"), "counts");
   normalize_->addItem(tr("Percentile mapping"), "percentile");
   normalize_->addItem(tr("None (already fractions)"), "none");
+  normalize_->setToolTip(tr("Auto: integer data are camera counts, float data in [−0.5, 1.5] "
+                            "are fractions"));
+  // Counts: λ follows the two channels' relative scale, fixed by these stated assumptions.
+  chromatin_ = new QDoubleSpinBox(norm);
+  chromatin_->setObjectName(QStringLiteral("chromatinFraction"));
+  chromatin_->setRange(0.05, 0.69);
+  chromatin_->setSingleStep(0.05);
+  chromatin_->setToolTip(tr("Assumed mean chromatin volume fraction φ_c over the nuclei"));
+  share_ = new QDoubleSpinBox(norm);
+  share_->setObjectName(QStringLiteral("heteroShare"));
+  share_->setRange(0.05, 0.95);
+  share_->setSingleStep(0.05);
+  share_->setToolTip(tr("Assumed mean heterochromatin share φ_h/φ_c over the nuclei; λ scales "
+                        "with it (its sensitivity is reported after the run)"));
+  offsetD_ = new QDoubleSpinBox(norm);
+  offsetH_ = new QDoubleSpinBox(norm);
+  for (auto* o : {offsetD_, offsetH_}) {
+    o->setRange(-1, 1e9);
+    o->setDecimals(1);
+    o->setSpecialValueText(tr("measured"));  // −1: the background outside the nuclei
+    o->setToolTip(tr("Camera offset (counts); 'measured': the median background outside the nuclei"));
+  }
   low_ = new QDoubleSpinBox(norm);
   high_ = new QDoubleSpinBox(norm);
   fraction_ = new QDoubleSpinBox(norm);
@@ -63,6 +86,10 @@ DataDock::DataDock(QWidget* parent) : QDockWidget(tr("Data"), parent) {
   high_->setToolTip(tr("This percentile inside the nucleus maps to φ = fraction"));
   histogram_ = new HistogramWidget(norm);
   nf->addRow(tr("Mode"), normalize_);
+  nf->addRow(tr("Mean φ_c (assumed)"), chromatin_);
+  nf->addRow(tr("Share φ_h/φ_c (assumed)"), share_);
+  nf->addRow(tr("Offset density"), offsetD_);
+  nf->addRow(tr("Offset heterochromatin"), offsetH_);
   nf->addRow(tr("Low percentile"), low_);
   nf->addRow(tr("High percentile"), high_);
   nf->addRow(tr("Fraction at high"), fraction_);
@@ -133,6 +160,10 @@ DataDock::DataDock(QWidget* parent) : QDockWidget(tr("Data"), parent) {
   rf->addRow(crop_, cropRow);
   rf->addRow(tr("Frames"), frameRow);
   rf->addRow(tr("Binning"), binning_);
+  slicesAreTime_ = new QCheckBox(tr("Slices are time points"), region);
+  slicesAreTime_->setObjectName(QStringLiteral("slicesAreTime"));
+  slicesAreTime_->setToolTip(tr("A stack of slices with no time axis: read the slices as frames"));
+  rf->addRow(slicesAreTime_);
   layout->addWidget(region);
 
   auto* corr = new QGroupBox(tr("Corrections"), body);
@@ -169,9 +200,13 @@ DataDock::DataDock(QWidget* parent) : QDockWidget(tr("Data"), parent) {
 }
 
 void DataDock::updateEnabled() {
-  const bool percentile = normalize_->currentData().toString() != "none";
+  const QString mode = normalize_->currentData().toString();
+  const bool percentile = mode == "percentile", counts = mode == "counts" || mode == "auto";
   for (QWidget* w : {static_cast<QWidget*>(low_), static_cast<QWidget*>(high_), static_cast<QWidget*>(fraction_)})
     w->setEnabled(percentile);
+  for (QWidget* w : {static_cast<QWidget*>(chromatin_), static_cast<QWidget*>(share_),
+                     static_cast<QWidget*>(offsetD_), static_cast<QWidget*>(offsetH_)})
+    w->setEnabled(counts);
   threshold_->setEnabled(maskMode_->currentIndex() == 1);
   for (auto* s : {cropX_, cropY_, cropW_, cropH_}) s->setEnabled(crop_->isChecked());
 }
@@ -187,6 +222,11 @@ DataSettings DataDock::settings() const {
   p.percentile.low = low_->value();
   p.percentile.high = high_->value();
   p.percentile.fraction = fraction_->value();
+  p.counts.chromatinFraction = chromatin_->value();
+  p.counts.heteroShare = share_->value();
+  p.counts.offset[0] = offsetD_->value();
+  p.counts.offset[1] = offsetH_->value();
+  p.slicesAreTime = slicesAreTime_->isChecked();
   p.mask = maskMode_->currentIndex() == 2 && !maskPath_.isEmpty() ? maskPath_.toStdString() : "auto";
   p.maskThreshold = maskMode_->currentIndex() == 1 ? threshold_->value() / 100.0 : -1;
   p.driftCorrection = drift_->isChecked();
@@ -211,11 +251,16 @@ void DataDock::setSettings(const DataSettings& s) {
   ensure(hetero_, p.channels.heterochromatin);
   density_->setCurrentIndex(p.channels.density - 1);
   hetero_->setCurrentIndex(p.channels.heterochromatin - 1);
-  const char* norm = p.normalize == prep::Normalize::None ? "none" : p.normalize == prep::Normalize::Percentile ? "percentile" : "auto";
-  normalize_->setCurrentIndex(normalize_->findData(QString::fromLatin1(norm)));
+  normalize_->setCurrentIndex(
+      normalize_->findData(QString::fromStdString(prep::normalizeName(p.normalize))));
   low_->setValue(p.percentile.low);
   high_->setValue(p.percentile.high);
   fraction_->setValue(p.percentile.fraction);
+  chromatin_->setValue(p.counts.chromatinFraction);
+  share_->setValue(p.counts.heteroShare);
+  offsetD_->setValue(p.counts.offset[0]);
+  offsetH_->setValue(p.counts.offset[1]);
+  slicesAreTime_->setChecked(p.slicesAreTime);
   if (p.mask != "auto" && !p.mask.empty()) {
     maskPath_ = QString::fromStdString(p.mask);
     maskFile_->setText(QFileInfo(maskPath_).fileName());
@@ -266,7 +311,15 @@ void DataDock::setHistograms(const ChannelHistogram& density, const ChannelHisto
 
 void DataDock::setPrepared(const prep::FieldData& f) {
   const bool mapped = f.normalizeUsed == prep::Normalize::Percentile;
-  histogram_->setMarks(mapped, f.mappedLow[0], f.mappedHigh[0], f.mappedLow[1], f.mappedHigh[1]);
+  if (f.counts.used) {
+    // Counts: each channel's offset (φ = 0) and the count at φ = mean fraction's double, so
+    // both mappings show on the histogram.
+    const double c0 = f.counts.offset[0], h0 = f.counts.offset[1];
+    histogram_->setMarks(true, c0, c0 + 2 * f.counts.chromatinFraction / f.counts.scale[0], h0,
+                         h0 + 2 * f.counts.heteroShare * f.counts.chromatinFraction / f.counts.scale[1]);
+  } else {
+    histogram_->setMarks(mapped, f.mappedLow[0], f.mappedHigh[0], f.mappedLow[1], f.mappedHigh[1]);
+  }
   if (maskMode_->currentIndex() == 0 && f.maskThreshold >= 0) {
     const QSignalBlocker block(threshold_);
     threshold_->setValue(int(std::lround(f.maskThreshold * 100)));  // the slider starts where Otsu put it
@@ -278,8 +331,22 @@ void DataDock::setPrepared(const prep::FieldData& f) {
                      .arg(f.width())
                      .arg(f.height())
                      .arg(f.frames())
-                     .arg(mapped ? tr("percentile mapped") : tr("used as fractions"))
+                     .arg(f.counts.used ? tr("counts mapped") : mapped ? tr("percentile mapped") : tr("used as fractions"))
                      .arg(cv::countNonZero(f.mask));
+  if (f.counts.used) {
+    // The mapping and the φ_e range it gives, so a wrong assumption shows before training.
+    double lo = 0, hi = 0;
+    const cv::Mat e = prep::timeMean(f.density) - prep::timeMean(f.hetero);
+    cv::minMaxLoc(e, &lo, &hi, nullptr, nullptr, f.mask);
+    text += tr(" · offsets %1 / %2 counts%3, gains %4 / %5 per count · φ_e %6 … %7")
+                .arg(f.counts.offset[0], 0, 'f', 1)
+                .arg(f.counts.offset[1], 0, 'f', 1)
+                .arg(f.counts.offsetMeasured[0] ? tr(" (measured)") : QString())
+                .arg(f.counts.scale[0], 0, 'g', 3)
+                .arg(f.counts.scale[1], 0, 'g', 3)
+                .arg(lo, 0, 'f', 2)
+                .arg(hi, 0, 'f', 2);
+  }
   if (!f.drift.empty()) text += tr(" · drift up to %1 px removed").arg(drift, 0, 'f', 2);
   if (!f.bleachFactors.empty()) text += tr(" · bleach gain up to %1").arg(f.bleachFactors.back(), 0, 'f', 3);
   status_->setText(text);

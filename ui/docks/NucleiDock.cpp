@@ -51,6 +51,7 @@ void NucleiDock::setRows(const std::vector<exporting::NucleusRow>& rows) {
     QStringList flags;
     if (r.touchesBorder) flags << tr("cut by border");
     if (r.split) flags << tr("split");
+    if (!r.fit.empty() && r.fit != "good") flags << tr("fit: %1").arg(QString::fromStdString(r.fit));
     const QStringList cells{
         QString::number(r.label),
         number(r.centroidXUm, 2),
@@ -92,6 +93,7 @@ QString NucleiDock::describe(const exporting::NucleusRow& r) {
                   .arg(r.areaUm2, 0, 'f', 1)
                   .arg(number(r.median, 3), number(r.q25, 2), number(r.q75, 2));
   if (r.bandWidth >= 0) s += tr(", 90 % band ±%1").arg(number(r.bandWidth / 2, 3));
+  if (!r.fit.empty()) s += tr(", fit %1").arg(QString::fromStdString(r.fit));
   if (r.touchesBorder) s += tr(" — cut by the image border: part of a nucleus");
   return s;
 }

@@ -219,6 +219,14 @@ void TrainingDock::setSettings(const TrainingSettings& s) {
   applyingPreset_ = wasApplying;
 }
 
-void TrainingDock::setSteadyState(bool steady) { steadyNote_->setVisible(steady); }
+void TrainingDock::setSteadyState(bool steady) {
+  steadyNote_->setVisible(steady);
+  // One frame cannot give M or Γ_ac: the "infer" boxes are unticked and locked, so the run
+  // never claims them (issue 13); a time-lapse gives the choice back.
+  for (QCheckBox* box : {freeM_, freeGamma_}) {
+    if (steady) box->setChecked(false);
+    box->setEnabled(!steady);
+  }
+}
 
 }  // namespace mollichrom::ui

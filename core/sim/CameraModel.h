@@ -1,0 +1,30 @@
+#pragma once
+// What a camera makes of simulated volume fractions (issue 13's test data, the validation
+// suite's camera cases): per channel offset + gain · Poisson(photons · φ) + Gaussian read
+// noise, optional bleaching and stage drift, clipped to uint16 — a calibrated 2-channel
+// ImageJ-style stack as if loaded from a TIFF.
+#include "core/io/Stack.h"
+#include "core/sim/ChromatinSimulator.h"
+
+#include <cstdint>
+#include <string>
+
+namespace mollichrom::sim {
+
+struct CameraModel {
+  double offset[2] = {100, 100};  // density, heterochromatin (counts)
+  double gain[2] = {2, 2};        // counts per photon
+  double photons = 2000;          // expected photons at φ = 1
+  double readNoise = 3;           // counts (σ)
+  double bleachPerFrame = 0;      // signal lost per frame
+  double driftPxPerFrame = 0;     // stage drift, px per frame in x and y
+  int saturateAt = 65535;         // counts clip here (a 12-bit camera: 4095)
+};
+
+// The clean fields of `s` (or its noisy ones with `noisyFields`) recorded by `camera`.
+// `name` becomes the stack's path (for messages).
+io::Stack cameraStack(const Simulation& s, const SimulationConfig& config,
+                      const CameraModel& camera, std::uint64_t seed, const std::string& name,
+                      bool noisyFields = false);
+
+}  // namespace mollichrom::sim
