@@ -160,9 +160,17 @@ class TestTrust : public QObject {
     QCOMPARE(in["mode"].toString(), QString("counts"));
     QVERIFY(std::abs(in["assumed_hetero_share"].toDouble() - share) < 1e-6);
     QVERIFY2(err.contains("counts mapped assuming"), qPrintable(err));
-    const double cliR = o2["accuracy"].toObject()["pearson"].toDouble();
-    qInfo("CLI: r %.3f", cliR);
-    QVERIFY(cliR >= rf.pearson - 0.05);  // scored over the whole nucleus there
+    // And the exact float fractions of the same acquisition through the CLI: within 0.02.
+    const QString floats = tmp_.filePath("fractions.tif"), json2 = tmp_.filePath("fractions.json");
+    io::writeStackTiff(floats.toStdString(), io::Stack(fi, exact));
+    QCOMPARE(runCli({"infer", floats, "--out", tmp_.filePath("f_rates.tif"), "--engine", "direct",
+                     "--set", "M=1,gamma_ac=1", "--truth", truth, "--json", json2, "--quiet"},
+                    &err),
+             0);
+    const double cliR = o2["accuracy"].toObject()["pearson"].toDouble(),
+                 cliF = readJson(json2)["accuracy"].toObject()["pearson"].toDouble();
+    qInfo("CLI: counts r %.3f, float fractions r %.3f", cliR, cliF);
+    QVERIFY(cliR >= cliF - 0.02);
   }
 
   void defaultsStayFiniteAndReportTheSensitivity() {

@@ -791,7 +791,7 @@ void MainWindow::onTrainingDone(std::shared_ptr<const train::InferenceResult> re
       if (result->fit.verdict == train::FitVerdict::Good) {
         logDock_->info(fit);
       } else {
-        logDock_->error(fit);
+        logDock_->warning(fit);
         warningBanner_->setText(warningBanner_->text() +
                                 (warningBanner_->text().isEmpty() ? QString() : QStringLiteral("\n")) +
                                 QStringLiteral("⚠ ") + fit);
@@ -1085,7 +1085,7 @@ void MainWindow::showDataWarnings(const prep::FieldData& f) {
   QStringList lines;
   for (const auto& w : f.warnings) {
     lines << QStringLiteral("⚠ ") + QString::fromStdString(w.message);
-    logDock_->error(tr("Warning: %1").arg(QString::fromStdString(w.message)));
+    logDock_->warning(QString::fromStdString(w.message));
   }
   warningBanner_->setText(lines.join(QLatin1Char('\n')));
   warningBanner_->setVisible(!lines.isEmpty());

@@ -13,6 +13,7 @@ class LogDock : public QDockWidget {
   explicit LogDock(QWidget* parent = nullptr);
   void info(const QString& text);
   void error(const QString& text);
+  void warning(const QString& text);  // "warning: …" (data checks, a doubtful fit)
   QString text() const;
 
  private:
