@@ -98,11 +98,11 @@ constexpr int kSelectionTile = 64;
 
 // The ladder of space half-widths the adaptive kernel chooses from: ~25 % steps.
 std::vector<int> kernelLadder(const MollifierSettings& s) {
+  // ~25 % steps up to 8 px, then 2 px: the error curve is flat there and a coarse step skips
+  // its minimum (a ladder 10 → 13 → 16 lost the 12 px rung and moved choices).
   std::vector<int> k;
   for (int r = s.minHalfWidthXY; r <= s.maxHalfWidthXY;
-       r = r == s.maxHalfWidthXY
-               ? r + 1
-               : std::min(s.maxHalfWidthXY, std::max(r + 1, static_cast<int>(std::lround(r * 1.25)))))
+       r = r < 8 ? std::max(r + 1, static_cast<int>(std::lround(r * 1.25))) : r + 2)
     k.push_back(r);
   return k;
 }
@@ -399,7 +399,9 @@ DirectEstimate estimateDirectTiled(const FieldBundle& data, const models::Parame
   // Σ e (a − M L + 2Γ h − 2κ e) = 0, tile by tile.
   out.tileSize = chooseTile(data, h, tileSize);
   const double before = done;
-  const auto kernels = s.adaptiveXY ? kernelLadder(s) : std::vector<int>{};
+  MollifierSettings ladder = s;
+  if (out.steady) ladder.maxHalfWidthXY = std::max(s.maxHalfWidthXY, s.maxHalfWidthXYSnapshot);
+  const auto kernels = s.adaptiveXY ? kernelLadder(ladder) : std::vector<int>{};
   const double passes = 1 + double(kernels.size()) * (1 + kSelectionReps);
   total = before + passes;
   LambdaPass base{M, G, out.tileSize, feedback};

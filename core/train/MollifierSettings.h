@@ -20,7 +20,10 @@ struct MollifierSettings {
   // (DirectEstimator: intersection of confidence intervals); halfWidthXY stays the kernel of
   // the model terms elsewhere (training, the rate solve).
   bool adaptiveXY = true;
-  int minHalfWidthXY = 4, maxHalfWidthXY = 12;
+  // The ladder's top is a cost cap: each rung is a pass over every frame of the sampled tiles.
+  // A snapshot is one frame, so it affords more (suite: snapshots median r 0.965 → 0.980 with
+  // 16 px, while a 512² × 30 series' estimate took 2× as long for +0.004).
+  int minHalfWidthXY = 4, maxHalfWidthXY = 12, maxHalfWidthXYSnapshot = 16;
 };
 
 // The KernelSpec for a grid with spacings dx, dy (µm), dt (s); dims 3 with time, else 2.
