@@ -174,8 +174,7 @@ SuiteRow runSuiteCase(const SuiteCase& c, const train::TrainerConfig& config) {
   row.constantTruth = hi - lo < 1e-6;
   row.direct = score(r.direct.lambda, s.lambda, eval);
   row.direct.seconds = r.direct.seconds;
-  row.direct.kernel = r.direct.kernelRule == "fixed" ? config.directMollifier.halfWidthXY
-                                                     : int(r.direct.kernelMedian);
+  row.direct.kernel = train::chosenHalfWidthXY(r.direct, config.directMollifier);
   row.direct.bandCoverage = bandCoverage(r.direct.lambdaLow, r.direct.lambdaHigh, s.lambda, eval);
   row.trained = score(r.lambda, s.lambda, eval);
   row.trained.seconds = r.seconds;
@@ -190,19 +189,9 @@ SuiteRow runSuiteCase(const SuiteCase& c, const train::TrainerConfig& config) {
   row.fitUnexplained = r.fit.unexplained;
   row.fitNegativeShare = r.fit.negativeShare;
   // Finite share per nucleus (connected parts of the evaluation region).
-  cv::Mat labels;
-  const int n = cv::connectedComponents(eval, labels, 8, CV_32S);
   row.worstNucleusFinite = 1;
-  for (int k = 1; k < n; ++k) {
-    int all = 0, finite = 0;
-    for (int y = 0; y < labels.rows; ++y)
-      for (int x = 0; x < labels.cols; ++x)
-        if (labels.at<int>(y, x) == k) {
-          ++all;
-          if (std::isfinite(r.lambda.at<float>(y, x))) ++finite;
-        }
-    if (all >= 50) row.worstNucleusFinite = std::min(row.worstNucleusFinite, double(finite) / all);
-  }
+  for (const auto& part : train::finiteSharePerPart(r.lambda, eval))
+    if (part.pixels >= 50) row.worstNucleusFinite = std::min(row.worstNucleusFinite, part.finiteShare);
   return row;
 }
 

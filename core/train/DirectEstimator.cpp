@@ -19,6 +19,10 @@
 
 namespace mollichrom::train {
 
+int chosenHalfWidthXY(const DirectEstimate& d, const MollifierSettings& s) {
+  return d.kernelRule == "fixed" ? s.halfWidthXY : static_cast<int>(d.kernelMedian);
+}
+
 int timeHalfWidthFor(int frames, const MollifierSettings& s) {
   if (frames < 3) return 0;
   return std::max(1, std::min(s.halfWidthT, (frames - 1) / 2));

@@ -63,6 +63,9 @@ constexpr double kDirectBytesPerNode = 420;
 // Default memory for one tile's working set.
 constexpr double kDefaultTileBudgetBytes = 256.0 * 1024 * 1024;
 
+// The space half-width λ was estimated with: the data-chosen one, else the configured one.
+int chosenHalfWidthXY(const DirectEstimate& d, const MollifierSettings& s);
+
 // Whether M and Γ_ac can be inferred (≥ 3 frames) and the kernel's time half-width used.
 int timeHalfWidthFor(int frames, const MollifierSettings& s);
 

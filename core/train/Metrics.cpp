@@ -1,5 +1,7 @@
 #include "core/train/Metrics.h"
 
+#include <opencv2/imgproc.hpp>
+
 #include "core/prep/FieldData.h"
 
 #include <cmath>
@@ -34,6 +36,23 @@ MapAccuracy compareMaps(const cv::Mat& estimate, const cv::Mat& truth, const cv:
 
 cv::Mat evaluationMask(const cv::Mat& cleanDensity, double threshold, int margin) {
   return prep::analysedRegion(cleanDensity > threshold, margin);
+}
+
+std::vector<PartFinite> finiteSharePerPart(const cv::Mat& map, const cv::Mat& region) {
+  cv::Mat labels;
+  const int n = cv::connectedComponents(region, labels, 8, CV_32S);
+  std::vector<int> all(static_cast<size_t>(n), 0), finite(static_cast<size_t>(n), 0);
+  for (int y = 0; y < labels.rows; ++y)
+    for (int x = 0; x < labels.cols; ++x) {
+      const int k = labels.at<int>(y, x);
+      if (k == 0) continue;
+      ++all[size_t(k)];
+      if (std::isfinite(map.at<float>(y, x))) ++finite[size_t(k)];
+    }
+  std::vector<PartFinite> out;
+  for (int k = 1; k < n; ++k)
+    out.push_back({all[size_t(k)], all[size_t(k)] ? double(finite[size_t(k)]) / all[size_t(k)] : 0.0});
+  return out;
 }
 
 }  // namespace mollichrom::train

@@ -471,8 +471,7 @@ InferenceResult runInferenceImpl(const prep::FieldData& data, const models::Para
   // Does the model fit at the reported λ (FitQuality.h): on the answer's kernel and scalars.
   auto assessResult = [&](InferenceResult& r) {
     if (r.lambda.empty()) return;
-    const int width = r.direct.kernelRule == "fixed" ? cfg.directMollifier.halfWidthXY
-                                                     : static_cast<int>(r.direct.kernelMedian);
+    const int width = chosenHalfWidthXY(r.direct, cfg.directMollifier);
     r.fit = assessFit(bundle, params.values, r.M, r.gammaAc, cfg.directMollifier, width, r.lambda,
                       r.region);
     // Per nucleus (the table's verdict column): one nucleus may be fine and another not.
@@ -638,8 +637,7 @@ InferenceResult runInferenceImpl(const prep::FieldData& data, const models::Para
       // The solve's kernel: the width the direct estimate chose from the data (its error
       // estimate is the same trade-off of noise against blur).
       MollifierSettings solveKernel = cfg.directMollifier;
-      if (result.direct.kernelRule != "fixed")
-        solveKernel.halfWidthXY = static_cast<int>(result.direct.kernelMedian);
+      solveKernel.halfWidthXY = chosenHalfWidthXY(result.direct, cfg.directMollifier);
       result.solve = solveRates(bundle, params.values, result.M, result.gammaAc,
                                 solveKernel, result.direct.region, result.lambda,
                                 cfg.rateSolve, feedback);
@@ -687,8 +685,7 @@ InferenceResult runInference(const prep::FieldData& data, const models::Paramete
     // only within its prior around the direct estimate's, so the direct estimate's verdict holds.
     r.inferredM = r.freeM && r.direct.estimatedM;
     r.inferredGamma = r.freeGamma && r.direct.estimatedGammaAc;
-    const int width = r.direct.kernelRule == "fixed" ? cfg.directMollifier.halfWidthXY
-                                                     : static_cast<int>(r.direct.kernelMedian);
+    const int width = chosenHalfWidthXY(r.direct, cfg.directMollifier);
     if (data.counts.used && !r.canceled && !r.lambda.empty()) {
       r.sensitivity = shareSensitivity(data, r.lambda, params, r.M, r.gammaAc,
                                        cfg.directMollifier, width);

@@ -130,19 +130,11 @@ class TestValidation : public QObject {
     const auto s = sim::simulate(c);
     const auto f = sim::observedFields(s, c);
     const auto d = train::estimateDirect(f, given(), {});
-    cv::Mat labels;
-    const int n = cv::connectedComponents(scoringMask(s), labels, 8, CV_32S);
-    QCOMPARE(n - 1, 3);
-    for (int k = 1; k < n; ++k) {
-      int all = 0, finite = 0;
-      for (int y = 0; y < labels.rows; ++y)
-        for (int x = 0; x < labels.cols; ++x)
-          if (labels.at<int>(y, x) == k) {
-            ++all;
-            finite += std::isfinite(d.lambda.at<float>(y, x)) ? 1 : 0;
-          }
-      qInfo("nucleus %d: %d px, finite %.3f", k, all, double(finite) / all);
-      QVERIFY(double(finite) / all >= 0.95);
+    const auto parts = train::finiteSharePerPart(d.lambda, scoringMask(s));
+    QCOMPARE(int(parts.size()), 3);
+    for (size_t k = 0; k < parts.size(); ++k) {
+      qInfo("nucleus %zu: %d px, finite %.3f", k + 1, parts[k].pixels, parts[k].finiteShare);
+      QVERIFY(parts[k].finiteShare >= 0.95);
     }
   }
 
