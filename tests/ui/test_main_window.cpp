@@ -59,6 +59,18 @@ int distinctColours(const QImage& img) {
   return static_cast<int>(c.size());
 }
 
+// Pixels within 40 (per channel) of a colour: how much of a chart's curve is drawn.
+int colourPixels(const QImage& img, const QColor& c) {
+  int n = 0;
+  for (int y = 0; y < img.height(); ++y)
+    for (int x = 0; x < img.width(); ++x) {
+      const QColor p = img.pixelColor(x, y);
+      n += std::abs(p.red() - c.red()) < 40 && std::abs(p.green() - c.green()) < 40 &&
+           std::abs(p.blue() - c.blue()) < 40;
+    }
+  return n;
+}
+
 bool hasViridisYellow(const QImage& img) {
   for (int y = 0; y < img.height(); y += 2)
     for (int x = 0; x < img.width(); x += 2) {
@@ -205,6 +217,7 @@ class TestMainWindow : public QObject {
     cv::Mat savedLambda;
     size_t savedLosses = 0;
     double savedScale = 0;
+    QImage savedChart;
     {
       MainWindow w;
       QVERIFY(showWindow(w, QSize(1400, 900)));
@@ -299,6 +312,7 @@ class TestMainWindow : public QObject {
       QVERIFY(QFile::exists(dir.filePath(QStringLiteral("cell1_results/lambda.tif"))));
       savedLambda = w.panelWidget(1)->imageLayer()->image().clone();
       savedLosses = 3;
+      savedChart = w.panel(3)->grabFramebuffer();
       savedScale = w.panelWidget(0)->imageLayer()->view() ? 1 : 0;
       QVERIFY(maxAbsDiff(savedLambda, lam) == 0);
     }
@@ -325,6 +339,16 @@ class TestMainWindow : public QObject {
     QVERIFY(w2.hasTrainedResult());
     QCOMPARE(maxAbsDiff(w2.panelWidget(1)->imageLayer()->image(), savedLambda), 0.0);
     QCOMPARE(size_t(w2.panelWidget(3)->chartLayer()->pointCount() > 0), size_t(1));
+    {
+      // The loss chart comes back as it was saved (issue 14: it showed one flat line at 1).
+      const QImage chart = w2.panel(3)->grabFramebuffer();
+      QCOMPARE(chart.size(), savedChart.size());
+      for (const QColor c : {QColor(255, 140, 60), QColor(80, 160, 255), QColor(120, 220, 120)}) {
+        const int before = colourPixels(savedChart, c), after = colourPixels(chart, c);
+        QVERIFY2(before > 100 && std::abs(after - before) < 0.3 * before,
+                 qPrintable(QString("%1: %2 pixels saved, %3 restored").arg(c.name()).arg(before).arg(after)));
+      }
+    }
     QVERIFY(
         w2.panelWidget(2)->showsImage());  // the residual field came back from the results folder
     QVERIFY(savedLosses == 3 && savedScale == 1);

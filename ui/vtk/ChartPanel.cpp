@@ -100,7 +100,31 @@ void ChartPanel::setLosses(const std::vector<train::LossRecord>& losses) {
     points_ += n;
     p_->plots[i]->SetVisible(n > 1);  // a line needs two points
   }
+  // The axes' ranges are set here, not left to the first paint: a plot caches its points in
+  // the axis' scale when it is first drawn, and an axis whose automatic range still starts at
+  // 0 is not log-active then — a chart drawn once (a reopened project) showed every term as a
+  // flat line at 10^0 (issue 14).
+  double lo = INFINITY, hi = 0;
+  int first = 0, last = 0;
+  for (const auto& r : losses) {
+    for (const auto& s : kSeries) {
+      const double v = r.*s.member;
+      if (v > 0 && std::isfinite(v)) lo = std::min(lo, v), hi = std::max(hi, v);
+    }
+    first = first == 0 ? r.step : std::min(first, r.step);
+    last = std::max(last, r.step);
+  }
+  auto* left = p_->chart->GetAxis(vtkAxis::LEFT);
+  auto* bottom = p_->chart->GetAxis(vtkAxis::BOTTOM);
+  if (hi > 0) {
+    left->SetBehavior(vtkAxis::FIXED);
+    left->SetUnscaledRange(std::pow(10.0, std::floor(std::log10(lo))),
+                           std::pow(10.0, std::ceil(std::log10(hi) + 1e-9)));
+    bottom->SetBehavior(vtkAxis::FIXED);
+    bottom->SetRange(first, std::max(last, first + 1));
+  }
   p_->chart->RecalculateBounds();
+  for (auto* plot : p_->plots) plot->Modified();
   view_->requestRender();
 }
 
