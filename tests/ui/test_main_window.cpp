@@ -354,6 +354,45 @@ class TestMainWindow : public QObject {
     QVERIFY(savedLosses == 3 && savedScale == 1);
   }
 
+  void movedProjectAsksForItsData() {
+    // Issue 14: a project whose data moved away is not a dead end: "Locate…" finds it.
+    QTemporaryDir dir;
+    const QString copy = dir.filePath(QStringLiteral("cell.tif"));
+    QVERIFY(QFile::copy(kSample, copy));
+    const QString project = dir.filePath(QStringLiteral("p/cell.mchrom"));
+    QVERIFY(QDir(dir.path()).mkpath(QStringLiteral("p")));
+    {
+      MainWindow w;
+      w.setShowDialogs(false);
+      QVERIFY(showWindow(w));
+      QVERIFY(openSample(w, copy));
+      w.saveProject(project);
+    }
+    QVERIFY(QFile::remove(copy));
+    MainWindow w;
+    w.setShowDialogs(false);
+    QVERIFY(showWindow(w));
+    // Without an answer: one message naming the data file, and the window stays empty.
+    QSignalSpy failed(&w, &MainWindow::openFailed);
+    w.setLocateDataHandler([](const QString&, const QStringList&) { return QString(); });
+    w.open(project);
+    QCOMPARE(failed.size(), 1);
+    QVERIFY2(failed.first().first().toString().contains(QStringLiteral("cell.tif was not found")),
+             qPrintable(failed.first().first().toString()));
+    QVERIFY(w.stackPath().isEmpty());
+    // Located: asked with the places looked at, then opened with the project's settings.
+    QStringList asked;
+    w.setLocateDataHandler([&](const QString&, const QStringList& tried) {
+      asked = tried;
+      return kSample;
+    });
+    QSignalSpy restored(&w, &MainWindow::projectRestored);
+    w.open(project);
+    QVERIFY(restored.wait(60000));
+    QVERIFY(asked.contains(copy));
+    QCOMPARE(QFileInfo(w.stackPath()).canonicalFilePath(), QFileInfo(kSample).canonicalFilePath());
+  }
+
   void trainsLiveWithLowLatencyPausesAndStops() {
     MainWindow w;
     QVERIFY(showWindow(w, QSize(1400, 900)));

@@ -9,6 +9,8 @@
 
 #include <QDir>
 #include <QFile>
+#include <QJsonDocument>
+#include <QJsonObject>
 #include <QTemporaryDir>
 #include <QtTest>
 
@@ -74,7 +76,9 @@ class TestProject : public QObject {
     QVERIFY(raw.open(QIODevice::ReadOnly));
     const QByteArray json = raw.readAll();
     QVERIFY2(json.contains("\"../data/cell.tif\""), json.constData());  // relative, not absolute
-    QVERIFY(!json.contains(tmp.path().toUtf8()));
+    const QJsonObject dataJson = QJsonDocument::fromJson(json).object()["data"].toObject();
+    QCOMPARE(dataJson["path"].toString(), QStringLiteral("../data/cell.tif"));
+    QCOMPARE(dataJson["absolute_path"].toString(), s.dataPath);  // the fallback when moved alone
     // Move the whole study elsewhere: the project still finds its data.
     QVERIFY(QDir().rename(root.filePath("study"), root.filePath("moved")));
     const ProjectState r = loadProject(root.filePath("moved/projects/cell.mchrom"));
@@ -108,6 +112,40 @@ class TestProject : public QObject {
     QCOMPARE(r.view.camera[6], 4.5);
     QCOMPARE(resultsDirFor(root.filePath("moved/projects/cell.mchrom")),
              root.filePath("moved/projects/cell_results"));
+  }
+
+  void movedProjectFindsItsDataAndResults() {
+    // Issue 14: a project moved without its data, or renamed with its results folder.
+    QTemporaryDir tmp;
+    QDir root(tmp.path());
+    QVERIFY(root.mkpath("lab/data") && root.mkpath("lab/p/cell_results") && root.mkpath("usb"));
+    writeText(root.filePath("lab/data/cell.tif"), "x");
+    ProjectState s;
+    s.dataPath = root.filePath("lab/data/cell.tif");
+    s.resultsDir = root.filePath("lab/p/cell_results");
+    saveProject(root.filePath("lab/p/cell.mchrom"), s);
+    // 1. Only the project and its results go to a USB stick: the data is found where it was.
+    QVERIFY(QDir().rename(root.filePath("lab/p"), root.filePath("usb/p")));
+    ProjectState r = loadProject(root.filePath("usb/p/cell.mchrom"));
+    QVERIFY(r.dataFound());
+    QCOMPARE(r.dataPath, root.filePath("lab/data/cell.tif"));
+    QCOMPARE(r.resultsDir, root.filePath("usb/p/cell_results"));
+    // 2. The data is moved too, next to the project: found there by its name.
+    QVERIFY(QFile::rename(root.filePath("lab/data/cell.tif"), root.filePath("usb/p/cell.tif")));
+    r = loadProject(root.filePath("usb/p/cell.mchrom"));
+    QVERIFY(r.dataFound());
+    QCOMPARE(r.dataPath, root.filePath("usb/p/cell.tif"));
+    // 3. The project and its results folder renamed together: the folder beside it is used.
+    QVERIFY(QFile::rename(root.filePath("usb/p/cell.mchrom"), root.filePath("usb/p/nucleus2.mchrom")));
+    QVERIFY(QDir().rename(root.filePath("usb/p/cell_results"), root.filePath("usb/p/nucleus2_results")));
+    r = loadProject(root.filePath("usb/p/nucleus2.mchrom"));
+    QCOMPARE(r.resultsDir, root.filePath("usb/p/nucleus2_results"));
+    // 4. The data gone: not found, and the places looked at are listed for the message.
+    QVERIFY(QFile::remove(root.filePath("usb/p/cell.tif")));
+    r = loadProject(root.filePath("usb/p/nucleus2.mchrom"));
+    QVERIFY(!r.dataFound());
+    QCOMPARE(r.dataCandidates.size(), 3);
+    QVERIFY(r.dataCandidates.contains(root.filePath("lab/data/cell.tif")));
   }
 
   void badProjectsNameTheFileAndProblem() {

@@ -40,6 +40,7 @@
 #include <QMenuBar>
 #include <QMessageBox>
 #include <QMimeData>
+#include <QPushButton>
 #include <QSaveFile>
 #include <QSettings>
 #include <QSlider>
@@ -212,6 +213,19 @@ MainWindow::MainWindow(QWidget* parent)
     applyDataSettings();
   });
 
+  locateData_ = [this](const QString& project, const QStringList& tried) -> QString {
+    if (!showDialogs_) return {};
+    QMessageBox box(QMessageBox::Question, tr("Data not found"),
+                    tr("The data of %1 was not found.").arg(QFileInfo(project).fileName()),
+                    QMessageBox::Cancel, this);
+    box.setInformativeText(tr("Looked in:\n%1").arg(tried.join(QLatin1Char('\n'))));
+    QPushButton* locate = box.addButton(tr("Locate…"), QMessageBox::AcceptRole);
+    box.exec();
+    if (box.clickedButton() != locate) return {};
+    return QFileDialog::getOpenFileName(this, tr("Locate %1").arg(QFileInfo(tried.value(0)).fileName()),
+                                        QFileInfo(project).absolutePath(),
+                                        tr("Stacks (*.tif *.tiff *.ome.tif *.png);;All files (*)"));
+  };
   buildTimeBar();
   buildMenus();
   progress_ = new ProgressIndicator(this);
@@ -938,6 +952,19 @@ void MainWindow::openProject(const QString& path) {
               tr("%1 could not be opened.").arg(QFileInfo(path).fileName()), e.what());
     Q_EMIT openFailed(QString::fromUtf8(e.what()));
     return;
+  }
+  if (!s.dataFound()) {
+    // Moved without its data (issue 14): ask where it is now instead of failing.
+    const QString located = locateData_ ? locateData_(path, s.dataCandidates) : QString();
+    if (located.isEmpty()) {
+      const QString msg = tr("%1: its data file %2 was not found (looked in: %3)")
+                              .arg(QFileInfo(path).fileName(), QFileInfo(s.dataPath).fileName(),
+                                   s.dataCandidates.join(QStringLiteral(", ")));
+      showError(tr("Could not open the project"), tr("The project's data file was not found."), msg);
+      Q_EMIT openFailed(msg);
+      return;
+    }
+    s.dataPath = QFileInfo(located).absoluteFilePath();
   }
   trainingDock_->setSettings(s.training);
   dataDock_->setSettings(s.data);

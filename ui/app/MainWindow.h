@@ -9,6 +9,7 @@
 #include <QStringList>
 
 #include <array>
+#include <functional>
 #include <memory>
 
 class QAction;
@@ -101,6 +102,11 @@ class MainWindow : public QMainWindow {
   // (0: the QSettings value "memoryLimitMb", else 75 % of the memory available).
   double memoryLimitMb() const;
   void setMemoryLimitMb(double mb);
+  // Asked for a moved project's data when it is not found (project path, places looked at);
+  // returns the file to use, empty to give up. Default: a "Locate…" dialog.
+  void setLocateDataHandler(std::function<QString(const QString&, const QStringList&)> h) {
+    locateData_ = std::move(h);
+  }
   // Unattended runs (--quit) and tests: errors go to stderr and the signals, not to dialogs.
   void setShowDialogs(bool show) { showDialogs_ = show; }
 
@@ -172,6 +178,7 @@ class MainWindow : public QMainWindow {
   std::unique_ptr<ProjectState> pendingProject_;  // restored once its stack is open
   QString projectPath_;
   bool showDialogs_ = true;
+  std::function<QString(const QString&, const QStringList&)> locateData_;
   double memoryLimitMb_ = 0;
   int trainSteps_ = -1;
   double trainBudget_ = -1;

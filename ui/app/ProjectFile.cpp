@@ -151,6 +151,8 @@ ViewState viewFromJson(const QJsonObject& o) {
 }
 }  // namespace
 
+bool ProjectState::dataFound() const { return QFileInfo(dataPath).isFile(); }
+
 QString resultsDirFor(const QString& projectPath) {
   const QFileInfo fi(projectPath);
   return fi.absoluteDir().filePath(fi.completeBaseName() + QStringLiteral("_results"));
@@ -162,6 +164,8 @@ void saveProject(const QString& path, const ProjectState& s) {
   QJsonObject dataJson = dataToJson(data);
   if (data.prep.mask != "auto") dataJson["mask"] = base.relativeFilePath(QString::fromStdString(data.prep.mask));
   dataJson["path"] = base.relativeFilePath(s.dataPath);
+  // Also the absolute path: a project moved without its data still finds it (issue 14).
+  dataJson["absolute_path"] = QFileInfo(s.dataPath).absoluteFilePath();
   QJsonObject o{{"format", kFormat},
                 {"version", kFormatVersion},
                 {"data", dataJson},
@@ -192,14 +196,29 @@ ProjectState loadProject(const QString& path) {
   ProjectState s;
   const QJsonObject data = o["data"].toObject();
   if (data["path"].toString().isEmpty()) throw io::StackError(p, "names no data file");
-  s.dataPath = QDir::cleanPath(base.absoluteFilePath(data["path"].toString()));
+  // Where the data may be now: beside the project as saved (relative path), where it was
+  // (absolute path), or in the project's folder under its own name. The first that exists.
+  s.dataCandidates << QDir::cleanPath(base.absoluteFilePath(data["path"].toString()));
+  if (data["absolute_path"].isString()) s.dataCandidates << QDir::cleanPath(data["absolute_path"].toString());
+  s.dataCandidates << base.filePath(QFileInfo(data["path"].toString()).fileName());
+  s.dataCandidates.removeDuplicates();
+  s.dataPath = s.dataCandidates.first();
+  for (const QString& c : s.dataCandidates)
+    if (QFileInfo(c).isFile()) {
+      s.dataPath = c;
+      break;
+    }
   try {
     s.data = dataFromJson(data, base);
   } catch (const std::invalid_argument& e) {
     throw io::StackError(p, std::string("has a bad data setting: ") + e.what());
   }
   s.training = trainingFromJson(o["training"].toObject());
-  if (o["results"].isString()) s.resultsDir = QDir::cleanPath(base.absoluteFilePath(o["results"].toString()));
+  if (o["results"].isString()) {
+    // As saved, else the "<name>_results" folder beside the project (a renamed project).
+    s.resultsDir = QDir::cleanPath(base.absoluteFilePath(o["results"].toString()));
+    if (!QFileInfo(s.resultsDir).isDir() && QFileInfo(resultsDirFor(path)).isDir()) s.resultsDir = resultsDirFor(path);
+  }
   s.view = viewFromJson(o["view"].toObject());
   return s;
 }

@@ -6,6 +6,7 @@
 #include "ui/app/Settings.h"
 
 #include <QString>
+#include <QStringList>
 
 #include <array>
 #include <optional>
@@ -27,7 +28,9 @@ struct ViewState {
 };
 
 struct ProjectState {
-  QString dataPath;     // absolute while in memory
+  QString dataPath;     // absolute while in memory; loadProject: the first candidate that exists
+  QStringList dataCandidates;  // loadProject: where it looked (relative, absolute, beside it)
+  bool dataFound() const;
   DataSettings data;
   TrainingSettings training;
   QString resultsDir;   // absolute; empty when there are no results
