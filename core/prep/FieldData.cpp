@@ -139,6 +139,38 @@ cv::Mat insideImage(const cv::Mat& mask, int b) {
   return out;
 }
 
+bool lacksChannel(const io::StackInfo& info, const PrepOptions& o) {
+  return o.channels.density > info.channels || o.channels.heterochromatin > info.channels;
+}
+
+FieldData prepareForViewing(const io::Stack& stack, const PrepOptions& o) {
+  const io::StackInfo& info = stack.info();
+  const int channel = o.channels.density <= info.channels ? o.channels.density : 1;
+  const int z = std::clamp(o.slice, 0, info.slices - 1);
+  FieldData f;
+  for (int t = 0; t < info.frames; ++t) {
+    cv::Mat d;
+    stack.plane(t, channel - 1, z).convertTo(d, CV_32F);
+    f.density.push_back(d);
+    f.hetero.push_back(cv::Mat::zeros(d.size(), CV_32F));
+  }
+  const io::Calibration& cal = info.calibration;
+  f.dx = o.pixelSizeUm > 0 ? o.pixelSizeUm : cal.pixelXOr1();
+  f.dy = o.pixelSizeUm > 0 ? o.pixelSizeUm * cal.pixelYOr1() / cal.pixelXOr1() : cal.pixelYOr1();
+  f.dt = o.frameIntervalS > 0 ? o.frameIntervalS : cal.frameIntervalOr1();
+  f.calibratedSpace = cal.pixelX.has_value() || o.pixelSizeUm > 0;
+  f.calibratedTime = cal.frameInterval.has_value() || o.frameIntervalS > 0;
+  f.normalizeUsed = Normalize::None;
+  f.mask = autoNucleusMask(f.density, o.maskThreshold, &f.maskThreshold);
+  f.viewOnlyReason = "the stack has " + std::to_string(info.channels) +
+                     " channel(s); λ needs a chromatin-density and a heterochromatin-marker channel "
+                     "(channels " + std::to_string(o.channels.density) + " and " +
+                     std::to_string(o.channels.heterochromatin) + " were asked for)";
+  f.warnings.push_back({"one-channel", "Shown for looking only: " + f.viewOnlyReason +
+                                           ". Open a two-channel stack, or choose existing channels."});
+  return f;
+}
+
 FieldData prepare(const io::Stack& stack, const PrepOptions& o) {
   const io::StackInfo& info = stack.info();
   const std::string& path = info.path;

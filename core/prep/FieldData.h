@@ -68,6 +68,9 @@ struct FieldData {
   std::vector<double> bleachFactors;  // per-frame density gain applied by bleach correction, empty if off
   AppliedCalibration counts;          // the counts mapping as applied (counts.used)
   std::vector<DataWarning> warnings;  // checks of the data (DataWarnings.h), in the order found
+  // Not empty: the stack cannot give λ (e.g. one channel) and was prepared for looking only
+  // (prepareForViewing); says why, for the GUI's banner and its disabled Start.
+  std::string viewOnlyReason;
   int frames() const { return static_cast<int>(density.size()); }
   int width() const { return density.empty() ? 0 : density[0].cols; }
   int height() const { return density.empty() ? 0 : density[0].rows; }
@@ -75,6 +78,15 @@ struct FieldData {
 
 // Throws io::StackError (naming the stack's path) for a missing channel or mask problem.
 FieldData prepare(const io::Stack& stack, const PrepOptions& options);
+
+// Whether `prepare` would refuse the stack for a missing channel (e.g. a one-channel stack or a
+// grey PNG): such data is still worth looking at (prepareForViewing).
+bool lacksChannel(const io::StackInfo& info, const PrepOptions& options);
+
+// A stack that cannot give λ, prepared for looking only: the first requested channel that
+// exists as density (intensities as they are, no mapping), heterochromatin zero, the automatic
+// mask, viewOnlyReason set and a "one-channel" warning saying what is missing.
+FieldData prepareForViewing(const io::Stack& stack, const PrepOptions& options);
 
 // Pixel-wise mean over frames (CV_32F).
 cv::Mat timeMean(const std::vector<cv::Mat>& frames);

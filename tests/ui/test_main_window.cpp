@@ -393,6 +393,60 @@ class TestMainWindow : public QObject {
     QCOMPARE(QFileInfo(w.stackPath()).canonicalFilePath(), QFileInfo(kSample).canonicalFilePath());
   }
 
+  void oneChannelOpensForLookingOnly() {
+    // Issue 14: a grey PNG (or any one-channel stack) opens to be looked at; λ is explained.
+    QTemporaryDir dir;
+    QImage grey(120, 100, QImage::Format_Grayscale8);
+    for (int y = 0; y < grey.height(); ++y)
+      for (int x = 0; x < grey.width(); ++x)
+        grey.setPixel(x, y, qRgb(0, 0, 0) | (std::hypot(x - 60, y - 50) < 35 ? 0xc8c8c8 : 0x141414));
+    const QString png = dir.filePath(QStringLiteral("grey.png"));
+    QVERIFY(grey.save(png));
+    MainWindow w;
+    w.setShowDialogs(false);
+    QVERIFY(showWindow(w));
+    QSignalSpy failed(&w, &MainWindow::openFailed);
+    QVERIFY(openSample(w, png));
+    QCOMPARE(failed.size(), 0);
+    QCOMPARE(w.stackPath(), png);
+    QVERIFY(w.panelWidget(0)->showsImage());
+    QVERIFY(distinctColours(w.panel(0)->grabFramebuffer()) > 2);
+    QVERIFY(!w.panelWidget(1)->showsImage());
+    QVERIFY2(w.warningText().contains(QStringLiteral("looking only")), qPrintable(w.warningText()));
+    auto* start = w.findChild<QAction*>(QStringLiteral("startAction"));
+    QVERIFY(!start->isEnabled());
+    QVERIFY(start->toolTip().contains(QStringLiteral("1 channel")));
+    // Then a two-channel stack opens and trains as usual.
+    QVERIFY(openSample(w));
+    QVERIFY(start->isEnabled() && w.warningText().isEmpty());
+  }
+
+  void newPixelSizeRefitsTheView() {
+    // Issue 14: an uncalibrated stack given a pixel size shrank to a dot until Fit was pressed.
+    MainWindow w;
+    w.setShowDialogs(false);
+    QVERIFY(showWindow(w));
+    QVERIFY(openSample(w, QStringLiteral(MOLLICHROM_SOURCE_DIR "/tests/data/io/rgb_u8.tif")));
+    const auto filled = [&] {
+      // Share of the panel's centre row covered by image (not the dark background).
+      const QImage img = w.panel(0)->grabFramebuffer();
+      const QRgb bg = img.pixel(2, 2);
+      int n = 0;
+      for (int x = 0; x < img.width(); ++x) n += img.pixel(x, img.height() / 2) != bg;
+      return double(n) / img.width();
+    };
+    const double before = filled();
+    DataSettings s = w.dataDock()->settings();
+    s.prep.pixelSizeUm = 0.05;
+    w.dataDock()->setSettings(s);
+    QSignalSpy preview(&w, &MainWindow::previewReady);
+    w.applyDataSettings();
+    QVERIFY(preview.wait(60000));
+    QTest::qWait(200);
+    const double after = filled();
+    QVERIFY2(after > 0.5 * before && after > 0.3, qPrintable(QString("%1 -> %2").arg(before).arg(after)));
+  }
+
   void trainsLiveWithLowLatencyPausesAndStops() {
     MainWindow w;
     QVERIFY(showWindow(w, QSize(1400, 900)));

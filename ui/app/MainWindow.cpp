@@ -436,7 +436,10 @@ void MainWindow::startLoad(const QString& path, const DataSettings& settings) {
       auto src = io::openStack(path.toStdString());
       d->info = src->info();
       const io::Stack stack = src->load(settings.load);
-      auto fields = std::make_shared<prep::FieldData>(prep::prepare(stack, settings.prep));
+      // A stack without the two channels (one channel, a grey PNG) opens for looking only.
+      auto fields = std::make_shared<prep::FieldData>(
+          prep::lacksChannel(stack.info(), settings.prep) ? prep::prepareForViewing(stack, settings.prep)
+                                                          : prep::prepare(stack, settings.prep));
       d->histDensity = histogramOf(stack, settings.prep.channels.density, settings.prep.slice);
       d->histHetero =
           histogramOf(stack, settings.prep.channels.heterochromatin, settings.prep.slice);
@@ -461,7 +464,13 @@ void MainWindow::onLoaded() {
     updateActions();
     return;
   }
-  const bool sameFile = data_ && data_->path == d->path;
+  // The same picture in µm: keep the user's pan/zoom; else (another file, a crop, binning, a
+  // new pixel size) fit — a view kept across a new pixel size showed a dot (issue 14).
+  const auto extent = [](const LoadedData& x) {
+    const auto& f = *x.fields;
+    return std::array<double, 2>{f.width() * f.dx, f.height() * f.dy};
+  };
+  const bool sameView = data_ && data_->path == d->path && extent(*data_) == extent(*d);
   data_ = d;
   snapshot_.reset();
   result_.reset();
@@ -476,7 +485,7 @@ void MainWindow::onLoaded() {
   timeSlider_->setValue(0);
   timeLabel_->setText(tr("  frame 1/%1, t = 0 s").arg(f.frames()));
   refreshPanels();
-  if (!sameFile) fitImages();  // a new image size
+  if (!sameView) fitImages();
   const QString summary = tr("%1: %2 × %3 px, %4 frame(s), pixel %5 µm%6, Δt %7 s%8")
                               .arg(QFileInfo(d->path).fileName())
                               .arg(f.width())
@@ -490,8 +499,15 @@ void MainWindow::onLoaded() {
   showDataWarnings(f);
   // Fewer than 3 frames: the steady-state snapshot (DirectEstimator::timeHalfWidthFor).
   trainingDock_->setSteadyState(f.frames() < 3);
-  statusBar()->showMessage(summary + tr(" — computing the direct λ preview …"));
   Q_EMIT stackOpened(d->path);
+  if (!f.viewOnlyReason.empty()) {
+    statusBar()->showMessage(summary + tr(" — for looking only: λ needs two channels"));
+    updateActions();
+    if (pendingProject_) restoreProjectResults();
+    Q_EMIT previewReady();
+    return;
+  }
+  statusBar()->showMessage(summary + tr(" — computing the direct λ preview …"));
   previewWatcher_.setFuture(QtConcurrent::run([d, params = trainingDock_->settings().params] {
     auto out = std::make_shared<LoadedData>(*d);
     lowerThreadPriority();  // background work: below the event loop (a pooled thread keeps it)
@@ -563,6 +579,9 @@ void MainWindow::refreshPanel(int index) {
   const auto& f = *data_->fields;
   const int t = std::clamp(timeSlider_->value(), 0, f.frames() - 1);
   const size_t ts = size_t(t);
+  if (!f.viewOnlyReason.empty() && key != "density" && key != "mask" && key != "nuclei")
+    return p->showMessage(tr("Only one channel: lambda needs a density and a\n"
+                             "heterochromatin channel (Data dock: Channels)"));
   if (key == "density") return p->showImage(f.density[ts], f.dx, f.dy, c->title);
   if (key == "hetero") return p->showImage(f.hetero[ts], f.dx, f.dy, c->title);
   if (key == "losses") {
@@ -682,7 +701,7 @@ void MainWindow::setTrainingLength(int steps, double timeBudgetSeconds) {
 }
 
 void MainWindow::startTraining() {
-  if (!data_ || isBusy()) return;
+  if (!data_ || isBusy() || !data_->fields->viewOnlyReason.empty()) return;
   TrainingSettings s = trainingDock_->settings();
   if (trainSteps_ >= 0) s.config.steps = trainSteps_;
   if (trainBudget_ >= 0) s.config.timeBudget = trainBudget_;
@@ -845,7 +864,10 @@ int MainWindow::selectNucleusAt(int x, int y) {
 void MainWindow::updateActions() {
   const bool training = worker_->isRunning();
   const bool loading = loadWatcher_.isRunning() || previewWatcher_.isRunning();
-  startAction_->setEnabled(data_ && !training && !loading);
+  const bool lookOnly = data_ && !data_->fields->viewOnlyReason.empty();
+  startAction_->setEnabled(data_ && !training && !loading && !lookOnly);
+  startAction_->setToolTip(lookOnly ? tr("Cannot train: %1").arg(QString::fromStdString(data_->fields->viewOnlyReason))
+                                    : tr("Start training (Ctrl+R)"));
   pauseAction_->setEnabled(training);
   stopAction_->setEnabled(training);
   for (QAction* a : resultActions_)
