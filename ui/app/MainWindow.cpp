@@ -9,6 +9,7 @@
 #include "core/train/DirectEstimator.h"
 #include "core/train/MemoryPlan.h"
 #include "core/train/Trainer.h"
+#include "core/util/Feedback.h"
 #include "ui/app/ProgressIndicator.h"
 #include "ui/app/ProjectFile.h"
 #include "ui/app/Settings.h"
@@ -28,6 +29,7 @@
 #include <QAction>
 #include <QApplication>
 #include <QCloseEvent>
+#include <QDateTime>
 #include <QDir>
 #include <QDragEnterEvent>
 #include <QDropEvent>
@@ -48,6 +50,7 @@
 #include <QStatusBar>
 #include <QTimer>
 #include <QToolBar>
+#include <QToolButton>
 #include <QtConcurrent/QtConcurrentRun>
 
 #include <vtkCamera.h>
@@ -98,6 +101,7 @@ ChannelHistogram histogramOf(const io::Stack& stack, int channel, int slice) {
 struct LoadedData {
   QString path;
   QString error;
+  bool canceled = false;
   io::StackInfo info;  // of the file, before crop and binning
   DataSettings settings;
   std::shared_ptr<const prep::FieldData> fields;
@@ -105,7 +109,18 @@ struct LoadedData {
   train::DirectEstimate direct;
   bool hasDirect = false;
   models::ParameterChoice directParams;  // what the preview was computed with
+  // The stack as read (crop, frames, binning applied), kept while small enough so an Apply that
+  // changes only the mapping or the mask re-prepares without re-reading the file (issue 14).
+  std::shared_ptr<const io::Stack> stack;
+  QDateTime modified;  // the file's, when read: a changed file is read again
+  bool reread = true;  // whether this load read the file
 };
+
+namespace {
+// Raw stacks up to this size stay in memory for a quick Apply (and at most a quarter of the
+// run's memory limit): above it a re-read costs less than holding the copy.
+constexpr double kKeepStackMb = 1024;
+}  // namespace
 
 // Whether two parameter choices give the same direct estimate (values and what is fixed).
 static bool sameParameters(const models::ParameterChoice& a, const models::ParameterChoice& b) {
@@ -231,6 +246,13 @@ MainWindow::MainWindow(QWidget* parent)
   progress_ = new ProgressIndicator(this);
   progress_->setVisible(false);
   statusBar()->addPermanentWidget(progress_);
+  cancelLoad_ = new QToolButton(this);
+  cancelLoad_->setObjectName(QStringLiteral("cancelLoad"));
+  cancelLoad_->setText(tr("Cancel"));
+  cancelLoad_->setToolTip(tr("Stop reading the stack (the data open before stays)"));
+  cancelLoad_->setVisible(false);
+  connect(cancelLoad_, &QToolButton::clicked, this, &MainWindow::cancelLoading);
+  statusBar()->addPermanentWidget(cancelLoad_);
   connect(&loadWatcher_, &QFutureWatcher<std::shared_ptr<LoadedData>>::finished, this,
           &MainWindow::onLoaded);
   connect(&previewWatcher_, &QFutureWatcher<std::shared_ptr<LoadedData>>::finished, this,
@@ -424,18 +446,46 @@ void MainWindow::startLoad(const QString& path, const DataSettings& settings) {
                              4000);
     return;
   }
-  statusBar()->showMessage(tr("Loading %1 …").arg(path));
-  logDock_->info(tr("Loading %1").arg(path));
+  // The file is read again only when the pixels to read changed (another file, crop, frames,
+  // binning) or the file itself did; a mapping or mask change re-prepares the kept stack.
+  std::shared_ptr<const io::Stack> kept;
+  const QDateTime modified = QFileInfo(path).lastModified();
+  if (data_ && data_->stack && data_->path == path && data_->modified == modified &&
+      sameLoad(data_->settings.load, settings.load))
+    kept = data_->stack;
+  statusBar()->showMessage(kept ? tr("Preparing %1 …").arg(path) : tr("Loading %1 …").arg(path));
+  logDock_->info(kept ? tr("Re-preparing %1 with the new settings").arg(path) : tr("Loading %1").arg(path));
   dataDock_->setBusy(true);
+  loadFeedback_ = std::make_shared<util::Feedback>();
+  loadFeedback_->setObserver([this](double fraction, const std::string&) {
+    // On the loading thread: the bar is updated on the GUI thread (dropped if the window went).
+    QMetaObject::invokeMethod(
+        this, [this, fraction] { progress_->setFraction(fraction, tr("loading %1 %").arg(int(100 * fraction))); },
+        Qt::QueuedConnection);
+  });
+  progress_->setFraction(0, kept ? tr("preparing") : tr("loading"));
+  progress_->setVisible(true);
+  cancelLoad_->setVisible(true);
   updateActions();
-  loadWatcher_.setFuture(QtConcurrent::run([path, settings] {
+  const double keepMb = std::min(kKeepStackMb, 0.25 * memoryLimitMb());
+  loadWatcher_.setFuture(QtConcurrent::run([path, settings, kept, modified, keepMb, fb = loadFeedback_] {
     auto d = std::make_shared<LoadedData>();
     d->path = path;
     d->settings = settings;
+    d->modified = modified;
     try {
       auto src = io::openStack(path.toStdString());
       d->info = src->info();
-      const io::Stack stack = src->load(settings.load);
+      std::shared_ptr<const io::Stack> read = kept;
+      d->reread = !kept;
+      if (!read) {
+        read = std::make_shared<const io::Stack>(src->load(settings.load, fb.get()));
+        if (double(src->estimateBytes(settings.load)) / 1048576.0 <= keepMb) d->stack = read;
+      } else {
+        d->stack = kept;
+      }
+      const io::Stack& stack = *read;
+      fb->throwIfCanceled();
       // A stack without the two channels (one channel, a grey PNG) opens for looking only.
       auto fields = std::make_shared<prep::FieldData>(
           prep::lacksChannel(stack.info(), settings.prep) ? prep::prepareForViewing(stack, settings.prep)
@@ -444,6 +494,8 @@ void MainWindow::startLoad(const QString& path, const DataSettings& settings) {
       d->histHetero =
           histogramOf(stack, settings.prep.channels.heterochromatin, settings.prep.slice);
       d->fields = fields;
+    } catch (const util::Canceled&) {
+      d->canceled = true;
     } catch (const std::exception& e) {
       d->error = QString::fromStdString(userMessage(e));
     }
@@ -452,10 +504,26 @@ void MainWindow::startLoad(const QString& path, const DataSettings& settings) {
   updateActions();
 }
 
+void MainWindow::cancelLoading() {
+  if (loadFeedback_) loadFeedback_->cancel();
+}
+
 void MainWindow::onLoaded() {
   auto d = loadWatcher_.result();
   dataDock_->setBusy(false);
+  progress_->setVisible(false);
+  cancelLoad_->setVisible(false);
+  if (d->canceled) {
+    pendingProject_.reset();
+    startAfterApply_ = false;
+    statusBar()->showMessage(tr("Loading canceled"), 5000);
+    logDock_->info(tr("Loading %1 canceled").arg(d->path));
+    Q_EMIT openFailed(tr("canceled"));
+    updateActions();
+    return;
+  }
   if (!d->error.isEmpty()) {
+    startAfterApply_ = false;
     pendingProject_.reset();
     statusBar()->showMessage(tr("Could not open %1").arg(QFileInfo(d->path).fileName()), 5000);
     showError(tr("Could not open stack"),
@@ -478,6 +546,8 @@ void MainWindow::onLoaded() {
   setWindowTitle(QStringLiteral("Mollichrom — %1").arg(QFileInfo(d->path).fileName()));
   const auto& f = *d->fields;
   dataDock_->setStack(d->info, d->settings);
+  dataDock_->markApplied(dataDock_->settings());  // as the dock shows what was applied
+  dataDock_->setMaskSource(prep::timeMean(f.density));
   dataDock_->setHistograms(d->histDensity, d->histHetero);
   dataDock_->setPrepared(f);
   timeSlider_->setRange(0, std::max(0, f.frames() - 1));
@@ -504,6 +574,7 @@ void MainWindow::onLoaded() {
     statusBar()->showMessage(summary + tr(" — for looking only: λ needs two channels"));
     updateActions();
     if (pendingProject_) restoreProjectResults();
+    startAfterApply_ = false;
     Q_EMIT previewReady();
     return;
   }
@@ -554,6 +625,7 @@ void MainWindow::onPreview() {
   updateActions();
   if (pendingProject_) restoreProjectResults();
   Q_EMIT previewReady();
+  if (std::exchange(startAfterApply_, false)) startTraining();
 }
 
 // ---------------------------------------------------------------- panels
@@ -673,6 +745,8 @@ void MainWindow::onCameraModified() {
 int MainWindow::frameCount() const { return data_ ? data_->fields->frames() : 0; }
 int MainWindow::currentFrame() const { return timeSlider_->value(); }
 void MainWindow::setFrame(int t) { timeSlider_->setValue(t); }
+DataSettings MainWindow::appliedDataSettings() const { return data_ ? data_->settings : DataSettings{}; }
+bool MainWindow::lastLoadReadTheFile() const { return data_ && data_->reread; }
 QString MainWindow::stackPath() const { return data_ ? data_->path : QString(); }
 
 // ---------------------------------------------------------------- training
@@ -701,7 +775,15 @@ void MainWindow::setTrainingLength(int steps, double timeBudgetSeconds) {
 }
 
 void MainWindow::startTraining() {
-  if (!data_ || isBusy() || !data_->fields->viewOnlyReason.empty()) return;
+  if (!data_ || isBusy()) return;
+  if (dataDock_->hasUnappliedChanges()) {
+    // Never train on settings the dock no longer shows (issue 14): apply, then start.
+    logDock_->info(tr("Applying the changed data settings before training"));
+    startAfterApply_ = true;
+    applyDataSettings();
+    return;
+  }
+  if (!data_->fields->viewOnlyReason.empty()) return;
   TrainingSettings s = trainingDock_->settings();
   if (trainSteps_ >= 0) s.config.steps = trainSteps_;
   if (trainBudget_ >= 0) s.config.timeBudget = trainBudget_;

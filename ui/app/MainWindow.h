@@ -20,6 +20,7 @@ class QLabel;
 class QMenu;
 class QSlider;
 class QTimer;
+class QToolButton;
 
 namespace mollichrom::train {
 struct Snapshot;
@@ -27,6 +28,9 @@ struct InferenceResult;
 }  // namespace mollichrom::train
 namespace mollichrom::exporting {
 struct RunDescription;
+}
+namespace mollichrom::util {
+class Feedback;
 }
 namespace mollichrom::prep {
 struct FieldData;
@@ -69,8 +73,15 @@ class MainWindow : public QMainWindow {
   void open(const QString& path);
   void openStack(const QString& path);
   void openProject(const QString& path);
-  // Re-prepares the open stack with the Data dock's settings.
+  // Re-prepares the open stack with the Data dock's settings (re-reading the file only when the
+  // crop, frames or binning changed).
   void applyDataSettings();
+  // Cancels a load in progress (it ends in openFailed("canceled"), the open data kept).
+  void cancelLoading();
+  // Whether the last load read the file (false: the kept stack was re-prepared).
+  bool lastLoadReadTheFile() const;
+  // The data settings the open stack was prepared with (the dock may show pending changes).
+  DataSettings appliedDataSettings() const;
   bool isBusy() const;
   int frameCount() const;
   int currentFrame() const;
@@ -169,6 +180,7 @@ class MainWindow : public QMainWindow {
   QList<QAction*> resultActions_;
   QMenu* recentMenu_ = nullptr;
   ProgressIndicator* progress_ = nullptr;
+  QToolButton* cancelLoad_ = nullptr;  // beside the progress while a stack loads
 
   std::shared_ptr<LoadedData> data_;
   std::shared_ptr<const train::Snapshot> snapshot_;
@@ -178,6 +190,8 @@ class MainWindow : public QMainWindow {
   std::unique_ptr<ProjectState> pendingProject_;  // restored once its stack is open
   QString projectPath_;
   bool showDialogs_ = true;
+  bool startAfterApply_ = false;  // Start pressed with unapplied data settings
+  std::shared_ptr<util::Feedback> loadFeedback_;
   std::function<QString(const QString&, const QStringList&)> locateData_;
   double memoryLimitMb_ = 0;
   int trainSteps_ = -1;

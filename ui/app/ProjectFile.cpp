@@ -151,6 +151,12 @@ ViewState viewFromJson(const QJsonObject& o) {
 }
 }  // namespace
 
+bool sameData(const DataSettings& a, const DataSettings& b) { return dataToJson(a) == dataToJson(b); }
+
+bool sameLoad(const io::LoadOptions& a, const io::LoadOptions& b) {
+  return a.crop == b.crop && a.firstFrame == b.firstFrame && a.lastFrame == b.lastFrame && a.binning == b.binning;
+}
+
 bool ProjectState::dataFound() const { return QFileInfo(dataPath).isFile(); }
 
 QString resultsDirFor(const QString& projectPath) {

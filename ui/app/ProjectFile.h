@@ -44,6 +44,11 @@ void saveProject(const QString& path, const ProjectState& state);
 // Mollichrom project, newer format).
 ProjectState loadProject(const QString& path);
 
+// Whether two data settings prepare the same fields (compared as a project stores them).
+bool sameData(const DataSettings& a, const DataSettings& b);
+// Whether two load options read the same pixels from the file (crop, frames, binning).
+bool sameLoad(const io::LoadOptions& a, const io::LoadOptions& b);
+
 // The results folder that belongs to a project file: "<dir>/<stem>_results".
 QString resultsDirFor(const QString& projectPath);
 

@@ -1,6 +1,8 @@
 #include "ui/docks/DataDock.h"
 
+#include "ui/app/ProjectFile.h"
 #include "ui/docks/HistogramWidget.h"
+#include "ui/docks/MaskPreview.h"
 
 #include <QCheckBox>
 #include <QComboBox>
@@ -31,6 +33,26 @@ DataDock::DataDock(QWidget* parent) : QDockWidget(tr("Data"), parent) {
   props->setObjectName(QStringLiteral("propertiesButton"));
   connect(props, &QPushButton::clicked, this, &DataDock::propertiesRequested);
   layout->addWidget(props);
+
+  // Apply at the top, where a changed setting is seen to be pending (issue 14: below the fold
+  // it was missed, and Start trained on the old settings).
+  status_ = new QLabel(body);
+  status_->setWordWrap(true);
+  status_->setObjectName(QStringLiteral("prepStatus"));
+  layout->addWidget(status_);
+  unapplied_ = new QLabel(tr("● Changed settings not applied yet — Apply, or Start applies them first"), body);
+  unapplied_->setObjectName(QStringLiteral("unappliedNote"));
+  unapplied_->setWordWrap(true);
+  unapplied_->setStyleSheet(QStringLiteral("QLabel { color: #8a5a00; font-weight: bold; }"));
+  unapplied_->setVisible(false);
+  layout->addWidget(unapplied_);
+  apply_ = new QPushButton(tr("Apply to data"), body);
+  apply_->setObjectName(QStringLiteral("applyData"));
+  apply_->setEnabled(false);
+  apply_->setToolTip(tr("Re-prepare the fields with these settings (the file is re-read only when "
+                        "the crop, frames or binning changed)"));
+  connect(apply_, &QPushButton::clicked, this, &DataDock::applyRequested);
+  layout->addWidget(apply_);
 
   auto* channels = new QGroupBox(tr("Channels → fields"), body);
   auto* cf = new QFormLayout(channels);
@@ -117,8 +139,21 @@ DataDock::DataDock(QWidget* parent) : QDockWidget(tr("Data"), parent) {
   mf->addRow(tr("Mode"), maskMode_);
   mf->addRow(tr("Threshold"), thresholdRow);
   mf->addRow(tr("Mask file"), fileRow);
+  maskPreview_ = new MaskPreview(mask);
+  mf->addRow(maskPreview_);
   layout->addWidget(mask);
-  connect(threshold_, &QSlider::valueChanged, this, [this](int v) { thresholdLabel_->setText(QStringLiteral("%1 %").arg(v)); });
+  maskMode_->setToolTip(tr("Automatic: Otsu's threshold on the time-mean density; Threshold: the "
+                           "slider's fraction of its range; From file: nonzero pixels of an image"));
+  threshold_->setToolTip(tr("Mask threshold: fraction between the darkest and brightest time-mean "
+                            "density (dragging it switches to Threshold mode; the preview follows)"));
+  browse->setToolTip(tr("Choose a mask image (nonzero = nucleus), the size of the stack"));
+  connect(threshold_, &QSlider::valueChanged, this, [this](int v) {
+    thresholdLabel_->setText(QStringLiteral("%1 %").arg(v));
+    // The slider is always live: moving it in automatic mode means "this threshold instead".
+    if (maskMode_->currentIndex() == 0) maskMode_->setCurrentIndex(1);
+    previewMask();
+  });
+  connect(maskMode_, &QComboBox::currentIndexChanged, this, &DataDock::previewMask);
   connect(browse, &QPushButton::clicked, this, [this] {
     const QString f = QFileDialog::getOpenFileName(this, tr("Nucleus mask (nonzero = nucleus)"), QString(),
                                                    tr("Images (*.tif *.tiff *.png);;All files (*)"));
@@ -178,15 +213,6 @@ DataDock::DataDock(QWidget* parent) : QDockWidget(tr("Data"), parent) {
   cl->addWidget(bleach_);
   layout->addWidget(corr);
 
-  status_ = new QLabel(body);
-  status_->setWordWrap(true);
-  status_->setObjectName(QStringLiteral("prepStatus"));
-  layout->addWidget(status_);
-  apply_ = new QPushButton(tr("Apply to data"), body);
-  apply_->setObjectName(QStringLiteral("applyData"));
-  apply_->setEnabled(false);
-  connect(apply_, &QPushButton::clicked, this, &DataDock::applyRequested);
-  layout->addWidget(apply_);
   layout->addStretch(1);
 
   connect(normalize_, &QComboBox::currentIndexChanged, this, &DataDock::updateEnabled);
@@ -195,8 +221,46 @@ DataDock::DataDock(QWidget* parent) : QDockWidget(tr("Data"), parent) {
   auto* scroll = new QScrollArea(this);
   scroll->setWidget(body);
   scroll->setWidgetResizable(true);
+  scroll->setHorizontalScrollBarPolicy(Qt::ScrollBarAlwaysOff);
   setWidget(scroll);
   setSettings(DataSettings{});
+  // Any edit: compare with what the open data was prepared with.
+  for (auto* c : body->findChildren<QComboBox*>()) connect(c, &QComboBox::currentIndexChanged, this, &DataDock::updateDirty);
+  for (auto* c : body->findChildren<QSpinBox*>()) connect(c, &QSpinBox::valueChanged, this, &DataDock::updateDirty);
+  for (auto* c : body->findChildren<QDoubleSpinBox*>())
+    connect(c, &QDoubleSpinBox::valueChanged, this, &DataDock::updateDirty);
+  for (auto* c : body->findChildren<QCheckBox*>()) connect(c, &QCheckBox::toggled, this, &DataDock::updateDirty);
+  connect(threshold_, &QSlider::valueChanged, this, &DataDock::updateDirty);
+}
+
+void DataDock::markApplied(const DataSettings& s) {
+  applied_ = s;
+  hasApplied_ = true;
+  updateDirty();
+}
+
+void DataDock::updateDirty() {
+  const bool dirty = hasApplied_ && !sameData(settings(), applied_);
+  unapplied_->setVisible(dirty);
+  apply_->setText(dirty ? tr("Apply to data ●") : tr("Apply to data"));
+  QFont f = apply_->font();
+  f.setBold(dirty);
+  apply_->setFont(f);
+  if (dirty != dirty_) {
+    dirty_ = dirty;
+    Q_EMIT unappliedChanged(dirty);
+  }
+}
+
+void DataDock::setMaskSource(const cv::Mat& density) {
+  maskPreview_->setSource(density);
+  previewMask();
+}
+
+void DataDock::previewMask() {
+  const int mode = maskMode_->currentIndex();
+  maskPreview_->setVisible(mode != 2);
+  if (mode != 2) maskPreview_->setThreshold(mode == 1 ? threshold_->value() / 100.0 : -1);
 }
 
 void DataDock::updateEnabled() {
@@ -207,7 +271,6 @@ void DataDock::updateEnabled() {
   for (QWidget* w : {static_cast<QWidget*>(chromatin_), static_cast<QWidget*>(share_),
                      static_cast<QWidget*>(offsetD_), static_cast<QWidget*>(offsetH_)})
     w->setEnabled(counts);
-  threshold_->setEnabled(maskMode_->currentIndex() == 1);
   for (auto* s : {cropX_, cropY_, cropW_, cropH_}) s->setEnabled(crop_->isChecked());
 }
 

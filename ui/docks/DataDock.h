@@ -1,7 +1,8 @@
 #pragma once
 // The "Data" dock: channel → field mapping, intensity normalisation with a histogram preview,
 // nucleus mask (Otsu, threshold slider, file), crop / frame range / binning, drift and bleach
-// correction. "Apply" re-prepares the fields off the GUI thread (the window does that).
+// correction. "Apply" re-prepares the fields off the GUI thread (the window does that); until
+// then the dock marks its settings as unapplied, and Start applies them first (issue 14).
 #include "ui/app/Settings.h"
 
 #include <QDockWidget>
@@ -18,6 +19,7 @@ class QSpinBox;
 namespace mollichrom::ui {
 
 class HistogramWidget;
+class MaskPreview;
 struct ChannelHistogram;
 
 class DataDock : public QDockWidget {
@@ -34,13 +36,22 @@ class DataDock : public QDockWidget {
   void setPrepared(const prep::FieldData& fields);  // status line, histogram marks, slider start
   HistogramWidget* histogram() const { return histogram_; }
   void setBusy(bool busy);
+  // The settings the open data was prepared with: the dock marks any difference as unapplied.
+  void markApplied(const DataSettings& s);
+  bool hasUnappliedChanges() const { return dirty_; }
+  // The open stack's time-mean density, for the live mask preview (empty: none).
+  void setMaskSource(const cv::Mat& timeMeanDensity);
+  MaskPreview* maskPreview() const { return maskPreview_; }
 
  Q_SIGNALS:
   void applyRequested();
   void propertiesRequested();
+  void unappliedChanged(bool unapplied);
 
  private:
   void updateEnabled();
+  void updateDirty();
+  void previewMask();
   QComboBox* density_ = nullptr;
   QComboBox* hetero_ = nullptr;
   QComboBox* normalize_ = nullptr;
@@ -70,6 +81,10 @@ class DataDock : public QDockWidget {
   QCheckBox* bleach_ = nullptr;
   QLabel* status_ = nullptr;
   QPushButton* apply_ = nullptr;
+  QLabel* unapplied_ = nullptr;
+  MaskPreview* maskPreview_ = nullptr;
+  DataSettings applied_;
+  bool hasApplied_ = false, dirty_ = false;
   DataSettings hidden_;  // what the dock has no control for (calibration overrides, slice)
 };
 
