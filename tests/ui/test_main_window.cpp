@@ -14,6 +14,7 @@
 #include "ui/app/ProjectFile.h"
 #include "ui/docks/DataDock.h"
 #include "ui/docks/MaskPreview.h"
+#include "ui/vtk/TextFont.h"
 #include "ui/docks/DatasetDialog.h"
 #include "ui/docks/LogDock.h"
 #include "ui/docks/TrainingDock.h"
@@ -35,6 +36,7 @@
 #include <QProcess>
 #include <QRandomGenerator>
 #include <QPushButton>
+#include <QScrollArea>
 #include <QToolButton>
 #include <QSignalSpy>
 #include <QSlider>
@@ -457,6 +459,59 @@ class TestMainWindow : public QObject {
     slider->setValue(10);
     QTRY_VERIFY(dock->maskPreview()->maskedShare() > otsu);
     QVERIFY(dock->hasUnappliedChanges());
+  }
+
+  void layoutFitsAndAnnotationsStayOffTheData() {
+    // Issue 14, cosmetics at the default size: docks clipped sideways, title / colour bar over a
+    // zoomed image, the scale bar lost when zoomed, a bar reading "-1.40e-09", a cut frame label.
+    MainWindow w;
+    w.setShowDialogs(false);
+    QVERIFY(showWindow(w, QSize(1400, 900)));
+    QVERIFY(openSample(w));
+    QTest::qWait(200);
+    for (QDockWidget* dock : {static_cast<QDockWidget*>(w.dataDock()), static_cast<QDockWidget*>(w.trainingDock())}) {
+      auto* scroll = qobject_cast<QScrollArea*>(dock->widget());
+      QVERIFY(scroll);
+      QVERIFY2(scroll->widget()->width() <= scroll->viewport()->width(), qPrintable(dock->objectName()));
+      for (auto* box : scroll->widget()->findChildren<QCheckBox*>()) {
+        if (!box->isVisibleTo(dock)) continue;
+        const QRect r(box->mapTo(scroll->viewport(), QPoint()), box->size());
+        QVERIFY2(r.right() <= scroll->viewport()->width(), qPrintable(box->text() + " is cut"));
+      }
+    }
+    // Zoom in 8×: the image stays inside its area, the ruler follows the zoom.
+    PanelWidget* p = w.panelWidget(0);
+    const std::string rulerBefore = p->imageLayer()->scaleBarText();
+    w.zoomImages(8);
+    QTest::qWait(300);
+    const QImage img = p->view()->grabFramebuffer();
+    const QRgb bg = img.pixel(img.width() / 2, 3);
+    int data = 0, strip = 0;
+    for (int y = 0; y < 20; ++y)  // the title strip, left half (the title's letters are few)
+      for (int x = 0; x < img.width() / 2; ++x, ++strip) data += img.pixel(x, y) != bg;
+    QVERIFY2(data < 0.2 * strip, qPrintable(QString("%1 of %2 title-strip pixels covered").arg(data).arg(strip)));
+    int white = 0;
+    for (int y = img.height() - 26; y < img.height(); ++y)
+      for (int x = 0; x < img.width() / 2; ++x) white += qGray(img.pixel(x, y)) > 240;
+    QVERIFY2(white > 30, "no scale bar in the bottom margin when zoomed");
+    const std::string rulerAfter = p->imageLayer()->scaleBarText();
+    QVERIFY2(rulerAfter != rulerBefore, rulerAfter.c_str());
+    // Near-zero range ends read 0.
+    cv::Mat m(20, 20, CV_32F, cv::Scalar(0.3f));
+    m(cv::Rect(0, 0, 10, 20)).setTo(-1.4e-9f);
+    m.at<float>(5, 15) = 0.6f;
+    p->showImage(m, 0.1, 0.1, "test");
+    QCOMPARE(p->imageLayer()->range().first, 0.0);
+    // The frame label fits its longest text.
+    auto* label = w.findChild<QLabel*>(QStringLiteral("frameLabel"));
+    QVERIFY(label);
+    QVERIFY(label->minimumWidth() >= label->fontMetrics().horizontalAdvance(QStringLiteral("  frame 21/21, t = 1 s")));
+    // Placeholders wrap to the panel; titles are Unicode (a font with Greek letters is used).
+    w.panelWidget(2)->setContent(QStringLiteral("residual"));
+    const QString msg = w.panelWidget(2)->messageText();
+    QVERIFY(!msg.isEmpty());
+    QVERIFY(*unicodeFontFile());
+    QVERIFY(QString::fromUtf8(findPanelContent(QStringLiteral("bilap_phi_d"))->title).contains(QStringLiteral("∇⁴")));
   }
 
   void oneChannelOpensForLookingOnly() {

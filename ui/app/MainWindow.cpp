@@ -296,6 +296,7 @@ void MainWindow::buildTimeBar() {
     if (frameCount() > 1) timeSlider_->setValue((timeSlider_->value() + 1) % frameCount());
   });
   timeLabel_ = new QLabel(tr("frame –"), bar);
+  timeLabel_->setObjectName(QStringLiteral("frameLabel"));
   timeSlider_ = new QSlider(Qt::Horizontal, bar);
   timeSlider_->setObjectName(QStringLiteral("timeSlider"));
   timeSlider_->setEnabled(false);
@@ -404,6 +405,8 @@ void MainWindow::buildMenus() {
         static_cast<QDockWidget*>(logDock_)})
     view->addAction(d->toggleViewAction());
   view->addAction(tr("Fit images"), this, &MainWindow::fitImages);
+  view->addAction(tr("Zoom in"), QKeySequence::ZoomIn, this, [this] { zoomImages(1.5); });
+  view->addAction(tr("Zoom out"), QKeySequence::ZoomOut, this, [this] { zoomImages(1 / 1.5); });
   auto* help = menuBar()->addMenu(tr("&Help"));
   help->addAction(tr("&About Mollichrom"), this, [this] {
     QMessageBox::about(this, tr("About Mollichrom"),
@@ -554,6 +557,9 @@ void MainWindow::onLoaded() {
   timeSlider_->setEnabled(f.frames() > 1);
   timeSlider_->setValue(0);
   timeLabel_->setText(tr("  frame 1/%1, t = 0 s").arg(f.frames()));
+  // Wide enough for the longest text of this stack, so playback never cuts it ("frame 14/2").
+  timeLabel_->setMinimumWidth(timeLabel_->fontMetrics().horizontalAdvance(
+      tr("  frame %1/%1, t = %2 s").arg(f.frames()).arg((f.frames() - 1) * f.dt, 0, 'g', 4) + QStringLiteral("00")));
   refreshPanels();
   if (!sameView) fitImages();
   const QString summary = tr("%1: %2 × %3 px, %4 frame(s), pixel %5 µm%6, Δt %7 s%8")
@@ -652,8 +658,8 @@ void MainWindow::refreshPanel(int index) {
   const int t = std::clamp(timeSlider_->value(), 0, f.frames() - 1);
   const size_t ts = size_t(t);
   if (!f.viewOnlyReason.empty() && key != "density" && key != "mask" && key != "nuclei")
-    return p->showMessage(tr("Only one channel: lambda needs a density and a\n"
-                             "heterochromatin channel (Data dock: Channels)"));
+    return p->showMessage(tr("Only one channel: λ needs a density and a heterochromatin "
+                             "channel (Data dock: Channels)"));
   if (key == "density") return p->showImage(f.density[ts], f.dx, f.dy, c->title);
   if (key == "hetero") return p->showImage(f.hetero[ts], f.dx, f.dy, c->title);
   if (key == "losses") {
@@ -679,7 +685,7 @@ void MainWindow::refreshPanel(int index) {
       return p->showImage(result_->lambda, f.dx, f.dy, c->title);
     if (snapshot_ && !snapshot_->lambda.empty())
       return p->showImage(snapshot_->lambda, f.dx, f.dy, c->title);
-    return p->showMessage(tr("The network's lambda appears once training starts"));
+    return p->showMessage(tr("The network's λ appears once training starts"));
   }
   if (key == "lambda_band") {
     const auto* r = result_.get();
@@ -687,7 +693,7 @@ void MainWindow::refreshPanel(int index) {
       return p->showImage(r->lambdaHigh - r->lambdaLow, f.dx, f.dy, c->title);
     if (!r && data_->hasDirect && !data_->direct.lambdaLow.empty())
       return p->showImage(data_->direct.lambdaHigh - data_->direct.lambdaLow, f.dx, f.dy, c->title);
-    return p->showMessage(tr("The 90 % band of lambda appears with the estimate"));
+    return p->showMessage(tr("The 90 % band of λ appears with the estimate"));
   }
   if (key == "nuclei") {
     // Each nucleus its number (the Nuclei dock's first column); background blank.
@@ -712,11 +718,11 @@ void MainWindow::refreshPanel(int index) {
     if (it != snapshot_->fields.end()) return p->showImage(it->second, f.dx, f.dy, c->title);
   }
   // Before training: the measured fields of the current frame.
-  if (key == "phi_h") return p->showImage(f.hetero[ts], f.dx, f.dy, "phi_h (data)");
-  if (key == "phi_e") return p->showImage(f.density[ts] - f.hetero[ts], f.dx, f.dy, "phi_e (data)");
+  if (key == "phi_h") return p->showImage(f.hetero[ts], f.dx, f.dy, "φ_h (data)");
+  if (key == "phi_e") return p->showImage(f.density[ts] - f.hetero[ts], f.dx, f.dy, "φ_e (data)");
   if (key == "phi_d")
-    return p->showImage(2 * f.hetero[ts] - f.density[ts], f.dx, f.dy, "phi_d (data)");
-  p->showMessage(tr("%1 comes from the network:\nit appears once training starts")
+    return p->showImage(2 * f.hetero[ts] - f.density[ts], f.dx, f.dy, "φ_d (data)");
+  p->showMessage(tr("%1 comes from the network: it appears once training starts")
                      .arg(QString::fromLatin1(c->title)));
 }
 
@@ -728,6 +734,10 @@ void MainWindow::fitImages() {
       p->imageLayer()->resetCamera();
       return;
     }
+}
+
+void MainWindow::zoomImages(double factor) {
+  camera_->camera->Zoom(factor);  // the shared camera: every image panel follows
 }
 
 void MainWindow::onCameraModified() {

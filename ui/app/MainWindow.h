@@ -107,6 +107,8 @@ class MainWindow : public QMainWindow {
   QString projectPath() const { return projectPath_; }
   QStringList recentFiles() const;
 
+  // Zooms every image panel (the linked camera) by `factor` (> 1: closer).
+  void zoomImages(double factor);
   // Saves a grab of the whole window (VTK panels included), atomically. False on failure.
   bool saveScreenshot(const QString& path);
   // Memory limit for the run's memory plan (MB). setMemoryLimitMb holds for this window only

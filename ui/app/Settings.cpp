@@ -22,4 +22,8 @@ void applyPreset(const std::string& preset, TrainingSettings& s) {
   s.preset = preset;
 }
 
+bool isPreset(const std::string& name) {
+  return name == "preview" || name == "balanced" || name == "accurate";
+}
+
 }  // namespace mollichrom::ui

@@ -25,5 +25,7 @@ struct TrainingSettings {
 // Presets: steps and the L-BFGS finish (see README, "Inference", for the measured accuracy).
 // Unknown names leave the settings unchanged.
 void applyPreset(const std::string& preset, TrainingSettings& s);
+// Whether `name` is a preset (preview, balanced, accurate).
+bool isPreset(const std::string& name);
 
 }  // namespace mollichrom::ui

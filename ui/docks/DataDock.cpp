@@ -56,6 +56,7 @@ DataDock::DataDock(QWidget* parent) : QDockWidget(tr("Data"), parent) {
 
   auto* channels = new QGroupBox(tr("Channels → fields"), body);
   auto* cf = new QFormLayout(channels);
+  cf->setRowWrapPolicy(QFormLayout::WrapLongRows);  // narrow dock: label above field
   density_ = new QComboBox(channels);
   hetero_ = new QComboBox(channels);
   density_->setObjectName(QStringLiteral("densityChannel"));
@@ -66,6 +67,7 @@ DataDock::DataDock(QWidget* parent) : QDockWidget(tr("Data"), parent) {
 
   auto* norm = new QGroupBox(tr("Intensity → volume fraction"), body);
   auto* nf = new QFormLayout(norm);
+  nf->setRowWrapPolicy(QFormLayout::WrapLongRows);  // narrow dock: label above field
   normalize_ = new QComboBox(norm);
   normalize_->setObjectName(QStringLiteral("normalize"));
   normalize_->addItem(tr("Auto"), "auto");
@@ -120,6 +122,7 @@ DataDock::DataDock(QWidget* parent) : QDockWidget(tr("Data"), parent) {
 
   auto* mask = new QGroupBox(tr("Nucleus mask"), body);
   auto* mf = new QFormLayout(mask);
+  mf->setRowWrapPolicy(QFormLayout::WrapLongRows);  // narrow dock: label above field
   maskMode_ = new QComboBox(mask);
   maskMode_->setObjectName(QStringLiteral("maskMode"));
   maskMode_->addItems({tr("Automatic (Otsu)"), tr("Threshold"), tr("From file")});
@@ -165,6 +168,7 @@ DataDock::DataDock(QWidget* parent) : QDockWidget(tr("Data"), parent) {
 
   auto* region = new QGroupBox(tr("Region, frames, binning"), body);
   auto* rf = new QFormLayout(region);
+  rf->setRowWrapPolicy(QFormLayout::WrapLongRows);  // narrow dock: label above field
   crop_ = new QCheckBox(tr("Crop"), region);
   crop_->setObjectName(QStringLiteral("crop"));
   cropX_ = new QSpinBox(region);

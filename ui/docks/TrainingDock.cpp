@@ -48,6 +48,7 @@ TrainingDock::TrainingDock(QAction* start, QAction* pause, QAction* stop, QWidge
 
   auto* run = new QGroupBox(tr("Training"), body);
   auto* rf = new QFormLayout(run);
+  rf->setRowWrapPolicy(QFormLayout::WrapLongRows);  // narrow dock: label above field
   preset_ = new QComboBox(run);
   preset_->setObjectName(QStringLiteral("preset"));
   preset_->addItem(tr("Preview"), "preview");
@@ -100,6 +101,7 @@ TrainingDock::TrainingDock(QAction* start, QAction* pause, QAction* stop, QWidge
 
   auto* model = new QGroupBox(tr("Model constants"), body);
   auto* mf = new QFormLayout(model);
+  mf->setRowWrapPolicy(QFormLayout::WrapLongRows);  // narrow dock: label above field
   m_ = positiveBox(model, 1e3, 4, QStringLiteral(" µm²/s"));
   gamma_ = positiveBox(model, 1e3, 4, QStringLiteral(" 1/s"));
   ell_ = positiveBox(model, 10, 4, QStringLiteral(" µm"));
@@ -136,6 +138,7 @@ TrainingDock::TrainingDock(QAction* start, QAction* pause, QAction* stop, QWidge
   auto* scroll = new QScrollArea(this);
   scroll->setWidget(body);
   scroll->setWidgetResizable(true);
+  scroll->setHorizontalScrollBarPolicy(Qt::ScrollBarAlwaysOff);  // wrap, never clip sideways
   setWidget(scroll);
 
   TrainingSettings defaults;

@@ -10,7 +10,7 @@ namespace mollichrom::ui {
 struct PanelContent {
   QString key;          // "density", "phi_d", "lambda", "losses", …
   QString label;        // for the selector (Unicode)
-  const char* title;    // for the VTK colour bar (ASCII: VTK's bundled font)
+  const char* title;    // above the image (UTF-8: drawn with a Unicode font, TextFont.h)
   const char* colourMap;  // default colour map
   bool perFrame;        // follows the time slider
 };

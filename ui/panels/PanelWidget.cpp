@@ -5,6 +5,7 @@
 #include "ui/vtk/ChartPanel.h"
 #include "ui/vtk/ColourMaps.h"
 #include "ui/vtk/ImagePanel.h"
+#include "ui/vtk/TextFont.h"
 #include "ui/vtk/VtkView.h"
 
 #include <QComboBox>
@@ -83,9 +84,10 @@ PanelWidget::PanelWidget(int index, QWidget* parent) : QWidget(parent), index_(i
   renderer->SetBackground(0.08, 0.09, 0.11);
   view_->renderWindow()->AddRenderer(renderer);
   overlay_->renderer = renderer;
-  image_ = std::make_unique<ImagePanel>(view_);
-  chart_ = std::make_unique<ChartPanel>(view_);
-  overlay_->message->GetTextProperty()->SetFontSize(14);
+  image_ = std::make_unique<ImagePanel>(view_, renderer);
+  chart_ = std::make_unique<ChartPanel>(view_, renderer);
+  overlay_->message->GetTextProperty()->SetFontSize(13);
+  useUnicodeFont(overlay_->message->GetTextProperty());
   overlay_->message->GetTextProperty()->SetColor(0.7, 0.7, 0.75);
   overlay_->message->GetTextProperty()->SetJustificationToCentered();
   overlay_->message->GetTextProperty()->SetVerticalJustificationToCentered();
@@ -162,7 +164,22 @@ void PanelWidget::showLosses(const std::vector<train::LossRecord>& losses) {
 }
 
 void PanelWidget::showMessage(const QString& text) {
-  overlay_->message->SetInput(text.toUtf8().constData());
+  // Wrapped to the panel's width (issue 14: long placeholders were cut at the edges).
+  const int chars = std::max(16, view_->width() / 9);
+  QStringList lines;
+  for (const QString& paragraph : text.split(QLatin1Char('\n'))) {
+    QString line;
+    for (const QString& word : paragraph.split(QLatin1Char(' '), Qt::SkipEmptyParts)) {
+      if (!line.isEmpty() && line.size() + 1 + word.size() > chars) {
+        lines << line;
+        line.clear();
+      }
+      line += (line.isEmpty() ? QString() : QStringLiteral(" ")) + word;
+    }
+    lines << line;
+  }
+  messageText_ = text;
+  overlay_->message->SetInput(lines.join(QLatin1Char('\n')).toUtf8().constData());
   setMode(Mode::Message);
 }
 

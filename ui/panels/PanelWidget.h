@@ -42,8 +42,9 @@ class PanelWidget : public QWidget {
 
   void showImage(const cv::Mat& map, double dx, double dy, const char* title);
   void showLosses(const std::vector<train::LossRecord>& losses);
-  // Nothing to show yet (e.g. before training). Latin-1 only: VTK's bundled font has no Greek.
+  // Nothing to show yet (e.g. before training); wrapped to the panel's width.
   void showMessage(const QString& text);
+  QString messageText() const { return mode_ == Mode::Message ? messageText_ : QString(); }
   bool showsImage() const { return mode_ == Mode::Image; }
 
   void setColourMap(const QString& name);
@@ -91,7 +92,8 @@ class PanelWidget : public QWidget {
   std::unique_ptr<ChartPanel> chart_;
   struct Overlay;
   std::unique_ptr<Overlay> overlay_;
-  QString units_;  // of the value shown (read-out)
+  QString units_;
+  QString messageText_;  // of the value shown (read-out)
 };
 
 }  // namespace mollichrom::ui

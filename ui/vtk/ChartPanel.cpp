@@ -43,8 +43,7 @@ struct ChartPanel::Pipeline {
   std::array<vtkPlot*, 4> plots{};
 };
 
-ChartPanel::ChartPanel(VtkView* view) : view_(view), p_(std::make_unique<Pipeline>()) {
-  auto* renderer = view->renderWindow()->GetRenderers()->GetFirstRenderer();
+ChartPanel::ChartPanel(VtkView* view, vtkRenderer* renderer) : view_(view), p_(std::make_unique<Pipeline>()) {
   p_->actor->GetScene()->AddItem(p_->chart);
   p_->actor->GetScene()->SetRenderer(renderer);
   renderer->AddActor(p_->actor);

@@ -7,13 +7,16 @@
 
 namespace mollichrom::train { struct LossRecord; }
 
+class vtkRenderer;
+
 namespace mollichrom::ui {
 
 class VtkView;
 
 class ChartPanel {
  public:
-  explicit ChartPanel(VtkView* view);
+  // Draws with `renderer` (the panel's, in `view`'s window).
+  ChartPanel(VtkView* view, vtkRenderer* renderer);
   ~ChartPanel();
   void setLosses(const std::vector<train::LossRecord>& losses);
   void setVisible(bool visible);

@@ -9,13 +9,16 @@
 #include <string>
 #include <utility>
 
+class vtkRenderer;
+
 namespace mollichrom::ui {
 
 class VtkView;
 
 class ImagePanel {
  public:
-  explicit ImagePanel(VtkView* view);
+  // Draws with `renderer` (the panel's, in `view`'s window).
+  ImagePanel(VtkView* view, vtkRenderer* renderer);
   ~ImagePanel();
   // map: any single-channel type (converted to float). Keeps the colour map and contrast mode.
   void show(const cv::Mat& map, double dx, double dy, const std::string& title);
@@ -31,6 +34,8 @@ class ImagePanel {
   bool autoRange() const { return !manualRange_.has_value(); }
   std::pair<double, double> range() const { return range_; }
   void setScaleBarVisible(bool visible);
+  // The ruler's label as last drawn (e.g. "2 µm"): it follows the zoom.
+  std::string scaleBarText() const;
 
   struct Probe {
     int col = 0, row = 0;    // image pixel (row 0 at the top)
@@ -46,7 +51,7 @@ class ImagePanel {
 
  private:
   void applyLookupTable();
-  void updateScaleBar();
+  void layoutAnnotations();  // before each frame: margins, colour bar, ruler for the zoom
   struct Pipeline;
   VtkView* view_;
   std::unique_ptr<Pipeline> p_;
