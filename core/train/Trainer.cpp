@@ -534,6 +534,7 @@ InferenceResult runInferenceImpl(const prep::FieldData& data, const models::Para
   const bool ramp = cfg.arch == "fourier-mlp" && cfg.engine != "autodiff";
   result.stopReason = "steps";
   const int firstStep = step;
+  const double loopStart = elapsed();
   while (step < maxSteps) {
     if (feedback) pausedSeconds += feedback->waitWhilePaused();
     const double t = elapsed();
@@ -604,7 +605,16 @@ InferenceResult runInferenceImpl(const prep::FieldData& data, const models::Para
       snap.step = step;
       snap.totalSteps = maxSteps == INT_MAX ? 0 : maxSteps;
       snap.seconds = elapsed();
-      snap.fraction = fraction;
+      snap.fraction = double(step) / maxSteps;
+      if (cfg.timeBudget > 0) snap.fraction = std::max(snap.fraction, snap.seconds / cfg.timeBudget);
+      snap.fraction = std::min(1.0, snap.fraction);
+      {
+        // Pace of the steps of this run (setup and pauses excluded), to the nearer limit.
+        const double perStep = (elapsed() - loopStart) / std::max(1, step - firstStep);
+        double eta = perStep * (maxSteps - step);
+        if (cfg.timeBudget > 0) eta = std::min(eta, std::max(0.0, cfg.timeBudget - elapsed()));
+        snap.eta = eta;
+      }
       snap.losses = result.losses;
       onSnapshot(snap);
     }

@@ -98,7 +98,10 @@ struct Snapshot {
   std::vector<LossRecord> losses;
   double M = 0, gammaAc = 0;
   // Remaining time extrapolated from the elapsed time and the fraction done (0 until 1 % done).
-  double etaSeconds() const { return fraction > 0.01 ? seconds * (1 - fraction) / fraction : 0; }
+  // Seconds left, from the pace of the steps so far (not from `seconds`, which includes the
+  // setup: issue 14 saw an ETA of 164 s for a run that took 60 s); 0 before it is known.
+  double eta = 0;
+  double etaSeconds() const { return eta; }
 };
 
 struct InferenceResult {

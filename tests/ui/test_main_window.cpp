@@ -9,6 +9,7 @@
 #include "core/train/Metrics.h"
 #include "core/train/Trainer.h"
 #include "tests/core/TestHelpers.h"
+#include "ui/app/GuideDialog.h"
 #include "ui/app/MainWindow.h"
 #include "ui/docks/NucleiDock.h"
 #include "ui/app/ProjectFile.h"
@@ -36,6 +37,10 @@
 #include <QProcess>
 #include <QRandomGenerator>
 #include <QPushButton>
+#include <QMenuBar>
+#include <QTextBrowser>
+#include <QTextDocument>
+#include <QAbstractSpinBox>
 #include <QScrollArea>
 #include <QToolButton>
 #include <QSignalSpy>
@@ -512,6 +517,52 @@ class TestMainWindow : public QObject {
     QVERIFY(!msg.isEmpty());
     QVERIFY(*unicodeFontFile());
     QVERIFY(QString::fromUtf8(findPanelContent(QStringLiteral("bilap_phi_d"))->title).contains(QStringLiteral("∇⁴")));
+  }
+
+  void guideTooltipsAndShortcuts() {
+    // Issue 14: Help held only About; many controls had no tooltip; no shortcuts for Pause,
+    // Stop, Export all.
+    MainWindow w;
+    w.setShowDialogs(false);
+    QVERIFY(showWindow(w));
+    QVERIFY(openSample(w));  // every control a session meets: the panels' headers too
+    w.panelWidget(0)->findChild<QComboBox*>(QStringLiteral("contrastMode"))->setCurrentIndex(1);
+    QStringList missing;
+    for (QWidget* c : w.findChildren<QWidget*>()) {
+      const bool control = qobject_cast<QAbstractButton*>(c) || qobject_cast<QComboBox*>(c) ||
+                           qobject_cast<QAbstractSpinBox*>(c) || qobject_cast<QSlider*>(c);
+      if (!control || !c->isVisibleTo(&w) || c->inherits("QDockWidgetTitleButton")) continue;
+      if (c->toolTip().isEmpty() && !(qobject_cast<QToolButton*>(c) && qobject_cast<QToolButton*>(c)->defaultAction() &&
+                                      !qobject_cast<QToolButton*>(c)->defaultAction()->toolTip().isEmpty()))
+        missing << QStringLiteral("%1 '%2' (%3)")
+                       .arg(QString::fromLatin1(c->metaObject()->className()),
+                            qobject_cast<QAbstractButton*>(c) ? qobject_cast<QAbstractButton*>(c)->text() : QString(),
+                            c->objectName());
+    }
+    QVERIFY2(missing.isEmpty(), qPrintable(QStringLiteral("no tooltip: ") + missing.join(QStringLiteral("; "))));
+    QCOMPARE(w.findChild<QAction*>(QStringLiteral("pauseAction"))->shortcut(), QKeySequence(Qt::CTRL | Qt::Key_P));
+    QCOMPARE(w.findChild<QAction*>(QStringLiteral("stopAction"))->shortcut(), QKeySequence(Qt::CTRL | Qt::Key_Period));
+    bool exportAll = false;
+    for (QAction* a : w.findChildren<QAction*>())
+      exportAll |= a->text().contains(QStringLiteral("Export &all")) && a->shortcut() == QKeySequence(Qt::CTRL | Qt::Key_E);
+    QVERIFY(exportAll);
+    // The guide: opened from Help, with the meaning of λ, M and Γ_ac and its illustration.
+    QAction* guide = nullptr;
+    for (QAction* a : w.menuBar()->actions())
+      if (a->menu() && a->text().contains(QStringLiteral("Help")))
+        for (QAction* h : a->menu()->actions())
+          if (h->text().contains(QStringLiteral("Guide"))) guide = h;
+    QVERIFY(guide);
+    guide->trigger();
+    auto* dialog = w.findChild<GuideDialog*>();
+    QVERIFY(dialog && dialog->isVisible());
+    const QString text = dialog->browser()->toPlainText();
+    for (const char* needle : {"λ(x) = Γme/Γac", "mobility", "acetylation rate", "does not fit", "Ctrl+P"})
+      QVERIFY2(text.contains(QString::fromUtf8(needle)), needle);
+    const QVariant picture = dialog->browser()->document()->resource(QTextDocument::ImageResource,
+                                                                      QUrl(QStringLiteral("qrc:/guide/panels.png")));
+    QVERIFY(!picture.value<QImage>().isNull() || !picture.value<QPixmap>().isNull() || QFile::exists(":/guide/panels.png"));
+    QVERIFY(!QImage(QStringLiteral(":/guide/panels.png")).isNull());
   }
 
   void oneChannelOpensForLookingOnly() {

@@ -10,6 +10,7 @@
 #include "core/train/MemoryPlan.h"
 #include "core/train/Trainer.h"
 #include "core/util/Feedback.h"
+#include "ui/app/GuideDialog.h"
 #include "ui/app/ProgressIndicator.h"
 #include "ui/app/ProjectFile.h"
 #include "ui/app/Settings.h"
@@ -193,8 +194,12 @@ MainWindow::MainWindow(QWidget* parent)
   pauseAction_ = new QAction(tr("Pause"), this);
   pauseAction_->setObjectName(QStringLiteral("pauseAction"));
   pauseAction_->setCheckable(true);
+  pauseAction_->setShortcut(Qt::CTRL | Qt::Key_P);
+  pauseAction_->setToolTip(tr("Pause or resume training (Ctrl+P); the time paused does not count"));
   stopAction_ = new QAction(tr("Stop"), this);
   stopAction_->setObjectName(QStringLiteral("stopAction"));
+  stopAction_->setShortcut(Qt::CTRL | Qt::Key_Period);
+  stopAction_->setToolTip(tr("Stop training and keep the result so far (Ctrl+.)"));
   connect(startAction_, &QAction::triggered, this, &MainWindow::startTraining);
   connect(pauseAction_, &QAction::toggled, this, &MainWindow::setPaused);
   connect(stopAction_, &QAction::triggered, this, &MainWindow::stopTraining);
@@ -299,6 +304,7 @@ void MainWindow::buildTimeBar() {
   timeLabel_->setObjectName(QStringLiteral("frameLabel"));
   timeSlider_ = new QSlider(Qt::Horizontal, bar);
   timeSlider_->setObjectName(QStringLiteral("timeSlider"));
+  timeSlider_->setToolTip(tr("Frame shown in the per-frame panels"));
   timeSlider_->setEnabled(false);
   timeSlider_->setMinimumWidth(300);
   bar->addWidget(timeSlider_);
@@ -381,7 +387,7 @@ void MainWindow::buildMenus() {
     }
   });
   exportMenu->addSeparator();
-  resultActions_ << exportMenu->addAction(tr("Export &all to a folder…"), this, [this] {
+  resultActions_ << exportMenu->addAction(tr("Export &all to a folder…"), QKeySequence(Qt::CTRL | Qt::Key_E), this, [this] {
     const QString dir = QFileDialog::getExistingDirectory(this, tr("Export everything into"));
     if (dir.isEmpty()) return;
     try {
@@ -408,6 +414,13 @@ void MainWindow::buildMenus() {
   view->addAction(tr("Zoom in"), QKeySequence::ZoomIn, this, [this] { zoomImages(1.5); });
   view->addAction(tr("Zoom out"), QKeySequence::ZoomOut, this, [this] { zoomImages(1 / 1.5); });
   auto* help = menuBar()->addMenu(tr("&Help"));
+  help->addAction(tr("&Guide"), QKeySequence::HelpContents, this, [this] {
+    // Not modal: the guide stays open beside the window while the user works.
+    auto* guide = findChild<GuideDialog*>();
+    if (!guide) guide = new GuideDialog(this);
+    guide->show();
+    guide->raise();
+  });
   help->addAction(tr("&About Mollichrom"), this, [this] {
     QMessageBox::about(this, tr("About Mollichrom"),
                        QString::fromStdString(versionReport("Mollichrom")));
@@ -848,7 +861,15 @@ void MainWindow::setPaused(bool paused) {
   if (!worker_->isRunning()) return;
   worker_->setPaused(paused);
   pauseAction_->setText(paused ? tr("Resume") : tr("Pause"));
-  statusBar()->showMessage(paused ? tr("Training paused") : tr("Training resumed"), 4000);
+  // Paused stays said (no timeout) until resumed: issue 14 saw the text vanish after 4 s.
+  if (paused)
+    statusBar()->showMessage(tr("Training paused at step %1 — Resume (%2) or Stop (%3)")
+                                 .arg(snapshot_ ? snapshot_->step : 0)
+                                 .arg(pauseAction_->shortcut().toString(QKeySequence::NativeText),
+                                      stopAction_->shortcut().toString(QKeySequence::NativeText)));
+  else
+    statusBar()->showMessage(tr("Training resumed"), 4000);
+  progress_->setFraction(progress_->fraction(), paused ? tr("paused") : tr("%1 %").arg(int(100 * progress_->fraction())));
   logDock_->info(paused ? tr("Training paused") : tr("Training resumed"));
 }
 

@@ -31,6 +31,8 @@ DataDock::DataDock(QWidget* parent) : QDockWidget(tr("Data"), parent) {
 
   auto* props = new QPushButton(tr("Dataset properties…"), body);
   props->setObjectName(QStringLiteral("propertiesButton"));
+  props->setToolTip(tr("Pixel size (µm) and frame interval (s) of this stack, when the file "
+                       "lacks or misstates them: λ's derivatives are in these units"));
   connect(props, &QPushButton::clicked, this, &DataDock::propertiesRequested);
   layout->addWidget(props);
 
@@ -61,6 +63,8 @@ DataDock::DataDock(QWidget* parent) : QDockWidget(tr("Data"), parent) {
   hetero_ = new QComboBox(channels);
   density_->setObjectName(QStringLiteral("densityChannel"));
   hetero_->setObjectName(QStringLiteral("heteroChannel"));
+  density_->setToolTip(tr("The channel that measures all chromatin (e.g. a DNA stain or H2B)"));
+  hetero_->setToolTip(tr("The channel that marks heterochromatin (e.g. H3K9me3 or HP1)"));
   cf->addRow(tr("Chromatin density φ_c"), density_);
   cf->addRow(tr("Heterochromatin marker φ_h"), hetero_);
   layout->addWidget(channels);
@@ -105,6 +109,7 @@ DataDock::DataDock(QWidget* parent) : QDockWidget(tr("Data"), parent) {
     s->setSuffix(QStringLiteral(" %"));
   }
   fraction_->setRange(0.05, 1.0);
+  fraction_->setToolTip(tr("The volume fraction the high percentile maps to"));
   fraction_->setSingleStep(0.05);
   low_->setToolTip(tr("Background: this percentile of the whole stack maps to φ = 0"));
   high_->setToolTip(tr("This percentile inside the nucleus maps to φ = fraction"));
@@ -171,6 +176,7 @@ DataDock::DataDock(QWidget* parent) : QDockWidget(tr("Data"), parent) {
   rf->setRowWrapPolicy(QFormLayout::WrapLongRows);  // narrow dock: label above field
   crop_ = new QCheckBox(tr("Crop"), region);
   crop_->setObjectName(QStringLiteral("crop"));
+  crop_->setToolTip(tr("Analyse only this rectangle of the file (x, y, width, height in pixels)"));
   cropX_ = new QSpinBox(region);
   cropY_ = new QSpinBox(region);
   cropW_ = new QSpinBox(region);
@@ -188,6 +194,8 @@ DataDock::DataDock(QWidget* parent) : QDockWidget(tr("Data"), parent) {
   last_ = new QSpinBox(region);
   first_->setObjectName(QStringLiteral("firstFrame"));
   last_->setObjectName(QStringLiteral("lastFrame"));
+  first_->setToolTip(tr("First frame analysed (0-based)"));
+  last_->setToolTip(tr("Last frame analysed (0-based; the maximum: to the end)"));
   binning_ = new QSpinBox(region);
   binning_->setObjectName(QStringLiteral("binning"));
   binning_->setRange(1, 8);

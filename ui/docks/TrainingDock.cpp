@@ -62,32 +62,43 @@ TrainingDock::TrainingDock(QAction* start, QAction* pause, QAction* stop, QWidge
   engine_->addItem(tr("Mollifier layer"), "mollifier");
   engine_->addItem(tr("Autodiff (baseline)"), "autodiff");
   engine_->addItem(tr("Direct (no network)"), "direct");
+  engine_->setToolTip(tr("How the PDE's derivatives are taken: the mollifier layer (analytic kernel "
+                         "derivatives, fast and stable to 4th order), autodiff through a coordinate "
+                         "network (the paper's baseline, slower), or no network at all"));
   arch_ = new QComboBox(run);
   arch_->setObjectName(QStringLiteral("arch"));
   arch_->addItem(tr("Residual CNN"), "cnn");
   arch_->addItem(tr("Fourier MLP"), "fourier-mlp");
+  arch_->setToolTip(tr("The network that represents the fields: a residual CNN on the pixel grid, "
+                       "or a Fourier-feature MLP of (x, y, t)"));
   steps_ = new QSpinBox(run);
   steps_->setObjectName(QStringLiteral("steps"));
   steps_->setRange(0, 100000);
   steps_->setSpecialValueText(tr("default (%1)").arg(train::kDefaultSteps));
+  steps_->setToolTip(tr("Training steps (Adam); more is not always better — see the README's preset table"));
   budget_ = new QDoubleSpinBox(run);
   budget_->setObjectName(QStringLiteral("timeBudget"));
   budget_->setRange(0, 86400);
   budget_->setSuffix(QStringLiteral(" s"));
   budget_->setSpecialValueText(tr("none"));
+  budget_->setToolTip(tr("Stop after this many seconds (pauses do not count), whatever the steps"));
   seed_ = new QSpinBox(run);
   seed_->setObjectName(QStringLiteral("seed"));
   seed_->setRange(0, 1 << 30);
+  seed_->setToolTip(tr("Random seed of the network's start and sampling: the same seed repeats a run"));
   threads_ = new QSpinBox(run);
   threads_->setObjectName(QStringLiteral("threads"));
   threads_->setRange(0, 1024);
   threads_->setSpecialValueText(tr("all cores (%1)").arg(QThread::idealThreadCount()));
+  threads_->setToolTip(tr("CPU threads for training (the GUI keeps responding either way)"));
   kernel_ = new QSpinBox(run);
   kernel_->setObjectName(QStringLiteral("kernel"));
   kernel_->setRange(3, 24);
   kernel_->setSuffix(QStringLiteral(" px"));
   kernel_->setToolTip(tr("Half-width of the mollifier kernel: wider smooths noise, narrower keeps detail"));
   lbfgs_ = new QCheckBox(tr("L-BFGS finish on λ and scalars"), run);
+  lbfgs_->setToolTip(tr("After training, polish λ, M and Γ_ac with L-BFGS on fixed fields (measured: "
+                        "it can drive M towards 0, so no preset uses it)"));
   rf->addRow(tr("Preset"), preset_);
   rf->addRow(tr("Derivatives"), engine_);
   rf->addRow(tr("Network"), arch_);
@@ -107,6 +118,11 @@ TrainingDock::TrainingDock(QAction* start, QAction* pause, QAction* stop, QWidge
   ell_ = positiveBox(model, 10, 4, QStringLiteral(" µm"));
   phiMax_ = positiveBox(model, 1, 3, QString());
   m_->setObjectName(QStringLiteral("M"));
+  m_->setToolTip(tr("Mobility M (µm²/s): how fast density differences relax by diffusion"));
+  gamma_->setToolTip(tr("Acetylation rate Γ_ac (1/s): the time scale of the reactions"));
+  ell_->setToolTip(tr("Interface width ℓ (µm) of the model's free energy: the width of the "
+                      "boundary between hetero- and euchromatin"));
+  phiMax_->setToolTip(tr("φ_max: the largest chromatin volume fraction the model allows (packing limit)"));
   gamma_->setObjectName(QStringLiteral("gammaAc"));
   freeM_ = new QCheckBox(tr("infer"), model);
   freeGamma_ = new QCheckBox(tr("infer"), model);

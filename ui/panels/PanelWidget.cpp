@@ -67,6 +67,8 @@ PanelWidget::PanelWidget(int index, QWidget* parent) : QWidget(parent), index_(i
     s->setKeyboardTracking(false);
   }
   min_->setObjectName(QStringLiteral("rangeMin"));
+  min_->setToolTip(tr("Value at the bottom of the colour bar (Manual contrast)"));
+  max_->setToolTip(tr("Value at the top of the colour bar (Manual contrast)"));
   max_->setObjectName(QStringLiteral("rangeMax"));
   auto* reset = new QToolButton(this);
   reset->setText(tr("Fit"));
