@@ -14,6 +14,7 @@
 #include "core/runtime/Versions.h"
 #include "core/train/MemoryPlan.h"
 #include "core/train/Metrics.h"
+#include "core/train/Presets.h"
 #include "core/train/Trainer.h"
 #include "core/util/Feedback.h"
 
@@ -69,9 +70,13 @@ const char* kInferUsage =
     "impossible)\n"
     "  --engine mollifier|autodiff|direct       derivative engine (direct: network-free estimate)\n"
     "  --arch cnn|fourier-mlp                   field network (autodiff needs fourier-mlp)\n"
-    "  --steps N  --time-budget SECONDS         training length: N steps (default 40) or the "
+    "  --steps N  --time-budget SECONDS         training length: N >= 1 steps (default 40) or the "
     "budget,\n"
     "                                           whichever ends first\n"
+    "  --preset preview|balanced|accurate       the GUI's presets (steps, network kernel): a GUI\n"
+    "                                           run repeated headless; later flags override\n"
+    "  --kernel N                               half-width (px) of the network's mollifier kernel\n"
+    "                                           (default 8; the accurate preset 10)\n"
     "  --seed N  --threads N  --device cpu|cuda\n"
     "  --checkpoint DIR [--resume]              atomic checkpoints; continue from DIR\n"
     "  --nuclei all|1,3                         analyse every nucleus (default) or the numbered "
@@ -162,7 +167,8 @@ int runInfer(const std::vector<std::string>& argv) {
              "answer",
              "offset",
              "chromatin-fraction",
-             "hetero-share"},
+             "hetero-share",
+             "preset"},
             {"help", "resume", "quiet", "adaptive", "lbfgs", "drift", "bleach", "slices-are-time"});
   if (args.has("help")) {
     std::cout << kInferUsage;
@@ -200,14 +206,23 @@ int runInfer(const std::vector<std::string>& argv) {
   po.frameIntervalS = args.getDouble("frame-interval", 0);
   cfg.engine = args.get("engine", "mollifier");
   cfg.arch = args.get("arch", cfg.engine == "autodiff" ? "fourier-mlp" : "cnn");
-  cfg.steps = args.getInt("steps", 0);
+  // --preset first: the flags below override what it sets (steps, --kernel, --lbfgs).
+  if (args.has("preset")) {
+    if (!train::isPreset(args.get("preset")))
+      throw UsageError("--preset must be preview, balanced or accurate (the GUI's presets)");
+    train::applyPreset(args.get("preset"), cfg);
+  }
+  if (args.has("steps") && args.getInt("steps", 0) < 1)
+    throw UsageError("--steps must be >= 1 (leave it out for the default, " +
+                     std::to_string(train::kDefaultSteps) + ")");
+  cfg.steps = args.getInt("steps", cfg.steps);
   cfg.timeBudget = args.getDouble("time-budget", 0);
   cfg.seed = static_cast<std::uint64_t>(args.getInt("seed", 1));
   cfg.device = args.get("device", "cpu");
   cfg.checkpointDir = args.get("checkpoint");
   cfg.resume = args.has("resume");
   cfg.adaptiveWeights = args.has("adaptive");
-  cfg.lbfgsFinish = args.has("lbfgs");
+  cfg.lbfgsFinish = cfg.lbfgsFinish || args.has("lbfgs");
   cfg.learningRate = args.getDouble("lr", cfg.learningRate);
   cfg.lambdaLearningRate = args.getDouble("lr-lambda", cfg.lambdaLearningRate);
   cfg.scalarPriorSigma = args.getDouble("scalar-prior", cfg.scalarPriorSigma);

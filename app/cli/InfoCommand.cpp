@@ -3,6 +3,7 @@
 #include "app/cli/Args.h"
 #include "core/io/StackReader.h"
 
+#include <QFileInfo>
 #include <QJsonArray>
 #include <QJsonDocument>
 #include <QJsonObject>
@@ -32,7 +33,11 @@ std::string formatName(const io::StackInfo& i) {
   switch (i.format) {
     case io::StackFormat::ImageJ: return "ImageJ hyperstack TIFF";
     case io::StackFormat::OmeTiff: return "OME-TIFF";
-    case io::StackFormat::ImageFolder: return "folder of images";
+    case io::StackFormat::ImageFolder:
+      // One image file opens through the folder reader: name it by what it is.
+      if (!QFileInfo(QString::fromStdString(i.path)).isDir())
+        return QFileInfo(QString::fromStdString(i.path)).suffix().toUpper().toStdString() + " image";
+      return "folder of images";
     default: return "TIFF";
   }
 }

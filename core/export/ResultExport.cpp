@@ -212,8 +212,12 @@ std::string summaryJson(const train::InferenceResult& r, const prep::FieldData& 
                                                 .arg(po.channels.density)
                                                 .arg(po.channels.heterochromatin)},
                                {"normalize", QString::fromStdString(prep::normalizeName(data.normalizeUsed))},
-                               {"mask", QString::fromStdString(po.mask)},
-                               {"mask_threshold", po.maskThreshold},
+                               // What made the mask: "otsu", "threshold" (the user's) or the
+                               // mask file; the threshold as applied (Otsu's own choice too).
+                               {"mask", po.mask != "auto" && !po.mask.empty()
+                                            ? QString::fromStdString(po.mask)
+                                            : QString(po.maskThreshold >= 0 ? "threshold" : "otsu")},
+                               {"mask_threshold", po.maskThreshold >= 0 ? po.maskThreshold : data.maskThreshold},
                                {"drift_correction", po.driftCorrection},
                                {"drift_max_px", driftMax},
                                {"bleach_correction", po.bleachCorrection},

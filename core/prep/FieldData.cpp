@@ -139,9 +139,7 @@ cv::Mat insideImage(const cv::Mat& mask, int b) {
   return out;
 }
 
-bool lacksChannel(const io::StackInfo& info, const PrepOptions& o) {
-  return o.channels.density > info.channels || o.channels.heterochromatin > info.channels;
-}
+bool tooFewChannels(const io::StackInfo& info) { return info.channels < 2; }
 
 FieldData prepareForViewing(const io::Stack& stack, const PrepOptions& o) {
   const io::StackInfo& info = stack.info();

@@ -79,9 +79,10 @@ struct FieldData {
 // Throws io::StackError (naming the stack's path) for a missing channel or mask problem.
 FieldData prepare(const io::Stack& stack, const PrepOptions& options);
 
-// Whether `prepare` would refuse the stack for a missing channel (e.g. a one-channel stack or a
-// grey PNG): such data is still worth looking at (prepareForViewing).
-bool lacksChannel(const io::StackInfo& info, const PrepOptions& options);
+// Whether the stack has fewer channels than λ needs (a one-channel stack, a grey PNG): such
+// data is still worth looking at (prepareForViewing). A two-channel stack asked for a channel
+// it lacks is a mistake in the mapping instead, which `prepare` reports.
+bool tooFewChannels(const io::StackInfo& info);
 
 // A stack that cannot give λ, prepared for looking only: the first requested channel that
 // exists as density (intensities as they are, no mapping), heterochromatin zero, the automatic

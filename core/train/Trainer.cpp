@@ -1,4 +1,5 @@
 #include "core/train/Trainer.h"
+#include "core/train/TrainingState.h"
 
 #include "core/prep/NucleusLabels.h"
 
@@ -115,6 +116,9 @@ class Session {
     } else {
       throw std::invalid_argument("unknown --arch '" + cfg.arch + "' (cnn, fourier-mlp)");
     }
+    // One module holds what is learnt (checkpoints are torch::save of it); the handles above
+    // are the same tensors.
+    state_ = TrainingState(theta_, logM_, freeM_, logG_, freeG_, cnn_, mlp_);
 
     // Residual scale: the reaction term's size at the direct estimate, so w_pde = 1 means
     // "residual errors count like data errors of one σ when they reach the reaction's size / 30".
@@ -351,61 +355,17 @@ class Session {
 
   void save(const std::string& dir, int step, const std::vector<LossRecord>& history,
             torch::optim::Optimizer& opt) {
-    std::filesystem::create_directories(dir);
-    torch::serialize::OutputArchive a;
-    a.write("theta", theta_);
-    a.write("logM", logM_);
-    a.write("logG", logG_);
-    a.write("step", torch::tensor(std::int64_t(step)));
-    a.write("wPde", torch::tensor(wPde_));
-    std::vector<double> flat;
-    for (const auto& r : history)
-      flat.insert(flat.end(), {double(r.step), r.seconds, r.total, r.data, r.pde, r.smooth, r.M,
-                               r.gammaAc, r.learningRate});
-    a.write("history", torch::tensor(flat, torch::kFloat64));
-    torch::serialize::OutputArchive net, optim;
-    if (cnn_) cnn_->save(net);
-    if (mlp_) mlp_->save(net);
-    a.write("net", net);
-    opt.save(optim);
-    a.write("optimizer", optim);
-    util::AtomicFileTarget target(dir + "/checkpoint.pt");
-    a.save_to(target.tempPath());
-    target.commit();
+    state_->setStep(step);
+    state_->setPdeWeight(wPde_);
+    state_->setHistory(history);
+    saveCheckpoint(dir, state_, opt);
   }
 
   int load(const std::string& dir, std::vector<LossRecord>& history, torch::optim::Optimizer& opt) {
-    const std::string file = dir + "/checkpoint.pt";
-    if (!std::filesystem::exists(file))
-      throw std::invalid_argument("--resume: no checkpoint at " + file);
-    torch::serialize::InputArchive a;
-    a.load_from(file);
-    torch::Tensor t, step, hist, w;
-    torch::NoGradGuard g;
-    a.read("theta", t);
-    if (t.sizes() != theta_.sizes())
-      throw std::invalid_argument(file + ": the checkpoint is for another image size");
-    theta_.copy_(t);
-    a.read("logM", t);
-    logM_.copy_(t);
-    a.read("logG", t);
-    logG_.copy_(t);
-    a.read("step", step);
-    a.read("wPde", w);
-    wPde_ = w.item<double>();
-    a.read("history", hist);
-    history.clear();
-    const auto h = hist.accessor<double, 1>();
-    for (std::int64_t i = 0; i + 8 < h.size(0); i += 9)
-      history.push_back({int(h[i]), h[i + 1], h[i + 2], h[i + 3], h[i + 4], h[i + 5], h[i + 6],
-                         h[i + 7], h[i + 8]});
-    torch::serialize::InputArchive net, optim;
-    a.read("net", net);
-    if (cnn_) cnn_->load(net);
-    if (mlp_) mlp_->load(net);
-    a.read("optimizer", optim);
-    opt.load(optim);
-    return static_cast<int>(step.item<std::int64_t>());
+    loadCheckpoint(dir, state_, opt, H_, W_);
+    wPde_ = state_->pdeWeight();
+    history = state_->history();
+    return state_->step();
   }
 
   std::vector<torch::Tensor> snapshotState() {
@@ -430,6 +390,7 @@ class Session {
   torch::Tensor theta_, logM_, logG_;
   nets::GridCnn cnn_{nullptr};
   nets::FourierMlp mlp_{nullptr};
+  TrainingState state_{nullptr};
 
  private:
   const FieldBundle& data_;

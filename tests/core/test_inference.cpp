@@ -16,6 +16,7 @@
 #include "core/util/Feedback.h"
 #include "tests/core/TestHelpers.h"
 
+#include <QDir>
 #include <QJsonDocument>
 #include <QJsonObject>
 #include <QProcess>
@@ -343,6 +344,39 @@ class TestInference : public QObject {
     QCOMPARE(g["inferred"].toBool(), j["direct"].toObject()["gamma_ac_identifiable"].toBool());
     QCOMPARE(j["input_sha256"].toString().size(), 64);
     QVERIFY(j["versions"].toString().contains("LibTorch"));
+
+    QCOMPARE(j["settings"].toObject()["mask"].toString(), QString("otsu"));  // not "auto"
+    QVERIFY(j["settings"].toObject()["mask_threshold"].toDouble() > 0);     // Otsu's choice
+
+    // Issue 14: a GUI run is repeated headless with --preset (later flags override it); a
+    // threshold mask says so; --steps 0 is refused, not silently 40.
+    QCOMPARE(runCli({"infer", stack, "--out", rates, "--preset", "accurate", "--steps", "3",
+                     "--mask-threshold", "0.3", "--json", summary, "--quiet"},
+                    &err),
+             0);
+    {
+      QFile pf(summary);
+      QVERIFY(pf.open(QIODevice::ReadOnly));
+      const QJsonObject settings = QJsonDocument::fromJson(pf.readAll()).object()["settings"].toObject();
+      QCOMPARE(settings["kernel_half_width_px"].toInt(), 10);  // the accurate preset's kernel
+      QCOMPARE(settings["steps"].toInt(), 3);                  // --steps after it wins
+      QCOMPARE(settings["mask"].toString(), QString("threshold"));
+      QCOMPARE(settings["mask_threshold"].toDouble(), 0.3);
+    }
+    QCOMPARE(runCli({"infer", stack, "--out", rates, "--steps", "0"}, &err), 2);
+    QVERIFY2(err.contains("--steps must be >= 1"), qPrintable(err));
+    QCOMPARE(runCli({"infer", stack, "--out", rates, "--preset", "fast"}, &err), 2);
+    QVERIFY2(err.contains("preview, balanced or accurate"), qPrintable(err));
+    {
+      // `info` names a single PNG as such, not "a folder of images".
+      const QDir series(QStringLiteral(MOLLICHROM_SOURCE_DIR "/tests/data/io/png_series"));
+      const QString pngPath = series.filePath(series.entryList({"*.png"}, QDir::Files).value(0));
+      QProcess p;
+      p.start(MOLLICHROM_CLI, {"info", pngPath});
+      QVERIFY(p.waitForFinished(30000));
+      const QString out = QString::fromUtf8(p.readAllStandardOutput());
+      QVERIFY2(out.contains("PNG image") && !out.contains("folder"), qPrintable(out));
+    }
 
     QCOMPARE(
         runCli({"infer", stack, "--out", rates, "--channels", "density=1,heterochromatin=3"}, &err),

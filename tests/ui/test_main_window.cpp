@@ -208,7 +208,10 @@ class TestMainWindow : public QObject {
     QTest::qWait(300);
     // The centre of the density panel is inside the nucleus: value and µm position.
     VtkView* v0 = w.panel(0);
-    const QString text = w.panelWidget(0)->readoutAt(QPoint(v0->width() / 2, v0->height() / 2));
+    const auto area = w.panelWidget(0)->imageLayer()->imageArea();  // the panel less its margins
+    const QPoint centre(int(0.5 * (area[0] + area[2]) * v0->width()),
+                        int((1 - 0.5 * (area[1] + area[3])) * v0->height()));
+    const QString text = w.panelWidget(0)->readoutAt(centre);
     QVERIFY2(text.contains(QStringLiteral("µm")) && text.contains(QStringLiteral("=")),
              qPrintable(text));
     const double x = text.section(' ', 1, 1).toDouble();

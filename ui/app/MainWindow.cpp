@@ -186,6 +186,10 @@ MainWindow::MainWindow(QWidget* parent)
   worker_ = new TrainingWorker(this);
   connect(worker_, &TrainingWorker::snapshot, this, &MainWindow::onSnapshot);
   connect(worker_, &TrainingWorker::finished, this, &MainWindow::onTrainingDone);
+  connect(worker_, &TrainingWorker::progress, this, [this](double fraction, const QString& what) {
+    if (worker_->isPaused()) return;
+    progress_->setFraction(fraction, QStringLiteral("%1 %2 %").arg(what).arg(int(100 * fraction)));
+  });
 
   startAction_ = new QAction(tr("Start"), this);
   startAction_->setObjectName(QStringLiteral("startAction"));
@@ -473,10 +477,15 @@ void MainWindow::startLoad(const QString& path, const DataSettings& settings) {
   logDock_->info(kept ? tr("Re-preparing %1 with the new settings").arg(path) : tr("Loading %1").arg(path));
   dataDock_->setBusy(true);
   loadFeedback_ = std::make_shared<util::Feedback>();
-  loadFeedback_->setObserver([this](double fraction, const std::string&) {
+  loadFeedback_->setObserver([this](double fraction, const std::string& what) {
     // On the loading thread: the bar is updated on the GUI thread (dropped if the window went).
     QMetaObject::invokeMethod(
-        this, [this, fraction] { progress_->setFraction(fraction, tr("loading %1 %").arg(int(100 * fraction))); },
+        this,
+        [this, fraction, stage = QString::fromStdString(what)] {
+          progress_->setFraction(fraction, QStringLiteral("%1 %2 %")
+                                               .arg(stage.isEmpty() ? tr("loading") : stage)
+                                               .arg(int(100 * fraction)));
+        },
         Qt::QueuedConnection);
   });
   progress_->setFraction(0, kept ? tr("preparing") : tr("loading"));
@@ -504,7 +513,7 @@ void MainWindow::startLoad(const QString& path, const DataSettings& settings) {
       fb->throwIfCanceled();
       // A stack without the two channels (one channel, a grey PNG) opens for looking only.
       auto fields = std::make_shared<prep::FieldData>(
-          prep::lacksChannel(stack.info(), settings.prep) ? prep::prepareForViewing(stack, settings.prep)
+          prep::tooFewChannels(stack.info()) ? prep::prepareForViewing(stack, settings.prep)
                                                           : prep::prepare(stack, settings.prep));
       d->histDensity = histogramOf(stack, settings.prep.channels.density, settings.prep.slice);
       d->histHetero =
@@ -598,13 +607,19 @@ void MainWindow::onLoaded() {
     return;
   }
   statusBar()->showMessage(summary + tr(" — computing the direct λ preview …"));
-  previewWatcher_.setFuture(QtConcurrent::run([d, params = trainingDock_->settings().params] {
+  // The preview is part of opening: same progress bar, same Cancel (the stack stays open).
+  progress_->setFraction(0, tr("direct estimate"));
+  progress_->setVisible(true);
+  cancelLoad_->setVisible(true);
+  previewWatcher_.setFuture(QtConcurrent::run([d, params = trainingDock_->settings().params, fb = loadFeedback_] {
     auto out = std::make_shared<LoadedData>(*d);
     lowerThreadPriority();  // background work: below the event loop (a pooled thread keeps it)
     try {
-      out->direct = train::estimateDirect(*out->fields, params, train::TrainerConfig{}.directMollifier);
+      out->direct = train::estimateDirect(*out->fields, params, train::TrainerConfig{}.directMollifier, fb.get());
       out->hasDirect = true;
       out->directParams = params;
+    } catch (const util::Canceled&) {
+      out->canceled = true;
     } catch (const std::exception& e) {
       out->error = QString::fromStdString(userMessage(e));
     }
@@ -615,8 +630,14 @@ void MainWindow::onLoaded() {
 
 void MainWindow::onPreview() {
   auto d = previewWatcher_.result();
+  progress_->setVisible(false);
+  cancelLoad_->setVisible(false);
   if (!data_ || d->path != data_->path) return;
-  if (!d->hasDirect) {
+  if (d->canceled) {
+    startAfterApply_ = false;
+    statusBar()->showMessage(tr("λ preview canceled: Start computes it with the training"));
+    logDock_->info(tr("direct λ preview canceled"));
+  } else if (!d->hasDirect) {
     statusBar()->showMessage(tr("No λ preview: %1").arg(d->error), 8000);
     logDock_->error(tr("direct estimate failed: %1").arg(d->error));
   } else {

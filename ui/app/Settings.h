@@ -22,7 +22,7 @@ struct TrainingSettings {
   int threads = 0;  // 0: all cores
 };
 
-// Presets: steps and the L-BFGS finish (see README, "Inference", for the measured accuracy).
+// Presets (core/train/Presets.h, shared with the CLI) applied to the dock's settings.
 // Unknown names leave the settings unchanged.
 void applyPreset(const std::string& preset, TrainingSettings& s);
 // Whether `name` is a preset (preview, balanced, accurate).

@@ -5,6 +5,8 @@
 #include "core/util/Feedback.h"
 
 #include <QPointer>
+
+#include <atomic>
 #include <QtConcurrent/QtConcurrentRun>
 
 namespace mollichrom::ui {
@@ -24,6 +26,19 @@ bool TrainingWorker::start(std::shared_ptr<const prep::FieldData> data,
   feedback_ = std::make_shared<util::Feedback>();
   auto feedback = feedback_;
   QPointer<TrainingWorker> self(this);
+  // Progress before the first snapshot too (the direct estimate, the set-up): issue 14 saw
+  // "starting" for 16 s. At most one queued update per percent.
+  auto lastPercent = std::make_shared<std::atomic<int>>(-1);
+  feedback->setObserver([self, lastPercent](double fraction, const std::string& what) {
+    const int percent = int(100 * fraction);
+    if (lastPercent->exchange(percent) == percent) return;
+    QMetaObject::invokeMethod(
+        self,
+        [self, fraction, what = QString::fromStdString(what)] {
+          if (self) Q_EMIT self->progress(fraction, what);
+        },
+        Qt::QueuedConnection);
+  });
   watcher_.setFuture(QtConcurrent::run([self, feedback, data, settings]() -> Outcome {
     Outcome out;
     try {

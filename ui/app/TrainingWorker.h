@@ -30,6 +30,8 @@ class TrainingWorker : public QObject {
 
  Q_SIGNALS:
   void snapshot(std::shared_ptr<const mollichrom::train::Snapshot> snapshot);
+  // The run's stage and its progress (e.g. "direct estimate", "training"), on the GUI thread.
+  void progress(double fraction, const QString& what);
   // result is null when training failed; error then says why.
   void finished(std::shared_ptr<const mollichrom::train::InferenceResult> result, QString error, bool canceled);
 

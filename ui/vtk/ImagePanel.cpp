@@ -211,6 +211,12 @@ void ImagePanel::applyLookupTable() {
   p_->lut->Modified();
 }
 
+std::array<double, 4> ImagePanel::imageArea() const {
+  std::array<double, 4> v{};
+  p_->renderer->GetViewport(v.data());
+  return v;
+}
+
 std::string ImagePanel::scaleBarText() const {
   const char* t = p_->scaleText->GetInput();
   return t ? t : "";

@@ -4,6 +4,7 @@
 // a scale bar in µm that zooms with the image. Owns nothing Qt; drives a VtkView's renderer.
 #include <opencv2/core.hpp>
 
+#include <array>
 #include <memory>
 #include <optional>
 #include <string>
@@ -44,6 +45,9 @@ class ImagePanel {
   };
   // The pixel under a point in world coordinates (µm, VTK's y up); nullopt outside the image.
   std::optional<Probe> probe(double worldX, double worldY) const;
+  // The image's area in the panel (normalized xmin, ymin, xmax, ymax; y up): the panel less
+  // the annotation margins.
+  std::array<double, 4> imageArea() const;
   // Fits the camera to the image (also done on the first show()).
   void resetCamera();
   VtkView* view() const { return view_; }

@@ -1,0 +1,80 @@
+#include "core/train/TrainingState.h"
+
+#include "core/util/AtomicFile.h"
+
+#include <filesystem>
+#include <stdexcept>
+
+namespace mollichrom::train {
+
+namespace {
+constexpr int kColumns = 9;  // LossRecord's fields, in its order
+}
+
+TrainingStateImpl::TrainingStateImpl(torch::Tensor theta_, torch::Tensor logM_, bool freeM, torch::Tensor logG_,
+                                     bool freeG, nets::GridCnn cnn_, nets::FourierMlp mlp_) {
+  theta = register_parameter("theta", theta_, true);
+  logM = register_parameter("logM", logM_, freeM);
+  logG = register_parameter("logG", logG_, freeG);
+  if (cnn_) cnn = register_module("cnn", cnn_);
+  if (mlp_) mlp = register_module("mlp", mlp_);
+  step_ = register_buffer("step", torch::zeros({}, torch::kInt64));
+  pdeWeight_ = register_buffer("pde_weight", torch::ones({}, torch::kFloat64));
+  history_ = register_buffer("history", torch::zeros({0, kColumns}, torch::kFloat64));
+}
+
+int TrainingStateImpl::step() const { return static_cast<int>(step_.item<std::int64_t>()); }
+void TrainingStateImpl::setStep(int step) { step_.fill_(std::int64_t(step)); }
+double TrainingStateImpl::pdeWeight() const { return pdeWeight_.item<double>(); }
+void TrainingStateImpl::setPdeWeight(double w) { pdeWeight_.fill_(w); }
+
+std::vector<LossRecord> TrainingStateImpl::history() const {
+  const torch::Tensor h = history_.to(torch::kCPU).contiguous();
+  std::vector<LossRecord> out;
+  if (h.dim() != 2 || h.size(1) != kColumns) return out;
+  const auto a = h.accessor<double, 2>();
+  for (std::int64_t i = 0; i < h.size(0); ++i)
+    out.push_back({int(a[i][0]), a[i][1], a[i][2], a[i][3], a[i][4], a[i][5], a[i][6], a[i][7], a[i][8]});
+  return out;
+}
+
+void TrainingStateImpl::setHistory(const std::vector<LossRecord>& history) {
+  torch::Tensor h = torch::empty({std::int64_t(history.size()), kColumns}, torch::kFloat64);
+  auto a = h.accessor<double, 2>();
+  for (size_t i = 0; i < history.size(); ++i) {
+    const LossRecord& r = history[i];
+    const double row[kColumns] = {double(r.step), r.seconds, r.total, r.data, r.pde,
+                                  r.smooth,       r.M,       r.gammaAc, r.learningRate};
+    for (int c = 0; c < kColumns; ++c) a[std::int64_t(i)][c] = row[c];
+  }
+  torch::NoGradGuard g;
+  history_.set_(h);  // a buffer may change size: the same tensor, new contents
+}
+
+void saveCheckpoint(const std::string& dir, TrainingState& state, torch::optim::Optimizer& optimizer) {
+  std::filesystem::create_directories(dir);
+  util::AtomicFileTarget stateFile(dir + "/checkpoint.pt"), optimizerFile(dir + "/optimizer.pt");
+  torch::save(state, stateFile.tempPath());
+  torch::save(optimizer, optimizerFile.tempPath());
+  optimizerFile.commit();
+  stateFile.commit();  // last: a checkpoint.pt always has its optimizer beside it
+}
+
+void loadCheckpoint(const std::string& dir, TrainingState& state, torch::optim::Optimizer& optimizer,
+                    std::int64_t height, std::int64_t width) {
+  const std::string file = dir + "/checkpoint.pt", optimizerFile = dir + "/optimizer.pt";
+  if (!std::filesystem::exists(file)) throw std::invalid_argument("--resume: no checkpoint at " + file);
+  if (!std::filesystem::exists(optimizerFile))
+    throw std::invalid_argument("--resume: " + file + " has no optimizer.pt beside it (written by an older Mollichrom?)");
+  try {
+    torch::load(state, file);
+  } catch (const c10::Error& e) {
+    throw std::invalid_argument(file + ": not a checkpoint of this run's network (" +
+                                std::string(e.what_without_backtrace()).substr(0, 120) + ")");
+  }
+  if (state->theta.dim() != 2 || state->theta.size(0) != height || state->theta.size(1) != width)
+    throw std::invalid_argument(file + ": the checkpoint is for another image size");
+  torch::load(optimizer, optimizerFile);
+}
+
+}  // namespace mollichrom::train
