@@ -84,7 +84,11 @@ int runBenchInference(const std::vector<std::string>& argv) {
     }
   }
   for (const auto& e : engines)
-    if (e != "mollifier" && e != "autodiff" && e != "direct") throw UsageError("--engines: unknown engine '" + e + "'");
+    try {
+      train::parseEngine(e);
+    } catch (const std::invalid_argument& error) {
+      throw UsageError(std::string("--engines: ") + error.what());
+    }
   const auto rt = initRuntime(args.getInt("threads", 0));
   std::printf("bench inference: %d threads (%s)\n", rt.threads, rt.blas.name.c_str());
   std::printf("%-8s %6s %-10s %8s %8s %7s %7s %7s %6s %7s\n", "pattern", "noise", "engine", "pearson", "relL2",
@@ -103,8 +107,8 @@ int runBenchInference(const std::vector<std::string>& argv) {
       const cv::Mat eval = train::evaluationMask(prep::timeMean(s.density), 0.35, 8);
       for (const auto& engine : engines) {
         train::TrainerConfig cfg;
-        cfg.engine = engine;
-        cfg.arch = engine == "autodiff" ? "fourier-mlp" : "cnn";
+        cfg.engine = train::parseEngine(engine);
+        cfg.arch = train::defaultArch(cfg.engine);
         cfg.timeBudget = args.getDouble("time-budget", 120);
         cfg.steps = args.getInt("steps", 0);
         cfg.seed = c.seed;

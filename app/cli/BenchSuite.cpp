@@ -64,9 +64,10 @@ int runSuite(const Args& args) {
   cfg.steps = args.getInt("steps", 0);
   // --engine direct: the network-free estimate alone (seconds per case, no training or solve);
   // --kernel-direct N: its space kernel fixed at N px instead of chosen from the data.
-  cfg.engine = args.get("engine", "mollifier");
-  if (cfg.engine != "mollifier" && cfg.engine != "direct")
+  const std::string engine = args.get("engine", "mollifier");
+  if (engine != "mollifier" && engine != "direct")
     throw UsageError("bench inference --suite: --engine must be mollifier or direct");
+  cfg.engine = train::parseEngine(engine);
   if (args.get("kernel-direct", "auto") != "auto") {
     cfg.directMollifier.halfWidthXY = args.getInt("kernel-direct", 8);
     cfg.directMollifier.adaptiveXY = false;

@@ -204,8 +204,12 @@ int runInfer(const std::vector<std::string>& argv) {
   po.bleachCorrection = args.has("bleach");
   po.pixelSizeUm = args.getDouble("pixel-size", 0);
   po.frameIntervalS = args.getDouble("frame-interval", 0);
-  cfg.engine = args.get("engine", "mollifier");
-  cfg.arch = args.get("arch", cfg.engine == "autodiff" ? "fourier-mlp" : "cnn");
+  try {
+    cfg.engine = train::parseEngine(args.get("engine", "mollifier"));
+    cfg.arch = args.has("arch") ? train::parseArch(args.get("arch")) : train::defaultArch(cfg.engine);
+  } catch (const std::invalid_argument& e) {
+    throw UsageError(std::string("--engine/--arch: ") + e.what());
+  }
   // --preset first: the flags below override what it sets (steps, --kernel, --lbfgs).
   if (args.has("preset")) {
     if (!train::isPreset(args.get("preset")))
@@ -236,11 +240,7 @@ int runInfer(const std::vector<std::string>& argv) {
     cfg.directMollifier.halfWidthXY = args.getInt("kernel-direct", cfg.directMollifier.halfWidthXY);
     cfg.directMollifier.adaptiveXY = false;
   }
-  if (cfg.engine != "mollifier" && cfg.engine != "autodiff" && cfg.engine != "direct")
-    throw UsageError("--engine must be mollifier, autodiff or direct");
-  if (cfg.arch != "cnn" && cfg.arch != "fourier-mlp")
-    throw UsageError("--arch must be cnn or fourier-mlp");
-  if (cfg.engine == "autodiff" && cfg.arch != "fourier-mlp")
+  if (cfg.engine == train::Engine::Autodiff && cfg.arch != train::Arch::FourierMlp)
     throw UsageError("--engine autodiff needs --arch fourier-mlp (a coordinate network)");
   if (cfg.device != "cpu" && cfg.device != "cuda") throw UsageError("--device must be cpu or cuda");
   if (cfg.steps < 0 || cfg.timeBudget < 0)

@@ -62,7 +62,7 @@ MemoryPlan planMemory(const RunShape& r, const prep::PrepOptions& prep, const Tr
   // float maps (λ, variance, bias at the width, their averages, the band, the width map).
   const int resultMaps = 16 + (cfg.directMollifier.adaptiveXY ? 10 : 0);
   p.resultMb = pixels * 4 * resultMaps / kMb;
-  if (cfg.engine != "direct") {
+  if (cfg.engine != Engine::Direct) {
     const int patch = cfg.patch > 0 ? cfg.patch : (nodes <= 600'000 ? 0 : 64);
     const double windowNodes =
         patch > 0 ? std::min<double>(patch, r.width) * std::min<double>(patch, r.height) * r.frames

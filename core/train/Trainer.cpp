@@ -99,8 +99,8 @@ class Session {
     logG_ = torch::full({}, std::log(direct.gammaAc), torch::dtype(torch::kFloat32).device(device_))
                 .requires_grad_(freeG_);
 
-    if (cfg.arch == "cnn") {
-      if (cfg.engine == "autodiff")
+    if (cfg.arch == Arch::Cnn) {
+      if (cfg.engine == Engine::Autodiff)
         throw std::invalid_argument(
             "--engine autodiff needs a coordinate network (--arch fourier-mlp): a CNN's output "
             "has no derivative with respect to coordinates");
@@ -109,12 +109,10 @@ class Session {
       cnnMargin_ = o.depth;  // each 3×3 layer reads one more pixel around
       cnn_ = nets::GridCnn(o);
       cnn_->to(device_);
-    } else if (cfg.arch == "fourier-mlp") {
+    } else {
       nets::FourierMlpOptions o;
       mlp_ = nets::FourierMlp(o);
       mlp_->to(device_);
-    } else {
-      throw std::invalid_argument("unknown --arch '" + cfg.arch + "' (cnn, fourier-mlp)");
     }
     // One module holds what is learnt (checkpoints are torch::save of it); the handles above
     // are the same tensors.
@@ -216,7 +214,7 @@ class Session {
   Losses losses(const Window& w, double pdeRamp) {
     Losses L;
     torch::Tensor residualSq, count;
-    if (cfg_.engine == "autodiff") {
+    if (cfg_.engine == Engine::Autodiff) {
       auto [u, dataLoss] = fields(w);
       L.data = dataLoss;
       // Derivatives by nested autograd at a random subset of region points of the window.
@@ -459,16 +457,13 @@ InferenceResult runInferenceImpl(const prep::FieldData& data, const models::Para
   result.steady = result.direct.steady;
   result.freeM = !params.fixM && !result.steady;
   result.freeGamma = !params.fixGamma && !result.steady;
-  if (cfg.engine == "direct") {
+  if (cfg.engine == Engine::Direct) {
     takeDirectAsAnswer(result);
     result.stopReason = "direct";
     assessResult(result);
     result.seconds = elapsed();
     return result;
   }
-  if (cfg.engine != "mollifier" && cfg.engine != "autodiff")
-    throw std::invalid_argument("unknown --engine '" + cfg.engine +
-                                "' (mollifier, autodiff, direct)");
 
   Session s(bundle, params, cfg, result.direct);
   const int maxSteps = cfg.steps > 0 ? cfg.steps : kDefaultSteps;
@@ -492,7 +487,7 @@ InferenceResult runInferenceImpl(const prep::FieldData& data, const models::Para
   const double resumedSeconds = result.losses.empty() ? 0.0 : result.losses.back().seconds;
   auto good = s.snapshotState();
   double lrFactor = 1.0, lastSnapshot = -1e9, snapshotCost = 0;
-  const bool ramp = cfg.arch == "fourier-mlp" && cfg.engine != "autodiff";
+  const bool ramp = cfg.arch == Arch::FourierMlp && cfg.engine != Engine::Autodiff;
   result.stopReason = "steps";
   const int firstStep = step;
   const double loopStart = elapsed();

@@ -10,6 +10,7 @@
 // Derivatives: one MollifierLayer convolution per step (engine "mollifier"), or nested
 // autograd of a coordinate network (engine "autodiff", the baseline). Start: the direct
 // estimate (λ, M, Γ), so training begins where the network-free method ends.
+#include "core/train/EngineKind.h"
 #include "core/models/ChromatinParameters.h"
 #include "core/prep/FieldData.h"
 #include "core/train/Answer.h"
@@ -41,8 +42,8 @@ namespace mollichrom::train {
 constexpr int kDefaultSteps = 40;
 
 struct TrainerConfig {
-  std::string engine = "mollifier";  // mollifier | autodiff | direct
-  std::string arch = "cnn";          // cnn | fourier-mlp
+  Engine engine = Engine::Mollifier;
+  Arch arch = Arch::Cnn;
   int steps = 0;                     // 0: kDefaultSteps
   double timeBudget = 0;             // seconds, 0 = none; whichever of steps/budget ends first
   std::uint64_t seed = 1;

@@ -137,7 +137,7 @@ class TestTrust : public QObject {
     QVERIFY(rc.relativeL2 <= rf.relativeL2 + 0.05);
     {
       train::TrainerConfig cfg;
-      cfg.engine = "direct";
+      cfg.engine = train::Engine::Direct;
       const auto r = train::runInference(f, given(), cfg);
       qInfo("fit with the right assumptions: %s (%s)", train::fitVerdictName(r.fit.verdict).c_str(),
             r.fit.reason.c_str());
@@ -181,7 +181,7 @@ class TestTrust : public QObject {
     QCOMPARE(f.counts.chromatinFraction, 0.5);
     QCOMPARE(f.counts.heteroShare, 0.5);
     train::TrainerConfig cfg;
-    cfg.engine = "direct";
+    cfg.engine = train::Engine::Direct;
     const auto r = train::runInference(f, given(), cfg);
     const auto a = train::compareMaps(r.lambda, s.lambda, scoringMask(s));
     std::vector<float> v;
@@ -294,7 +294,7 @@ class TestTrust : public QObject {
     const auto s = sim::simulate(c);
     const auto f = sim::observedFields(s, c);
     train::TrainerConfig cfg;
-    cfg.engine = "direct";
+    cfg.engine = train::Engine::Direct;
     auto verdict = [&](const prep::FieldData& d, double ell) {
       auto p = given();
       p.values.ell = ell;
@@ -328,7 +328,7 @@ class TestTrust : public QObject {
     const auto s = sim::simulate(c);
     const auto f = sim::observedFields(s, c);
     train::TrainerConfig cfg;
-    cfg.engine = "direct";
+    cfg.engine = train::Engine::Direct;
     const auto r = train::runInference(f, {}, cfg);  // both free; 11 frames at 3 % noise
     qInfo("%s", exporting::scalarLine(r).c_str());
     QVERIFY(r.freeM);

@@ -871,7 +871,7 @@ void MainWindow::startTraining() {
   statusBar()->showMessage(tr("Training …"));
   logDock_->info(
       tr("Training started: %1 engine, %2 network, %3 steps%4, seed %5")
-          .arg(QString::fromStdString(s.config.engine), QString::fromStdString(s.config.arch))
+          .arg(QString::fromStdString(train::engineName(s.config.engine)), QString::fromStdString(train::archName(s.config.arch)))
           .arg(s.config.steps > 0 ? s.config.steps : train::kDefaultSteps)
           .arg(s.config.timeBudget > 0 ? tr(" (at most %1 s)").arg(s.config.timeBudget) : QString())
           .arg(s.config.seed));

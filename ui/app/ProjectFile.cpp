@@ -91,8 +91,8 @@ QJsonObject trainingToJson(const TrainingSettings& t) {
       {"preset", QString::fromStdString(t.preset)},
       {"model", QJsonObject{{"M", v.M}, {"gamma_ac", v.gammaAc}, {"ell", v.ell}, {"phi_max", v.phiMax},
                             {"fix_M", t.params.fixM}, {"fix_gamma_ac", t.params.fixGamma}}},
-      {"engine", QString::fromStdString(c.engine)},
-      {"arch", QString::fromStdString(c.arch)},
+      {"engine", QString::fromStdString(train::engineName(c.engine))},
+      {"arch", QString::fromStdString(train::archName(c.arch))},
       {"steps", c.steps},
       {"time_budget_s", c.timeBudget},
       {"seed", static_cast<double>(c.seed)},
@@ -113,8 +113,8 @@ TrainingSettings trainingFromJson(const QJsonObject& o) {
   t.params.fixM = m["fix_M"].toBool(false);
   t.params.fixGamma = m["fix_gamma_ac"].toBool(false);
   auto& c = t.config;
-  c.engine = o["engine"].toString("mollifier").toStdString();
-  c.arch = o["arch"].toString("cnn").toStdString();
+  c.engine = train::parseEngine(o["engine"].toString("mollifier").toStdString());
+  c.arch = train::parseArch(o["arch"].toString("cnn").toStdString());
   c.steps = o["steps"].toInt(0);
   c.timeBudget = o["time_budget_s"].toDouble(0);
   c.seed = static_cast<std::uint64_t>(o["seed"].toDouble(1));
@@ -219,7 +219,11 @@ ProjectState loadProject(const QString& path) {
   } catch (const std::invalid_argument& e) {
     throw io::StackError(p, std::string("has a bad data setting: ") + e.what());
   }
-  s.training = trainingFromJson(o["training"].toObject());
+  try {
+    s.training = trainingFromJson(o["training"].toObject());
+  } catch (const std::invalid_argument& e) {
+    throw io::StackError(p, std::string("has a bad training setting: ") + e.what());
+  }
   if (o["results"].isString()) {
     // As saved, else the "<name>_results" folder beside the project (a renamed project).
     s.resultsDir = QDir::cleanPath(base.absoluteFilePath(o["results"].toString()));

@@ -59,16 +59,19 @@ TrainingDock::TrainingDock(QAction* start, QAction* pause, QAction* stop, QWidge
                          "mollifier (10 px), smoother 4th derivatives (README has the measured accuracy)."));
   engine_ = new QComboBox(run);
   engine_->setObjectName(QStringLiteral("engine"));
-  engine_->addItem(tr("Mollifier layer"), "mollifier");
-  engine_->addItem(tr("Autodiff (baseline)"), "autodiff");
-  engine_->addItem(tr("Direct (no network)"), "direct");
+  const auto engineItem = [this](const QString& label, train::Engine e) {
+    engine_->addItem(label, QString::fromStdString(train::engineName(e)));
+  };
+  engineItem(tr("Mollifier layer"), train::Engine::Mollifier);
+  engineItem(tr("Autodiff (baseline)"), train::Engine::Autodiff);
+  engineItem(tr("Direct (no network)"), train::Engine::Direct);
   engine_->setToolTip(tr("How the PDE's derivatives are taken: the mollifier layer (analytic kernel "
                          "derivatives, fast and stable to 4th order), autodiff through a coordinate "
                          "network (the paper's baseline, slower), or no network at all"));
   arch_ = new QComboBox(run);
   arch_->setObjectName(QStringLiteral("arch"));
-  arch_->addItem(tr("Residual CNN"), "cnn");
-  arch_->addItem(tr("Fourier MLP"), "fourier-mlp");
+  arch_->addItem(tr("Residual CNN"), QString::fromStdString(train::archName(train::Arch::Cnn)));
+  arch_->addItem(tr("Fourier MLP"), QString::fromStdString(train::archName(train::Arch::FourierMlp)));
   arch_->setToolTip(tr("The network that represents the fields: a residual CNN on the pixel grid, "
                        "or a Fourier-feature MLP of (x, y, t)"));
   steps_ = new QSpinBox(run);
@@ -166,7 +169,9 @@ TrainingDock::TrainingDock(QAction* start, QAction* pause, QAction* stop, QWidge
   connect(kernel_, &QSpinBox::valueChanged, this, &TrainingDock::markCustom);
   connect(engine_, &QComboBox::currentIndexChanged, this, [this] {
     // The autodiff baseline differentiates a coordinate network; the CNN has no coordinates.
-    if (engine_->currentData() == "autodiff") arch_->setCurrentIndex(arch_->findData("fourier-mlp"));
+    const auto engine = train::parseEngine(engine_->currentData().toString().toStdString());
+    if (engine == train::Engine::Autodiff)
+      arch_->setCurrentIndex(arch_->findData(QString::fromStdString(train::archName(train::defaultArch(engine)))));
   });
 }
 
@@ -194,8 +199,8 @@ void TrainingDock::setPreset(const QString& name) {
 TrainingSettings TrainingDock::settings() const {
   TrainingSettings s = hidden_;
   s.preset = preset_->currentData().toString().toStdString();
-  s.config.engine = engine_->currentData().toString().toStdString();
-  s.config.arch = arch_->currentData().toString().toStdString();
+  s.config.engine = train::parseEngine(engine_->currentData().toString().toStdString());
+  s.config.arch = train::parseArch(arch_->currentData().toString().toStdString());
   s.config.steps = steps_->value();
   s.config.timeBudget = budget_->value();
   s.config.seed = static_cast<std::uint64_t>(seed_->value());
@@ -221,8 +226,8 @@ void TrainingDock::setSettings(const TrainingSettings& s) {
     const int i = preset_->findData(QString::fromStdString(s.preset));
     preset_->setCurrentIndex(i >= 0 ? i : preset_->findData("custom"));
   }
-  engine_->setCurrentIndex(std::max(0, engine_->findData(QString::fromStdString(s.config.engine))));
-  arch_->setCurrentIndex(std::max(0, arch_->findData(QString::fromStdString(s.config.arch))));
+  engine_->setCurrentIndex(std::max(0, engine_->findData(QString::fromStdString(train::engineName(s.config.engine)))));
+  arch_->setCurrentIndex(std::max(0, arch_->findData(QString::fromStdString(train::archName(s.config.arch)))));
   steps_->setValue(s.config.steps);
   budget_->setValue(s.config.timeBudget);
   seed_->setValue(static_cast<int>(s.config.seed));
