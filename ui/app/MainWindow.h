@@ -1,14 +1,14 @@
 #pragma once
-// The application's main window (Logic vs Widgets as in 3D Slicer: the work happens in core,
-// on worker threads; this class wires docks, panels and workers together on the GUI thread).
-// Opening a stack loads and prepares it off the GUI thread and computes the direct λ estimate
-// as an instant preview; training runs in a TrainingWorker whose snapshots update the four
-// panels live. Projects (.mchrom) save settings, results and the view.
-#include <QFutureWatcher>
+// The application's main window: wiring only (QGIS's gui over its core, 3D Slicer's Widget
+// over its Logic). The state — data, preview, training, result — lives in an AnalysisSession;
+// the panels and their shared camera in a PanelGrid; exports and projects in their
+// controllers. This class builds the docks, menus and bars, connects them, and says what
+// happened in the status bar, the Log and dialogs.
+#include "ui/app/Settings.h"
+
 #include <QMainWindow>
 #include <QStringList>
 
-#include <array>
 #include <functional>
 #include <memory>
 
@@ -22,33 +22,23 @@ class QSlider;
 class QTimer;
 class QToolButton;
 
-namespace mollichrom::train {
-struct Snapshot;
-struct InferenceResult;
-}  // namespace mollichrom::train
 namespace mollichrom::exporting {
 struct RunDescription;
-}
-namespace mollichrom::util {
-class Feedback;
-}
-namespace mollichrom::prep {
-struct FieldData;
 }
 
 namespace mollichrom::ui {
 
+class AnalysisSession;
 class DataDock;
+class ExportController;
 class LogDock;
+class NucleiDock;
+class PanelGrid;
 class PanelWidget;
 class ProgressIndicator;
+class ProjectController;
 class TrainingDock;
-class TrainingWorker;
 class VtkView;
-class NucleiDock;
-struct LoadedData;
-struct DataSettings;
-struct ProjectState;
 
 class MainWindow : public QMainWindow {
   Q_OBJECT
@@ -56,31 +46,28 @@ class MainWindow : public QMainWindow {
   explicit MainWindow(QWidget* parent = nullptr);
   ~MainWindow() override;
 
-  PanelWidget* panelWidget(int index) const { return panels_.at(static_cast<size_t>(index)); }
+  AnalysisSession* session() const { return session_; }
+  PanelGrid* panels() const { return panels_; }
+  PanelWidget* panelWidget(int index) const;
   VtkView* panel(int index) const;
   DataDock* dataDock() const { return dataDock_; }
   TrainingDock* trainingDock() const { return trainingDock_; }
   LogDock* logDock() const { return logDock_; }
-  // The warnings banner's text (empty when hidden): the data checks of the open stack.
-  QString warningText() const;
   NucleiDock* nucleiDock() const { return nucleiDock_; }
-  // Selects the nucleus under pixel (x, y) of the field (what a click on an image panel does);
-  // returns its label, 0 on background.
+  // The warnings banner's text (empty when hidden): the data checks and a doubtful fit.
+  QString warningText() const;
+  // Selects the nucleus under pixel (x, y) (what a click on an image does); its label, 0 outside.
   int selectNucleusAt(int x, int y);
 
-  // Starts loading `path` (a stack, or a .mchrom project) in the background; errors end in a
-  // dialog naming the file (or, with dialogs off, on stderr and in openFailed).
+  // Opens a stack or a .mchrom project in the background; failures end in a dialog naming the
+  // file (with dialogs off: on stderr) and openFailed.
   void open(const QString& path);
   void openStack(const QString& path);
   void openProject(const QString& path);
-  // Re-prepares the open stack with the Data dock's settings (re-reading the file only when the
-  // crop, frames or binning changed).
+  // Re-prepares the open stack with the Data dock's settings.
   void applyDataSettings();
-  // Cancels a load in progress (it ends in openFailed("canceled"), the open data kept).
   void cancelLoading();
-  // Whether the last load read the file (false: the kept stack was re-prepared).
   bool lastLoadReadTheFile() const;
-  // The data settings the open stack was prepared with (the dock may show pending changes).
   DataSettings appliedDataSettings() const;
   bool isBusy() const;
   int frameCount() const;
@@ -88,38 +75,32 @@ class MainWindow : public QMainWindow {
   void setFrame(int t);
   QString stackPath() const;
 
+  // Starts training with the Training dock's settings (applying unapplied data settings first).
   void startTraining();
   void setPaused(bool paused);
   void stopTraining();
   bool isTraining() const;
   bool hasTrainedResult() const;
-  // Training length for the next start (overrides the dock: the --steps/--time-budget flags).
+  // Training length for the next start (the --steps/--time-budget flags override the dock).
   void setTrainingLength(int steps, double timeBudgetSeconds);
   // Channel mapping for the next open (the --channels flag). Throws std::invalid_argument.
   void setChannels(const QString& mapping);
 
-  // Exports (also in the File menu). Each returns the files written; throws std::exception
-  // with a message naming the file on failure.
+  // Exports and projects (File menu); each throws with a message naming the file.
   QStringList exportAll(const QString& folder);
-  QStringList exportLambda(const QString& basePath);  // base.tif, base.csv, base.png
-  // Project: results go to "<name>_results/" beside it (exportAll), the rest into the JSON.
+  QStringList exportLambda(const QString& basePath);
   void saveProject(const QString& path);
-  QString projectPath() const { return projectPath_; }
+  QString projectPath() const;
   QStringList recentFiles() const;
 
-  // Zooms every image panel (the linked camera) by `factor` (> 1: closer).
-  void zoomImages(double factor);
-  // Saves a grab of the whole window (VTK panels included), atomically. False on failure.
-  bool saveScreenshot(const QString& path);
-  // Memory limit for the run's memory plan (MB). setMemoryLimitMb holds for this window only
-  // (0: the QSettings value "memoryLimitMb", else 75 % of the memory available).
+  void fitImages();
+  void zoomImages(double factor);  // > 1: closer; all image panels follow
+  bool saveScreenshot(const QString& path);  // the whole window, atomically; false on failure
   double memoryLimitMb() const;
-  void setMemoryLimitMb(double mb);
-  // Asked for a moved project's data when it is not found (project path, places looked at);
-  // returns the file to use, empty to give up. Default: a "Locate…" dialog.
-  void setLocateDataHandler(std::function<QString(const QString&, const QStringList&)> h) {
-    locateData_ = std::move(h);
-  }
+  void setMemoryLimitMb(double mb);  // this window only (the --memory-limit flag)
+  // Asked for a moved project's data; returns the file to use, empty to give up (default: a
+  // "Locate…" dialog).
+  void setLocateDataHandler(std::function<QString(const QString&, const QStringList&)> h);
   // Unattended runs (--quit) and tests: errors go to stderr and the signals, not to dialogs.
   void setShowDialogs(bool show) { showDialogs_ = show; }
 
@@ -129,8 +110,7 @@ class MainWindow : public QMainWindow {
   void openFailed(const QString& message);
   void trainingSnapshot(int step);
   void trainingFinished(bool canceled);
-  void trainingFailed(
-      const QString& message);  // before trainingFinished, when the run failed or was refused
+  void trainingFailed(const QString& message);  // before trainingFinished
   void projectRestored(const QString& path);
 
  protected:
@@ -139,41 +119,37 @@ class MainWindow : public QMainWindow {
   void dropEvent(QDropEvent* event) override;
 
  private:
+  void buildActions();
+  void buildDocks();
   void buildMenus();
   void buildTimeBar();
-  void startLoad(const QString& path, const DataSettings& settings);
+  void connectSession();
+  void load(const QString& path, const DataSettings& settings);
   void onLoaded();
-  void onPreview();
-  void onSnapshot(std::shared_ptr<const train::Snapshot> snapshot);
-  void onTrainingDone(std::shared_ptr<const train::InferenceResult> result, const QString& error,
-                      bool canceled);
-  void refreshPanel(int index);
-  void refreshPanels(bool perFrameOnly = false);
+  void onPreviewFinished(const QString& error, bool canceled);
+  void onSnapshot();
+  void onTrainingFinished(const QString& error, bool canceled);
+  void finishOpening();  // the preview's end (or its absence): projects, start-after-apply
+  void refreshNuclei();
   void updateActions();
   void showError(const QString& title, const QString& text, const QString& details);
+  void showWarnings(const QStringList& lines);
   void addRecent(const QString& path);
   void rebuildRecentMenu();
-  void restoreProjectResults();
-  std::shared_ptr<const train::InferenceResult> currentResult() const;
-  exporting::RunDescription runDescription()
-      const;                                    // for the summary: this stack and the dock settings
-  void saveProjectInteractively(QString path);  // asks for a path when empty; errors as dialogs
-  void onCameraModified();
-  void fitImages();
+  void saveProjectInteractively(QString path);
+  exporting::RunDescription runDescription() const;
 
-  std::array<PanelWidget*, 4> panels_{};
-  struct CameraLink;
-  std::unique_ptr<CameraLink> camera_;
+  AnalysisSession* session_ = nullptr;
+  PanelGrid* panels_ = nullptr;
+  ExportController* exporter_ = nullptr;
+  ProjectController* projects_ = nullptr;
   DataDock* dataDock_ = nullptr;
   TrainingDock* trainingDock_ = nullptr;
   LogDock* logDock_ = nullptr;
   NucleiDock* nucleiDock_ = nullptr;
-  void refreshNuclei();  // the table from the current result (or the direct estimate)
-  TrainingWorker* worker_ = nullptr;
   QSlider* timeSlider_ = nullptr;
-  void showDataWarnings(const prep::FieldData& f);
   QLabel* timeLabel_ = nullptr;
-  QLabel* warningBanner_ = nullptr;  // the data checks' warnings above the panels
+  QLabel* warningBanner_ = nullptr;
   QTimer* playTimer_ = nullptr;
   QAction* playAction_ = nullptr;
   QAction* startAction_ = nullptr;
@@ -182,20 +158,9 @@ class MainWindow : public QMainWindow {
   QList<QAction*> resultActions_;
   QMenu* recentMenu_ = nullptr;
   ProgressIndicator* progress_ = nullptr;
-  QToolButton* cancelLoad_ = nullptr;  // beside the progress while a stack loads
-
-  std::shared_ptr<LoadedData> data_;
-  std::shared_ptr<const train::Snapshot> snapshot_;
-  std::shared_ptr<const train::InferenceResult> result_;
-  QFutureWatcher<std::shared_ptr<LoadedData>> loadWatcher_;
-  QFutureWatcher<std::shared_ptr<LoadedData>> previewWatcher_;
-  std::unique_ptr<ProjectState> pendingProject_;  // restored once its stack is open
-  QString projectPath_;
+  QToolButton* cancelLoad_ = nullptr;
   bool showDialogs_ = true;
   bool startAfterApply_ = false;  // Start pressed with unapplied data settings
-  std::shared_ptr<util::Feedback> loadFeedback_;
-  std::function<QString(const QString&, const QStringList&)> locateData_;
-  double memoryLimitMb_ = 0;
   int trainSteps_ = -1;
   double trainBudget_ = -1;
 };

@@ -9,19 +9,6 @@
 
 namespace mollichrom::ui {
 
-double ChannelHistogram::percentile(double q) const {
-  const double total = std::accumulate(counts.begin(), counts.end(), 0.0);
-  if (total <= 0 || counts.empty()) return lo;
-  const double target = std::clamp(q, 0.0, 100.0) / 100.0 * total;
-  double acc = 0;
-  const double width = (hi - lo) / double(counts.size());
-  for (size_t i = 0; i < counts.size(); ++i) {
-    if (acc + counts[i] >= target && counts[i] > 0) return lo + width * (double(i) + (target - acc) / counts[i]);
-    acc += counts[i];
-  }
-  return hi;
-}
-
 HistogramWidget::HistogramWidget(QWidget* parent) : QWidget(parent) {
   setMinimumHeight(90);
   setToolTip(tr("Intensity histograms (log counts): density blue, heterochromatin orange. "

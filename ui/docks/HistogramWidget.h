@@ -1,18 +1,13 @@
 #pragma once
 // Intensity histograms of the two mapped channels (log counts), with the percentile mapping's
 // low and high intensities marked: what becomes φ = 0 and φ = fraction.
+#include "ui/app/ChannelHistogram.h"
+
 #include <QWidget>
 
 #include <vector>
 
 namespace mollichrom::ui {
-
-struct ChannelHistogram {
-  double lo = 0, hi = 1;        // intensity range of the bins
-  std::vector<double> counts;   // equal-width bins over [lo, hi]
-  // Intensity at percentile q (0–100) of the counted values.
-  double percentile(double q) const;
-};
 
 class HistogramWidget : public QWidget {
   Q_OBJECT

@@ -1,0 +1,244 @@
+#include "ui/app/AnalysisSession.h"
+
+#include "core/io/StackReader.h"
+#include "core/runtime/ErrorText.h"
+#include "core/runtime/Runtime.h"
+#include "core/train/DirectEstimator.h"
+#include "core/train/MemoryPlan.h"
+#include "core/util/Feedback.h"
+#include "ui/app/ProjectFile.h"
+#include "ui/app/TrainingWorker.h"
+
+#include <QFileInfo>
+#include <QSettings>
+#include <QtConcurrent/QtConcurrentRun>
+
+#include <algorithm>
+
+namespace mollichrom::ui {
+
+namespace {
+// Raw stacks up to this size stay in memory for a quick Apply (and at most a quarter of the
+// run's memory limit): above it a re-read costs less than holding the copy.
+constexpr double kKeepStackMb = 1024;
+
+// Whether two parameter choices give the same direct estimate (values and what is fixed).
+bool sameParameters(const models::ParameterChoice& a, const models::ParameterChoice& b) {
+  return a.fixM == b.fixM && a.fixGamma == b.fixGamma && a.values.M == b.values.M &&
+         a.values.gammaAc == b.values.gammaAc && a.values.ell == b.values.ell &&
+         a.values.phiMax == b.values.phiMax;
+}
+}  // namespace
+
+AnalysisSession::AnalysisSession(QObject* parent) : QObject(parent) {
+  worker_ = new TrainingWorker(this);
+  connect(worker_, &TrainingWorker::snapshot, this, [this](std::shared_ptr<const train::Snapshot> s) {
+    // Not "only while running": the final snapshot is queued just before the worker returns.
+    if (!data_) return;
+    snapshot_ = std::move(s);
+    Q_EMIT snapshotReady(snapshot_->step);
+  });
+  connect(worker_, &TrainingWorker::progress, this, [this](double fraction, const QString& what) {
+    if (!worker_->isPaused()) Q_EMIT progress(fraction, what);
+  });
+  connect(worker_, &TrainingWorker::finished, this, &AnalysisSession::onTrainingDone);
+  connect(&loadWatcher_, &QFutureWatcher<std::shared_ptr<LoadedData>>::finished, this, &AnalysisSession::onLoaded);
+  connect(&previewWatcher_, &QFutureWatcher<std::shared_ptr<LoadedData>>::finished, this,
+          &AnalysisSession::onPreview);
+}
+
+AnalysisSession::~AnalysisSession() {
+  cancelLoading();
+  worker_->cancel();
+  worker_->setPaused(false);
+  worker_->wait();
+  loadWatcher_.waitForFinished();
+  previewWatcher_.waitForFinished();
+}
+
+std::shared_ptr<util::Feedback> AnalysisSession::newFeedback() {
+  auto fb = std::make_shared<util::Feedback>();
+  fb->setObserver([this, last = std::make_shared<std::atomic<int>>(-1)](double fraction, const std::string& what) {
+    // On the worker thread: one queued report per percent, dropped if the session is gone.
+    const int percent = int(100 * fraction);
+    if (last->exchange(percent) == percent) return;
+    QMetaObject::invokeMethod(
+        this, [this, fraction, stage = QString::fromStdString(what)] { Q_EMIT progress(fraction, stage); },
+        Qt::QueuedConnection);
+  });
+  return fb;
+}
+
+bool AnalysisSession::isLoading() const { return loadWatcher_.isRunning() || previewWatcher_.isRunning(); }
+bool AnalysisSession::isTraining() const { return worker_->isRunning(); }
+bool AnalysisSession::isPaused() const { return worker_->isPaused(); }
+
+bool AnalysisSession::load(const QString& path, const DataSettings& settings,
+                           const models::ParameterChoice& previewParams) {
+  if (isBusy()) return false;
+  // Re-read only when the pixels to read changed or the file did; a mapping or mask change
+  // re-prepares the kept stack.
+  std::shared_ptr<const io::Stack> kept;
+  const QDateTime modified = QFileInfo(path).lastModified();
+  if (data_ && data_->stack && data_->path == path && data_->modified == modified &&
+      sameLoad(data_->settings.load, settings.load))
+    kept = data_->stack;
+  previewParams_ = previewParams;
+  loadFeedback_ = newFeedback();
+  const double keepMb = std::min(kKeepStackMb, 0.25 * memoryLimitMb());
+  loadWatcher_.setFuture(QtConcurrent::run([path, settings, kept, modified, keepMb, fb = loadFeedback_] {
+    auto d = std::make_shared<LoadedData>();
+    d->path = path;
+    d->settings = settings;
+    d->modified = modified;
+    try {
+      auto src = io::openStack(path.toStdString());
+      d->info = src->info();
+      std::shared_ptr<const io::Stack> read = kept;
+      d->reread = !kept;
+      if (!read) {
+        read = std::make_shared<const io::Stack>(src->load(settings.load, fb.get()));
+        if (double(src->estimateBytes(settings.load)) / 1048576.0 <= keepMb) d->stack = read;
+      } else {
+        d->stack = kept;
+      }
+      const io::Stack& stack = *read;
+      fb->throwIfCanceled();
+      // A stack without the two channels (one channel, a grey PNG) opens for looking only.
+      d->fields = std::make_shared<const prep::FieldData>(prep::tooFewChannels(stack.info())
+                                                              ? prep::prepareForViewing(stack, settings.prep)
+                                                              : prep::prepare(stack, settings.prep));
+      d->histDensity = histogramOf(stack, settings.prep.channels.density, settings.prep.slice);
+      d->histHetero = histogramOf(stack, settings.prep.channels.heterochromatin, settings.prep.slice);
+    } catch (const util::Canceled&) {
+      d->canceled = true;
+    } catch (const std::exception& e) {
+      d->error = QString::fromStdString(userMessage(e));
+    }
+    return d;
+  }));
+  Q_EMIT loadStarted(path, !kept);
+  return true;
+}
+
+void AnalysisSession::cancelLoading() {
+  if (loadFeedback_) loadFeedback_->cancel();
+}
+
+void AnalysisSession::onLoaded() {
+  auto d = loadWatcher_.result();
+  if (d->canceled) {
+    Q_EMIT loadCanceled(d->path);
+    return;
+  }
+  if (!d->error.isEmpty()) {
+    Q_EMIT loadFailed(d->path, d->error);
+    return;
+  }
+  data_ = d;
+  snapshot_.reset();
+  result_.reset();
+  Q_EMIT loaded();
+  if (d->fields->viewOnlyReason.empty()) startPreview(previewParams_);
+}
+
+void AnalysisSession::startPreview(const models::ParameterChoice& params) {
+  previewWatcher_.setFuture(QtConcurrent::run([d = data_, params, fb = loadFeedback_] {
+    auto out = std::make_shared<LoadedData>(*d);
+    lowerThreadPriority();  // background work: below the event loop (a pooled thread keeps it)
+    try {
+      out->direct = train::estimateDirect(*out->fields, params, train::TrainerConfig{}.directMollifier, fb.get());
+      out->hasDirect = true;
+      out->directParams = params;
+    } catch (const util::Canceled&) {
+      out->canceled = true;
+    } catch (const std::exception& e) {
+      out->error = QString::fromStdString(userMessage(e));
+    }
+    return out;
+  }));
+}
+
+void AnalysisSession::onPreview() {
+  auto d = previewWatcher_.result();
+  if (!data_ || d->path != data_->path) return;
+  if (d->hasDirect) data_ = d;
+  Q_EMIT previewFinished(d->error, d->canceled);
+}
+
+double AnalysisSession::memoryLimitMb() const {
+  const double v =
+      memoryLimitMb_ > 0 ? memoryLimitMb_ : QSettings().value(QStringLiteral("memoryLimitMb"), 0.0).toDouble();
+  return v > 0 ? v : train::defaultRunMemoryLimitMb();
+}
+
+bool AnalysisSession::startTraining(TrainingSettings s) {
+  if (!data_ || isBusy() || !data_->fields->viewOnlyReason.empty()) return false;
+  // The memory plan before anything large is allocated: over the limit, refuse with what fits.
+  try {
+    const auto& f = *data_->fields;
+    train::RunShape shape;
+    shape.width = f.width();
+    shape.height = f.height();
+    shape.frames = f.frames();
+    shape.bytesPerSample = 0;  // the stack itself is not kept once the fields are prepared
+    train::checkMemoryPlan(shape, data_->settings.prep, s.config, memoryLimitMb());
+  } catch (const util::MemoryPlanError& e) {
+    Q_EMIT trainingRefused(QString::fromStdString(e.what()));
+    return false;
+  }
+  // The preview's direct estimate is the trainer's starting point: reused when it was computed
+  // with these parameters (the data-chosen kernel makes it a large field's costly part).
+  const train::MollifierSettings defaults = train::TrainerConfig{}.directMollifier;
+  if (data_->hasDirect && sameParameters(data_->directParams, s.params) &&
+      s.config.directMollifier.adaptiveXY == defaults.adaptiveXY &&
+      s.config.directMollifier.halfWidthXY == defaults.halfWidthXY)
+    s.config.knownDirect = std::make_shared<const train::DirectEstimate>(data_->direct);
+  snapshot_.reset();
+  result_.reset();
+  return worker_->start(data_->fields, s);
+}
+
+void AnalysisSession::setPaused(bool paused) {
+  if (worker_->isRunning()) worker_->setPaused(paused);
+}
+
+void AnalysisSession::stopTraining() {
+  worker_->cancel();
+  worker_->setPaused(false);  // a paused run must wake to see the cancel
+}
+
+void AnalysisSession::waitForTraining() { worker_->wait(); }
+
+void AnalysisSession::onTrainingDone(std::shared_ptr<const train::InferenceResult> result, const QString& error,
+                                     bool canceled) {
+  result_ = result && !result->lambda.empty() ? result : nullptr;  // canceled before step 1: nothing
+  Q_EMIT trainingFinished(error, canceled);
+}
+
+std::shared_ptr<const train::InferenceResult> AnalysisSession::currentResult() const {
+  if (result_) return result_;
+  if (!data_) throw std::runtime_error("no stack is open");
+  if (!data_->hasDirect) throw std::runtime_error("there is no result yet (the direct estimate is still running)");
+  // Before training: the direct estimate is the result.
+  auto r = std::make_shared<train::InferenceResult>();
+  r->direct = data_->direct;
+  r->lambda = data_->direct.lambda;
+  r->lambdaLow = data_->direct.lambdaLow;
+  r->lambdaHigh = data_->direct.lambdaHigh;
+  r->region = data_->direct.region;
+  r->M = data_->direct.M;
+  r->gammaAc = data_->direct.gammaAc;
+  r->steady = data_->direct.steady;
+  r->stopReason = "direct";
+  if (snapshot_) r->losses = snapshot_->losses;
+  return r;
+}
+
+void AnalysisSession::restoreResult(std::shared_ptr<const train::InferenceResult> result,
+                                    std::shared_ptr<const train::Snapshot> snapshot) {
+  result_ = std::move(result);
+  snapshot_ = std::move(snapshot);
+}
+
+}  // namespace mollichrom::ui
