@@ -16,6 +16,7 @@ set(CPACK_PACKAGE_CONTACT "mollichrom@localhost")
 set(CPACK_PACKAGE_DESCRIPTION_SUMMARY "${PROJECT_DESCRIPTION}")
 set(CPACK_GENERATOR "DEB;TGZ")
 set(CPACK_DEBIAN_PACKAGE_SHLIBDEPS ON)
-set(CPACK_DEBIAN_PACKAGE_DEPENDS "libopenblas0-openmp")
+# fonts-dejavu-core: the panels draw Greek names and units with DejaVu Sans (ui/vtk/TextFont.h).
+set(CPACK_DEBIAN_PACKAGE_DEPENDS "libopenblas0-openmp, fonts-dejavu-core")
 set(CPACK_DEBIAN_PACKAGE_SECTION "science")
 include(CPack)

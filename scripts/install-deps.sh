@@ -13,6 +13,7 @@ PACKAGES=(
   python3-tifffile
   libopenblas0-openmp
   xvfb xauth libgl1-mesa-dri
+  clang-format-14 fonts-dejavu-core
 )
 
 missing=()

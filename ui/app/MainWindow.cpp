@@ -10,6 +10,8 @@
 #include "ui/app/GuideDialog.h"
 #include "ui/app/ProgressIndicator.h"
 #include "ui/app/ProjectController.h"
+#include "ui/app/StatusTexts.h"
+#include "ui/app/TimeBar.h"
 #include "ui/docks/DataDock.h"
 #include "ui/docks/DatasetDialog.h"
 #include "ui/docks/LogDock.h"
@@ -92,7 +94,7 @@ MainWindow::MainWindow(QWidget* parent) : QMainWindow(parent) {
   parts.panels = panels_;
   parts.exporter = exporter_;
   parts.frame = [this] { return currentFrame(); };
-  parts.setFrame = [this](int t) { setFrame(std::clamp(t, 0, std::max(0, frameCount() - 1))); };
+  parts.setFrame = [this](int t) { setFrame(t); };
   projects_ = new ProjectController(parts, this);
   connect(projects_, &ProjectController::info, this, [this](const QString& t) { logDock_->info(t); });
   projects_->setLocateData([this](const QString& project, const QStringList& tried) -> QString {
@@ -187,36 +189,9 @@ void MainWindow::buildDocks() {
 }
 
 void MainWindow::buildTimeBar() {
-  auto* bar = addToolBar(tr("Time"));
-  bar->setObjectName(QStringLiteral("timeToolbar"));
-  playAction_ = bar->addAction(tr("Play"));
-  playAction_->setObjectName(QStringLiteral("playAction"));
-  playAction_->setCheckable(true);
-  playAction_->setToolTip(tr("Play the frames in the per-frame panels"));
-  playTimer_ = new QTimer(this);
-  playTimer_->setInterval(150);
-  connect(playAction_, &QAction::toggled, this, [this](bool on) {
-    playAction_->setText(on ? tr("Pause playback") : tr("Play"));
-    on ? playTimer_->start() : playTimer_->stop();
-  });
-  connect(playTimer_, &QTimer::timeout, this, [this] {
-    if (frameCount() > 1) timeSlider_->setValue((timeSlider_->value() + 1) % frameCount());
-  });
-  timeLabel_ = new QLabel(tr("frame –"), bar);
-  timeLabel_->setObjectName(QStringLiteral("frameLabel"));
-  timeSlider_ = new QSlider(Qt::Horizontal, bar);
-  timeSlider_->setObjectName(QStringLiteral("timeSlider"));
-  timeSlider_->setToolTip(tr("Frame shown in the per-frame panels"));
-  timeSlider_->setEnabled(false);
-  timeSlider_->setMinimumWidth(300);
-  bar->addWidget(timeSlider_);
-  bar->addWidget(timeLabel_);
-  connect(timeSlider_, &QSlider::valueChanged, this, [this](int t) {
-    const auto d = session_->data();
-    if (!d) return;
-    timeLabel_->setText(tr("  frame %1/%2, t = %3 s").arg(t + 1).arg(d->fields->frames()).arg(t * d->fields->dt, 0, 'g', 4));
-    panels_->refresh(true);
-  });
+  timeBar_ = new TimeBar(this);
+  addToolBar(timeBar_);
+  connect(timeBar_, &TimeBar::frameChanged, this, [this] { panels_->refresh(true); });
   auto* trainBar = addToolBar(tr("Training"));
   trainBar->setObjectName(QStringLiteral("trainingToolbar"));
   trainBar->addActions({startAction_, pauseAction_, stopAction_});
@@ -370,16 +345,7 @@ void MainWindow::onLoaded() {
   dataDock_->setHistograms(d->histDensity, d->histHetero);
   dataDock_->setPrepared(f);
   dataDock_->setMaskSource(prep::timeMean(f.density));
-  {
-    const QSignalBlocker block(timeSlider_);
-    timeSlider_->setRange(0, std::max(0, f.frames() - 1));
-    timeSlider_->setValue(0);
-  }
-  timeSlider_->setEnabled(f.frames() > 1);
-  timeLabel_->setText(tr("  frame 1/%1, t = 0 s").arg(f.frames()));
-  // Wide enough for the longest text of this stack, so playback never cuts it ("frame 14/2").
-  timeLabel_->setMinimumWidth(timeLabel_->fontMetrics().horizontalAdvance(
-      tr("  frame %1/%1, t = %2 s").arg(f.frames()).arg((f.frames() - 1) * f.dt, 0, 'g', 4) + QStringLiteral("00")));
+  timeBar_->setStack(f.frames(), f.dt);
   // The same picture in µm keeps the user's pan/zoom; another file, crop, binning or pixel size
   // is fitted (a view kept across a new pixel size showed a dot: issue 14).
   static std::pair<QString, std::array<double, 2>> lastView;
@@ -387,15 +353,7 @@ void MainWindow::onLoaded() {
   panels_->refresh();
   if (lastView.first != d->path || lastView.second != extent) panels_->fitImages();
   lastView = {d->path, extent};
-  const QString summary = tr("%1: %2 × %3 px, %4 frame(s), pixel %5 µm%6, Δt %7 s%8")
-                              .arg(QFileInfo(d->path).fileName())
-                              .arg(f.width())
-                              .arg(f.height())
-                              .arg(f.frames())
-                              .arg(f.dx, 0, 'g', 4)
-                              .arg(f.calibratedSpace ? QString() : tr(" (uncalibrated)"))
-                              .arg(f.dt, 0, 'g', 4)
-                              .arg(f.calibratedTime ? QString() : tr(" (uncalibrated)"));
+  const QString summary = stackSummary(d->path, f);
   logDock_->info(summary);
   QStringList warnings;
   for (const auto& w : f.warnings) {
@@ -431,19 +389,7 @@ void MainWindow::onPreviewFinished(const QString& error, bool canceled) {
     statusBar()->showMessage(tr("No λ preview: %1").arg(error), 8000);
     logDock_->error(tr("direct estimate failed: %1").arg(error));
   } else {
-    // One frame is the steady-state snapshot: ∂φ/∂t = 0 leaves only M/Γ_ac in the model.
-    const auto& e = d->direct;
-    const QString text =
-        e.steady ? tr("One frame: steady-state snapshot. With ∂φ/∂t = 0, λ depends on the ratio M/Γ_ac = %1 µm² "
-                      "(M and Γ_ac in the Training dock; they cannot be inferred from one frame). Noise σ %2")
-                       .arg(e.M / e.gammaAc, 0, 'g', 3)
-                       .arg(e.noiseSigma, 0, 'g', 3)
-                 : tr("Direct estimate: M %1 µm²/s%2, Γ_ac %3 1/s%4, noise σ %5")
-                       .arg(e.M, 0, 'g', 3)
-                       .arg(e.estimatedM ? QString() : tr(" (not identifiable, default kept)"))
-                       .arg(e.gammaAc, 0, 'g', 3)
-                       .arg(e.estimatedGammaAc ? QString() : tr(" (not identifiable, default kept)"))
-                       .arg(e.noiseSigma, 0, 'g', 3);
+    const QString text = previewSummary(d->direct);
     statusBar()->showMessage(text);
     logDock_->info(text);
   }
@@ -552,26 +498,16 @@ void MainWindow::onTrainingFinished(const QString& error, bool canceled) {
     showError(tr("Training failed"), tr("The training stopped with an error."), error);
     Q_EMIT trainingFailed(error);
   } else if (result) {
-    const QString text = tr("Training %1 after %2 steps in %3 s (%4): %5")
-                             .arg(canceled ? tr("stopped") : tr("finished"))
-                             .arg(result->steps)
-                             .arg(result->seconds, 0, 'f', 1)
-                             .arg(QString::fromStdString(result->stopReason))
-                             .arg(QString::fromStdString(exporting::scalarLine(*result)));
-    statusBar()->showMessage(text, 10000);
-    logDock_->info(text);
-    logDock_->info(tr("λ is the %1").arg(QString::fromStdString(exporting::answerDescription(*result))));
-    const auto& f = *session_->data()->fields;
-    if (f.counts.used) logDock_->info(QString::fromStdString(exporting::sensitivityLine(f, *result)));
+    const RunReport report = runReport(*result, *session_->data()->fields, canceled);
+    statusBar()->showMessage(report.headline, 10000);
+    logDock_->info(report.headline);
+    for (const QString& line : report.details) logDock_->info(line);
     // The fit verdict next to the answer: in the Log, and in the banner when it is not good.
-    const QString fit = tr("Fit: %1 — %2")
-                            .arg(QString::fromStdString(train::fitVerdictName(result->fit.verdict)),
-                                 QString::fromStdString(result->fit.reason));
-    if (result->fit.verdict == train::FitVerdict::Good) {
-      logDock_->info(fit);
+    if (report.fitIsGood) {
+      logDock_->info(report.fit);
     } else {
-      logDock_->warning(fit);
-      showWarnings(QStringList{warningText(), QStringLiteral("⚠ ") + fit});
+      logDock_->warning(report.fit);
+      showWarnings(QStringList{warningText(), QStringLiteral("⚠ ") + report.fit});
     }
   }
   panels_->refresh();
@@ -619,8 +555,8 @@ bool MainWindow::isBusy() const { return session_->isBusy(); }
 bool MainWindow::isTraining() const { return session_->isTraining(); }
 bool MainWindow::hasTrainedResult() const { return session_->result() != nullptr; }
 int MainWindow::frameCount() const { return session_->data() ? session_->data()->fields->frames() : 0; }
-int MainWindow::currentFrame() const { return timeSlider_->value(); }
-void MainWindow::setFrame(int t) { timeSlider_->setValue(t); }
+int MainWindow::currentFrame() const { return timeBar_->frame(); }
+void MainWindow::setFrame(int t) { timeBar_->setFrame(t); }
 QString MainWindow::stackPath() const { return session_->path(); }
 DataSettings MainWindow::appliedDataSettings() const {
   return session_->data() ? session_->data()->settings : DataSettings{};

@@ -18,8 +18,6 @@ class QDragEnterEvent;
 class QDropEvent;
 class QLabel;
 class QMenu;
-class QSlider;
-class QTimer;
 class QToolButton;
 
 namespace mollichrom::exporting {
@@ -37,6 +35,7 @@ class PanelGrid;
 class PanelWidget;
 class ProgressIndicator;
 class ProjectController;
+class TimeBar;
 class TrainingDock;
 class VtkView;
 
@@ -147,11 +146,8 @@ class MainWindow : public QMainWindow {
   TrainingDock* trainingDock_ = nullptr;
   LogDock* logDock_ = nullptr;
   NucleiDock* nucleiDock_ = nullptr;
-  QSlider* timeSlider_ = nullptr;
-  QLabel* timeLabel_ = nullptr;
+  TimeBar* timeBar_ = nullptr;
   QLabel* warningBanner_ = nullptr;
-  QTimer* playTimer_ = nullptr;
-  QAction* playAction_ = nullptr;
   QAction* startAction_ = nullptr;
   QAction* pauseAction_ = nullptr;
   QAction* stopAction_ = nullptr;
