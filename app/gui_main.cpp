@@ -8,8 +8,8 @@
 
 #include <QApplication>
 #include <QCommandLineParser>
-#include <QSurfaceFormat>
 #include <QElapsedTimer>
+#include <QSurfaceFormat>
 #include <QTimer>
 
 #include <vtkVersion.h>
@@ -92,13 +92,13 @@ int main(int argc, char** argv) {
         std::fprintf(stderr, "mollichrom: --steps takes a whole number >= 1\n");
         return 2;
       }
-    }
-    else if (a == "--time-budget")
+    } else if (a == "--time-budget")
       budget = next().toDouble();
     else if (a == "--preset") {
       preset = next();
       if (!mollichrom::ui::isPreset(preset.toStdString())) {
-        std::fprintf(stderr, "mollichrom: --preset: unknown preset '%s' (preview, balanced, accurate)\n",
+        std::fprintf(stderr,
+                     "mollichrom: --preset: unknown preset '%s' (preview, balanced, accurate)\n",
                      qPrintable(preset));
         return 2;
       }
@@ -145,20 +145,19 @@ int main(int argc, char** argv) {
     if (run) {
       sinceStart.start();
       window.startTraining();
-    }
-    else {
+    } else {
       QTimer::singleShot(300, finish);  // let the panels render first
     }
   });
   QObject::connect(&window, &mollichrom::ui::MainWindow::trainingFailed,
                    [&](const QString&) { exitCode = 1; });
-  QObject::connect(&window, &mollichrom::ui::MainWindow::trainingFinished,
-                   [&](bool) {
-                     // The wall time from Start to the result as the user sees it (README).
-                     if (sinceStart.isValid())
-                       std::printf("mollichrom: training finished %.1f s after Start\n", sinceStart.elapsed() / 1000.0);
-                     QTimer::singleShot(300, finish);
-                   });
+  QObject::connect(&window, &mollichrom::ui::MainWindow::trainingFinished, [&](bool) {
+    // The wall time from Start to the result as the user sees it (README).
+    if (sinceStart.isValid())
+      std::printf("mollichrom: training finished %.1f s after Start\n",
+                  sinceStart.elapsed() / 1000.0);
+    QTimer::singleShot(300, finish);
+  });
   QObject::connect(&window, &mollichrom::ui::MainWindow::openFailed, [&](const QString& msg) {
     std::fprintf(stderr, "mollichrom: %s\n", qPrintable(msg));
     exitCode = 1;

@@ -42,8 +42,8 @@ std::string Args::get(const std::string& key, const std::string& def) const {
 namespace {
 // Whole-string numeric parse; a trailing unit or typo ("4x") is an error, not a silent 4.
 template <typename T>
-T parseWhole(const std::string& key, const std::string& text, T (*conv)(const std::string&, size_t*),
-             const char* what) {
+T parseWhole(const std::string& key, const std::string& text,
+             T (*conv)(const std::string&, size_t*), const char* what) {
   try {
     size_t used = 0;
     const T v = conv(text, &used);
@@ -78,8 +78,8 @@ std::vector<int> Args::getIntList(const std::string& key, const std::vector<int>
       out.push_back(std::stoi(item, &used));
       if (used != item.size()) throw std::invalid_argument(item);
     } catch (const std::exception&) {
-      throw UsageError("option --" + key + " expects comma-separated integers, got '" +
-                       it->second + "'");
+      throw UsageError("option --" + key + " expects comma-separated integers, got '" + it->second +
+                       "'");
     }
   }
   if (out.empty()) throw UsageError("option --" + key + " is empty");

@@ -65,8 +65,8 @@ std::vector<std::string> splitList(const std::string& s) {
 
 int runBenchInference(const std::vector<std::string>& argv) {
   Args args(argv,
-            {"patterns", "noise", "engines", "time-budget", "steps", "size", "frames", "seed", "json",
-             "threads", "suite-seed", "cases", "engine", "kernel-direct"},
+            {"patterns", "noise", "engines", "time-budget", "steps", "size", "frames", "seed",
+             "json", "threads", "suite-seed", "cases", "engine", "kernel-direct"},
             {"help", "suite"});
   if (args.has("help")) {
     std::cout << kUsage;
@@ -83,16 +83,15 @@ int runBenchInference(const std::vector<std::string>& argv) {
       throw UsageError("--noise: '" + n + "' is not a number");
     }
   }
-  for (const auto& e : engines)
-    try {
+  for (const auto& e : engines) try {
       train::parseEngine(e);
     } catch (const std::invalid_argument& error) {
       throw UsageError(std::string("--engines: ") + error.what());
     }
   const auto rt = initRuntime(args.getInt("threads", 0));
   std::printf("bench inference: %d threads (%s)\n", rt.threads, rt.blas.name.c_str());
-  std::printf("%-8s %6s %-10s %8s %8s %7s %7s %7s %6s %7s\n", "pattern", "noise", "engine", "pearson", "relL2",
-              "finite", "M", "gamma", "steps", "seconds");
+  std::printf("%-8s %6s %-10s %8s %8s %7s %7s %7s %6s %7s\n", "pattern", "noise", "engine",
+              "pearson", "relL2", "finite", "M", "gamma", "steps", "seconds");
   QJsonArray rows;
   for (const auto& pattern : patterns)
     for (double noise : noises) {
@@ -114,17 +113,25 @@ int runBenchInference(const std::vector<std::string>& argv) {
         cfg.seed = c.seed;
         const auto r = train::runInference(f, {}, cfg);
         const auto a = train::compareMaps(r.lambda, s.lambda, eval);
-        std::printf("%-8s %6.2f %-10s %8.4f %8.4f %7.3f %7.3f %7.3f %6d %7.1f\n", pattern.c_str(), noise, engine.c_str(),
-                    a.pearson, a.relativeL2, a.finiteFraction, r.M, r.gammaAc, r.steps, r.seconds);
+        std::printf("%-8s %6.2f %-10s %8.4f %8.4f %7.3f %7.3f %7.3f %6d %7.1f\n", pattern.c_str(),
+                    noise, engine.c_str(), a.pearson, a.relativeL2, a.finiteFraction, r.M,
+                    r.gammaAc, r.steps, r.seconds);
         std::fflush(stdout);
-        rows.append(QJsonObject{{"pattern", QString::fromStdString(pattern)}, {"noise", noise},
-                                {"engine", QString::fromStdString(engine)}, {"pearson", a.pearson},
-                                {"relative_l2", a.relativeL2}, {"finite_fraction", a.finiteFraction},
-                                {"M", r.M}, {"gamma_ac", r.gammaAc}, {"steps", r.steps}, {"seconds", r.seconds}});
+        rows.append(QJsonObject{{"pattern", QString::fromStdString(pattern)},
+                                {"noise", noise},
+                                {"engine", QString::fromStdString(engine)},
+                                {"pearson", a.pearson},
+                                {"relative_l2", a.relativeL2},
+                                {"finite_fraction", a.finiteFraction},
+                                {"M", r.M},
+                                {"gamma_ac", r.gammaAc},
+                                {"steps", r.steps},
+                                {"seconds", r.seconds}});
       }
     }
   if (args.has("json"))
-    util::writeFileAtomically(args.get("json"), QJsonDocument(QJsonObject{{"rows", rows}}).toJson().toStdString());
+    util::writeFileAtomically(args.get("json"),
+                              QJsonDocument(QJsonObject{{"rows", rows}}).toJson().toStdString());
   return 0;
 }
 

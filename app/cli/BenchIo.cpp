@@ -51,18 +51,21 @@ double rawRead(const std::string& path, std::uint64_t& bytes) {
   if (fd < 0) throw std::runtime_error(path + ": cannot open");
   std::vector<char> buf(8 << 20);
   bytes = 0;
-  for (ssize_t n; (n = ::read(fd, buf.data(), buf.size())) > 0;) bytes += static_cast<std::uint64_t>(n);
+  for (ssize_t n; (n = ::read(fd, buf.data(), buf.size())) > 0;)
+    bytes += static_cast<std::uint64_t>(n);
   ::close(fd);
   return seconds(t0);
 }
 
 void createStack(const std::string& path, int megabytes) {
   const int side = 1024;
-  const int frames = std::max(1, static_cast<int>(std::lround(megabytes * 1e6 / (side * side * 2.0))));
+  const int frames =
+      std::max(1, static_cast<int>(std::lround(megabytes * 1e6 / (side * side * 2.0))));
   std::vector<cv::Mat> planes;
   cv::Mat base(side, side, CV_32F);
   for (int y = 0; y < side; ++y)
-    for (int x = 0; x < side; ++x) base.at<float>(y, x) = 1000.f + 500.f * std::sin(x * 0.05f) * std::cos(y * 0.04f);
+    for (int x = 0; x < side; ++x)
+      base.at<float>(y, x) = 1000.f + 500.f * std::sin(x * 0.05f) * std::cos(y * 0.04f);
   for (int t = 0; t < frames; ++t) {
     cv::Mat n(side, side, CV_32F);
     cv::randn(n, 0, 40);
@@ -75,7 +78,8 @@ void createStack(const std::string& path, int megabytes) {
   o.calibration.pixelX = o.calibration.pixelY = 0.104;
   o.calibration.frameInterval = 2.0;
   io::writeTiff(path, planes, o);
-  std::cerr << "bench io: wrote " << frames << " frames of " << side << "x" << side << " uint16 to " << path << "\n";
+  std::cerr << "bench io: wrote " << frames << " frames of " << side << "x" << side << " uint16 to "
+            << path << "\n";
 }
 
 double median(std::vector<double> v) {
@@ -97,7 +101,8 @@ int runBenchIo(const std::vector<std::string>& argv) {
   if (repeats < 1) throw UsageError("--repeats must be >= 1");
   struct stat st {};
   if (::stat(path.c_str(), &st) != 0) {
-    if (!args.has("create-mb")) throw UsageError(path + " does not exist (use --create-mb N to create one)");
+    if (!args.has("create-mb"))
+      throw UsageError(path + " does not exist (use --create-mb N to create one)");
     createStack(path, args.getInt("create-mb", 600));
   }
 
@@ -124,11 +129,13 @@ int runBenchIo(const std::vector<std::string>& argv) {
     const double rawS = median(raw), loadS = median(load);
     const char* tag = cold ? "cold" : "warm";
     if (!cold)
-      std::cout << "stack           " << double(bytes) / 1e6 << " MB, " << info.width << "x" << info.height << ", "
-                << info.planeCount() << " planes, " << io::pixelTypeName(info.pixelType) << ", compression "
-                << info.compression << "\n";
+      std::cout << "stack           " << double(bytes) / 1e6 << " MB, " << info.width << "x"
+                << info.height << ", " << info.planeCount() << " planes, "
+                << io::pixelTypeName(info.pixelType) << ", compression " << info.compression
+                << "\n";
     std::cout << tag << " raw read   " << rawS << " s (" << double(bytes) / 1e9 / rawS << " GB/s)\n"
-              << tag << " load stack " << loadS << " s (" << double(info.totalBytes()) / 1e9 / loadS << " GB/s)\n"
+              << tag << " load stack " << loadS << " s (" << double(info.totalBytes()) / 1e9 / loadS
+              << " GB/s)\n"
               << tag << " ratio      " << loadS / rawS << " (target <= 1.5)\n";
     json[QString(tag) + "_raw_read_s"] = rawS;
     json[QString(tag) + "_load_s"] = loadS;
@@ -136,7 +143,8 @@ int runBenchIo(const std::vector<std::string>& argv) {
   }
   json["file_bytes"] = double(bytes);
   json["planes"] = static_cast<double>(info.planeCount());
-  if (args.has("json")) util::writeFileAtomically(args.get("json"), QJsonDocument(json).toJson().toStdString());
+  if (args.has("json"))
+    util::writeFileAtomically(args.get("json"), QJsonDocument(json).toJson().toStdString());
   return 0;
 }
 

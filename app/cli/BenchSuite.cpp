@@ -77,7 +77,8 @@ int runSuite(const Args& args) {
               rt.blas.name.c_str());
   std::printf("%-32s | %-34s | %-34s | %s\n", "", "direct estimate", "trained", "");
   std::printf("%-32s | %6s %6s %6s %6s %6s | %6s %6s %6s %6s %6s | %6s\n", "case", "r", "relL2",
-              "finite", "band90", "s", "r", "relL2", "finite", "band90", "s", "nucMin");  // then the fit verdict
+              "finite", "band90", "s", "r", "relL2", "finite", "band90", "s",
+              "nucMin");  // then the fit verdict
   std::vector<bench::SuiteRow> rows;
   QJsonArray jsonRows;
   for (const auto& c : cases) {

@@ -1,14 +1,13 @@
 #include "app/cli/InferCommand.h"
 
 #include "app/cli/Args.h"
-#include "core/prep/NucleusLabels.h"
-#include "core/util/AtomicFile.h"
 #include "app/cli/ExitCodes.h"
 #include "core/export/ResultExport.h"
 #include "core/io/PixelType.h"
 #include "core/io/StackError.h"
 #include "core/io/StackReader.h"
 #include "core/io/TiffWriter.h"
+#include "core/prep/NucleusLabels.h"
 #include "core/runtime/ErrorText.h"
 #include "core/runtime/Runtime.h"
 #include "core/runtime/Versions.h"
@@ -16,6 +15,7 @@
 #include "core/train/Metrics.h"
 #include "core/train/Presets.h"
 #include "core/train/Trainer.h"
+#include "core/util/AtomicFile.h"
 #include "core/util/Feedback.h"
 
 #include <csignal>
@@ -39,7 +39,8 @@ const char* kInferUsage =
     "  --offset N | density=N,heterochromatin=N camera offsets in counts (default: the median\n"
     "                                           background outside the nuclei)\n"
     "  --chromatin-fraction F  --hetero-share S counts: assumed mean phi_c over the nuclei (0.5)\n"
-    "                                           and mean phi_h/phi_c (0.5); lambda scales with the\n"
+    "                                           and mean phi_h/phi_c (0.5); lambda scales with "
+    "the\n"
     "                                           share: its sensitivity is reported\n"
     "  --slices-are-time                        a z-stack without time: read the slices as frames\n"
     "  --mask auto|FILE                         nucleus mask (auto: Otsu on the time-mean "
@@ -56,7 +57,8 @@ const char* kInferUsage =
     "exceeds\n"
     "                                           SIZE (e.g. 2G; default 75% of the available "
     "memory)\n"
-    "  --kernel-direct auto|N                   space kernel half-width (px) of the direct estimate\n"
+    "  --kernel-direct auto|N                   space kernel half-width (px) of the direct "
+    "estimate\n"
     "                                           (auto: the ladder width of least estimated error)\n"
     "  --tile N                                 tile edge (px) of the direct estimate (default: "
     "from\n"
@@ -86,7 +88,8 @@ const char* kInferUsage =
     "                                           mean/median/IQR of lambda, 90% band width, "
     "scalars,\n"
     "                                           border and split flags\n"
-    "  --answer auto|direct|trained|solve       which estimate lambda is (auto: direct; see below)\n"
+    "  --answer auto|direct|trained|solve       which estimate lambda is (auto: direct; see "
+    "below)\n"
     "  --json SUMMARY.json  --losses LOSSES.csv --truth LAMBDA.tif (report accuracy)  --quiet\n"
     "\n"
     "RATES.tif: float32, the input's grid and calibration, NaN outside the nuclei (and within one\n"
@@ -206,7 +209,8 @@ int runInfer(const std::vector<std::string>& argv) {
   po.frameIntervalS = args.getDouble("frame-interval", 0);
   try {
     cfg.engine = train::parseEngine(args.get("engine", "mollifier"));
-    cfg.arch = args.has("arch") ? train::parseArch(args.get("arch")) : train::defaultArch(cfg.engine);
+    cfg.arch =
+        args.has("arch") ? train::parseArch(args.get("arch")) : train::defaultArch(cfg.engine);
   } catch (const std::invalid_argument& e) {
     throw UsageError(std::string("--engine/--arch: ") + e.what());
   }
@@ -337,8 +341,8 @@ int runInfer(const std::vector<std::string>& argv) {
   std::cerr << prep::warningLines(data.warnings);
   if (data.frames() < 3 && !quiet)
     std::cerr << "infer: " << data.frames() << " frame(s): steady-state model; lambda depends on "
-              << "the ratio M/gamma_ac = " << choice.values.M / choice.values.gammaAc
-              << " um^2 (M " << choice.values.M << ", gamma_ac " << choice.values.gammaAc
+              << "the ratio M/gamma_ac = " << choice.values.M / choice.values.gammaAc << " um^2 (M "
+              << choice.values.M << ", gamma_ac " << choice.values.gammaAc
               << "; set them with --set)\n";
 
   // Every nucleus is analysed unless some are picked (numbers as in the --table output).
@@ -361,8 +365,8 @@ int runInfer(const std::vector<std::string>& argv) {
     data.mask = prep::nucleusMask(labels, picked);
   }
   if (!quiet)
-    std::cerr << "infer: " << labels.nuclei.size() << " nucle" << (labels.nuclei.size() == 1 ? "us" : "i")
-              << " found\n";
+    std::cerr << "infer: " << labels.nuclei.size() << " nucle"
+              << (labels.nuclei.size() == 1 ? "us" : "i") << " found\n";
 
   cv::Mat truth, evalMask;
   if (args.has("truth")) {
@@ -430,8 +434,10 @@ int runInfer(const std::vector<std::string>& argv) {
   if (!r.lambdaLow.empty()) {
     // The 90 % band beside λ: RATES.low90.tif and RATES.high90.tif.
     std::string stem = args.get("out");
-    if (stem.size() > 4 && (stem.substr(stem.size() - 4) == ".tif")) stem.resize(stem.size() - 4);
-    else if (stem.size() > 5 && stem.substr(stem.size() - 5) == ".tiff") stem.resize(stem.size() - 5);
+    if (stem.size() > 4 && (stem.substr(stem.size() - 4) == ".tif"))
+      stem.resize(stem.size() - 4);
+    else if (stem.size() > 5 && stem.substr(stem.size() - 5) == ".tiff")
+      stem.resize(stem.size() - 5);
     io::writeMapTiff(stem + ".low90.tif", r.lambdaLow, exporting::calibrationOf(data));
     io::writeMapTiff(stem + ".high90.tif", r.lambdaHigh, exporting::calibrationOf(data));
   }

@@ -17,32 +17,41 @@ namespace mollichrom::cli {
 namespace {
 
 const char* kInfoUsage =
-    "Usage: mollichrom-cli info FILE|FOLDER [--json] [--stats] [--pages-as frames|slices|channels]\n"
+    "Usage: mollichrom-cli info FILE|FOLDER [--json] [--stats] [--pages-as "
+    "frames|slices|channels]\n"
     "\n"
     "Prints what Mollichrom detects in a stack: size, sample type, axes, calibration and where\n"
     "each calibration value came from (imagej, ome, tiff, default).\n"
-    "  --json       One JSON object on stdout (width, height, channels, frames, slices, dtype, axes,\n"
+    "  --json       One JSON object on stdout (width, height, channels, frames, slices, dtype, "
+    "axes,\n"
     "               pixel_size_um, frame_interval_s, calibration_source, bytes, ...).\n"
     "  --stats      Also per-channel min/max/mean over the whole stack (streams plane by plane).\n"
     "  --pages-as   How to read the pages of a TIFF without ImageJ/OME metadata (default frames).\n"
     "Exit codes: 0 ok, 2 usage, 3 unreadable or malformed input.\n";
 
-QJsonValue optionalNumber(const std::optional<double>& v) { return v ? QJsonValue(*v) : QJsonValue(); }
+QJsonValue optionalNumber(const std::optional<double>& v) {
+  return v ? QJsonValue(*v) : QJsonValue();
+}
 
 std::string formatName(const io::StackInfo& i) {
   switch (i.format) {
-    case io::StackFormat::ImageJ: return "ImageJ hyperstack TIFF";
-    case io::StackFormat::OmeTiff: return "OME-TIFF";
+    case io::StackFormat::ImageJ:
+      return "ImageJ hyperstack TIFF";
+    case io::StackFormat::OmeTiff:
+      return "OME-TIFF";
     case io::StackFormat::ImageFolder:
       // One image file opens through the folder reader: name it by what it is.
       if (!QFileInfo(QString::fromStdString(i.path)).isDir())
-        return QFileInfo(QString::fromStdString(i.path)).suffix().toUpper().toStdString() + " image";
+        return QFileInfo(QString::fromStdString(i.path)).suffix().toUpper().toStdString() +
+               " image";
       return "folder of images";
-    default: return "TIFF";
+    default:
+      return "TIFF";
   }
 }
 
-std::string withSource(const std::optional<double>& v, const std::string& unit, io::CalibrationSource s) {
+std::string withSource(const std::optional<double>& v, const std::string& unit,
+                       io::CalibrationSource s) {
   if (!v) return "unknown";
   std::ostringstream o;
   o << *v << " " << unit << " (" << io::calibrationSourceName(s) << ")";
@@ -57,7 +66,8 @@ int runInfo(const std::vector<std::string>& argv) {
     std::cout << kInfoUsage;
     return 0;
   }
-  if (args.positionals().size() != 1) throw UsageError("expects one FILE (see mollichrom-cli info --help)");
+  if (args.positionals().size() != 1)
+    throw UsageError("expects one FILE (see mollichrom-cli info --help)");
   io::OpenOptions options;
   try {
     options.plainPagesAs = io::parsePageAxis(args.get("pages-as", "frames"));
@@ -88,9 +98,12 @@ int runInfo(const std::vector<std::string>& argv) {
     o["slices"] = info.slices;
     o["dtype"] = QString::fromStdString(io::pixelTypeName(info.pixelType));
     o["axes"] = QString::fromStdString(info.axes());
-    if (!cal.pixelX) o["pixel_size_um"] = QJsonValue();
-    else if (std::abs(*cal.pixelX - cal.pixelYOr1()) <= 1e-9 * *cal.pixelX) o["pixel_size_um"] = *cal.pixelX;
-    else o["pixel_size_um"] = QJsonArray{*cal.pixelX, cal.pixelYOr1()};
+    if (!cal.pixelX)
+      o["pixel_size_um"] = QJsonValue();
+    else if (std::abs(*cal.pixelX - cal.pixelYOr1()) <= 1e-9 * *cal.pixelX)
+      o["pixel_size_um"] = *cal.pixelX;
+    else
+      o["pixel_size_um"] = QJsonArray{*cal.pixelX, cal.pixelYOr1()};
     o["z_step_um"] = optionalNumber(cal.zStep);
     o["frame_interval_s"] = optionalNumber(cal.frameInterval);
     o["calibration_source"] = QString::fromStdString(io::calibrationSourceName(cal.pixelSource));
@@ -105,7 +118,8 @@ int runInfo(const std::vector<std::string>& argv) {
     if (args.has("stats")) {
       QJsonArray arr;
       for (const auto& s : stats)
-        arr.append(QJsonObject{{"channel", s.channel}, {"min", s.min}, {"max", s.max}, {"mean", s.mean}});
+        arr.append(
+            QJsonObject{{"channel", s.channel}, {"min", s.min}, {"max", s.max}, {"mean", s.mean}});
       o["stats"] = arr;
     }
     std::cout << QJsonDocument(o).toJson(QJsonDocument::Indented).toStdString();
@@ -121,7 +135,8 @@ int runInfo(const std::vector<std::string>& argv) {
             << "Sample type:     " << io::pixelTypeName(info.pixelType) << "\n"
             << "Pixel size:      "
             << (cal.pixelX && std::abs(*cal.pixelX - cal.pixelYOr1()) > 1e-9 * *cal.pixelX
-                    ? withSource(cal.pixelX, "x", cal.pixelSource) + " " + withSource(cal.pixelY, "um", cal.pixelSource)
+                    ? withSource(cal.pixelX, "x", cal.pixelSource) + " " +
+                          withSource(cal.pixelY, "um", cal.pixelSource)
                     : withSource(cal.pixelX, "um", cal.pixelSource))
             << "\n"
             << "Z step:          " << withSource(cal.zStep, "um", cal.zSource) << "\n"
@@ -129,7 +144,8 @@ int runInfo(const std::vector<std::string>& argv) {
             << "In memory:       " << double(info.totalBytes()) / 1e6 << " MB\n";
   if (!info.note.empty()) std::cout << "Note:            " << info.note << "\n";
   for (const auto& s : stats)
-    std::cout << "Channel " << s.channel << ":       min " << s.min << ", max " << s.max << ", mean " << s.mean << "\n";
+    std::cout << "Channel " << s.channel << ":       min " << s.min << ", max " << s.max
+              << ", mean " << s.mean << "\n";
   return 0;
 }
 

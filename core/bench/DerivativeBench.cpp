@@ -21,11 +21,16 @@ using mollifier::LinearOperator;
 
 std::string operatorForOrder(int order) {
   switch (order) {
-    case 1: return "grad_sum";
-    case 2: return "lap";
-    case 3: return "grad_lap";
-    case 4: return "bilap";
-    default: throw std::invalid_argument("derivative order must be 1..4, got " + std::to_string(order));
+    case 1:
+      return "grad_sum";
+    case 2:
+      return "lap";
+    case 3:
+      return "grad_lap";
+    case 4:
+      return "bilap";
+    default:
+      throw std::invalid_argument("derivative order must be 1..4, got " + std::to_string(order));
   }
 }
 
@@ -37,12 +42,17 @@ torch::Tensor targetValue(const torch::Tensor& x, const torch::Tensor& y) {
 }
 torch::Tensor targetOperator(int order, const torch::Tensor& x, const torch::Tensor& y) {
   const double k = 2 * M_PI;
-  const auto s = torch::sin(k * x), c = torch::cos(k * x), sy = torch::sin(k * y), cy = torch::cos(k * y);
+  const auto s = torch::sin(k * x), c = torch::cos(k * x), sy = torch::sin(k * y),
+             cy = torch::cos(k * y);
   switch (order) {
-    case 1: return 0.5 * k * (c * cy - s * sy);
-    case 2: return -2 * k * k * 0.5 * s * cy;
-    case 3: return -2 * k * k * 0.5 * k * (c * cy - s * sy);
-    default: return 4 * std::pow(k, 4) * 0.5 * s * cy;
+    case 1:
+      return 0.5 * k * (c * cy - s * sy);
+    case 2:
+      return -2 * k * k * 0.5 * s * cy;
+    case 3:
+      return -2 * k * k * 0.5 * k * (c * cy - s * sy);
+    default:
+      return 4 * std::pow(k, 4) * 0.5 * s * cy;
   }
 }
 
@@ -56,7 +66,8 @@ double median(std::vector<double> v) {
 
 DerivativeBenchResult runDerivativeStep(const DerivativeBenchConfig& cfg) {
   if (cfg.engine != "mollifier" && cfg.engine != "autodiff" && cfg.engine != "data_only")
-    throw std::invalid_argument("engine must be mollifier, autodiff or data_only, got '" + cfg.engine + "'");
+    throw std::invalid_argument("engine must be mollifier, autodiff or data_only, got '" +
+                                cfg.engine + "'");
   if (cfg.grid < 8) throw std::invalid_argument("grid must be >= 8");
   if (cfg.steps < 10) throw std::invalid_argument("steps must be >= 10");
   if (cfg.width < 1 || cfg.hidden < 1) throw std::invalid_argument("width and hidden must be >= 1");
@@ -65,7 +76,8 @@ DerivativeBenchResult runDerivativeStep(const DerivativeBenchConfig& cfg) {
                          ? torch::kFloat32
                          : throw std::invalid_argument("dtype must be float32 or float64");
   const int order = cfg.engine == "data_only" ? 0 : cfg.order;
-  const LinearOperator op = order ? mollifier::parseOperator(operatorForOrder(order)) : LinearOperator{};
+  const LinearOperator op =
+      order ? mollifier::parseOperator(operatorForOrder(order)) : LinearOperator{};
   initRuntime(cfg.threads);
   torch::manual_seed(0);
 

@@ -17,15 +17,15 @@ struct DerivativeBenchConfig {
   std::string dtype = "float32";  // float32 | float64
   int steps = 20;                 // timed steps (>= 10)
   int warmup = 5;
-  int kernelHalfWidth = 3;        // mollifier kernel half-width in nodes
-  int threads = 0;                // 0: runtime default
+  int kernelHalfWidth = 3;  // mollifier kernel half-width in nodes
+  int threads = 0;          // 0: runtime default
 };
 
 struct DerivativeBenchResult {
-  double stepMs = 0;      // median over timed steps
-  double workingMb = 0;   // peak RSS − RSS just before the first step
-  double peakMb = 0;      // peak RSS of the process
-  double loss = 0;        // last loss (sanity: finite)
+  double stepMs = 0;     // median over timed steps
+  double workingMb = 0;  // peak RSS − RSS just before the first step
+  double peakMb = 0;     // peak RSS of the process
+  double loss = 0;       // last loss (sanity: finite)
   std::vector<double> stepTimesMs;
 };
 

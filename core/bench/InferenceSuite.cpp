@@ -191,7 +191,8 @@ SuiteRow runSuiteCase(const SuiteCase& c, const train::TrainerConfig& config) {
   // Finite share per nucleus (connected parts of the evaluation region).
   row.worstNucleusFinite = 1;
   for (const auto& part : train::finiteSharePerPart(r.lambda, eval))
-    if (part.pixels >= 50) row.worstNucleusFinite = std::min(row.worstNucleusFinite, part.finiteShare);
+    if (part.pixels >= 50)
+      row.worstNucleusFinite = std::min(row.worstNucleusFinite, part.finiteShare);
   return row;
 }
 

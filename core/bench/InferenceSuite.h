@@ -47,7 +47,7 @@ struct SuiteRow {
   double alpha = 0, discrepancy = 0;
   int iterations = 0;
   bool converged = false;
-  std::string fit;          // the fit verdict at the reported λ (FitQuality)
+  std::string fit;  // the fit verdict at the reported λ (FitQuality)
   std::string fitReason;
   double fitUnexplained = 0, fitNegativeShare = 0;
 };

@@ -11,8 +11,8 @@
 #include <QCryptographicHash>
 #include <QDir>
 #include <QFile>
-#include <QJsonDocument>
 #include <QJsonArray>
+#include <QJsonDocument>
 #include <QJsonObject>
 
 #include <algorithm>
@@ -47,12 +47,14 @@ QJsonObject intensityJson(const prep::FieldData& d, const train::InferenceResult
     o["assumed_hetero_share"] = d.counts.heteroShare;
   }
   if (d.normalizeUsed == prep::Normalize::Percentile)
-    o["percentile_low_high"] = QJsonArray{d.mappedLow[0], d.mappedHigh[0], d.mappedLow[1], d.mappedHigh[1]};
+    o["percentile_low_high"] =
+        QJsonArray{d.mappedLow[0], d.mappedHigh[0], d.mappedLow[1], d.mappedHigh[1]};
   if (r.sensitivity.computed)
-    o["sensitivity"] = QJsonObject{{"share_minus_10pct_lambda_median_change", r.sensitivity.medianChange[0]},
-                                   {"share_plus_10pct_lambda_median_change", r.sensitivity.medianChange[1]},
-                                   {"share_minus_10pct_pearson", r.sensitivity.pearson[0]},
-                                   {"share_plus_10pct_pearson", r.sensitivity.pearson[1]}};
+    o["sensitivity"] =
+        QJsonObject{{"share_minus_10pct_lambda_median_change", r.sensitivity.medianChange[0]},
+                    {"share_plus_10pct_lambda_median_change", r.sensitivity.medianChange[1]},
+                    {"share_minus_10pct_pearson", r.sensitivity.pearson[0]},
+                    {"share_plus_10pct_pearson", r.sensitivity.pearson[1]}};
   return o;
 }
 
@@ -95,8 +97,8 @@ std::string lossesCsv(const std::vector<train::LossRecord>& losses) {
   csv.precision(9);
   csv << "step,seconds,total,data,pde,smooth,M,gamma_ac,learning_rate\n";
   for (const auto& l : losses)
-    csv << l.step << "," << l.seconds << "," << l.total << "," << l.data << "," << l.pde << "," << l.smooth << "," << l.M
-        << "," << l.gammaAc << "," << l.learningRate << "\n";
+    csv << l.step << "," << l.seconds << "," << l.total << "," << l.data << "," << l.pde << ","
+        << l.smooth << "," << l.M << "," << l.gammaAc << "," << l.learningRate << "\n";
   return csv.str();
 }
 
@@ -106,7 +108,8 @@ void writeLossesCsv(const std::string& path, const std::vector<train::LossRecord
 
 std::vector<train::LossRecord> readLossesCsv(const std::string& path) {
   QFile f(QString::fromStdString(path));
-  if (!f.open(QIODevice::ReadOnly | QIODevice::Text)) throw io::StackError(path, "cannot read the loss history");
+  if (!f.open(QIODevice::ReadOnly | QIODevice::Text))
+    throw io::StackError(path, "cannot read the loss history");
   std::vector<train::LossRecord> out;
   int line = 0;
   while (!f.atEnd()) {
@@ -116,7 +119,9 @@ std::vector<train::LossRecord> readLossesCsv(const std::string& path) {
     bool ok = v.size() == 9;
     std::array<double, 9> x{};
     for (int i = 0; ok && i < 9; ++i) x[size_t(i)] = v[i].toDouble(&ok);
-    if (!ok) throw io::StackError(path, "line " + std::to_string(line) + " is not a loss record (9 numbers)");
+    if (!ok)
+      throw io::StackError(path,
+                           "line " + std::to_string(line) + " is not a loss record (9 numbers)");
     out.push_back({int(x[0]), x[1], x[2], x[3], x[4], x[5], x[6], x[7], x[8]});
   }
   return out;
@@ -135,11 +140,13 @@ std::vector<NucleusRow> nucleusRows(const train::InferenceResult& r, const prep:
   auto rows = nucleusTable(prep::labelNuclei(data.mask), r.lambda, r.lambdaLow, r.lambdaHigh,
                            data.dx, data.dy, r.M, r.gammaAc);
   if (r.nucleusFit.size() == rows.size())
-    for (size_t i = 0; i < rows.size(); ++i) rows[i].fit = train::fitVerdictName(r.nucleusFit[i].verdict);
+    for (size_t i = 0; i < rows.size(); ++i)
+      rows[i].fit = train::fitVerdictName(r.nucleusFit[i].verdict);
   return rows;
 }
 
-std::string summaryJson(const train::InferenceResult& r, const prep::FieldData& data, const RunDescription& run) {
+std::string summaryJson(const train::InferenceResult& r, const prep::FieldData& data,
+                        const RunDescription& run) {
   const auto& choice = run.params;
   const auto& cfg = run.config;
   QJsonObject scalars{
@@ -174,8 +181,10 @@ std::string summaryJson(const train::InferenceResult& r, const prep::FieldData& 
       {"output", QString::fromStdString(run.output)},
       {"scalars", scalars},
       {"lambda", QJsonObject{{"min", lo}, {"max", hi}, {"pixels", finitePixels}, {"unit", ""}}},
-      {"calibration", QJsonObject{{"pixel_um", data.dx}, {"frame_interval_s", data.dt},
-                                  {"space_calibrated", data.calibratedSpace}, {"time_calibrated", data.calibratedTime}}},
+      {"calibration", QJsonObject{{"pixel_um", data.dx},
+                                  {"frame_interval_s", data.dt},
+                                  {"space_calibrated", data.calibratedSpace},
+                                  {"time_calibrated", data.calibratedTime}}},
       {"losses", losses},
       {"steps", r.steps},
       {"seconds", r.seconds},
@@ -201,27 +210,29 @@ std::string summaryJson(const train::InferenceResult& r, const prep::FieldData& 
                              {"gamma_ac_spread", r.direct.uncertaintyGammaAc},
                              {"noise_sigma", r.direct.noiseSigma},
                              {"kernel", directKernelJson(r.direct)}}},
-      {"settings", QJsonObject{{"engine", QString::fromStdString(train::engineName(cfg.engine))},
-                               {"arch", QString::fromStdString(train::archName(cfg.arch))},
-                               {"seed", static_cast<double>(cfg.seed)},
-                               {"threads", run.threads},
-                               {"device", QString::fromStdString(cfg.device)},
-                               {"steps", cfg.steps},
-                               {"time_budget_s", cfg.timeBudget},
-                               {"channels", QString("density=%1,heterochromatin=%2")
-                                                .arg(po.channels.density)
-                                                .arg(po.channels.heterochromatin)},
-                               {"normalize", QString::fromStdString(prep::normalizeName(data.normalizeUsed))},
-                               // What made the mask: "otsu", "threshold" (the user's) or the
-                               // mask file; the threshold as applied (Otsu's own choice too).
-                               {"mask", po.mask != "auto" && !po.mask.empty()
-                                            ? QString::fromStdString(po.mask)
-                                            : QString(po.maskThreshold >= 0 ? "threshold" : "otsu")},
-                               {"mask_threshold", po.maskThreshold >= 0 ? po.maskThreshold : data.maskThreshold},
-                               {"drift_correction", po.driftCorrection},
-                               {"drift_max_px", driftMax},
-                               {"bleach_correction", po.bleachCorrection},
-                               {"kernel_half_width_px", cfg.mollifier.halfWidthXY}}},
+      {"settings",
+       QJsonObject{
+           {"engine", QString::fromStdString(train::engineName(cfg.engine))},
+           {"arch", QString::fromStdString(train::archName(cfg.arch))},
+           {"seed", static_cast<double>(cfg.seed)},
+           {"threads", run.threads},
+           {"device", QString::fromStdString(cfg.device)},
+           {"steps", cfg.steps},
+           {"time_budget_s", cfg.timeBudget},
+           {"channels", QString("density=%1,heterochromatin=%2")
+                            .arg(po.channels.density)
+                            .arg(po.channels.heterochromatin)},
+           {"normalize", QString::fromStdString(prep::normalizeName(data.normalizeUsed))},
+           // What made the mask: "otsu", "threshold" (the user's) or the
+           // mask file; the threshold as applied (Otsu's own choice too).
+           {"mask", po.mask != "auto" && !po.mask.empty()
+                        ? QString::fromStdString(po.mask)
+                        : QString(po.maskThreshold >= 0 ? "threshold" : "otsu")},
+           {"mask_threshold", po.maskThreshold >= 0 ? po.maskThreshold : data.maskThreshold},
+           {"drift_correction", po.driftCorrection},
+           {"drift_max_px", driftMax},
+           {"bleach_correction", po.bleachCorrection},
+           {"kernel_half_width_px", cfg.mollifier.halfWidthXY}}},
       {"versions", QString::fromStdString(versionReport(run.program))}};
   // Every nucleus of the field, one row each (NucleusTable.h).
   QJsonArray nuclei;
@@ -245,7 +256,8 @@ std::string summaryJson(const train::InferenceResult& r, const prep::FieldData& 
   o["nuclei"] = nuclei;
   if (r.solved)
     o["rate_solve"] = QJsonObject{
-        {"prior", cfg.rateSolve.prior == train::RatePrior::TotalVariation ? "total-variation" : "smooth"},
+        {"prior",
+         cfg.rateSolve.prior == train::RatePrior::TotalVariation ? "total-variation" : "smooth"},
         {"alpha", r.solve.alpha},
         {"alpha_rule", cfg.rateSolve.alpha > 0 ? "given" : "discrepancy principle"},
         {"discrepancy", r.solve.discrepancy},
@@ -257,17 +269,20 @@ std::string summaryJson(const train::InferenceResult& r, const prep::FieldData& 
         {"kernel_half_width_px", r.solve.kernelHalfWidthXY},
         {"band90", !r.lambdaLow.empty()}};
   if (run.accuracy)
-    o["accuracy"] = QJsonObject{{"pearson", run.accuracy->pearson}, {"relative_l2", run.accuracy->relativeL2},
-                                {"finite_fraction", run.accuracy->finiteFraction}, {"pixels", run.accuracy->pixels}};
+    o["accuracy"] = QJsonObject{{"pearson", run.accuracy->pearson},
+                                {"relative_l2", run.accuracy->relativeL2},
+                                {"finite_fraction", run.accuracy->finiteFraction},
+                                {"pixels", run.accuracy->pixels}};
   return QJsonDocument(o).toJson().toStdString();
 }
 
-void writeSummaryJson(const std::string& path, const train::InferenceResult& result, const prep::FieldData& data,
-                      const RunDescription& run) {
+void writeSummaryJson(const std::string& path, const train::InferenceResult& result,
+                      const prep::FieldData& data, const RunDescription& run) {
   util::writeFileAtomically(path, summaryJson(result, data, run));
 }
 
-std::vector<std::string> writeLambdaFiles(const std::string& base, const cv::Mat& lambda, const io::Calibration& cal) {
+std::vector<std::string> writeLambdaFiles(const std::string& base, const cv::Mat& lambda,
+                                          const io::Calibration& cal) {
   io::writeMapTiff(base + ".tif", lambda, cal);
   io::writeMapCsv(base + ".csv", lambda, cal, "lambda");
   io::MapFigureOptions fig;
@@ -276,9 +291,11 @@ std::vector<std::string> writeLambdaFiles(const std::string& base, const cv::Mat
   return {base + ".tif", base + ".csv", base + ".png"};
 }
 
-std::vector<std::string> writeFieldFiles(const std::string& folder, const std::map<std::string, cv::Mat>& fields,
+std::vector<std::string> writeFieldFiles(const std::string& folder,
+                                         const std::map<std::string, cv::Mat>& fields,
                                          const io::Calibration& cal) {
-  if (!QDir().mkpath(QString::fromStdString(folder))) throw io::StackError(folder, "cannot create the folder");
+  if (!QDir().mkpath(QString::fromStdString(folder)))
+    throw io::StackError(folder, "cannot create the folder");
   std::vector<std::string> written;
   for (const auto& [name, map] : fields) {
     const std::string path = folder + "/" + name + ".tif";
@@ -291,9 +308,10 @@ std::vector<std::string> writeFieldFiles(const std::string& folder, const std::m
 }
 
 std::vector<std::string> exportAll(const std::string& folder, const train::InferenceResult& result,
-                                   const std::map<std::string, cv::Mat>& fields, const prep::FieldData& data,
-                                   const RunDescription& run) {
-  if (!QDir().mkpath(QString::fromStdString(folder))) throw io::StackError(folder, "cannot create the export folder");
+                                   const std::map<std::string, cv::Mat>& fields,
+                                   const prep::FieldData& data, const RunDescription& run) {
+  if (!QDir().mkpath(QString::fromStdString(folder)))
+    throw io::StackError(folder, "cannot create the export folder");
   const io::Calibration cal = calibrationOf(data);
   std::vector<std::string> written = writeLambdaFiles(folder + "/lambda", result.lambda, cal);
   if (!fields.empty()) {
@@ -324,14 +342,17 @@ std::string answerDescription(const train::InferenceResult& r) {
       o << "direct estimate";
       if (r.direct.kernelRule == "risk")
         o << " (space kernel " << r.direct.kernelMedian << " px, chosen by its estimated error)";
-      if (r.steps > 0) o << "; the trained network's lambda did not beat it on the validation suite";
+      if (r.steps > 0)
+        o << "; the trained network's lambda did not beat it on the validation suite";
       break;
     case train::Answer::Solve:
       o << "rate solve (alpha " << r.solve.alpha << " by the discrepancy principle, kernel "
         << r.solve.kernelHalfWidthXY << " px" << (r.solve.converged ? "" : ", NOT converged")
         << ")";
       break;
-    default: o << "trained network's lambda grid"; break;
+    default:
+      o << "trained network's lambda grid";
+      break;
   }
   return o.str();
 }
@@ -351,8 +372,10 @@ std::string scalarLine(const train::InferenceResult& r) {
   auto one = [&](const char* name, double v, const char* unit, bool mobility) {
     const bool inferred = mobility ? r.inferredM : r.inferredGamma;
     o << name << " ";
-    if (inferred) o << v << " " << unit;
-    else o << "fixed at " << v << " " << unit << " (" << scalarStatus(r, mobility) << ")";
+    if (inferred)
+      o << v << " " << unit;
+    else
+      o << "fixed at " << v << " " << unit << " (" << scalarStatus(r, mobility) << ")";
   };
   one("M", r.M, "um^2/s", true);
   o << ", ";
@@ -365,13 +388,14 @@ std::string sensitivityLine(const prep::FieldData& d, const train::InferenceResu
   std::ostringstream o;
   o.precision(3);
   o << "counts mapped assuming mean phi_c " << d.counts.chromatinFraction
-    << " and heterochromatin share " << d.counts.heteroShare << " (offsets "
-    << d.counts.offset[0] << " / " << d.counts.offset[1] << " counts"
-    << (d.counts.offsetMeasured[0] ? ", measured" : "") << ")";
+    << " and heterochromatin share " << d.counts.heteroShare << " (offsets " << d.counts.offset[0]
+    << " / " << d.counts.offset[1] << " counts" << (d.counts.offsetMeasured[0] ? ", measured" : "")
+    << ")";
   if (r.sensitivity.computed)
     o << "; share -10 % / +10 %: median lambda " << std::showpos
       << 100 * r.sensitivity.medianChange[0] << " % / " << 100 * r.sensitivity.medianChange[1]
-      << std::noshowpos << " %, pattern r " << std::min(r.sensitivity.pearson[0], r.sensitivity.pearson[1]);
+      << std::noshowpos << " %, pattern r "
+      << std::min(r.sensitivity.pearson[0], r.sensitivity.pearson[1]);
   return o.str();
 }
 

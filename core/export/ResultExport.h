@@ -24,9 +24,9 @@ io::Calibration calibrationOf(const prep::FieldData& data);
 
 // How a run was set up, for the summary.
 struct RunDescription {
-  std::string program;            // "mollichrom-cli" or "mollichrom"
-  std::string input;              // stack path
-  std::string output;             // λ TIFF path (may be empty)
+  std::string program;  // "mollichrom-cli" or "mollichrom"
+  std::string input;    // stack path
+  std::string output;   // λ TIFF path (may be empty)
   prep::PrepOptions prep;
   models::ParameterChoice params;
   train::TrainerConfig config;
@@ -43,29 +43,33 @@ std::vector<train::LossRecord> readLossesCsv(const std::string& path);
 
 // The summary JSON: scalars with units and whether inferred, λ range, final losses, stop reason,
 // the direct estimate with its identifiability, settings, versions, the input's SHA-256.
-std::string summaryJson(const train::InferenceResult& result, const prep::FieldData& data, const RunDescription& run);
-void writeSummaryJson(const std::string& path, const train::InferenceResult& result, const prep::FieldData& data,
-                      const RunDescription& run);
+std::string summaryJson(const train::InferenceResult& result, const prep::FieldData& data,
+                        const RunDescription& run);
+void writeSummaryJson(const std::string& path, const train::InferenceResult& result,
+                      const prep::FieldData& data, const RunDescription& run);
 
 // λ as calibrated float32 TIFF (`<base>.tif`), CSV (`<base>.csv`) and PNG figure (`<base>.png`).
 // Returns the paths written.
-std::vector<std::string> writeLambdaFiles(const std::string& basePath, const cv::Mat& lambda, const io::Calibration& cal);
+std::vector<std::string> writeLambdaFiles(const std::string& basePath, const cv::Mat& lambda,
+                                          const io::Calibration& cal);
 
 // Each field as calibrated float32 `<folder>/<name>.tif` (folder created if missing). Returns the
 // paths written.
-std::vector<std::string> writeFieldFiles(const std::string& folder, const std::map<std::string, cv::Mat>& fields,
+std::vector<std::string> writeFieldFiles(const std::string& folder,
+                                         const std::map<std::string, cv::Mat>& fields,
                                          const io::Calibration& cal);
 
 // Everything into `folder` (created if missing): lambda.{tif,csv,png}, lambda_low.tif and
 // lambda_high.tif (the 90 % band, when computed), nuclei.csv (one row per nucleus),
-// fields/<name>.tif for each field, losses.csv, summary.json. Returns the paths written. Throws io::StackError naming the
-// file on failure.
+// fields/<name>.tif for each field, losses.csv, summary.json. Returns the paths written. Throws
+// io::StackError naming the file on failure.
 std::vector<std::string> exportAll(const std::string& folder, const train::InferenceResult& result,
-                                   const std::map<std::string, cv::Mat>& fields, const prep::FieldData& data,
-                                   const RunDescription& run);
+                                   const std::map<std::string, cv::Mat>& fields,
+                                   const prep::FieldData& data, const RunDescription& run);
 
 // The per-nucleus table of a result (labels from the prepared mask).
-std::vector<NucleusRow> nucleusRows(const train::InferenceResult& result, const prep::FieldData& data);
+std::vector<NucleusRow> nucleusRows(const train::InferenceResult& result,
+                                    const prep::FieldData& data);
 
 // SHA-256 of a file (hex), empty when unreadable.
 std::string fileSha256(const std::string& path);

@@ -15,7 +15,8 @@ namespace {
 
 class FileSource final : public ByteSource {
  public:
-  FileSource(int fd, std::uint64_t size, std::string name) : fd_(fd), size_(size), name_(std::move(name)) {}
+  FileSource(int fd, std::uint64_t size, std::string name)
+      : fd_(fd), size_(size), name_(std::move(name)) {}
   ~FileSource() override { ::close(fd_); }
   std::size_t readAt(std::uint64_t offset, void* dst, std::size_t n) const override {
     std::size_t done = 0;
@@ -40,7 +41,8 @@ class FileSource final : public ByteSource {
 
 class MemorySource final : public ByteSource {
  public:
-  MemorySource(std::vector<std::uint8_t> bytes, std::string name) : bytes_(std::move(bytes)), name_(std::move(name)) {}
+  MemorySource(std::vector<std::uint8_t> bytes, std::string name)
+      : bytes_(std::move(bytes)), name_(std::move(name)) {}
   std::size_t readAt(std::uint64_t offset, void* dst, std::size_t n) const override {
     if (offset >= bytes_.size()) return 0;
     const std::size_t k = std::min<std::uint64_t>(n, bytes_.size() - offset);

@@ -7,7 +7,8 @@
 namespace mollichrom::io {
 
 enum class CalibrationSource { Default, ImageJ, OME, TiffResolution, User };
-std::string calibrationSourceName(CalibrationSource s);  // "default", "imagej", "ome", "tiff", "user"
+std::string calibrationSourceName(
+    CalibrationSource s);  // "default", "imagej", "ome", "tiff", "user"
 
 struct Calibration {
   // Lengths in µm, time in s. Unset (nullopt) means unknown: the source is then Default and

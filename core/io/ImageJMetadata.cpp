@@ -34,16 +34,27 @@ std::optional<ImageJMetadata> parseImageJDescription(const std::string& descript
     const auto eq = line.find('=');
     if (eq == std::string::npos) continue;
     const std::string key = line.substr(0, eq), value = line.substr(eq + 1);
-    if (key == "images") { m.images = toCount(value); haveImages = true; }
-    else if (key == "channels") m.channels = toCount(value);
-    else if (key == "slices") m.slices = toCount(value);
-    else if (key == "frames") m.frames = toCount(value);
-    else if (key == "unit") m.unit = value;
-    else if (key == "spacing") m.spacing = toDouble(value);
-    else if (key == "finterval") m.finterval = toDouble(value);
-    else if (key == "tunit") m.tunit = value;
-    else if (key == "min") m.min = toDouble(value);
-    else if (key == "max") m.max = toDouble(value);
+    if (key == "images") {
+      m.images = toCount(value);
+      haveImages = true;
+    } else if (key == "channels")
+      m.channels = toCount(value);
+    else if (key == "slices")
+      m.slices = toCount(value);
+    else if (key == "frames")
+      m.frames = toCount(value);
+    else if (key == "unit")
+      m.unit = value;
+    else if (key == "spacing")
+      m.spacing = toDouble(value);
+    else if (key == "finterval")
+      m.finterval = toDouble(value);
+    else if (key == "tunit")
+      m.tunit = value;
+    else if (key == "min")
+      m.min = toDouble(value);
+    else if (key == "max")
+      m.max = toDouble(value);
   }
   if (!haveImages) m.images = m.channels * m.slices * m.frames;
   return m;

@@ -8,11 +8,11 @@ namespace mollichrom::io {
 
 struct ImageJMetadata {
   int images = 1, channels = 1, slices = 1, frames = 1;
-  std::string unit;                     // as written: "micron", "nm", "\\u00B5m", "pixel", ...
-  std::optional<double> spacing;        // z step in `unit`
-  std::optional<double> finterval;      // frame interval in `tunit` (seconds by default)
-  std::string tunit;                    // "sec" when absent
-  std::optional<double> min, max;       // display range
+  std::string unit;                 // as written: "micron", "nm", "\\u00B5m", "pixel", ...
+  std::optional<double> spacing;    // z step in `unit`
+  std::optional<double> finterval;  // frame interval in `tunit` (seconds by default)
+  std::string tunit;                // "sec" when absent
+  std::optional<double> min, max;   // display range
 };
 
 // nullopt when `description` is not an ImageJ description. Invalid numbers are treated as absent

@@ -13,7 +13,8 @@
 
 namespace mollichrom::io {
 
-void writeMapCsv(const std::string& path, const cv::Mat& map, const Calibration& cal, const std::string& valueName) {
+void writeMapCsv(const std::string& path, const cv::Mat& map, const Calibration& cal,
+                 const std::string& valueName) {
   cv::Mat f;
   map.convertTo(f, CV_64F);
   const double px = cal.pixelXOr1(), py = cal.pixelYOr1();
@@ -25,8 +26,10 @@ void writeMapCsv(const std::string& path, const cv::Mat& map, const Calibration&
     const double* row = f.ptr<double>(y);
     for (int x = 0; x < f.cols; ++x) {
       const double v = row[x];
-      if (std::isfinite(v)) std::snprintf(line, sizeof line, "%.6g,%.6g,%.9g\n", x * px, y * py, v);
-      else std::snprintf(line, sizeof line, "%.6g,%.6g,NaN\n", x * px, y * py);
+      if (std::isfinite(v))
+        std::snprintf(line, sizeof line, "%.6g,%.6g,%.9g\n", x * px, y * py, v);
+      else
+        std::snprintf(line, sizeof line, "%.6g,%.6g,NaN\n", x * px, y * py);
       out += line;
     }
   }
@@ -52,7 +55,8 @@ std::string label(double v) {
 
 }  // namespace
 
-std::optional<std::pair<double, double>> finitePercentileRange(const cv::Mat& map, double qLow, double qHigh) {
+std::optional<std::pair<double, double>> finitePercentileRange(const cv::Mat& map, double qLow,
+                                                               double qHigh) {
   cv::Mat f;
   map.convertTo(f, CV_32F);
   std::vector<float> v;
@@ -78,7 +82,8 @@ cv::Mat renderMapFigure(const cv::Mat& map, const Calibration& cal, const MapFig
   if (!(hi > lo)) hi = lo + 1.0;
   const int cmap = o.colormap < 0 ? cv::COLORMAP_VIRIDIS : o.colormap;
 
-  const int scale = std::max(1, (o.minMapPixels + std::max(f.cols, f.rows) - 1) / std::max(f.cols, f.rows));
+  const int scale =
+      std::max(1, (o.minMapPixels + std::max(f.cols, f.rows) - 1) / std::max(f.cols, f.rows));
   const int mw = f.cols * scale, mh = f.rows * scale;
   const int margin = 16, barW = 22, labelW = 90, titleH = 28;
   const int W = margin + mw + margin + barW + 8 + labelW, H = titleH + mh + margin;
@@ -87,7 +92,8 @@ cv::Mat renderMapFigure(const cv::Mat& map, const Calibration& cal, const MapFig
   // Map: normalised to 8 bits, coloured, NaN pixels fully transparent.
   cv::Mat nan(f.size(), CV_8U), norm8, colour, big, bigNan;
   for (int y = 0; y < f.rows; ++y)
-    for (int x = 0; x < f.cols; ++x) nan.at<std::uint8_t>(y, x) = std::isfinite(f.at<float>(y, x)) ? 0 : 255;
+    for (int x = 0; x < f.cols; ++x)
+      nan.at<std::uint8_t>(y, x) = std::isfinite(f.at<float>(y, x)) ? 0 : 255;
   cv::Mat clean = f.clone();
   cv::patchNaNs(clean, lo);
   clean.convertTo(norm8, CV_8U, 255.0 / (hi - lo), -lo * 255.0 / (hi - lo));
@@ -101,7 +107,9 @@ cv::Mat renderMapFigure(const cv::Mat& map, const Calibration& cal, const MapFig
 
   // Colour bar: top = max, bottom = min.
   cv::Mat ramp(mh, 1, CV_8U);
-  for (int y = 0; y < mh; ++y) ramp.at<std::uint8_t>(y) = cv::saturate_cast<std::uint8_t>(255.0 * (mh - 1 - y) / std::max(1, mh - 1));
+  for (int y = 0; y < mh; ++y)
+    ramp.at<std::uint8_t>(y) =
+        cv::saturate_cast<std::uint8_t>(255.0 * (mh - 1 - y) / std::max(1, mh - 1));
   cv::Mat rampColour, rampWide, rampBgra;
   cv::applyColorMap(ramp, rampColour, cmap);
   cv::resize(rampColour, rampWide, {barW, mh}, 0, 0, cv::INTER_NEAREST);
@@ -112,8 +120,10 @@ cv::Mat renderMapFigure(const cv::Mat& map, const Calibration& cal, const MapFig
   const cv::Scalar ink(0, 0, 0, 255);
   const int font = cv::FONT_HERSHEY_SIMPLEX;
   cv::putText(canvas, label(hi), {barX + barW + 6, titleH + 12}, font, 0.45, ink, 1, cv::LINE_AA);
-  cv::putText(canvas, label((lo + hi) / 2), {barX + barW + 6, titleH + mh / 2 + 5}, font, 0.45, ink, 1, cv::LINE_AA);
-  cv::putText(canvas, label(lo), {barX + barW + 6, titleH + mh - 2}, font, 0.45, ink, 1, cv::LINE_AA);
+  cv::putText(canvas, label((lo + hi) / 2), {barX + barW + 6, titleH + mh / 2 + 5}, font, 0.45, ink,
+              1, cv::LINE_AA);
+  cv::putText(canvas, label(lo), {barX + barW + 6, titleH + mh - 2}, font, 0.45, ink, 1,
+              cv::LINE_AA);
   if (!o.title.empty()) cv::putText(canvas, o.title, {margin, 19}, font, 0.55, ink, 1, cv::LINE_AA);
 
   // Scale bar, bottom-left on the map: white bar with a dark outline reads on any colour map.
@@ -122,15 +132,18 @@ cv::Mat renderMapFigure(const cv::Mat& map, const Calibration& cal, const MapFig
   const double len = niceScaleBarLength(f.cols * cal.pixelXOr1());
   const int barPx = std::max(2, static_cast<int>(std::lround(len / umPerScreenPx)));
   const int sbX = margin + 10, sbY = titleH + mh - 14;
-  cv::rectangle(canvas, cv::Rect(sbX - 1, sbY - 1, barPx + 2, 7), cv::Scalar(0, 0, 0, 255), cv::FILLED);
+  cv::rectangle(canvas, cv::Rect(sbX - 1, sbY - 1, barPx + 2, 7), cv::Scalar(0, 0, 0, 255),
+                cv::FILLED);
   cv::rectangle(canvas, cv::Rect(sbX, sbY, barPx, 5), cv::Scalar(255, 255, 255, 255), cv::FILLED);
   const std::string sbText = label(len) + (calibrated ? " um" : " px");
   cv::putText(canvas, sbText, {sbX, sbY - 6}, font, 0.45, cv::Scalar(0, 0, 0, 255), 3, cv::LINE_AA);
-  cv::putText(canvas, sbText, {sbX, sbY - 6}, font, 0.45, cv::Scalar(255, 255, 255, 255), 1, cv::LINE_AA);
+  cv::putText(canvas, sbText, {sbX, sbY - 6}, font, 0.45, cv::Scalar(255, 255, 255, 255), 1,
+              cv::LINE_AA);
   return canvas;
 }
 
-void writeMapPng(const std::string& path, const cv::Mat& map, const Calibration& cal, const MapFigureOptions& o) {
+void writeMapPng(const std::string& path, const cv::Mat& map, const Calibration& cal,
+                 const MapFigureOptions& o) {
   const cv::Mat img = renderMapFigure(map, cal, o);
   std::vector<std::uint8_t> png;
   if (!cv::imencode(".png", img, png)) throw std::runtime_error(path + ": PNG encoding failed");

@@ -37,7 +37,8 @@ std::optional<OmeMetadata> parseOmeXml(const std::string& description) {
   // Cheap test first: OME-XML starts with an XML declaration or <OME and mentions the schema.
   if (description.find("<OME") == std::string::npos) return std::nullopt;
   OmeMetadata m;
-  QXmlStreamReader xml(QString::fromUtf8(description.data(), static_cast<qsizetype>(description.size())));
+  QXmlStreamReader xml(
+      QString::fromUtf8(description.data(), static_cast<qsizetype>(description.size())));
   bool inFirstImage = false, pixelsSeen = false;
   int images = 0;
   std::ostringstream warn;
@@ -66,32 +67,40 @@ std::optional<OmeMetadata> parseOmeXml(const std::string& description) {
                                        ? a.value(QLatin1String(unitAttr)).toString().toStdString()
                                        : "um";
           const auto f = lengthUnitToMicrons(unit);
-          if (!f) { warn << value << " has unknown unit '" << unit << "'; "; return std::nullopt; }
+          if (!f) {
+            warn << value << " has unknown unit '" << unit << "'; ";
+            return std::nullopt;
+          }
           return *v * *f;
         };
         m.physicalSizeX = length("PhysicalSizeX", "PhysicalSizeXUnit");
         m.physicalSizeY = length("PhysicalSizeY", "PhysicalSizeYUnit");
         m.physicalSizeZ = length("PhysicalSizeZ", "PhysicalSizeZUnit");
         if (const auto ti = attrDouble(a, "TimeIncrement")) {
-          const std::string unit = a.hasAttribute(QLatin1String("TimeIncrementUnit"))
-                                       ? a.value(QLatin1String("TimeIncrementUnit")).toString().toStdString()
-                                       : "s";
-          if (const auto f = timeUnitToSeconds(unit)) m.timeIncrement = *ti * *f;
-          else warn << "TimeIncrement has unknown unit '" << unit << "'; ";
+          const std::string unit =
+              a.hasAttribute(QLatin1String("TimeIncrementUnit"))
+                  ? a.value(QLatin1String("TimeIncrementUnit")).toString().toStdString()
+                  : "s";
+          if (const auto f = timeUnitToSeconds(unit))
+            m.timeIncrement = *ti * *f;
+          else
+            warn << "TimeIncrement has unknown unit '" << unit << "'; ";
         }
       } else if (name == QLatin1String("Channel") && inFirstImage && pixelsSeen) {
-        m.samplesPerPixel = std::max(m.samplesPerPixel, attrInt(xml.attributes(), "SamplesPerPixel", 1));
+        m.samplesPerPixel =
+            std::max(m.samplesPerPixel, attrInt(xml.attributes(), "SamplesPerPixel", 1));
       }
     }
   }
   if (xml.hasError())
-    throw std::invalid_argument("OME-XML is malformed: " + xml.errorString().toStdString() + " (line " +
-                                std::to_string(xml.lineNumber()) + ")");
+    throw std::invalid_argument("OME-XML is malformed: " + xml.errorString().toStdString() +
+                                " (line " + std::to_string(xml.lineNumber()) + ")");
   if (!pixelsSeen) throw std::invalid_argument("OME-XML has no <Pixels> element");
   const std::string& d = m.dimensionOrder;
   if (d.size() != 5 || d.compare(0, 2, "XY") != 0 ||
       std::set<char>(d.begin() + 2, d.end()) != std::set<char>{'C', 'T', 'Z'})
-    throw std::invalid_argument("OME-XML DimensionOrder '" + d + "' is not one of XYZCT, XYCZT, ...");
+    throw std::invalid_argument("OME-XML DimensionOrder '" + d +
+                                "' is not one of XYZCT, XYCZT, ...");
   if (m.sizeX < 1 || m.sizeY < 1) throw std::invalid_argument("OME-XML lacks SizeX/SizeY");
   if (m.samplesPerPixel > 1 && m.sizeC % m.samplesPerPixel != 0)
     throw std::invalid_argument("OME-XML SizeC is not a multiple of SamplesPerPixel");
@@ -120,12 +129,15 @@ std::string formatOmeXml(const OmeMetadata& m) {
   o << "<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n"
     << "<OME xmlns=\"http://www.openmicroscopy.org/Schemas/OME/2016-06\">"
     << "<Image ID=\"Image:0\" Name=\"mollichrom\"><Pixels ID=\"Pixels:0\" DimensionOrder=\""
-    << m.dimensionOrder << "\" Type=\"" << (m.type.empty() ? "uint16" : m.type) << "\" SizeX=\"" << m.sizeX
-    << "\" SizeY=\"" << m.sizeY << "\" SizeC=\"" << m.sizeC << "\" SizeZ=\"" << m.sizeZ << "\" SizeT=\""
-    << m.sizeT << "\"";
-  if (m.physicalSizeX) o << " PhysicalSizeX=\"" << *m.physicalSizeX << "\" PhysicalSizeXUnit=\"µm\"";
-  if (m.physicalSizeY) o << " PhysicalSizeY=\"" << *m.physicalSizeY << "\" PhysicalSizeYUnit=\"µm\"";
-  if (m.physicalSizeZ) o << " PhysicalSizeZ=\"" << *m.physicalSizeZ << "\" PhysicalSizeZUnit=\"µm\"";
+    << m.dimensionOrder << "\" Type=\"" << (m.type.empty() ? "uint16" : m.type) << "\" SizeX=\""
+    << m.sizeX << "\" SizeY=\"" << m.sizeY << "\" SizeC=\"" << m.sizeC << "\" SizeZ=\"" << m.sizeZ
+    << "\" SizeT=\"" << m.sizeT << "\"";
+  if (m.physicalSizeX)
+    o << " PhysicalSizeX=\"" << *m.physicalSizeX << "\" PhysicalSizeXUnit=\"µm\"";
+  if (m.physicalSizeY)
+    o << " PhysicalSizeY=\"" << *m.physicalSizeY << "\" PhysicalSizeYUnit=\"µm\"";
+  if (m.physicalSizeZ)
+    o << " PhysicalSizeZ=\"" << *m.physicalSizeZ << "\" PhysicalSizeZUnit=\"µm\"";
   if (m.timeIncrement) o << " TimeIncrement=\"" << *m.timeIncrement << "\" TimeIncrementUnit=\"s\"";
   o << ">";
   const int planesC = m.sizeC / std::max(1, m.samplesPerPixel);

@@ -9,12 +9,12 @@ namespace mollichrom::io {
 struct OmeMetadata {
   std::string dimensionOrder = "XYZCT";  // after XY, the first letter varies fastest
   int sizeX = 0, sizeY = 0, sizeC = 1, sizeZ = 1, sizeT = 1;
-  int samplesPerPixel = 1;               // from <Channel SamplesPerPixel>, 1 if absent
-  std::string type;                      // "uint16", "float", ...
+  int samplesPerPixel = 1;  // from <Channel SamplesPerPixel>, 1 if absent
+  std::string type;         // "uint16", "float", ...
   std::optional<double> physicalSizeX, physicalSizeY, physicalSizeZ;  // µm
   std::optional<double> timeIncrement;                                // s
-  int imageCount = 1;                    // number of <Image> elements
-  std::string warning;                   // e.g. unknown units, other series ignored
+  int imageCount = 1;                                                 // number of <Image> elements
+  std::string warning;  // e.g. unknown units, other series ignored
 };
 
 // nullopt when `description` is not OME-XML. Throws std::invalid_argument (message without

@@ -6,7 +6,8 @@
 
 namespace mollichrom::io {
 
-Stack::Stack(StackInfo info, std::vector<cv::Mat> planes) : info_(std::move(info)), planes_(std::move(planes)) {
+Stack::Stack(StackInfo info, std::vector<cv::Mat> planes)
+    : info_(std::move(info)), planes_(std::move(planes)) {
   if (static_cast<std::int64_t>(planes_.size()) != info_.planeCount())
     throw std::invalid_argument("Stack: " + std::to_string(planes_.size()) + " planes for " +
                                 std::to_string(info_.planeCount()) + " declared");
@@ -16,8 +17,8 @@ Stack::Stack(StackInfo info, std::vector<cv::Mat> planes) : info_(std::move(info
 }
 
 StatsAccumulator::StatsAccumulator(int channels)
-    : acc_(static_cast<size_t>(channels),
-           Acc{std::numeric_limits<double>::infinity(), -std::numeric_limits<double>::infinity(), 0.0, 0}) {}
+    : acc_(static_cast<size_t>(channels), Acc{std::numeric_limits<double>::infinity(),
+                                              -std::numeric_limits<double>::infinity(), 0.0, 0}) {}
 
 void StatsAccumulator::add(int channel0, const cv::Mat& plane) {
   Acc& a = acc_.at(static_cast<size_t>(channel0));

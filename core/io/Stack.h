@@ -23,7 +23,9 @@ class Stack {
 
   const StackInfo& info() const { return info_; }
   StackInfo& info() { return info_; }
-  const cv::Mat& plane(int t, int c, int z = 0) const { return planes_.at(info_.planeIndex(t, c, z)); }
+  const cv::Mat& plane(int t, int c, int z = 0) const {
+    return planes_.at(info_.planeIndex(t, c, z));
+  }
   cv::Mat& plane(int t, int c, int z = 0) { return planes_.at(info_.planeIndex(t, c, z)); }
   const std::vector<cv::Mat>& planes() const { return planes_; }
 
@@ -41,7 +43,10 @@ class StatsAccumulator {
   std::vector<ChannelStats> result() const;
 
  private:
-  struct Acc { double min, max, sum; std::int64_t n; };
+  struct Acc {
+    double min, max, sum;
+    std::int64_t n;
+  };
   std::vector<Acc> acc_;
 };
 

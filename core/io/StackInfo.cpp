@@ -4,10 +4,14 @@ namespace mollichrom::io {
 
 std::string stackFormatName(StackFormat f) {
   switch (f) {
-    case StackFormat::PlainTiff: return "tiff";
-    case StackFormat::ImageJ: return "imagej";
-    case StackFormat::OmeTiff: return "ome-tiff";
-    case StackFormat::ImageFolder: return "folder";
+    case StackFormat::PlainTiff:
+      return "tiff";
+    case StackFormat::ImageJ:
+      return "imagej";
+    case StackFormat::OmeTiff:
+      return "ome-tiff";
+    case StackFormat::ImageFolder:
+      return "folder";
   }
   return "tiff";
 }

@@ -14,8 +14,8 @@
 #include <opencv2/imgcodecs.hpp>
 #include <opencv2/imgproc.hpp>
 
-#include <tiffio.h>
 #include <sys/mman.h>
+#include <tiffio.h>
 #include <unistd.h>
 
 #include <atomic>
@@ -33,8 +33,10 @@ namespace {
 std::string gigabytes(std::uint64_t b) {
   std::ostringstream o;
   o.precision(3);
-  if (b >= 1'000'000'000ull) o << double(b) / 1e9 << " GB";
-  else o << double(b) / 1e6 << " MB";
+  if (b >= 1'000'000'000ull)
+    o << double(b) / 1e9 << " GB";
+  else
+    o << double(b) / 1e6 << " MB";
   return o.str();
 }
 
@@ -96,7 +98,8 @@ class TiffStackSource final : public StackSource {
     const std::int64_t page = pageOf(t, c, z);
     std::vector<std::pair<std::int64_t, cv::Mat>> out;
     if (contiguousBase_ >= 0) {
-      const std::uint64_t offset = std::uint64_t(contiguousBase_) + std::uint64_t(page) * info_.planeBytes();
+      const std::uint64_t offset =
+          std::uint64_t(contiguousBase_) + std::uint64_t(page) * info_.planeBytes();
       out.emplace_back(info_.planeIndex(t, c, z), file_->readContiguousPlane(offset));
       return out;
     }
@@ -116,9 +119,10 @@ class TiffStackSource final : public StackSource {
 
   void readInto(int t, int c, int z, cv::Mat& dst) override {
     const std::int64_t page = pageOf(t, c, z);
-    const std::uint64_t offset = contiguousBase_ >= 0
-                                     ? std::uint64_t(contiguousBase_) + std::uint64_t(page) * info_.planeBytes()
-                                     : std::uint64_t(file_->pages().at(static_cast<size_t>(page)).contiguousOffset);
+    const std::uint64_t offset =
+        contiguousBase_ >= 0
+            ? std::uint64_t(contiguousBase_) + std::uint64_t(page) * info_.planeBytes()
+            : std::uint64_t(file_->pages().at(static_cast<size_t>(page)).contiguousOffset);
     file_->readContiguousInto(offset, dst);
   }
 
@@ -129,30 +133,42 @@ class TiffStackSource final : public StackSource {
     return (std::int64_t(t) * info_.slices + z) * (info_.channels / spp_) + cpage;
   }
 
-  std::vector<std::pair<std::int64_t, cv::Mat>> samplesOut(std::vector<cv::Mat>& samples, int t, int cpage, int z) {
+  std::vector<std::pair<std::int64_t, cv::Mat>> samplesOut(std::vector<cv::Mat>& samples, int t,
+                                                           int cpage, int z) {
     std::vector<std::pair<std::int64_t, cv::Mat>> out;
     for (int s = 0; s < static_cast<int>(samples.size()); ++s)
-      out.emplace_back(info_.planeIndex(t, cpage * spp_ + s, z), std::move(samples[static_cast<size_t>(s)]));
+      out.emplace_back(info_.planeIndex(t, cpage * spp_ + s, z),
+                       std::move(samples[static_cast<size_t>(s)]));
     return out;
   }
 
   void setupPlain(int pages) {
     info_.format = StackFormat::PlainTiff;
     switch (options_.plainPagesAs) {
-      case PageAxis::Frames: info_.frames = pages; break;
-      case PageAxis::Slices: info_.slices = pages; break;
-      case PageAxis::Channels: info_.channels = pages; break;
+      case PageAxis::Frames:
+        info_.frames = pages;
+        break;
+      case PageAxis::Slices:
+        info_.slices = pages;
+        break;
+      case PageAxis::Channels:
+        info_.channels = pages;
+        break;
     }
-    if (options_.plainPagesAs == PageAxis::Channels) info_.channels *= spp_;
-    else info_.channels = spp_;
+    if (options_.plainPagesAs == PageAxis::Channels)
+      info_.channels *= spp_;
+    else
+      info_.channels = spp_;
     if (pages > 1 && options_.plainPagesAs == PageAxis::Frames)
       info_.note = "no ImageJ/OME metadata: pages read as time frames";
     // Resolution tags outside ImageJ files: centimetres are trusted; inches only when they
     // describe a microscope-scale pixel (72/96/300 dpi are print defaults, not measurements).
     const double xr = file_->xResolution(), yr = file_->yResolution();
     double perUnit = 0;
-    if (file_->resolutionUnit() == RESUNIT_CENTIMETER) perUnit = 1e4;
-    else if (file_->resolutionUnit() == RESUNIT_INCH && xr > 1000) perUnit = 25400;
+    if (file_->resolutionUnit() == RESUNIT_CENTIMETER)
+      perUnit = 1e4;
+    else if (file_->resolutionUnit() == RESUNIT_INCH && xr > 1000)
+      perUnit = 25400;
     if (perUnit > 0 && xr > 0) {
       Calibration& cal = info_.calibration;
       cal.pixelX = fromResolution(perUnit, xr);
@@ -167,11 +183,14 @@ class TiffStackSource final : public StackSource {
     const int images = ij.images;
     if (double(c) * double(z) * double(t) != double(images)) {
       // Inconsistent counts: fall back to one axis, as ImageJ itself does.
-      c = 1; z = 1; t = images;
+      c = 1;
+      z = 1;
+      t = images;
       info_.note = "ImageJ channels x slices x frames does not match images; read as frames";
     }
     if (spp_ > 1 && c > 1)
-      throw StackError(info_.path, "ImageJ RGB hyperstacks with several channels are not supported");
+      throw StackError(info_.path,
+                       "ImageJ RGB hyperstacks with several channels are not supported");
     info_.channels = c * spp_;
     info_.slices = z;
     info_.frames = t;
@@ -180,24 +199,31 @@ class TiffStackSource final : public StackSource {
       const TiffPage& f = file_->pages().front();
       if (f.contiguousOffset < 0 || spp_ != 1)
         throw StackError(info_.path, "ImageJ metadata declares " + std::to_string(images) +
-                                         " images but the file holds " + std::to_string(pages) + " pages");
+                                         " images but the file holds " + std::to_string(pages) +
+                                         " pages");
       // Compared by division: images x plane bytes can overflow 64 bits in a corrupt file.
-      const std::uint64_t room = file_->fileSize() - std::min<std::uint64_t>(file_->fileSize(), std::uint64_t(f.contiguousOffset));
-      const std::uint64_t end = std::uint64_t(f.contiguousOffset) + std::uint64_t(images) * info_.planeBytes();
+      const std::uint64_t room =
+          file_->fileSize() -
+          std::min<std::uint64_t>(file_->fileSize(), std::uint64_t(f.contiguousOffset));
+      const std::uint64_t end =
+          std::uint64_t(f.contiguousOffset) + std::uint64_t(images) * info_.planeBytes();
       if (std::uint64_t(images) > room / info_.planeBytes())
-        throw StackError(info_.path, "the file is truncated: ImageJ metadata declares " + std::to_string(images) +
-                                         " images (" + std::to_string(end) + " bytes) but the file has " +
+        throw StackError(info_.path, "the file is truncated: ImageJ metadata declares " +
+                                         std::to_string(images) + " images (" +
+                                         std::to_string(end) + " bytes) but the file has " +
                                          std::to_string(file_->fileSize()) + " bytes");
       contiguousBase_ = f.contiguousOffset;
     } else if (pages > images) {
-      info_.note = "the file holds " + std::to_string(pages) + " pages; ImageJ metadata uses " + std::to_string(images);
+      info_.note = "the file holds " + std::to_string(pages) + " pages; ImageJ metadata uses " +
+                   std::to_string(images);
     }
     Calibration& cal = info_.calibration;
     const auto perUnit = lengthUnitToMicrons(ij.unit);
     if (perUnit) {
       if (file_->xResolution() > 0) {
         cal.pixelX = fromResolution(*perUnit, file_->xResolution());
-        cal.pixelY = file_->yResolution() > 0 ? fromResolution(*perUnit, file_->yResolution()) : *cal.pixelX;
+        cal.pixelY =
+            file_->yResolution() > 0 ? fromResolution(*perUnit, file_->yResolution()) : *cal.pixelX;
         cal.pixelSource = CalibrationSource::ImageJ;
       }
       if (ij.spacing && *ij.spacing > 0) {
@@ -217,8 +243,9 @@ class TiffStackSource final : public StackSource {
   void setupOme(const OmeMetadata& m, int pages) {
     info_.format = StackFormat::OmeTiff;
     if (m.sizeX != info_.width || m.sizeY != info_.height)
-      throw StackError(info_.path, "OME-XML declares " + std::to_string(m.sizeX) + " x " + std::to_string(m.sizeY) +
-                                       " pixels but the pages are " + std::to_string(info_.width) + " x " +
+      throw StackError(info_.path, "OME-XML declares " + std::to_string(m.sizeX) + " x " +
+                                       std::to_string(m.sizeY) + " pixels but the pages are " +
+                                       std::to_string(info_.width) + " x " +
                                        std::to_string(info_.height));
     OmeMetadata meta = m;
     if (spp_ > 1) meta.samplesPerPixel = spp_;
@@ -227,8 +254,9 @@ class TiffStackSource final : public StackSource {
     // In double: the product of three declared sizes can overflow 64 bits in a corrupt file.
     const double needed = double(meta.sizeC / meta.samplesPerPixel) * meta.sizeZ * meta.sizeT;
     if (needed > pages)
-      throw StackError(info_.path, "OME-XML declares " + wholeNumber(needed) + " planes but the file holds " +
-                                       std::to_string(pages) + " pages");
+      throw StackError(info_.path, "OME-XML declares " + wholeNumber(needed) +
+                                       " planes but the file holds " + std::to_string(pages) +
+                                       " pages");
     if (meta.samplesPerPixel != spp_)
       throw StackError(info_.path, "OME-XML SamplesPerPixel differs from the TIFF pages");
     info_.channels = meta.sizeC;
@@ -241,8 +269,14 @@ class TiffStackSource final : public StackSource {
       cal.pixelY = meta.physicalSizeY ? meta.physicalSizeY : meta.physicalSizeX;
       cal.pixelSource = CalibrationSource::OME;
     }
-    if (meta.physicalSizeZ) { cal.zStep = meta.physicalSizeZ; cal.zSource = CalibrationSource::OME; }
-    if (meta.timeIncrement) { cal.frameInterval = meta.timeIncrement; cal.timeSource = CalibrationSource::OME; }
+    if (meta.physicalSizeZ) {
+      cal.zStep = meta.physicalSizeZ;
+      cal.zSource = CalibrationSource::OME;
+    }
+    if (meta.timeIncrement) {
+      cal.frameInterval = meta.timeIncrement;
+      cal.timeSource = CalibrationSource::OME;
+    }
     ome_ = meta;
   }
 
@@ -254,24 +288,40 @@ class TiffStackSource final : public StackSource {
 
 // ---------------------------------------------------------------------------------------------
 // A folder of single-page images (or one PNG) read as a time series.
-struct PngHeader { int width, height, channels, depth; };
+struct PngHeader {
+  int width, height, channels, depth;
+};
 
 std::optional<PngHeader> readPngHeader(const ByteSource& src) {
   std::uint8_t h[26] = {};
   if (src.readAt(0, h, sizeof h) != sizeof h) return std::nullopt;
   static const std::uint8_t sig[8] = {0x89, 'P', 'N', 'G', '\r', '\n', 0x1a, '\n'};
-  if (!std::equal(sig, sig + 8, h) || std::string(reinterpret_cast<char*>(h + 12), 4) != "IHDR") return std::nullopt;
-  auto be32 = [&](int o) { return (std::uint32_t(h[o]) << 24) | (std::uint32_t(h[o + 1]) << 16) | (std::uint32_t(h[o + 2]) << 8) | h[o + 3]; };
+  if (!std::equal(sig, sig + 8, h) || std::string(reinterpret_cast<char*>(h + 12), 4) != "IHDR")
+    return std::nullopt;
+  auto be32 = [&](int o) {
+    return (std::uint32_t(h[o]) << 24) | (std::uint32_t(h[o + 1]) << 16) |
+           (std::uint32_t(h[o + 2]) << 8) | h[o + 3];
+  };
   PngHeader p{};
   p.width = static_cast<int>(be32(16));
   p.height = static_cast<int>(be32(20));
   p.depth = h[24] == 16 ? 16 : 8;
   switch (h[25]) {
-    case 0: p.channels = 1; break;
-    case 2: case 3: p.channels = 3; break;
-    case 4: p.channels = 2; break;
-    case 6: p.channels = 4; break;
-    default: return std::nullopt;
+    case 0:
+      p.channels = 1;
+      break;
+    case 2:
+    case 3:
+      p.channels = 3;
+      break;
+    case 4:
+      p.channels = 2;
+      break;
+    case 6:
+      p.channels = 4;
+      break;
+    default:
+      return std::nullopt;
   }
   if (p.width <= 0 || p.height <= 0) return std::nullopt;
   return p;
@@ -296,35 +346,49 @@ class FolderStackSource final : public StackSource {
         limits.maxPlaneBytes = options.maxPlaneBytes;
         TiffFile tf(std::move(src), limits);
         const TiffPage& p = tf.pages().front();
-        w = static_cast<int>(p.width); h = static_cast<int>(p.height); ch = p.samples; type = tf.pixelType();
+        w = static_cast<int>(p.width);
+        h = static_cast<int>(p.height);
+        ch = p.samples;
+        type = tf.pixelType();
         if (i == 0 && tf.xResolution() > 0) {
           if (const auto ij = parseImageJDescription(tf.description())) {
             if (const auto perUnit = lengthUnitToMicrons(ij->unit)) {
               info_.calibration.pixelX = fromResolution(*perUnit, tf.xResolution());
-              info_.calibration.pixelY = tf.yResolution() > 0 ? fromResolution(*perUnit, tf.yResolution()) : *info_.calibration.pixelX;
+              info_.calibration.pixelY = tf.yResolution() > 0
+                                             ? fromResolution(*perUnit, tf.yResolution())
+                                             : *info_.calibration.pixelX;
               info_.calibration.pixelSource = CalibrationSource::ImageJ;
             }
           }
         }
         if (i == 0) info_.compression = tf.compressionName();
       } else if (const auto png = readPngHeader(*src)) {
-        w = png->width; h = png->height; ch = png->channels;
+        w = png->width;
+        h = png->height;
+        ch = png->channels;
         type = png->depth == 16 ? PixelType::UInt16 : PixelType::UInt8;
       } else {
         throw StackError(f, "not a TIFF or PNG image");
       }
       if (i == 0) {
-        info_.width = w; info_.height = h; info_.channels = ch; info_.pixelType = type;
-      } else if (w != info_.width || h != info_.height || ch != info_.channels || type != info_.pixelType) {
-        throw StackError(f, "is " + std::to_string(w) + " x " + std::to_string(h) + " " + pixelTypeName(type) + " with " +
-                                std::to_string(ch) + " channel(s) but " + files_.front() + " is " +
-                                std::to_string(info_.width) + " x " + std::to_string(info_.height) + " " +
-                                pixelTypeName(info_.pixelType) + " with " + std::to_string(info_.channels) +
-                                "; the images of a series must match");
+        info_.width = w;
+        info_.height = h;
+        info_.channels = ch;
+        info_.pixelType = type;
+      } else if (w != info_.width || h != info_.height || ch != info_.channels ||
+                 type != info_.pixelType) {
+        throw StackError(
+            f, "is " + std::to_string(w) + " x " + std::to_string(h) + " " + pixelTypeName(type) +
+                   " with " + std::to_string(ch) + " channel(s) but " + files_.front() + " is " +
+                   std::to_string(info_.width) + " x " + std::to_string(info_.height) + " " +
+                   pixelTypeName(info_.pixelType) + " with " + std::to_string(info_.channels) +
+                   "; the images of a series must match");
       }
     }
     info_.frames = static_cast<int>(files_.size());
-    if (std::uint64_t(info_.width) * info_.height * info_.channels * pixelTypeBytes(info_.pixelType) > options.maxPlaneBytes)
+    if (std::uint64_t(info_.width) * info_.height * info_.channels *
+            pixelTypeBytes(info_.pixelType) >
+        options.maxPlaneBytes)
       throw StackError(files_.front(), "declares an implausible image size");
   }
 
@@ -351,7 +415,8 @@ class FolderStackSource final : public StackSource {
         samples[0].rows != info_.height)
       throw StackError(f, "changed size or channel count since the folder was opened");
     std::vector<std::pair<std::int64_t, cv::Mat>> out;
-    for (int c = 0; c < info_.channels; ++c) out.emplace_back(info_.planeIndex(t, c, z), samples[static_cast<size_t>(c)]);
+    for (int c = 0; c < info_.channels; ++c)
+      out.emplace_back(info_.planeIndex(t, c, z), samples[static_cast<size_t>(c)]);
     return out;
   }
 
@@ -386,7 +451,8 @@ bool naturalLess(const QString& a, const QString& b) {
 
 std::vector<std::string> listImageFolder(const std::string& path) {
   const QDir dir(QString::fromStdString(path));
-  QStringList names = dir.entryList({"*.tif", "*.tiff", "*.TIF", "*.TIFF", "*.png", "*.PNG"}, QDir::Files | QDir::Readable);
+  QStringList names = dir.entryList({"*.tif", "*.tiff", "*.TIF", "*.TIFF", "*.png", "*.PNG"},
+                                    QDir::Files | QDir::Readable);
   std::sort(names.begin(), names.end(), naturalLess);
   std::vector<std::string> files;
   for (const QString& n : names) files.push_back(dir.filePath(n).toStdString());
@@ -394,7 +460,8 @@ std::vector<std::string> listImageFolder(const std::string& path) {
   return files;
 }
 
-std::unique_ptr<StackSource> openFromSource(std::unique_ptr<ByteSource> src, const OpenOptions& options) {
+std::unique_ptr<StackSource> openFromSource(std::unique_ptr<ByteSource> src,
+                                            const OpenOptions& options) {
   std::uint8_t head[8] = {};
   const std::size_t n = src->readAt(0, head, sizeof head);
   if (src->size() > 0 && !looksLikeTiff(head, n) && readPngHeader(*src)) {
@@ -425,7 +492,8 @@ std::unique_ptr<StackSource> openStack(const std::string& path, const OpenOption
   return openFromSource(openFileSource(path), options);
 }
 
-std::unique_ptr<StackSource> openStackFromMemory(std::vector<std::uint8_t> bytes, const std::string& name,
+std::unique_ptr<StackSource> openStackFromMemory(std::vector<std::uint8_t> bytes,
+                                                 const std::string& name,
                                                  const OpenOptions& options) {
   auto src = memorySource(std::move(bytes), name);
   // PNGs from memory are not needed (OpenCV decodes PNG files by path); TIFF only.
@@ -435,15 +503,19 @@ std::unique_ptr<StackSource> openStackFromMemory(std::vector<std::uint8_t> bytes
 // ---------------------------------------------------------------------------------------------
 cv::Mat StackSource::plane(int t, int c, int z) {
   if (t < 0 || t >= info_.frames || c < 0 || c >= info_.channels || z < 0 || z >= info_.slices)
-    throw std::out_of_range(info_.path + ": plane (t=" + std::to_string(t) + ", c=" + std::to_string(c) +
-                            ", z=" + std::to_string(z) + ") is outside the stack");
+    throw std::out_of_range(info_.path + ": plane (t=" + std::to_string(t) +
+                            ", c=" + std::to_string(c) + ", z=" + std::to_string(z) +
+                            ") is outside the stack");
   std::lock_guard<std::mutex> lock(mutex_);
   return cachedPlane(info_.planeIndex(t, c, z), t, c, z, true);
 }
 
 cv::Mat StackSource::cachedPlane(std::int64_t index, int t, int c, int z, bool keep) {
   for (auto& [i, e] : cache_)
-    if (i == index) { e.lastUse = ++useClock_; return e.mat; }
+    if (i == index) {
+      e.lastUse = ++useClock_;
+      return e.mat;
+    }
   cv::Mat wanted;
   for (auto& [i, m] : decode(t, c, z)) {
     if (i == index) wanted = m;
@@ -451,15 +523,17 @@ cv::Mat StackSource::cachedPlane(std::int64_t index, int t, int c, int z, bool k
     const std::uint64_t bytes = m.total() * m.elemSize();
     if (bytes > options_.cacheBytes) continue;
     while (cacheUsed_ + bytes > options_.cacheBytes && !cache_.empty()) {
-      auto oldest = std::min_element(cache_.begin(), cache_.end(),
-                                     [](const auto& a, const auto& b) { return a.second.lastUse < b.second.lastUse; });
+      auto oldest = std::min_element(
+          cache_.begin(), cache_.end(),
+          [](const auto& a, const auto& b) { return a.second.lastUse < b.second.lastUse; });
       cacheUsed_ -= oldest->second.mat.total() * oldest->second.mat.elemSize();
       cache_.erase(oldest);
     }
     cache_.push_back({i, Entry{m, ++useClock_}});
     cacheUsed_ += bytes;
   }
-  if (wanted.empty()) throw StackError(info_.path, "plane " + std::to_string(index) + " could not be decoded");
+  if (wanted.empty())
+    throw StackError(info_.path, "plane " + std::to_string(index) + " could not be decoded");
   return wanted;
 }
 
@@ -468,16 +542,17 @@ std::uint64_t StackSource::estimateBytes(const LoadOptions& o) const {
   const int frames = std::max(0, last - o.firstFrame + 1);
   const int w = o.crop ? o.crop->width : info_.width, h = o.crop ? o.crop->height : info_.height;
   const int b = std::max(1, o.binning);
-  return std::uint64_t(w / b) * std::uint64_t(h / b) * std::uint64_t(info_.channels) * std::uint64_t(info_.slices) *
-         std::uint64_t(frames) * memoryElemSize(info_.pixelType);
+  return std::uint64_t(w / b) * std::uint64_t(h / b) * std::uint64_t(info_.channels) *
+         std::uint64_t(info_.slices) * std::uint64_t(frames) * memoryElemSize(info_.pixelType);
 }
 
 Stack StackSource::load(const LoadOptions& o, util::Feedback* feedback) {
   const std::string& path = info_.path;
   const int last = o.lastFrame < 0 ? info_.frames - 1 : o.lastFrame;
   if (o.firstFrame < 0 || o.firstFrame > last || last >= info_.frames)
-    throw StackError(path, "frame range " + std::to_string(o.firstFrame + 1) + "-" + std::to_string(last + 1) +
-                               " is outside the stack's frames 1-" + std::to_string(info_.frames));
+    throw StackError(path, "frame range " + std::to_string(o.firstFrame + 1) + "-" +
+                               std::to_string(last + 1) + " is outside the stack's frames 1-" +
+                               std::to_string(info_.frames));
   const cv::Rect full(0, 0, info_.width, info_.height);
   const cv::Rect crop = o.crop.value_or(full);
   if (crop.width <= 0 || crop.height <= 0 || (crop & full) != crop)
@@ -487,7 +562,8 @@ Stack StackSource::load(const LoadOptions& o, util::Feedback* feedback) {
                                std::to_string(info_.height) + " image");
   const int bin = o.binning;
   if (bin < 1 || bin > std::min(crop.width, crop.height))
-    throw StackError(path, "binning " + std::to_string(bin) + " must be between 1 and the image size");
+    throw StackError(path,
+                     "binning " + std::to_string(bin) + " must be between 1 and the image size");
 
   const std::uint64_t needed = estimateBytes(o);
   const std::uint64_t limit = o.memoryLimit ? o.memoryLimit : defaultMemoryLimit();
@@ -497,10 +573,10 @@ Stack StackSource::load(const LoadOptions& o, util::Feedback* feedback) {
     const int frames = last - o.firstFrame + 1;
     const int fitFrames = static_cast<int>(std::max<std::uint64_t>(1, frames * limit / needed));
     std::ostringstream msg;
-    msg << "loading it needs " << gigabytes(needed) << " but the memory limit is " << gigabytes(limit)
-        << "; load a frame range (e.g. frames " << o.firstFrame + 1 << "-" << o.firstFrame + fitFrames
-        << "), crop a region, or bin " << binned.binning << "x" << binned.binning << " ("
-        << gigabytes(estimateBytes(binned)) << ")";
+    msg << "loading it needs " << gigabytes(needed) << " but the memory limit is "
+        << gigabytes(limit) << "; load a frame range (e.g. frames " << o.firstFrame + 1 << "-"
+        << o.firstFrame + fitFrames << "), crop a region, or bin " << binned.binning << "x"
+        << binned.binning << " (" << gigabytes(estimateBytes(binned)) << ")";
     throw StackTooLargeError(path, msg.str(), needed, limit);
   }
 
@@ -527,7 +603,11 @@ Stack StackSource::load(const LoadOptions& o, util::Feedback* feedback) {
         std::vector<std::pair<std::int64_t, cv::Mat>> decoded;
         bool cached = false;
         for (auto& [i, e] : cache_)
-          if (i == info_.planeIndex(t, c, z)) { decoded.emplace_back(i, e.mat); cached = true; break; }
+          if (i == info_.planeIndex(t, c, z)) {
+            decoded.emplace_back(i, e.mat);
+            cached = true;
+            break;
+          }
         if (!cached) decoded = decode(t, c, z);
         for (auto& [srcIndex, m] : decoded) {
           // Page samples map to channels of the same (t, z).
@@ -563,18 +643,21 @@ Stack StackSource::loadDirect(StackInfo out, int firstFrame, util::Feedback* fee
     const std::uintptr_t huge = std::uintptr_t(2) << 20;
     const std::uintptr_t aligned = (start + huge - 1) & ~(huge - 1);
     const std::size_t bytes = block.total() * block.elemSize();
-    if (aligned < start + bytes) ::madvise(reinterpret_cast<void*>(aligned), start + bytes - aligned, MADV_HUGEPAGE);
+    if (aligned < start + bytes)
+      ::madvise(reinterpret_cast<void*>(aligned), start + bytes - aligned, MADV_HUGEPAGE);
   }
   std::vector<cv::Mat> planes(static_cast<size_t>(count));
   for (std::int64_t i = 0; i < count; ++i)
-    planes[static_cast<size_t>(i)] = block.rowRange(static_cast<int>(i * out.height), static_cast<int>((i + 1) * out.height));
+    planes[static_cast<size_t>(i)] =
+        block.rowRange(static_cast<int>(i * out.height), static_cast<int>((i + 1) * out.height));
   std::atomic<std::int64_t> done{0};
   std::atomic<bool> stop{false};
   std::exception_ptr error;
   std::mutex errorMutex;
   // Each thread reads its own contiguous run of planes: sequential streams keep the kernel's
   // read-ahead effective when the file is not cached.
-  const unsigned helpers = std::min<unsigned>(std::max(1u, std::thread::hardware_concurrency()) - 1, 7);
+  const unsigned helpers =
+      std::min<unsigned>(std::max(1u, std::thread::hardware_concurrency()) - 1, 7);
   const std::int64_t workers = count > 1 ? helpers + 1 : 1;
   auto work = [&](std::int64_t worker) {
     const bool reporter = worker == 0;

@@ -14,25 +14,28 @@
 #include <string>
 #include <vector>
 
-namespace mollichrom::util { class Feedback; }
+namespace mollichrom::util {
+class Feedback;
+}
 
 namespace mollichrom::io {
 
 // How to read the pages of a TIFF without ImageJ/OME metadata (default: frames = time).
 enum class PageAxis { Frames, Slices, Channels };
-PageAxis parsePageAxis(const std::string& name);  // "frames"|"time"|"t", "slices"|"z", "channels"|"c"
+PageAxis parsePageAxis(
+    const std::string& name);  // "frames"|"time"|"t", "slices"|"z", "channels"|"c"
 
 struct OpenOptions {
   PageAxis plainPagesAs = PageAxis::Frames;
-  std::uint64_t cacheBytes = std::uint64_t(256) << 20;      // decoded planes kept for plane()
-  std::uint64_t maxPlaneBytes = std::uint64_t(16) << 30;    // larger pages are refused as implausible
+  std::uint64_t cacheBytes = std::uint64_t(256) << 20;    // decoded planes kept for plane()
+  std::uint64_t maxPlaneBytes = std::uint64_t(16) << 30;  // larger pages are refused as implausible
 };
 
 struct LoadOptions {
-  std::optional<cv::Rect> crop;          // in pixels of the file
-  int firstFrame = 0, lastFrame = -1;    // inclusive, 0-based; -1 = last
-  int binning = 1;                       // n x n block average (pixel size scales by n)
-  std::uint64_t memoryLimit = 0;         // 0 = default (half the physical RAM)
+  std::optional<cv::Rect> crop;        // in pixels of the file
+  int firstFrame = 0, lastFrame = -1;  // inclusive, 0-based; -1 = last
+  int binning = 1;                     // n x n block average (pixel size scales by n)
+  std::uint64_t memoryLimit = 0;       // 0 = default (half the physical RAM)
 };
 
 // Half of the machine's physical memory: the default ceiling for a whole-stack load.
@@ -67,7 +70,10 @@ class StackSource {
   cv::Mat cachedPlane(std::int64_t index, int t, int c, int z, bool keep);
   Stack loadDirect(StackInfo out, int firstFrame, util::Feedback* feedback);
   std::mutex mutex_;  // decoders (libtiff handles) are not thread-safe
-  struct Entry { cv::Mat mat; std::uint64_t lastUse; };
+  struct Entry {
+    cv::Mat mat;
+    std::uint64_t lastUse;
+  };
   std::vector<std::pair<std::int64_t, Entry>> cache_;
   std::uint64_t cacheUsed_ = 0, useClock_ = 0;
 };
@@ -76,7 +82,8 @@ class StackSource {
 // Throws StackError naming the path and the problem.
 std::unique_ptr<StackSource> openStack(const std::string& path, const OpenOptions& options = {});
 // Same, from bytes in memory (the fuzzer and tests); `name` appears in error messages.
-std::unique_ptr<StackSource> openStackFromMemory(std::vector<std::uint8_t> bytes, const std::string& name,
+std::unique_ptr<StackSource> openStackFromMemory(std::vector<std::uint8_t> bytes,
+                                                 const std::string& name,
                                                  const OpenOptions& options = {});
 
 }  // namespace mollichrom::io

@@ -42,26 +42,26 @@ ChromatinModel::Terms ChromatinModel::terms(const FieldDerivatives& d, bool stea
   return t;
 }
 
-PdeModel::Affine ChromatinModel::residual(const FieldDerivatives& d, const Scalars& s, bool steady) const {
+PdeModel::Affine ChromatinModel::residual(const FieldDerivatives& d, const Scalars& s,
+                                          bool steady) const {
   const Terms t = terms(d, steady);
   const auto& M = s.at("M");
   const auto& G = s.at("gamma_ac");
   return {t.a - M * t.L + 2 * G * t.h, -2 * G * t.e};
 }
 
-std::map<std::string, torch::Tensor> ChromatinModel::displayFields(const FieldDerivatives& d, const Scalars&) const {
+std::map<std::string, torch::Tensor> ChromatinModel::displayFields(const FieldDerivatives& d,
+                                                                   const Scalars&) const {
   const double pm = fixed_.phiMax, l2 = fixed_.ell * fixed_.ell;
   const auto c = d.get(0, "value"), h = d.get(1, "value");
   const auto e = c - h, phiD = h - e;
   const auto lapD = 2 * d.get(1, "lap") - d.get(0, "lap");
   std::map<std::string, torch::Tensor> out{
-      {"phi_h", h},
-      {"phi_e", e},
-      {"phi_d", phiD},
-      {"mu_d", -e + h * (pm - h) * (pm - 2 * h) - l2 * lapD},
-      {"lap_phi_d", lapD},
-      {"bilap_phi_d", 2 * d.get(1, "bilap") - d.get(0, "bilap")}};
-  if (std::find(d.ops.begin(), d.ops.end(), "t") != d.ops.end()) out["dt_phi_d"] = 2 * d.get(1, "t") - d.get(0, "t");
+      {"phi_h", h},        {"phi_e", e},
+      {"phi_d", phiD},     {"mu_d", -e + h * (pm - h) * (pm - 2 * h) - l2 * lapD},
+      {"lap_phi_d", lapD}, {"bilap_phi_d", 2 * d.get(1, "bilap") - d.get(0, "bilap")}};
+  if (std::find(d.ops.begin(), d.ops.end(), "t") != d.ops.end())
+    out["dt_phi_d"] = 2 * d.get(1, "t") - d.get(0, "t");
   return out;
 }
 

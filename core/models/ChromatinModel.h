@@ -14,11 +14,14 @@ class ChromatinModel final : public PdeModel {
   std::vector<std::string> operators(bool timeDependent) const override;
   std::vector<ScalarInfo> scalarInfo() const override;
   Affine residual(const FieldDerivatives& d, const Scalars& s, bool steady) const override;
-  std::map<std::string, torch::Tensor> displayFields(const FieldDerivatives& d, const Scalars& s) const override;
+  std::map<std::string, torch::Tensor> displayFields(const FieldDerivatives& d,
+                                                     const Scalars& s) const override;
 
   // The residual's parts: R = a − M·L − 2Γ(λ·e − h), a = ∂tφ_d, L = ∇²μ_d, e = φ_e, h = φ_h.
   // The direct estimator solves for (M, Γ, Γλ) with these linearly.
-  struct Terms { torch::Tensor a, L, e, h; };
+  struct Terms {
+    torch::Tensor a, L, e, h;
+  };
   Terms terms(const FieldDerivatives& d, bool steady) const;
   const ChromatinParameters& fixed() const { return fixed_; }
 

@@ -13,7 +13,8 @@ void applyParameterSettings(const std::string& text, ParameterChoice& choice) {
     if (item.empty()) continue;
     const auto eq = item.find('=');
     if (eq == std::string::npos)
-      throw std::invalid_argument("'" + item + "' is not NAME=VALUE (names: M, gamma_ac, ell, phi_max)");
+      throw std::invalid_argument("'" + item +
+                                  "' is not NAME=VALUE (names: M, gamma_ac, ell, phi_max)");
     const std::string name = item.substr(0, eq), value = item.substr(eq + 1);
     double v = 0;
     try {
@@ -23,12 +24,21 @@ void applyParameterSettings(const std::string& text, ParameterChoice& choice) {
     } catch (const std::exception&) {
       throw std::invalid_argument("'" + item + "': '" + value + "' is not a number");
     }
-    if (!std::isfinite(v) || v <= 0) throw std::invalid_argument("'" + item + "': the value must be positive");
-    if (name == "M") { choice.values.M = v; choice.fixM = true; }
-    else if (name == "gamma_ac") { choice.values.gammaAc = v; choice.fixGamma = true; }
-    else if (name == "ell") choice.values.ell = v;
-    else if (name == "phi_max") choice.values.phiMax = v;
-    else throw std::invalid_argument("unknown parameter '" + name + "' (names: M, gamma_ac, ell, phi_max)");
+    if (!std::isfinite(v) || v <= 0)
+      throw std::invalid_argument("'" + item + "': the value must be positive");
+    if (name == "M") {
+      choice.values.M = v;
+      choice.fixM = true;
+    } else if (name == "gamma_ac") {
+      choice.values.gammaAc = v;
+      choice.fixGamma = true;
+    } else if (name == "ell")
+      choice.values.ell = v;
+    else if (name == "phi_max")
+      choice.values.phiMax = v;
+    else
+      throw std::invalid_argument("unknown parameter '" + name +
+                                  "' (names: M, gamma_ac, ell, phi_max)");
     choice.setByUser[name] = v;
   }
 }

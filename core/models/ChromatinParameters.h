@@ -19,8 +19,10 @@ struct ChromatinParameters {
 };
 
 inline double wellH(double p, double phiMax) { return p * (phiMax - p) * (phiMax - 2 * p); }
-inline double wellH1(double p, double phiMax) { return phiMax * phiMax - 6 * phiMax * p + 6 * p * p; }  // h'
-inline double wellH2(double p, double phiMax) { return -6 * phiMax + 12 * p; }                          // h''
+inline double wellH1(double p, double phiMax) {
+  return phiMax * phiMax - 6 * phiMax * p + 6 * p * p;
+}  // h'
+inline double wellH2(double p, double phiMax) { return -6 * phiMax + 12 * p; }  // h''
 
 // Which scalars are fixed (true) or inferred; names as on the command line.
 struct ParameterChoice {

@@ -38,7 +38,8 @@ class PdeModel {
   // steady: ∂/∂t terms are dropped (single-snapshot mode).
   virtual Affine residual(const FieldDerivatives& d, const Scalars& s, bool steady) const = 0;
   // Named fields for display (e.g. "phi_h", "mu_d", "lap_phi_d"), each [T, H, W].
-  virtual std::map<std::string, torch::Tensor> displayFields(const FieldDerivatives& d, const Scalars& s) const = 0;
+  virtual std::map<std::string, torch::Tensor> displayFields(const FieldDerivatives& d,
+                                                             const Scalars& s) const = 0;
 };
 
 }  // namespace mollichrom::models

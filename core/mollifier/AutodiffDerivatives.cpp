@@ -18,9 +18,12 @@ torch::Tensor AutodiffDerivatives::partial(const MultiIndex& alpha) {
   // Parent: lower one axis by one (prefer t, then y, then x so shared prefixes reuse the cache).
   MultiIndex parent = alpha;
   int axis = alpha.t > 0 ? 2 : alpha.y > 0 ? 1 : 0;
-  if (axis == 2) --parent.t;
-  else if (axis == 1) --parent.y;
-  else --parent.x;
+  if (axis == 2)
+    --parent.t;
+  else if (axis == 1)
+    --parent.y;
+  else
+    --parent.x;
   const torch::Tensor base = partial(parent);
   ++gradCalls_;
   // One grad call yields the derivative along every coordinate: cache them all.
@@ -29,9 +32,12 @@ torch::Tensor AutodiffDerivatives::partial(const MultiIndex& alpha) {
                                  /*allow_unused=*/false)[0];
   for (int64_t d = 0; d < coords_.size(1); ++d) {
     MultiIndex child = parent;
-    if (d == 0) ++child.x;
-    else if (d == 1) ++child.y;
-    else ++child.t;
+    if (d == 0)
+      ++child.x;
+    else if (d == 1)
+      ++child.y;
+    else
+      ++child.t;
     cache_.emplace(child, g.select(1, d));
   }
   return cache_.at(alpha);

@@ -18,8 +18,8 @@ class AutodiffDerivatives {
   // coords: [P, D] with requires_grad, columns x, y[, t]; field: [P] computed from coords.
   AutodiffDerivatives(torch::Tensor coords, torch::Tensor field);
 
-  torch::Tensor partial(const MultiIndex& alpha);       // ∂^α field, [P]
-  torch::Tensor apply(const LinearOperator& op);        // Σ c ∂^α field, [P]
+  torch::Tensor partial(const MultiIndex& alpha);  // ∂^α field, [P]
+  torch::Tensor apply(const LinearOperator& op);   // Σ c ∂^α field, [P]
   torch::Tensor apply(const std::string& opName) { return apply(parseOperator(opName)); }
   int gradCalls() const { return gradCalls_; }
 

@@ -66,9 +66,12 @@ double polynomialProfileDerivative(int n, int power, double s) {
 
 std::string familyName(KernelFamily f) {
   switch (f) {
-    case KernelFamily::Bump: return "bump";
-    case KernelFamily::Polynomial: return "polynomial";
-    case KernelFamily::BumpProduct: return "bump-product";
+    case KernelFamily::Bump:
+      return "bump";
+    case KernelFamily::Polynomial:
+      return "polynomial";
+    case KernelFamily::BumpProduct:
+      return "bump-product";
   }
   return "?";
 }
@@ -157,7 +160,8 @@ double MollifierKernel::raw(double x, double y, double t, const MultiIndex& alph
     acc.swap(next);
   }
   double v = 0.0;
-  for (size_t J = 0; J < acc.size(); ++J) v += acc[J] * profile(alpha.order() - static_cast<int>(J));
+  for (size_t J = 0; J < acc.size(); ++J)
+    v += acc[J] * profile(alpha.order() - static_cast<int>(J));
   return v;
 }
 
@@ -221,7 +225,8 @@ std::vector<double> MollifierKernel::sample(const MultiIndex& alpha) const {
   for (int a = 0; a < dims; ++a)
     if (alpha[a] > 0 && 2 * half_[a] < alpha[a] + 1 + 1) {
       throw std::invalid_argument(
-          "mollifier kernel too small for derivative '" + alpha.name() + "': " + std::to_string(half_[a]) +
+          "mollifier kernel too small for derivative '" + alpha.name() +
+          "': " + std::to_string(half_[a]) +
           " node(s) per side cannot satisfy its moment conditions; use a radius of at least " +
           std::to_string((alpha[a] + 2 + 1) / 2 + 1) + " grid steps");
     }
@@ -230,7 +235,8 @@ std::vector<double> MollifierKernel::sample(const MultiIndex& alpha) const {
   // (e.g. 5 frames) can carry a 4th-order spatial kernel.
   for (int bt = 0; bt <= (dims == 3 ? std::min(maxDeg, 2 * half_[2]) : 0); ++bt)
     for (int by = 0; by <= (dims >= 2 ? std::min(maxDeg - bt, 2 * half_[1]) : 0); ++by)
-      for (int bx = 0; bx <= std::min(maxDeg - bt - by, 2 * half_[0]); ++bx) betas.push_back({bx, by, bt});
+      for (int bx = 0; bx <= std::min(maxDeg - bt - by, 2 * half_[0]); ++bx)
+        betas.push_back({bx, by, bt});
   const size_t nb = betas.size(), nk = nodes.size();
   // A[b][k] = Π (−k_i)^{β_i}; target b = α! δ_{αβ}.
   std::vector<double> A(nb * nk), target(nb, 0.0), resid(nb);
@@ -262,10 +268,11 @@ std::vector<double> MollifierKernel::sample(const MultiIndex& alpha) const {
   std::vector<double> lambda;
   if (!solveDense(M, resid, nb, &lambda)) {
     int need = alpha.order() / 2 + 1;
-    throw std::invalid_argument(
-        "mollifier kernel too small for derivative '" + alpha.name() + "': " +
-        std::to_string(half_[0]) + " node(s) per side cannot satisfy its moment conditions; " +
-        "use a radius of at least " + std::to_string(need + 1) + " grid steps");
+    throw std::invalid_argument("mollifier kernel too small for derivative '" + alpha.name() +
+                                "': " + std::to_string(half_[0]) +
+                                " node(s) per side cannot satisfy its moment conditions; " +
+                                "use a radius of at least " + std::to_string(need + 1) +
+                                " grid steps");
   }
   for (size_t k = 0; k < nk; ++k) {
     double acc = 0.0;

@@ -3,11 +3,12 @@
 // derivative taken from the kernel's closed form (never finite differences of samples).
 //
 // Why closed forms: ∂^α(g∗η) = g∗∂^αη, so the accuracy of every derivative the model sees is
-// the accuracy of ∂^αη at the grid nodes. The derivatives of a radial profile f(s), s = Σ(x_i/ε_i)²,
-// follow exactly from f's own derivatives:
+// the accuracy of ∂^αη at the grid nodes. The derivatives of a radial profile f(s), s =
+// Σ(x_i/ε_i)², follow exactly from f's own derivatives:
 //   ∂^α f(s) = Σ_j Π_i [α_i!/(j_i!(α_i−2j_i)!) (2x_i/ε_i²)^{α_i−2j_i} ε_i^{−2j_i}] f^{(|α|−|j|)}(s)
 // (the Taylor coefficients of f(s(x+h)), s being quadratic), and for the bump
-// f(s) = exp(−1/(1−s)) one has f^{(n)}(s) = f(s) P_n(1/(1−s)) with P_{n+1}(u) = u²(P_n'(u) − P_n(u)).
+// f(s) = exp(−1/(1−s)) one has f^{(n)}(s) = f(s) P_n(1/(1−s)) with P_{n+1}(u) = u²(P_n'(u) −
+// P_n(u)).
 #include "core/mollifier/MultiIndex.h"
 
 #include <array>
@@ -27,13 +28,13 @@ KernelFamily parseFamily(const std::string& name);  // throws std::invalid_argum
 
 struct KernelSpec {
   KernelFamily family = KernelFamily::Bump;
-  int dims = 2;            // 1: x; 2: x, y; 3: x, y, t
-  double dx = 1.0;         // grid spacing along x (µm)
-  double dy = 1.0;         // along y (µm)
-  double dt = 1.0;         // along t (s), dims == 3
-  double radius = 3.0;     // ε in space, physical units (same for x and y)
-  double radiusT = 3.0;    // ε in time (s), dims == 3
-  int polynomialPower = 8; // k for KernelFamily::Polynomial (needs k > highest order used)
+  int dims = 2;             // 1: x; 2: x, y; 3: x, y, t
+  double dx = 1.0;          // grid spacing along x (µm)
+  double dy = 1.0;          // along y (µm)
+  double dt = 1.0;          // along t (s), dims == 3
+  double radius = 3.0;      // ε in space, physical units (same for x and y)
+  double radiusT = 3.0;     // ε in time (s), dims == 3
+  int polynomialPower = 8;  // k for KernelFamily::Polynomial (needs k > highest order used)
   // Project each sampled ∂^αη onto the discrete moment conditions (see sample()).
   bool momentCorrection = true;
 };

@@ -35,13 +35,17 @@ LinearOperator parseOperator(const std::string& name) {
   } else {
     MultiIndex a;
     for (char c : name) {
-      if (c == 'x') ++a.x;
-      else if (c == 'y') ++a.y;
-      else if (c == 't') ++a.t;
+      if (c == 'x')
+        ++a.x;
+      else if (c == 'y')
+        ++a.y;
+      else if (c == 't')
+        ++a.t;
       else
-        throw std::invalid_argument("unknown derivative operator '" + name +
-                                    "' (use value, lap, bilap, grad_sum, grad_lap, grad_lap_x, grad_lap_y, or "
-                                    "letters x, y, t such as 'xxyy')");
+        throw std::invalid_argument(
+            "unknown derivative operator '" + name +
+            "' (use value, lap, bilap, grad_sum, grad_lap, grad_lap_x, grad_lap_y, or "
+            "letters x, y, t such as 'xxyy')");
     }
     if (name.empty()) throw std::invalid_argument("empty derivative operator name");
     op.terms = {{a, 1.0}};

@@ -12,8 +12,10 @@ CoordinateMlpImpl::CoordinateMlpImpl(const CoordinateMlpOptions& o) {
   register_module("layers", layers_);
   // Xavier init keeps tanh layers out of saturation, as is usual for PINNs.
   for (auto& p : named_parameters()) {
-    if (p.key().find("weight") != std::string::npos) torch::nn::init::xavier_normal_(p.value());
-    else torch::nn::init::zeros_(p.value());
+    if (p.key().find("weight") != std::string::npos)
+      torch::nn::init::xavier_normal_(p.value());
+    else
+      torch::nn::init::zeros_(p.value());
   }
 }
 

@@ -9,7 +9,7 @@ struct CoordinateMlpOptions {
   int inputs = 2;   // coordinates per point
   int outputs = 1;  // fields
   int width = 64;
-  int hidden = 3;   // hidden layers
+  int hidden = 3;  // hidden layers
 };
 
 class CoordinateMlpImpl : public torch::nn::Module {

@@ -10,7 +10,7 @@ namespace mollichrom::nets {
 struct GridCnnOptions {
   int channels = 42;  // 2 fields × T frames
   int width = 32;
-  int depth = 4;      // conv layers
+  int depth = 4;  // conv layers
 };
 
 class GridCnnImpl : public torch::nn::Module {

@@ -11,7 +11,8 @@ double medianOutside(const std::vector<cv::Mat>& frames, const cv::Mat& mask) {
   for (const cv::Mat& f : frames)
     for (int y = 0; y < f.rows; ++y)
       for (int x = 0; x < f.cols; ++x)
-        if (!mask.at<std::uint8_t>(y, x) && std::isfinite(f.at<float>(y, x))) v.push_back(f.at<float>(y, x));
+        if (!mask.at<std::uint8_t>(y, x) && std::isfinite(f.at<float>(y, x)))
+          v.push_back(f.at<float>(y, x));
   if (v.empty()) return 0;
   std::nth_element(v.begin(), v.begin() + static_cast<long>(v.size() / 2), v.end());
   return v[v.size() / 2];
@@ -31,7 +32,8 @@ std::vector<double> bleachGains(const std::vector<cv::Mat>& frames, const cv::Ma
   return gains;
 }
 
-void applyBleachGains(std::vector<cv::Mat>& frames, const cv::Mat& mask, const std::vector<double>& gains) {
+void applyBleachGains(std::vector<cv::Mat>& frames, const cv::Mat& mask,
+                      const std::vector<double>& gains) {
   const double background = medianOutside(frames, mask);
   for (size_t t = 0; t < frames.size() && t < gains.size(); ++t)
     if (gains[t] != 1.0) frames[t] = (frames[t] - background) * gains[t] + background;

@@ -16,6 +16,7 @@ namespace mollichrom::prep {
 std::vector<double> bleachGains(const std::vector<cv::Mat>& frames, const cv::Mat& mask);
 // In place: I ← b + (I − b)·gain_t. Background b: the median outside the mask (0 when the mask
 // covers everything).
-void applyBleachGains(std::vector<cv::Mat>& frames, const cv::Mat& mask, const std::vector<double>& gains);
+void applyBleachGains(std::vector<cv::Mat>& frames, const cv::Mat& mask,
+                      const std::vector<double>& gains);
 
 }  // namespace mollichrom::prep

@@ -14,8 +14,10 @@ namespace {
 cv::Point2d refine(const cv::Mat& ref, const cv::Mat& frame, cv::Point2d start) {
   cv::Mat warp = (cv::Mat_<float>(2, 3) << 1, 0, float(start.x), 0, 1, float(start.y));
   try {
-    cv::findTransformECC(ref, frame, warp, cv::MOTION_TRANSLATION,
-                         cv::TermCriteria(cv::TermCriteria::COUNT | cv::TermCriteria::EPS, 50, 1e-4), cv::noArray(), 1);
+    cv::findTransformECC(
+        ref, frame, warp, cv::MOTION_TRANSLATION,
+        cv::TermCriteria(cv::TermCriteria::COUNT | cv::TermCriteria::EPS, 50, 1e-4), cv::noArray(),
+        1);
   } catch (const cv::Exception&) {
     return start;  // ECC did not converge (flat frame): keep the phase-correlation estimate
   }
@@ -49,7 +51,8 @@ std::vector<cv::Point2d> estimateDrift(const std::vector<cv::Mat>& frames) {
     std::vector<cv::Mat> aligned = work;
     applyDrift(aligned, shifts);
     for (const cv::Mat& f : aligned) ref += f / double(aligned.size());
-    for (size_t t = 0; t < work.size(); ++t) shifts[t] = refine(ref, work[t], cv::phaseCorrelate(ref, work[t]));
+    for (size_t t = 0; t < work.size(); ++t)
+      shifts[t] = refine(ref, work[t], cv::phaseCorrelate(ref, work[t]));
   }
   const cv::Point2d origin = shifts[0];  // frame 0 stays where it is
   for (auto& s : shifts) s -= origin;

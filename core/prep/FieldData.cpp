@@ -33,12 +33,18 @@ ChannelMap parseChannelMap(const std::string& text) {
       throw std::invalid_argument("'" + item + "': channel must be a number (1-based)");
     }
     if (ch < 1) throw std::invalid_argument("'" + item + "': channels count from 1");
-    if (name == "density") { m.density = ch; d = true; }
-    else if (name == "heterochromatin" || name == "hetero") { m.heterochromatin = ch; h = true; }
-    else throw std::invalid_argument("unknown field '" + name + "' (density, heterochromatin)");
+    if (name == "density") {
+      m.density = ch;
+      d = true;
+    } else if (name == "heterochromatin" || name == "hetero") {
+      m.heterochromatin = ch;
+      h = true;
+    } else
+      throw std::invalid_argument("unknown field '" + name + "' (density, heterochromatin)");
   }
   if (!d || !h) throw std::invalid_argument("needs both density=N and heterochromatin=N");
-  if (m.density == m.heterochromatin) throw std::invalid_argument("density and heterochromatin must be different channels");
+  if (m.density == m.heterochromatin)
+    throw std::invalid_argument("density and heterochromatin must be different channels");
   return m;
 }
 
@@ -47,15 +53,20 @@ Normalize parseNormalize(const std::string& name) {
   if (name == "none") return Normalize::None;
   if (name == "percentile") return Normalize::Percentile;
   if (name == "counts") return Normalize::Counts;
-  throw std::invalid_argument("--normalize must be counts, none, percentile or auto, got '" + name + "'");
+  throw std::invalid_argument("--normalize must be counts, none, percentile or auto, got '" + name +
+                              "'");
 }
 
 std::string normalizeName(Normalize n) {
   switch (n) {
-    case Normalize::Auto: return "auto";
-    case Normalize::None: return "none";
-    case Normalize::Percentile: return "percentile";
-    case Normalize::Counts: return "counts";
+    case Normalize::Auto:
+      return "auto";
+    case Normalize::None:
+      return "none";
+    case Normalize::Percentile:
+      return "percentile";
+    case Normalize::Counts:
+      return "counts";
   }
   return "auto";
 }
@@ -104,12 +115,16 @@ cv::Mat meanDensity8(const std::vector<cv::Mat>& density) {
 }
 }  // namespace
 
-cv::Mat autoNucleusMask(const std::vector<cv::Mat>& density, double threshold, double* thresholdUsed) {
+cv::Mat autoNucleusMask(const std::vector<cv::Mat>& density, double threshold,
+                        double* thresholdUsed) {
   const cv::Mat m8 = meanDensity8(density);
   cv::Mat bin;
   double used;
-  if (threshold < 0) used = cv::threshold(m8, bin, 0, 255, cv::THRESH_BINARY | cv::THRESH_OTSU) / 255.0;
-  else used = cv::threshold(m8, bin, std::clamp(threshold, 0.0, 1.0) * 255.0, 255, cv::THRESH_BINARY) / 255.0;
+  if (threshold < 0)
+    used = cv::threshold(m8, bin, 0, 255, cv::THRESH_BINARY | cv::THRESH_OTSU) / 255.0;
+  else
+    used = cv::threshold(m8, bin, std::clamp(threshold, 0.0, 1.0) * 255.0, 255, cv::THRESH_BINARY) /
+           255.0;
   if (thresholdUsed) *thresholdUsed = used;
   cv::Mat mask = bin.clone();
   // Fill holes: flood the background from the border; what it cannot reach is inside.
@@ -126,7 +141,8 @@ cv::Mat analysedRegion(const cv::Mat& mask, int r) {
   cv::Mat out;
   if (r <= 0) return mask.clone();
   cv::Mat padded;
-  cv::copyMakeBorder(mask, padded, r, r, r, r, cv::BORDER_CONSTANT, 0);  // the border counts as outside
+  cv::copyMakeBorder(mask, padded, r, r, r, r, cv::BORDER_CONSTANT,
+                     0);  // the border counts as outside
   cv::erode(padded, padded, cv::getStructuringElement(cv::MORPH_ELLIPSE, {2 * r + 1, 2 * r + 1}));
   return padded(cv::Rect(r, r, mask.cols, mask.rows)).clone();
 }
@@ -160,12 +176,15 @@ FieldData prepareForViewing(const io::Stack& stack, const PrepOptions& o) {
   f.calibratedTime = cal.frameInterval.has_value() || o.frameIntervalS > 0;
   f.normalizeUsed = Normalize::None;
   f.mask = autoNucleusMask(f.density, o.maskThreshold, &f.maskThreshold);
-  f.viewOnlyReason = "the stack has " + std::to_string(info.channels) +
-                     " channel(s); λ needs a chromatin-density and a heterochromatin-marker channel "
-                     "(channels " + std::to_string(o.channels.density) + " and " +
-                     std::to_string(o.channels.heterochromatin) + " were asked for)";
-  f.warnings.push_back({"one-channel", "Shown for looking only: " + f.viewOnlyReason +
-                                           ". Open a two-channel stack, or choose existing channels."});
+  f.viewOnlyReason =
+      "the stack has " + std::to_string(info.channels) +
+      " channel(s); λ needs a chromatin-density and a heterochromatin-marker channel "
+      "(channels " +
+      std::to_string(o.channels.density) + " and " + std::to_string(o.channels.heterochromatin) +
+      " were asked for)";
+  f.warnings.push_back(
+      {"one-channel", "Shown for looking only: " + f.viewOnlyReason +
+                          ". Open a two-channel stack, or choose existing channels."});
   return f;
 }
 
@@ -174,7 +193,8 @@ FieldData prepare(const io::Stack& stack, const PrepOptions& o) {
   const std::string& path = info.path;
   for (int ch : {o.channels.density, o.channels.heterochromatin})
     if (ch > info.channels)
-      throw io::StackError(path, "has " + std::to_string(info.channels) + " channel(s); channel " + std::to_string(ch) +
+      throw io::StackError(path, "has " + std::to_string(info.channels) + " channel(s); channel " +
+                                     std::to_string(ch) +
                                      " was requested (--channels density=N,heterochromatin=N)");
   if (o.slice < 0 || o.slice >= info.slices) throw io::StackError(path, "slice out of range");
   FieldData f;
@@ -211,7 +231,8 @@ FieldData prepare(const io::Stack& stack, const PrepOptions& o) {
       auto v = values(f.density);
       auto w = values(f.hetero);
       v.insert(v.end(), w.begin(), w.end());
-      if (!v.empty() && *std::min_element(v.begin(), v.end()) >= -0.5f && *std::max_element(v.begin(), v.end()) <= 1.5f)
+      if (!v.empty() && *std::min_element(v.begin(), v.end()) >= -0.5f &&
+          *std::max_element(v.begin(), v.end()) <= 1.5f)
         norm = Normalize::None;
     }
   }
@@ -224,12 +245,14 @@ FieldData prepare(const io::Stack& stack, const PrepOptions& o) {
     if (src->info().width != info.width || src->info().height != info.height)
       throw io::StackError(o.mask, "the mask is " + std::to_string(src->info().width) + " x " +
                                        std::to_string(src->info().height) + " but the stack is " +
-                                       std::to_string(info.width) + " x " + std::to_string(info.height));
+                                       std::to_string(info.width) + " x " +
+                                       std::to_string(info.height));
     cv::Mat m;
     src->plane(0, 0, 0).convertTo(m, CV_32F);
     f.mask = m > 0;
   }
-  if (cv::countNonZero(f.mask) == 0) throw io::StackError(o.mask == "auto" ? path : o.mask, "the nucleus mask is empty");
+  if (cv::countNonZero(f.mask) == 0)
+    throw io::StackError(o.mask == "auto" ? path : o.mask, "the nucleus mask is empty");
   if (info.pixelType != io::PixelType::Float32) {
     // Clipping shows as a plateau at the channel's largest value (whatever the camera's bit
     // depth inside its 16-bit container): the share of nuclear pixels sitting on it.
@@ -276,8 +299,10 @@ FieldData prepare(const io::Stack& stack, const PrepOptions& o) {
     for (auto* planes : {&f.density, &f.hetero}) {
       auto all = values(*planes);
       auto inside = values(*planes, f.mask);
-      const double lo = percentileOf(all, o.percentile.low), hi = percentileOf(inside, o.percentile.high);
-      if (!(hi > lo)) throw io::StackError(path, "a channel has no contrast (percentile mapping impossible)");
+      const double lo = percentileOf(all, o.percentile.low),
+                   hi = percentileOf(inside, o.percentile.high);
+      if (!(hi > lo))
+        throw io::StackError(path, "a channel has no contrast (percentile mapping impossible)");
       f.mappedLow[channel] = lo;
       f.mappedHigh[channel++] = hi;
       for (cv::Mat& p : *planes) p = (p - lo) * (o.percentile.fraction / (hi - lo));

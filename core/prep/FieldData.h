@@ -42,13 +42,13 @@ struct PrepOptions {
   PercentileMapping percentile;
   CountCalibration counts;
   bool slicesAreTime = false;  // a stack of slices and one frame: read the slices as frames
-  std::string mask = "auto";              // "auto" (Otsu) or a mask image file (nonzero = nucleus)
+  std::string mask = "auto";   // "auto" (Otsu) or a mask image file (nonzero = nucleus)
   // For "auto": < 0 picks the threshold by Otsu; otherwise the fraction of the way from the
   // darkest to the brightest time-mean density (what the GUI's slider sets).
   double maskThreshold = -1;
-  int slice = 0;                          // z index for 3-D stacks
-  bool driftCorrection = false;           // register frames by phase correlation of the density
-  bool bleachCorrection = false;          // keep each channel's mean nuclear signal constant in time
+  int slice = 0;                  // z index for 3-D stacks
+  bool driftCorrection = false;   // register frames by phase correlation of the density
+  bool bleachCorrection = false;  // keep each channel's mean nuclear signal constant in time
   // User calibration (dataset-properties dialog); 0 keeps the file's value.
   double pixelSizeUm = 0, frameIntervalS = 0;
 };
@@ -59,14 +59,16 @@ struct FieldData {
   double dx = 1, dy = 1, dt = 1;         // µm, µm, s
   bool calibratedSpace = false, calibratedTime = false;
   Normalize normalizeUsed = Normalize::None;
-  double maskThreshold = -1;  // fraction the automatic mask used (Otsu's or the user's); -1: mask file
+  double maskThreshold =
+      -1;  // fraction the automatic mask used (Otsu's or the user's); -1: mask file
   // Percentile mapping as applied: intensity → 0 (low) and → fraction (high), density then
   // heterochromatin (zeros when not mapped).
   double mappedLow[2] = {0, 0}, mappedHigh[2] = {0, 0};
   double noiseSigma = 0;  // known noise σ (tests, simulations); 0 = estimate from the data
   std::vector<cv::Point2d> drift;  // per-frame shift removed by drift correction (px), empty if off
-  std::vector<double> bleachFactors;  // per-frame density gain applied by bleach correction, empty if off
-  AppliedCalibration counts;          // the counts mapping as applied (counts.used)
+  std::vector<double>
+      bleachFactors;          // per-frame density gain applied by bleach correction, empty if off
+  AppliedCalibration counts;  // the counts mapping as applied (counts.used)
   std::vector<DataWarning> warnings;  // checks of the data (DataWarnings.h), in the order found
   // Not empty: the stack cannot give λ (e.g. one channel) and was prepared for looking only
   // (prepareForViewing); says why, for the GUI's banner and its disabled Start.
@@ -96,7 +98,8 @@ cv::Mat timeMean(const std::vector<cv::Mat>& frames);
 // darkest and brightest value), holes filled, every nucleus kept (components of at least
 // kMinNucleusShare of the largest; NucleusLabels.h). `thresholdUsed`
 // receives the fraction applied (Otsu's choice: where the GUI's slider starts).
-cv::Mat autoNucleusMask(const std::vector<cv::Mat>& density, double threshold = -1, double* thresholdUsed = nullptr);
+cv::Mat autoNucleusMask(const std::vector<cv::Mat>& density, double threshold = -1,
+                        double* thresholdUsed = nullptr);
 
 // The region whose derivatives the mollifier can compute from inside the nucleus: the mask
 // eroded by `radiusPx` (a disk), also kept `radiusPx` away from the image border.

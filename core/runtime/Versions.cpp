@@ -2,11 +2,11 @@
 
 #include "core/runtime/Runtime.h"
 
-#include <QtGlobal>
-#include <opencv2/core/version.hpp>
-#include <opencv2/core/utility.hpp>
 #include <tiffio.h>
 #include <torch/version.h>
+#include <QtGlobal>
+#include <opencv2/core/utility.hpp>
+#include <opencv2/core/version.hpp>
 
 #include <sstream>
 
@@ -45,7 +45,8 @@ std::vector<std::pair<std::string, std::string>> libraryVersions(const std::stri
 std::string versionReport(const std::string& program, const std::string& vtkRuntime) {
   std::ostringstream out;
   out << program << " " << mollichromVersion() << "\n";
-  for (const auto& [lib, ver] : libraryVersions(vtkRuntime)) out << "  " << lib << ": " << ver << "\n";
+  for (const auto& [lib, ver] : libraryVersions(vtkRuntime))
+    out << "  " << lib << ": " << ver << "\n";
   out << "  threads: " << initRuntime().threads << " (" << initRuntime().threadsSource << ")\n";
   return out.str();
 }

@@ -106,8 +106,8 @@ cv::Mat nucleusDensity(const SimulationConfig& c) {
       double inside = 0;
       for (const Nucleus& k : nuclei)
         inside = std::max(inside, 1 - smoothStep((std::hypot(x - k.cx, y - k.cy) - k.R) / w));
-      d.at<float>(y, x) = static_cast<float>(
-          inside * (c.densityMean + c.densityTexture * texture.at<float>(y, x)));
+      d.at<float>(y, x) =
+          static_cast<float>(inside * (c.densityMean + c.densityTexture * texture.at<float>(y, x)));
     }
   return d;
 }
@@ -195,13 +195,16 @@ cv::Mat lambdaPattern(const std::string& pattern, int n, std::uint64_t seed) {
 }
 
 Simulation simulate(const SimulationConfig& c, util::Feedback* feedback) {
-  if (c.size < 16 || c.size > 4096) throw std::invalid_argument("--size must be between 16 and 4096");
+  if (c.size < 16 || c.size > 4096)
+    throw std::invalid_argument("--size must be between 16 and 4096");
   if (c.frames < 1) throw std::invalid_argument("--frames must be at least 1");
-  if (!(c.dt > 0) || !(c.pixel > 0)) throw std::invalid_argument("--dt and --pixel must be positive");
+  if (!(c.dt > 0) || !(c.pixel > 0))
+    throw std::invalid_argument("--dt and --pixel must be positive");
   if (!(c.noise >= 0)) throw std::invalid_argument("--noise must be >= 0");
   torch::NoGradGuard noGrad;
   Simulation out;
-  if (c.nuclei < 1 || c.nuclei > 16) throw std::invalid_argument("--nuclei must be between 1 and 16");
+  if (c.nuclei < 1 || c.nuclei > 16)
+    throw std::invalid_argument("--nuclei must be between 1 and 16");
   if (c.start != "equilibrium" && c.start != "white" && c.start != "steady")
     throw std::invalid_argument("unknown start '" + c.start + "' (equilibrium, white, steady)");
   out.lambda = lambdaPatternFor(c.pattern, c.size, c.seed, nucleusLayout(c.size, c.nuclei, c.seed));
@@ -235,9 +238,10 @@ Simulation simulate(const SimulationConfig& c, util::Feedback* feedback) {
     const torch::Tensor phiH = (phiC + d) / 2, phiE = (phiC - d) / 2;
     const torch::Tensor muExplicit = -phiE + phiH * (p.phiMax - phiH) * (p.phiMax - 2 * phiH);
     const torch::Tensor reaction = 2 * p.gammaAc * (lambda * phiE - phiH);
-    const torch::Tensor rhs = torch::fft::fft2(d) +
-                              hh * (-p.M * k2 * torch::fft::fft2(muExplicit) + torch::fft::fft2(reaction)) +
-                              hh * p.M * S * k2 * torch::fft::fft2(d);
+    const torch::Tensor rhs =
+        torch::fft::fft2(d) +
+        hh * (-p.M * k2 * torch::fft::fft2(muExplicit) + torch::fft::fft2(reaction)) +
+        hh * p.M * S * k2 * torch::fft::fft2(d);
     return torch::real(torch::fft::ifft2(rhs / implicitH));
   };
   if (c.start == "steady" || c.relaxSeconds > 0) {

@@ -17,16 +17,18 @@
 #include <string>
 #include <vector>
 
-namespace mollichrom::util { class Feedback; }
+namespace mollichrom::util {
+class Feedback;
+}
 
 namespace mollichrom::sim {
 
 struct SimulationConfig {
-  int size = 96;             // pixels per side
-  int frames = 21;           // frames written, t = 0, dt, ...
-  double dt = 0.05;          // s between frames
-  double pixel = 0.104;      // µm
-  double noise = 0.03;       // Gaussian noise σ as a fraction of the density channel's maximum
+  int size = 96;         // pixels per side
+  int frames = 21;       // frames written, t = 0, dt, ...
+  double dt = 0.05;      // s between frames
+  double pixel = 0.104;  // µm
+  double noise = 0.03;   // Gaussian noise σ as a fraction of the density channel's maximum
   // blob | ring | patches | random | constant (λ = 1.5) | sharp-ring (a band 3–5 px wide with
   // 1 px edges) | edge (a step across the nucleus) | gradient (a linear ramp) | spots (small
   // sharp disks). The sharp ones are what real nuclei show (peripheral heterochromatin, foci).
@@ -67,11 +69,12 @@ bool isKnownPattern(const std::string& pattern);
 
 // The simulation as the engines see prepared data: noisy (or clean) fields, calibration, and the
 // automatic nucleus mask.
-prep::FieldData observedFields(const Simulation& s, const SimulationConfig& config, bool noisy = true);
+prep::FieldData observedFields(const Simulation& s, const SimulationConfig& config,
+                               bool noisy = true);
 
 // Writes the noisy 2-channel (density, heterochromatin) float32 ImageJ hyperstack (TCYX,
 // calibrated) and the true λ map (float32 TIFF). Atomic.
-void writeSimulation(const Simulation& s, const SimulationConfig& config, const std::string& stackPath,
-                     const std::string& truthPath);
+void writeSimulation(const Simulation& s, const SimulationConfig& config,
+                     const std::string& stackPath, const std::string& truthPath);
 
 }  // namespace mollichrom::sim

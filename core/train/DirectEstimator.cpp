@@ -3,8 +3,8 @@
 #include "core/models/ChromatinModel.h"
 #include "core/runtime/ErrorText.h"
 #include "core/train/FieldBundle.h"
-#include "core/train/ModelTerms.h"
 #include "core/train/HashedNoise.h"
+#include "core/train/ModelTerms.h"
 #include "core/train/TensorConvert.h"
 #include "core/train/Tiling.h"
 #include "core/util/Feedback.h"
@@ -13,8 +13,8 @@
 
 #include <algorithm>
 #include <chrono>
-#include <memory>
 #include <cmath>
+#include <memory>
 #include <stdexcept>
 
 namespace mollichrom::train {
@@ -176,8 +176,8 @@ struct Selection {
 Selection selectKernel(const FieldBundle& data, const std::vector<std::unique_ptr<ModelTerms>>& e,
                        const cv::Mat& region, double M, double G, util::Feedback* feedback) {
   const ModelTerms& widest = *e.back();
-  auto tiles = makeTiles(data.height, data.width, widest.haloXY(), kSelectionTile,
-                         widest.mirrorXY());
+  auto tiles =
+      makeTiles(data.height, data.width, widest.haloXY(), kSelectionTile, widest.mirrorXY());
   std::vector<std::pair<int, Tile>> ranked;
   for (const Tile& t : tiles) {
     const int n = cv::countNonZero(region(t.interior));
@@ -228,8 +228,8 @@ struct Band {
 // against the narrowest width (noise part removed), tile by tile.
 // Fills `b` on the pixels of `region` where this width fits.
 void chosenWidth(const FieldBundle& data, const ModelTerms& chosen, const ModelTerms& narrowest,
-                 const cv::Mat& region, double M, double G, int tileSize,
-                 util::Feedback* feedback, Band& b) {
+                 const cv::Mat& region, double M, double G, int tileSize, util::Feedback* feedback,
+                 Band& b) {
   const int H = data.height, W = data.width;
   const double sigma = data.noiseSigma;
   for (const Tile& tile : makeTiles(H, W, chosen.haloXY(), tileSize, chosen.mirrorXY())) {
@@ -431,7 +431,8 @@ DirectEstimate estimateDirectTiled(const FieldBundle& data, const models::Parame
     for (int k : kernels) {
       MollifierSettings sk = s;
       sk.halfWidthXY = k;
-      engines.push_back(std::make_unique<ModelTerms>(model, sk, data.dx, data.dy, data.dt, !out.steady));
+      engines.push_back(
+          std::make_unique<ModelTerms>(model, sk, data.dx, data.dy, data.dt, !out.steady));
     }
     const Selection sel = selectKernel(data, engines, out.region, M, G, feedback);
     for (size_t i = 0; i < kernels.size(); ++i) {

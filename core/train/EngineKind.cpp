@@ -6,9 +6,12 @@ namespace mollichrom::train {
 
 std::string engineName(Engine e) {
   switch (e) {
-    case Engine::Mollifier: return "mollifier";
-    case Engine::Autodiff: return "autodiff";
-    case Engine::Direct: return "direct";
+    case Engine::Mollifier:
+      return "mollifier";
+    case Engine::Autodiff:
+      return "autodiff";
+    case Engine::Direct:
+      return "direct";
   }
   return "mollifier";
 }

@@ -14,9 +14,9 @@ enum class Engine { Mollifier, Autodiff, Direct };
 // cnn: a residual CNN on the pixel grid; fourier-mlp: a Fourier-feature MLP of (x, y, t).
 enum class Arch { Cnn, FourierMlp };
 
-std::string engineName(Engine e);           // "mollifier", "autodiff", "direct"
+std::string engineName(Engine e);          // "mollifier", "autodiff", "direct"
 Engine parseEngine(const std::string& s);  // throws std::invalid_argument naming the choices
-std::string archName(Arch a);               // "cnn", "fourier-mlp"
+std::string archName(Arch a);              // "cnn", "fourier-mlp"
 Arch parseArch(const std::string& s);      // throws std::invalid_argument naming the choices
 // autodiff needs coordinates to differentiate: its network, and the default for the others.
 Arch defaultArch(Engine e);

@@ -40,8 +40,10 @@ FieldBundle FieldBundle::from(const prep::FieldData& data) {
   b.noiseSigma = data.noiseSigma > 0 ? data.noiseSigma : estimateNoiseLevel(data);
   // Each channel's own σ for synthetic noise: on camera counts the two channels collect
   // different photon numbers (the marker's φ is lower), so one σ mis-states both.
-  if (data.noiseSigma > 0) b.fieldNoise = {data.noiseSigma, data.noiseSigma};
-  else b.fieldNoise = estimateNoiseLevels(data);
+  if (data.noiseSigma > 0)
+    b.fieldNoise = {data.noiseSigma, data.noiseSigma};
+  else
+    b.fieldNoise = estimateNoiseLevels(data);
   return b;
 }
 
@@ -53,9 +55,10 @@ torch::Tensor cut(const FieldBundle& b, const cv::Rect& r, torch::ScalarType dty
                   std::uint64_t noiseSeed, std::array<double, 2> noiseSigma) {
   using torch::indexing::Slice;
   const cv::Rect in = r & cv::Rect(0, 0, b.width, b.height);
-  auto w = b.fields
-               .index({Slice(), Slice(), Slice(in.y, in.y + in.height), Slice(in.x, in.x + in.width)})
-               .to(dtype, /*non_blocking=*/false, /*copy=*/true);
+  auto w =
+      b.fields
+          .index({Slice(), Slice(), Slice(in.y, in.y + in.height), Slice(in.x, in.x + in.width)})
+          .to(dtype, /*non_blocking=*/false, /*copy=*/true);
   if (noiseSigma[0] > 0 || noiseSigma[1] > 0) {
     w = w.contiguous();
     addHashedNoise(w, in, b.height, b.width, noiseSeed, noiseSigma);
@@ -93,7 +96,8 @@ void noiseSamples(const std::vector<cv::Mat>& planes, const cv::Mat& mask, int s
       const cv::Mat d2 = planes[t + 1] - 2 * planes[t] + planes[t - 1];
       for (int y = 0; y < d2.rows; ++y)
         for (int x = 0; x < d2.cols; ++x)
-          if (mask.at<std::uint8_t>(y, x)) v.push_back(std::abs(d2.at<float>(y, x)) / std::sqrt(6.f));
+          if (mask.at<std::uint8_t>(y, x))
+            v.push_back(std::abs(d2.at<float>(y, x)) / std::sqrt(6.f));
     }
   } else {
     // Immerkær's operator (1996), the product of the second differences in x and y: a 4th-

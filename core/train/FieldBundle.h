@@ -28,7 +28,8 @@ struct FieldBundle {
   // The same with hashed Gaussian noise of each channel's σ (fieldNoise) added to the measured
   // part before the mirror (HashedNoise: a function of the pixel, so tiles agree and a mirrored
   // pixel carries its source's noise, as the data do).
-  torch::Tensor noisyWindow(const cv::Rect& r, torch::ScalarType dtype, std::uint64_t noiseSeed) const;
+  torch::Tensor noisyWindow(const cv::Rect& r, torch::ScalarType dtype,
+                            std::uint64_t noiseSeed) const;
 };
 
 // Robust noise level of the fields (median absolute deviation of temporal second differences,

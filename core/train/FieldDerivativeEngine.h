@@ -11,8 +11,8 @@ namespace mollichrom::train {
 
 class FieldDerivativeEngine {
  public:
-  FieldDerivativeEngine(const models::PdeModel& model, const MollifierSettings& settings, double dx, double dy,
-                        double dt, bool timeDependent);
+  FieldDerivativeEngine(const models::PdeModel& model, const MollifierSettings& settings, double dx,
+                        double dy, double dt, bool timeDependent);
   // fields: [F, T, H, W] → derivatives on the valid region [F, K, T', H', W'].
   models::FieldDerivatives operator()(const torch::Tensor& fields) const;
   int haloXY() const { return haloXY_; }

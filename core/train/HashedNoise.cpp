@@ -46,7 +46,8 @@ void addHashedNoise(torch::Tensor& window, const cv::Rect& source, int imageHeig
   const std::vector<double> s(static_cast<size_t>(window.size(0)), sigma);
   const int64_t F = window.size(0), T = window.size(1), h = window.size(2), w = window.size(3);
   if (window.scalar_type() == torch::kFloat64)
-    addNoise(window.data_ptr<double>(), F, T, h, w, source, imageHeight, imageWidth, seed, s.data());
+    addNoise(window.data_ptr<double>(), F, T, h, w, source, imageHeight, imageWidth, seed,
+             s.data());
   else
     addNoise(window.data_ptr<float>(), F, T, h, w, source, imageHeight, imageWidth, seed, s.data());
 }
@@ -56,9 +57,11 @@ void addHashedNoise(torch::Tensor& window, const cv::Rect& source, int imageHeig
   const int64_t F = window.size(0), T = window.size(1), h = window.size(2), w = window.size(3);
   TORCH_CHECK(F == 2, "per-field noise needs 2 fields");
   if (window.scalar_type() == torch::kFloat64)
-    addNoise(window.data_ptr<double>(), F, T, h, w, source, imageHeight, imageWidth, seed, sigma.data());
+    addNoise(window.data_ptr<double>(), F, T, h, w, source, imageHeight, imageWidth, seed,
+             sigma.data());
   else
-    addNoise(window.data_ptr<float>(), F, T, h, w, source, imageHeight, imageWidth, seed, sigma.data());
+    addNoise(window.data_ptr<float>(), F, T, h, w, source, imageHeight, imageWidth, seed,
+             sigma.data());
 }
 
 }  // namespace mollichrom::train

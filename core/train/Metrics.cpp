@@ -22,13 +22,18 @@ MapAccuracy compareMaps(const cv::Mat& estimate, const cv::Mat& truth, const cv:
       const double u = e.at<double>(y, x), v = t.at<double>(y, x);
       if (!std::isfinite(u)) continue;
       ++n;
-      se += u; st += v; see += u * u; stt += v * v; set += u * v;
+      se += u;
+      st += v;
+      see += u * u;
+      stt += v * v;
+      set += u * v;
       diff2 += (u - v) * (u - v);
       norm2 += v * v;
     }
   if (a.pixels == 0 || n < 2) return a;
   a.finiteFraction = double(n) / a.pixels;
-  const double cov = set / n - se / n * st / n, ve = see / n - se * se / n / n, vt = stt / n - st * st / n / n;
+  const double cov = set / n - se / n * st / n, ve = see / n - se * se / n / n,
+               vt = stt / n - st * st / n / n;
   a.pearson = ve > 0 && vt > 0 ? cov / std::sqrt(ve * vt) : 0;
   a.relativeL2 = norm2 > 0 ? std::sqrt(diff2 / norm2) : 0;
   return a;
@@ -51,7 +56,8 @@ std::vector<PartFinite> finiteSharePerPart(const cv::Mat& map, const cv::Mat& re
     }
   std::vector<PartFinite> out;
   for (int k = 1; k < n; ++k)
-    out.push_back({all[size_t(k)], all[size_t(k)] ? double(finite[size_t(k)]) / all[size_t(k)] : 0.0});
+    out.push_back(
+        {all[size_t(k)], all[size_t(k)] ? double(finite[size_t(k)]) / all[size_t(k)] : 0.0});
   return out;
 }
 

@@ -2,7 +2,8 @@
 
 namespace mollichrom::train {
 
-mollifier::KernelSpec kernelSpec(const MollifierSettings& s, double dx, double dy, double dt, bool withTime) {
+mollifier::KernelSpec kernelSpec(const MollifierSettings& s, double dx, double dy, double dt,
+                                 bool withTime) {
   mollifier::KernelSpec k;
   k.family = s.family;
   k.dims = withTime ? 3 : 2;

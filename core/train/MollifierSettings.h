@@ -27,6 +27,7 @@ struct MollifierSettings {
 };
 
 // The KernelSpec for a grid with spacings dx, dy (µm), dt (s); dims 3 with time, else 2.
-mollifier::KernelSpec kernelSpec(const MollifierSettings& s, double dx, double dy, double dt, bool withTime);
+mollifier::KernelSpec kernelSpec(const MollifierSettings& s, double dx, double dy, double dt,
+                                 bool withTime);
 
 }  // namespace mollichrom::train

@@ -438,16 +438,15 @@ InferenceResult runInferenceImpl(const prep::FieldData& data, const models::Para
     const prep::NucleusLabels labels = prep::labelNuclei(data.mask);
     if (labels.nuclei.size() > 1)
       for (const auto& n : labels.nuclei)
-        r.nucleusFit.push_back(assessFit(bundle, params.values, r.M, r.gammaAc,
-                                         cfg.directMollifier, width, r.lambda,
-                                         r.region & (labels.labels == n.label)));
+        r.nucleusFit.push_back(assessFit(bundle, params.values, r.M, r.gammaAc, cfg.directMollifier,
+                                         width, r.lambda, r.region & (labels.labels == n.label)));
     else
       r.nucleusFit.push_back(r.fit);
   };
   try {
-    result.direct = cfg.knownDirect
-                        ? *cfg.knownDirect
-                        : estimateDirect(bundle, params, cfg.directMollifier, feedback, cfg.tileSize);
+    result.direct = cfg.knownDirect ? *cfg.knownDirect
+                                    : estimateDirect(bundle, params, cfg.directMollifier, feedback,
+                                                     cfg.tileSize);
   } catch (const util::Canceled&) {
     result.canceled = true;
     result.stopReason = "canceled";
@@ -562,7 +561,8 @@ InferenceResult runInferenceImpl(const prep::FieldData& data, const models::Para
       snap.totalSteps = maxSteps == INT_MAX ? 0 : maxSteps;
       snap.seconds = elapsed();
       snap.fraction = double(step) / maxSteps;
-      if (cfg.timeBudget > 0) snap.fraction = std::max(snap.fraction, snap.seconds / cfg.timeBudget);
+      if (cfg.timeBudget > 0)
+        snap.fraction = std::max(snap.fraction, snap.seconds / cfg.timeBudget);
       snap.fraction = std::min(1.0, snap.fraction);
       {
         // Pace of the steps of this run (setup and pauses excluded), to the nearer limit.
@@ -604,9 +604,8 @@ InferenceResult runInferenceImpl(const prep::FieldData& data, const models::Para
       // estimate is the same trade-off of noise against blur).
       MollifierSettings solveKernel = cfg.directMollifier;
       solveKernel.halfWidthXY = chosenHalfWidthXY(result.direct, cfg.directMollifier);
-      result.solve = solveRates(bundle, params.values, result.M, result.gammaAc,
-                                solveKernel, result.direct.region, result.lambda,
-                                cfg.rateSolve, feedback);
+      result.solve = solveRates(bundle, params.values, result.M, result.gammaAc, solveKernel,
+                                result.direct.region, result.lambda, cfg.rateSolve, feedback);
       result.solve.kernelHalfWidthXY = solveKernel.halfWidthXY;
       result.trainedLambda = result.lambda;
       result.lambda = result.solve.lambda;
@@ -653,8 +652,8 @@ InferenceResult runInference(const prep::FieldData& data, const models::Paramete
     r.inferredGamma = r.freeGamma && r.direct.estimatedGammaAc;
     const int width = chosenHalfWidthXY(r.direct, cfg.directMollifier);
     if (data.counts.used && !r.canceled && !r.lambda.empty()) {
-      r.sensitivity = shareSensitivity(data, r.lambda, params, r.M, r.gammaAc,
-                                       cfg.directMollifier, width);
+      r.sensitivity =
+          shareSensitivity(data, r.lambda, params, r.M, r.gammaAc, cfg.directMollifier, width);
     }
     return r;
   });

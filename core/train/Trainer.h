@@ -10,12 +10,12 @@
 // Derivatives: one MollifierLayer convolution per step (engine "mollifier"), or nested
 // autograd of a coordinate network (engine "autodiff", the baseline). Start: the direct
 // estimate (λ, M, Γ), so training begins where the network-free method ends.
-#include "core/train/EngineKind.h"
 #include "core/models/ChromatinParameters.h"
 #include "core/prep/FieldData.h"
 #include "core/train/Answer.h"
-#include "core/train/FitQuality.h"
 #include "core/train/DirectEstimator.h"
+#include "core/train/EngineKind.h"
+#include "core/train/FitQuality.h"
 #include "core/train/MollifierSettings.h"
 #include "core/train/RateSolver.h"
 #include "core/train/Sensitivity.h"
@@ -44,8 +44,8 @@ constexpr int kDefaultSteps = 40;
 struct TrainerConfig {
   Engine engine = Engine::Mollifier;
   Arch arch = Arch::Cnn;
-  int steps = 0;                     // 0: kDefaultSteps
-  double timeBudget = 0;             // seconds, 0 = none; whichever of steps/budget ends first
+  int steps = 0;          // 0: kDefaultSteps
+  double timeBudget = 0;  // seconds, 0 = none; whichever of steps/budget ends first
   std::uint64_t seed = 1;
   double learningRate = 2e-3;        // field network
   double lambdaLearningRate = 5e-2;  // log λ grid
@@ -118,15 +118,15 @@ struct InferenceResult {
   std::string stopReason;  // "steps", "time budget", "canceled", "direct"
   DirectEstimate direct;
   Answer answer = Answer::Trained;  // which estimate `lambda` is (never Auto)
-  bool solved = false;     // the RateSolver ran (`solve`)
+  bool solved = false;              // the RateSolver ran (`solve`)
   RateSolveResult solve;
-  cv::Mat trainedLambda;   // the network's λ when the answer is another estimate
+  cv::Mat trainedLambda;  // the network's λ when the answer is another estimate
   // Whether M and Γ_ac are measurements: asked for, more than one frame, and determined by the
   // data (the direct estimate's spread over noise realizations < 25 %). Otherwise the value is
   // the given or default one ("fixed at …", never a result).
   bool inferredM = false, inferredGamma = false;
-  ShareSensitivity sensitivity;  // counts data: λ at the assumed share ±10 %
-  FitQuality fit;                // does the model fit the data at this λ (FitQuality.h)
+  ShareSensitivity sensitivity;        // counts data: λ at the assumed share ±10 %
+  FitQuality fit;                      // does the model fit the data at this λ (FitQuality.h)
   std::vector<FitQuality> nucleusFit;  // the same per nucleus, in labelNuclei's order
 };
 

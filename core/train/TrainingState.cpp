@@ -11,8 +11,9 @@ namespace {
 constexpr int kColumns = 9;  // LossRecord's fields, in its order
 }
 
-TrainingStateImpl::TrainingStateImpl(torch::Tensor theta_, torch::Tensor logM_, bool freeM, torch::Tensor logG_,
-                                     bool freeG, nets::GridCnn cnn_, nets::FourierMlp mlp_) {
+TrainingStateImpl::TrainingStateImpl(torch::Tensor theta_, torch::Tensor logM_, bool freeM,
+                                     torch::Tensor logG_, bool freeG, nets::GridCnn cnn_,
+                                     nets::FourierMlp mlp_) {
   theta = register_parameter("theta", theta_, true);
   logM = register_parameter("logM", logM_, freeM);
   logG = register_parameter("logG", logG_, freeG);
@@ -34,7 +35,8 @@ std::vector<LossRecord> TrainingStateImpl::history() const {
   if (h.dim() != 2 || h.size(1) != kColumns) return out;
   const auto a = h.accessor<double, 2>();
   for (std::int64_t i = 0; i < h.size(0); ++i)
-    out.push_back({int(a[i][0]), a[i][1], a[i][2], a[i][3], a[i][4], a[i][5], a[i][6], a[i][7], a[i][8]});
+    out.push_back(
+        {int(a[i][0]), a[i][1], a[i][2], a[i][3], a[i][4], a[i][5], a[i][6], a[i][7], a[i][8]});
   return out;
 }
 
@@ -43,7 +45,7 @@ void TrainingStateImpl::setHistory(const std::vector<LossRecord>& history) {
   auto a = h.accessor<double, 2>();
   for (size_t i = 0; i < history.size(); ++i) {
     const LossRecord& r = history[i];
-    const double row[kColumns] = {double(r.step), r.seconds, r.total, r.data, r.pde,
+    const double row[kColumns] = {double(r.step), r.seconds, r.total,   r.data,        r.pde,
                                   r.smooth,       r.M,       r.gammaAc, r.learningRate};
     for (int c = 0; c < kColumns; ++c) a[std::int64_t(i)][c] = row[c];
   }
@@ -51,7 +53,8 @@ void TrainingStateImpl::setHistory(const std::vector<LossRecord>& history) {
   history_.set_(h);  // a buffer may change size: the same tensor, new contents
 }
 
-void saveCheckpoint(const std::string& dir, TrainingState& state, torch::optim::Optimizer& optimizer) {
+void saveCheckpoint(const std::string& dir, TrainingState& state,
+                    torch::optim::Optimizer& optimizer) {
   std::filesystem::create_directories(dir);
   util::AtomicFileTarget stateFile(dir + "/checkpoint.pt"), optimizerFile(dir + "/optimizer.pt");
   torch::save(state, stateFile.tempPath());
@@ -60,12 +63,14 @@ void saveCheckpoint(const std::string& dir, TrainingState& state, torch::optim::
   stateFile.commit();  // last: a checkpoint.pt always has its optimizer beside it
 }
 
-void loadCheckpoint(const std::string& dir, TrainingState& state, torch::optim::Optimizer& optimizer,
-                    std::int64_t height, std::int64_t width) {
+void loadCheckpoint(const std::string& dir, TrainingState& state,
+                    torch::optim::Optimizer& optimizer, std::int64_t height, std::int64_t width) {
   const std::string file = dir + "/checkpoint.pt", optimizerFile = dir + "/optimizer.pt";
-  if (!std::filesystem::exists(file)) throw std::invalid_argument("--resume: no checkpoint at " + file);
+  if (!std::filesystem::exists(file))
+    throw std::invalid_argument("--resume: no checkpoint at " + file);
   if (!std::filesystem::exists(optimizerFile))
-    throw std::invalid_argument("--resume: " + file + " has no optimizer.pt beside it (written by an older Mollichrom?)");
+    throw std::invalid_argument("--resume: " + file +
+                                " has no optimizer.pt beside it (written by an older Mollichrom?)");
   try {
     torch::load(state, file);
   } catch (const c10::Error& e) {

@@ -19,8 +19,8 @@ namespace mollichrom::train {
 class TrainingStateImpl : public torch::nn::Module {
  public:
   // θ [H, W], log M and log Γ_ac (scalars) and the network (exactly one of cnn, mlp set).
-  TrainingStateImpl(torch::Tensor theta, torch::Tensor logM, bool freeM, torch::Tensor logG, bool freeG,
-                    nets::GridCnn cnn, nets::FourierMlp mlp);
+  TrainingStateImpl(torch::Tensor theta, torch::Tensor logM, bool freeM, torch::Tensor logG,
+                    bool freeG, nets::GridCnn cnn, nets::FourierMlp mlp);
 
   torch::Tensor theta, logM, logG;
   nets::GridCnn cnn{nullptr};
@@ -39,10 +39,11 @@ class TrainingStateImpl : public torch::nn::Module {
 TORCH_MODULE(TrainingState);
 
 // Writes DIR/checkpoint.pt (the state) and DIR/optimizer.pt, each atomically.
-void saveCheckpoint(const std::string& dir, TrainingState& state, torch::optim::Optimizer& optimizer);
+void saveCheckpoint(const std::string& dir, TrainingState& state,
+                    torch::optim::Optimizer& optimizer);
 // Reads them back into `state` and `optimizer` (same structure); throws std::invalid_argument
 // naming the file when there is none or it is for another image size (expected θ: height × width).
-void loadCheckpoint(const std::string& dir, TrainingState& state, torch::optim::Optimizer& optimizer,
-                    std::int64_t height, std::int64_t width);
+void loadCheckpoint(const std::string& dir, TrainingState& state,
+                    torch::optim::Optimizer& optimizer, std::int64_t height, std::int64_t width);
 
 }  // namespace mollichrom::train

@@ -14,7 +14,8 @@ void writeFileAtomically(const std::string& path, const std::string& bytes);
 // and the target is untouched.
 class AtomicFileTarget {
  public:
-  explicit AtomicFileTarget(std::string target);  // throws naming `target` if its folder is not writable
+  explicit AtomicFileTarget(
+      std::string target);  // throws naming `target` if its folder is not writable
   ~AtomicFileTarget();
   AtomicFileTarget(const AtomicFileTarget&) = delete;
   AtomicFileTarget& operator=(const AtomicFileTarget&) = delete;

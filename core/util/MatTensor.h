@@ -1,8 +1,8 @@
 #pragma once
 // cv::Mat ↔ torch::Tensor copies for 2-D single-channel images (CPU). OpenCV is the image type
 // of I/O and preprocessing, LibTorch the one of the engine and the simulator.
-#include <opencv2/core.hpp>
 #include <torch/torch.h>
+#include <opencv2/core.hpp>
 
 namespace mollichrom::util {
 

@@ -143,10 +143,11 @@ class TestInference : public QObject {
     const cv::Mat eval = train::evaluationMask(prep::timeMean(s.density), 0.35, 8);
     const auto direct = train::compareMaps(r.direct.lambda, s.lambda, eval);
     const auto trained = train::compareMaps(r.trainedLambda, s.lambda, eval);
-    qInfo("direct: pearson %.3f relL2 %.3f (kernel %g px); trained (%d steps): pearson %.3f "
-          "relL2 %.3f",
-          direct.pearson, direct.relativeL2, r.direct.kernelMedian, r.steps, trained.pearson,
-          trained.relativeL2);
+    qInfo(
+        "direct: pearson %.3f relL2 %.3f (kernel %g px); trained (%d steps): pearson %.3f "
+        "relL2 %.3f",
+        direct.pearson, direct.relativeL2, r.direct.kernelMedian, r.steps, trained.pearson,
+        trained.relativeL2);
     QCOMPARE(r.steps, 40);
     QVERIFY(r.answer == train::Answer::Direct);
     QCOMPARE(maxAbsDiff(r.lambda, r.direct.lambda), 0.0);
@@ -346,7 +347,7 @@ class TestInference : public QObject {
     QVERIFY(j["versions"].toString().contains("LibTorch"));
 
     QCOMPARE(j["settings"].toObject()["mask"].toString(), QString("otsu"));  // not "auto"
-    QVERIFY(j["settings"].toObject()["mask_threshold"].toDouble() > 0);     // Otsu's choice
+    QVERIFY(j["settings"].toObject()["mask_threshold"].toDouble() > 0);      // Otsu's choice
 
     // Issue 14: a GUI run is repeated headless with --preset (later flags override it); a
     // threshold mask says so; --steps 0 is refused, not silently 40.
@@ -357,7 +358,8 @@ class TestInference : public QObject {
     {
       QFile pf(summary);
       QVERIFY(pf.open(QIODevice::ReadOnly));
-      const QJsonObject settings = QJsonDocument::fromJson(pf.readAll()).object()["settings"].toObject();
+      const QJsonObject settings =
+          QJsonDocument::fromJson(pf.readAll()).object()["settings"].toObject();
       QCOMPARE(settings["kernel_half_width_px"].toInt(), 10);  // the accurate preset's kernel
       QCOMPARE(settings["steps"].toInt(), 3);                  // --steps after it wins
       QCOMPARE(settings["mask"].toString(), QString("threshold"));

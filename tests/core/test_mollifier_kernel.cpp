@@ -24,7 +24,7 @@ KernelSpec spec3(KernelFamily f) {
   s.family = f;
   s.dims = 3;
   s.dx = 0.1;
-  s.dy = 0.13;   // anisotropic
+  s.dy = 0.13;  // anisotropic
   s.dt = 0.05;
   s.radius = 0.55;
   s.radiusT = 0.26;
@@ -32,8 +32,8 @@ KernelSpec spec3(KernelFamily f) {
 }
 
 // Σ_k (−y_k)^β w_k h^d, the discrete moment the conditions are about.
-double moment(const MollifierKernel& k, const std::vector<double>& w, const std::array<int, 3>& beta,
-              double* absSum = nullptr) {
+double moment(const MollifierKernel& k, const std::vector<double>& w,
+              const std::array<int, 3>& beta, double* absSum = nullptr) {
   const auto h = k.halfWidth();
   const auto& s = k.spec();
   size_t i = 0;
@@ -59,13 +59,17 @@ class TestMollifierKernel : public QObject {
     for (double s : {0.1, 0.4, 0.7, 0.9}) {
       for (int n = 1; n <= 5; ++n) {
         const double e = 1e-6;
-        const double fd = (bumpProfileDerivative(n - 1, s + e) - bumpProfileDerivative(n - 1, s - e)) / (2 * e);
+        const double fd =
+            (bumpProfileDerivative(n - 1, s + e) - bumpProfileDerivative(n - 1, s - e)) / (2 * e);
         const double an = bumpProfileDerivative(n, s);
-        QVERIFY2(std::abs(fd - an) <= 1e-5 * std::max(1.0, std::abs(an)),
-                 qPrintable(QStringLiteral("bump n=%1 s=%2: %3 vs %4").arg(n).arg(s).arg(an).arg(fd)));
+        QVERIFY2(
+            std::abs(fd - an) <= 1e-5 * std::max(1.0, std::abs(an)),
+            qPrintable(QStringLiteral("bump n=%1 s=%2: %3 vs %4").arg(n).arg(s).arg(an).arg(fd)));
         const double fdp = (polynomialProfileDerivative(n - 1, 8, s + e) -
-                            polynomialProfileDerivative(n - 1, 8, s - e)) / (2 * e);
-        QVERIFY(std::abs(fdp - polynomialProfileDerivative(n, 8, s)) <= 1e-5 * std::max(1.0, std::abs(fdp)));
+                            polynomialProfileDerivative(n - 1, 8, s - e)) /
+                           (2 * e);
+        QVERIFY(std::abs(fdp - polynomialProfileDerivative(n, 8, s)) <=
+                1e-5 * std::max(1.0, std::abs(fdp)));
       }
     }
     // Compact support: zero (with all derivatives) outside the unit ball.
@@ -76,25 +80,34 @@ class TestMollifierKernel : public QObject {
   void closedFormPartialsMatchFiniteDifferences() {
     // Every partial up to order 4 in (x, y, t), for each family, against a central difference
     // of the next-lower closed-form partial at off-grid points.
-    const std::vector<std::array<double, 3>> points{{0.11, -0.07, 0.03}, {-0.2, 0.15, -0.1}, {0.3, 0.2, 0.05}};
+    const std::vector<std::array<double, 3>> points{
+        {0.11, -0.07, 0.03}, {-0.2, 0.15, -0.1}, {0.3, 0.2, 0.05}};
     for (auto fam : {KernelFamily::Bump, KernelFamily::Polynomial, KernelFamily::BumpProduct}) {
       MollifierKernel k(spec3(fam));
       for (const auto& a : partialsUpTo(4, 3)) {
         if (a.order() == 0) continue;
         MultiIndex lower = a;
         int axis = a.x ? 0 : a.y ? 1 : 2;
-        if (axis == 0) --lower.x; else if (axis == 1) --lower.y; else --lower.t;
+        if (axis == 0)
+          --lower.x;
+        else if (axis == 1)
+          --lower.y;
+        else
+          --lower.t;
         for (const auto& p : points) {
           const double e = 1e-6;
           auto q = p, r = p;
           q[axis] += e;
           r[axis] -= e;
-          const double fd = (k.value(q[0], q[1], q[2], lower) - k.value(r[0], r[1], r[2], lower)) / (2 * e);
+          const double fd =
+              (k.value(q[0], q[1], q[2], lower) - k.value(r[0], r[1], r[2], lower)) / (2 * e);
           const double an = k.value(p[0], p[1], p[2], a);
           QVERIFY2(std::abs(fd - an) <= 2e-5 * std::max(1.0, std::abs(an)),
                    qPrintable(QStringLiteral("%1 %2: analytic %3, finite difference %4")
-                                  .arg(QString::fromStdString(familyName(fam)), QString::fromStdString(a.name()))
-                                  .arg(an).arg(fd)));
+                                  .arg(QString::fromStdString(familyName(fam)),
+                                       QString::fromStdString(a.name()))
+                                  .arg(an)
+                                  .arg(fd)));
         }
       }
     }
@@ -127,9 +140,11 @@ class TestMollifierKernel : public QObject {
           const double got = moment(k, w, {b.x, b.y, b.t}, &scale);
           // Exact up to round-off of the sum's own terms.
           QVERIFY2(std::abs(got - want) < 1e-12 * scale + 1e-12,
-                   qPrintable(QStringLiteral("alpha %1 beta %2: %3 (want %4)")
-                                  .arg(QString::fromStdString(a.name()), QString::fromStdString(b.name()))
-                                  .arg(got).arg(want)));
+                   qPrintable(
+                       QStringLiteral("alpha %1 beta %2: %3 (want %4)")
+                           .arg(QString::fromStdString(a.name()), QString::fromStdString(b.name()))
+                           .arg(got)
+                           .arg(want)));
         }
       }
     }
@@ -154,8 +169,12 @@ class TestMollifierKernel : public QObject {
         const double want = (b == a) ? fact(a.x) * fact(a.y) : 0.0;
         double scale = 0;
         const double got = moment(k, w, {b.x, b.y, 0}, &scale);
-        QVERIFY2(std::abs(got - want) < 1e-4 * scale,
-                 qPrintable(QStringLiteral("alpha %1 beta %2: %3 (scale %4)").arg(QString::fromStdString(a.name()), QString::fromStdString(b.name())).arg(got).arg(scale)));
+        QVERIFY2(
+            std::abs(got - want) < 1e-4 * scale,
+            qPrintable(QStringLiteral("alpha %1 beta %2: %3 (scale %4)")
+                           .arg(QString::fromStdString(a.name()), QString::fromStdString(b.name()))
+                           .arg(got)
+                           .arg(scale)));
       }
     }
   }

@@ -25,7 +25,8 @@ double relErr(const torch::Tensor& a, const torch::Tensor& b) {
 // g = sin(a x) cos(b y) e^{c t} and its exact partials.
 struct Analytic {
   double a = 2 * M_PI, b = 1.5 * M_PI, c = 0.8;
-  torch::Tensor value(const torch::Tensor& x, const torch::Tensor& y, const torch::Tensor& t) const {
+  torch::Tensor value(const torch::Tensor& x, const torch::Tensor& y,
+                      const torch::Tensor& t) const {
     return torch::sin(a * x) * torch::cos(b * y) * torch::exp(c * t);
   }
   torch::Tensor partial(const MultiIndex& m, const torch::Tensor& x, const torch::Tensor& y,
@@ -55,14 +56,16 @@ Patch makePatch(const MollifierLayer& layer, const KernelSpec& s, int extra) {
     const int64_t n = 2 * (half + extra) + 1;
     return torch::arange(n, torch::kFloat64).sub(static_cast<double>(half + extra)).mul(h).add(c0);
   };
-  auto g = torch::meshgrid({axis(halo[0], s.dt, 0.2), axis(halo[1], s.dy, 0.31), axis(halo[2], s.dx, 0.17)}, "ij");
+  auto g = torch::meshgrid(
+      {axis(halo[0], s.dt, 0.2), axis(halo[1], s.dy, 0.31), axis(halo[2], s.dx, 0.17)}, "ij");
   return {g[2], g[1], g[0]};
 }
 
 torch::Tensor interior(const torch::Tensor& full, const std::vector<int64_t>& halo) {
   auto v = full;
   for (size_t i = 0; i < halo.size(); ++i)
-    v = v.narrow(static_cast<int64_t>(i), halo[i], full.size(static_cast<int64_t>(i)) - 2 * halo[i]);
+    v = v.narrow(static_cast<int64_t>(i), halo[i],
+                 full.size(static_cast<int64_t>(i)) - 2 * halo[i]);
   return v;
 }
 
@@ -93,14 +96,16 @@ class TestMollifierLayer : public QObject {
       const auto out = layer->forward(field);
       const auto halo = layer->halo();
       for (size_t k = 0; k < ops.size(); ++k) {
-        const auto exact = g.apply(parseOperator(ops[k]), interior(p.X, halo), interior(p.Y, halo), interior(p.T, halo));
+        const auto exact = g.apply(parseOperator(ops[k]), interior(p.X, halo), interior(p.Y, halo),
+                                   interior(p.T, halo));
         errors[ops[k]].push_back(relErr(out[k].squeeze(), exact));
       }
     }
     for (const auto& op : ops) {
       const auto& e = errors[op];
       const double order1 = std::log2(e[0] / e[1]), order2 = std::log2(e[1] / e[2]);
-      std::printf("  %-6s rel. error %.2e %.2e %.2e  observed order %.2f %.2f\n", op.c_str(), e[0], e[1], e[2], order1, order2);
+      std::printf("  %-6s rel. error %.2e %.2e %.2e  observed order %.2f %.2f\n", op.c_str(), e[0],
+                  e[1], e[2], order1, order2);
       QVERIFY2(order2 > 1.8 && order1 > 1.7, op.c_str());
     }
     // At ε = 0.025 (6 nodes per radius) even ∇⁴ is within 1% of the exact value.
@@ -128,16 +133,24 @@ class TestMollifierLayer : public QObject {
     MollifierLayer layer(MollifierLayerOptions{s, {"lap", "bilap"}});
     const auto out = layer->forward(noisy.view({1, 1, n, n}));
     const int r = static_cast<int>(layer->halo()[0]);
-    auto in = [&](const torch::Tensor& t) { return t.narrow(0, r, n - 2 * r).narrow(1, r, n - 2 * r); };
+    auto in = [&](const torch::Tensor& t) {
+      return t.narrow(0, r, n - 2 * r).narrow(1, r, n - 2 * r);
+    };
     const auto lapExact = in(-2 * k * k * clean), bilapExact = in(4 * std::pow(k, 4) * clean);
-    const double mLap = relErr(out[0].squeeze(), lapExact), mBilap = relErr(out[1].squeeze(), bilapExact);
+    const double mLap = relErr(out[0].squeeze(), lapExact),
+                 mBilap = relErr(out[1].squeeze(), bilapExact);
     // Central differences on the same nodes.
     auto sh = [&](int dy, int dx) { return noisy.roll({dy, dx}, {0, 1}); };
     auto fdLap = (sh(0, 1) + sh(0, -1) + sh(1, 0) + sh(-1, 0) - 4 * noisy) / (h * h);
     auto l = fdLap;
-    auto fdBilap = (l.roll({1}, {1}) + l.roll({-1}, {1}) + l.roll({1}, {0}) + l.roll({-1}, {0}) - 4 * l) / (h * h);
+    auto fdBilap =
+        (l.roll({1}, {1}) + l.roll({-1}, {1}) + l.roll({1}, {0}) + l.roll({-1}, {0}) - 4 * l) /
+        (h * h);
     const double fLap = relErr(in(fdLap), lapExact), fBilap = relErr(in(fdBilap), bilapExact);
-    std::printf("  5%% noise: lap  mollifier %.3f  finite-diff %.1f\n  5%% noise: bilap mollifier %.3f  finite-diff %.1f\n", mLap, fLap, mBilap, fBilap);
+    std::printf(
+        "  5%% noise: lap  mollifier %.3f  finite-diff %.1f\n  5%% noise: bilap mollifier %.3f  "
+        "finite-diff %.1f\n",
+        mLap, fLap, mBilap, fBilap);
     QVERIFY(mLap < 0.2);
     QVERIFY(mLap * 100 < fLap);
     QVERIFY(mBilap * 1000 < fBilap);
@@ -164,7 +177,8 @@ class TestMollifierLayer : public QObject {
     AutodiffDerivatives ad(coords, u);
     const int r = static_cast<int>(layer->halo()[0]);
     for (size_t k = 0; k < ops.size(); ++k) {
-      auto ref = ad.apply(ops[k]).detach().view({n, n}).narrow(0, r, n - 2 * r).narrow(1, r, n - 2 * r);
+      auto ref =
+          ad.apply(ops[k]).detach().view({n, n}).narrow(0, r, n - 2 * r).narrow(1, r, n - 2 * r);
       const double e = relErr(out[k].squeeze(), ref);
       std::printf("  mollifier vs autodiff %-6s rel. difference %.2e\n", ops[k].c_str(), e);
       QVERIFY2(e < (ops[k] == "bilap" ? 0.05 : 0.02), ops[k].c_str());
@@ -192,7 +206,8 @@ class TestMollifierLayer : public QObject {
       torch::NoGradGuard ng;
       const auto os = layer->forward(in);
       double l = 0;
-      for (size_t k = 0; k < os.size(); ++k) l += ((os[k] * weights[k]).sum() + 0.5 * os[k].pow(2).sum()).item<double>();
+      for (size_t k = 0; k < os.size(); ++k)
+        l += ((os[k] * weights[k]).sum() + 0.5 * os[k].pow(2).sum()).item<double>();
       return l;
     };
     double worst = 0;
@@ -201,7 +216,8 @@ class TestMollifierLayer : public QObject {
       xp.view(-1)[i] += 1e-6;
       xm.view(-1)[i] -= 1e-6;
       const double fd = (lossAt(xp) - lossAt(xm)) / 2e-6;
-      worst = std::max(worst, std::abs(fd - grad.view(-1)[i].item<double>()) / std::max(1.0, std::abs(fd)));
+      worst = std::max(
+          worst, std::abs(fd - grad.view(-1)[i].item<double>()) / std::max(1.0, std::abs(fd)));
     }
     QVERIFY2(worst < 1e-6, qPrintable(QString::number(worst)));
 
@@ -282,8 +298,8 @@ class TestMollifierLayer : public QObject {
     QTemporaryDir dir;
     const QString json = dir.filePath("bench.json");
     QProcess p;
-    p.start(MOLLICHROM_CLI, {"bench", "derivatives", "--orders", "2,4", "--grid", "16", "--width", "8",
-                             "--steps", "10", "--repeats", "1", "--json", json});
+    p.start(MOLLICHROM_CLI, {"bench", "derivatives", "--orders", "2,4", "--grid", "16", "--width",
+                             "8", "--steps", "10", "--repeats", "1", "--json", json});
     QVERIFY(p.waitForFinished(300000));
     QVERIFY2(p.exitCode() == 0, p.readAllStandardError().constData());
     const QString table = QString::fromUtf8(p.readAllStandardOutput());
@@ -316,12 +332,13 @@ class TestMollifierLayer : public QObject {
     // An unwritable destination is reported with its path; nothing half-written is left.
     const QString unwritable = dir.filePath("missing-folder/bench.json");
     QProcess bad3;
-    bad3.start(MOLLICHROM_CLI, {"bench", "derivatives", "--orders", "1", "--grid", "12", "--width", "4",
-                                "--steps", "10", "--repeats", "1", "--json", unwritable});
+    bad3.start(MOLLICHROM_CLI, {"bench", "derivatives", "--orders", "1", "--grid", "12", "--width",
+                                "4", "--steps", "10", "--repeats", "1", "--json", unwritable});
     QVERIFY(bad3.waitForFinished(300000));
     QCOMPARE(bad3.exitCode(), 1);
     const QString err3 = QString::fromUtf8(bad3.readAllStandardError());
-    QVERIFY2(err3.contains(unwritable) && err3.contains("cannot open for writing"), qPrintable(err3));
+    QVERIFY2(err3.contains(unwritable) && err3.contains("cannot open for writing"),
+             qPrintable(err3));
     QVERIFY(!QFile::exists(unwritable));
   }
 };

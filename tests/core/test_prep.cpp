@@ -63,15 +63,21 @@ class TestPrep : public QObject {
   Q_OBJECT
  private Q_SLOTS:
   void driftRecoversKnownShifts() {
-    const std::vector<cv::Point2d> truth{{0, 0}, {1.5, -0.5}, {3.0, -1.0}, {4.25, -2.0}, {6.0, -2.75}};
+    const std::vector<cv::Point2d> truth{
+        {0, 0}, {1.5, -0.5}, {3.0, -1.0}, {4.25, -2.0}, {6.0, -2.75}};
     std::vector<cv::Mat> frames;
-    for (size_t t = 0; t < truth.size(); ++t) frames.push_back(nucleus(truth[t].x, truth[t].y, 1.0, int(t)));
+    for (size_t t = 0; t < truth.size(); ++t)
+      frames.push_back(nucleus(truth[t].x, truth[t].y, 1.0, int(t)));
     const auto est = prep::estimateDrift(frames);
     QCOMPARE(est.size(), truth.size());
     for (size_t t = 0; t < truth.size(); ++t) {
       QVERIFY2(std::abs(est[t].x - truth[t].x) < 0.15 && std::abs(est[t].y - truth[t].y) < 0.15,
                qPrintable(QString("frame %1: estimated (%2, %3), true (%4, %5)")
-                              .arg(t).arg(est[t].x).arg(est[t].y).arg(truth[t].x).arg(truth[t].y)));
+                              .arg(t)
+                              .arg(est[t].x)
+                              .arg(est[t].y)
+                              .arg(truth[t].x)
+                              .arg(truth[t].y)));
     }
     // Undoing it brings the last frame back onto the first.
     std::vector<cv::Mat> moved = frames;
@@ -79,7 +85,8 @@ class TestPrep : public QObject {
     prep::applyDrift(moved, est);
     const cv::Rect inner(10, 10, 76, 76);
     const double after = cv::norm(moved.back()(inner) - moved.front()(inner));
-    QVERIFY2(after < 0.25 * before, qPrintable(QString("residual %1 vs %2").arg(after).arg(before)));
+    QVERIFY2(after < 0.25 * before,
+             qPrintable(QString("residual %1 vs %2").arg(after).arg(before)));
   }
 
   void driftOfAStillSeriesIsNegligible() {
@@ -97,7 +104,9 @@ class TestPrep : public QObject {
     }
     const cv::Mat mask = prep::autoNucleusMask(frames);
     const auto gains = prep::bleachGains(frames, mask);
-    for (int t = 0; t < 6; ++t) QVERIFY2(std::abs(gains[size_t(t)] * fade[size_t(t)] - 1.0) < 0.01, qPrintable(QString::number(gains[size_t(t)])));
+    for (int t = 0; t < 6; ++t)
+      QVERIFY2(std::abs(gains[size_t(t)] * fade[size_t(t)] - 1.0) < 0.01,
+               qPrintable(QString::number(gains[size_t(t)])));
     prep::applyBleachGains(frames, mask, gains);
     const double m0 = cv::mean(frames[0], mask)[0], m5 = cv::mean(frames[5], mask)[0];
     QVERIFY(std::abs(m5 / m0 - 1.0) < 1e-3);
@@ -111,7 +120,8 @@ class TestPrep : public QObject {
     QCOMPARE(cv::countNonZero(prep::autoNucleusMask(frames, otsu)), atOtsu);
     const int low = cv::countNonZero(prep::autoNucleusMask(frames, 0.05));
     const int high = cv::countNonZero(prep::autoNucleusMask(frames, 0.9));
-    QVERIFY2(low > atOtsu && atOtsu > high && high > 0, qPrintable(QString("%1 %2 %3").arg(low).arg(atOtsu).arg(high)));
+    QVERIFY2(low > atOtsu && atOtsu > high && high > 0,
+             qPrintable(QString("%1 %2 %3").arg(low).arg(atOtsu).arg(high)));
   }
 
   void prepareAppliesOverridesAndCorrections() {
@@ -144,9 +154,9 @@ class TestPrep : public QObject {
     QTemporaryDir dir;
     const QString json = dir.filePath("s.json"), out = dir.filePath("l.tif");
     QProcess p;
-    p.start(MOLLICHROM_CLI, {"infer", MOLLICHROM_SOURCE_DIR "/sample_data/chromatin_sample.tif", "--engine", "direct",
-                             "--drift", "--bleach", "--mask-threshold", "0.3", "--pixel-size", "0.2", "--out", out,
-                             "--json", json, "--quiet"});
+    p.start(MOLLICHROM_CLI, {"infer", MOLLICHROM_SOURCE_DIR "/sample_data/chromatin_sample.tif",
+                             "--engine", "direct", "--drift", "--bleach", "--mask-threshold", "0.3",
+                             "--pixel-size", "0.2", "--out", out, "--json", json, "--quiet"});
     QVERIFY(p.waitForFinished(120000));
     QCOMPARE(p.exitCode(), 0);
     QFile f(json);
@@ -154,12 +164,13 @@ class TestPrep : public QObject {
     const QJsonObject o = QJsonDocument::fromJson(f.readAll()).object();
     const QJsonObject s = o["settings"].toObject();
     QVERIFY(s["drift_correction"].toBool() && s["bleach_correction"].toBool());
-    QVERIFY2(s["drift_max_px"].toDouble() < 0.2, "the still sample shows no drift");  // measured 0.04 px
+    QVERIFY2(s["drift_max_px"].toDouble() < 0.2,
+             "the still sample shows no drift");  // measured 0.04 px
     QCOMPARE(s["mask_threshold"].toDouble(), 0.3);
     QCOMPARE(o["calibration"].toObject()["pixel_um"].toDouble(), 0.2);
     QProcess bad;
-    bad.start(MOLLICHROM_CLI, {"infer", MOLLICHROM_SOURCE_DIR "/sample_data/chromatin_sample.tif", "--mask-threshold", "1.5",
-                               "--out", out});
+    bad.start(MOLLICHROM_CLI, {"infer", MOLLICHROM_SOURCE_DIR "/sample_data/chromatin_sample.tif",
+                               "--mask-threshold", "1.5", "--out", out});
     QVERIFY(bad.waitForFinished(60000));
     QCOMPARE(bad.exitCode(), 2);
     QVERIFY(QString::fromUtf8(bad.readAllStandardError()).contains("--mask-threshold"));

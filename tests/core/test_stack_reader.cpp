@@ -22,7 +22,9 @@ using mollichrom::test::fixtureValue;
 
 namespace {
 
-std::string fixture(const std::string& name) { return std::string(MOLLICHROM_TEST_DATA) + "/io/" + name; }
+std::string fixture(const std::string& name) {
+  return std::string(MOLLICHROM_TEST_DATA) + "/io/" + name;
+}
 
 struct Expect {
   int channels, slices, frames;
@@ -45,8 +47,14 @@ void checkPixels(const Stack& s, const Expect& e, const std::string& file) {
             const double want = fixtureValue(t, c, z, y, x) * e.scale + e.offset;
             if (d.at<double>(y, x) != want)
               QFAIL(qPrintable(QString("%1: pixel (t=%2 c=%3 z=%4 y=%5 x=%6) is %7, expected %8")
-                                   .arg(QString::fromStdString(file)).arg(t).arg(c).arg(z).arg(y).arg(x)
-                                   .arg(d.at<double>(y, x), 0, 'g', 12).arg(want, 0, 'g', 12)));
+                                   .arg(QString::fromStdString(file))
+                                   .arg(t)
+                                   .arg(c)
+                                   .arg(z)
+                                   .arg(y)
+                                   .arg(x)
+                                   .arg(d.at<double>(y, x), 0, 'g', 12)
+                                   .arg(want, 0, 'g', 12)));
           }
       }
 }
@@ -80,9 +88,10 @@ class TestStackReader : public QObject {
     QTest::addColumn<int>("format");
     QTest::addColumn<double>("offset");
     QTest::addColumn<double>("scale");
-    auto row = [](const char* f, int c, int z, int t, PixelType ty, const char* axes, StackFormat fmt, double off = 0,
-                  double sc = 1) {
-      QTest::newRow(f) << QString(f) << c << z << t << int(ty) << QString(axes) << int(fmt) << off << sc;
+    auto row = [](const char* f, int c, int z, int t, PixelType ty, const char* axes,
+                  StackFormat fmt, double off = 0, double sc = 1) {
+      QTest::newRow(f) << QString(f) << c << z << t << int(ty) << QString(axes) << int(fmt) << off
+                       << sc;
     };
     using P = PixelType;
     using F = StackFormat;
@@ -91,15 +100,17 @@ class TestStackReader : public QObject {
     row("u32_plain.tif", 1, 1, 2, P::UInt32, "TYX", F::PlainTiff, 3.0e9);
     row("i32_plain.tif", 1, 1, 2, P::Int32, "TYX", F::PlainTiff, -60);
     row("i16_imagej_aniso.tif", 1, 1, 2, P::Int16, "TYX", F::ImageJ, -60);
-    for (const char* f : {"u16_imagej_tczyx.tif", "u16_imagej_bigendian.tif", "u16_tiffcp_bigendian.tif", "u16_lzw.tif",
-                          "u16_lzw_predictor.tif", "u16_deflate.tif", "u16_packbits.tif", "u16_strips3.tif",
-                          "u16_strips3_lzw.tif"})
+    for (const char* f :
+         {"u16_imagej_tczyx.tif", "u16_imagej_bigendian.tif", "u16_tiffcp_bigendian.tif",
+          "u16_lzw.tif", "u16_lzw_predictor.tif", "u16_deflate.tif", "u16_packbits.tif",
+          "u16_strips3.tif", "u16_strips3_lzw.tif"})
       row(f, 2, 3, 4, P::UInt16, "TCZYX", F::ImageJ);
-    for (const char* f : {"f32_imagej_2ch.tif", "f32_imagej_bigtiff.tif", "f32_tiffcp_bigtiff.tif", "f32_tiled.tif",
-                          "f32_tiled_deflate_be.tif"})
+    for (const char* f : {"f32_imagej_2ch.tif", "f32_imagej_bigtiff.tif", "f32_tiffcp_bigtiff.tif",
+                          "f32_tiled.tif", "f32_tiled_deflate_be.tif"})
       row(f, 2, 1, 5, P::Float32, "TCYX", F::ImageJ, -5, 0.25);
     row("u16_imagej_contiguous.tif", 1, 1, 6, P::UInt16, "TYX", F::ImageJ);
-    for (const char* f : {"rgb_u8.tif", "rgb_planar.tif", "rgb_tiled_lzw.tif"}) row(f, 3, 1, 2, P::UInt8, "TCYX", F::PlainTiff);
+    for (const char* f : {"rgb_u8.tif", "rgb_planar.tif", "rgb_tiled_lzw.tif"})
+      row(f, 3, 1, 2, P::UInt8, "TCYX", F::PlainTiff);
     row("u16_2samples.tif", 2, 1, 1, P::UInt16, "CYX", F::PlainTiff);
     row("u16_4samples_planar.tif", 4, 1, 1, P::UInt16, "CYX", F::PlainTiff);
     row("ome_XYCZT.ome.tif", 2, 2, 3, P::UInt16, "TCZYX", F::OmeTiff);
@@ -130,7 +141,9 @@ class TestStackReader : public QObject {
     QCOMPARE(int(i.pixelType), type);
     QCOMPARE(QString::fromStdString(i.axes()), axes);
     QCOMPARE(int(i.format), format);
-    const Expect e{channels, slices, frames, PixelType(type), axes.toStdString(), StackFormat(format), offset, scale};
+    const Expect e{
+        channels, slices, frames, PixelType(type), axes.toStdString(), StackFormat(format),
+        offset,   scale};
     checkPixels(src->load(), e, path);
     // Random access through the cache gives the same planes, in any order.
     const int t = frames - 1, c = channels - 1, z = slices - 1;
@@ -216,8 +229,9 @@ class TestStackReader : public QObject {
     QCOMPARE(b.info().height, 6);
     QCOMPARE(*b.info().calibration.pixelX, 0.208);
     // Mean of the 2x2 block at (y 2..3, x 4..5), rounded as OpenCV rounds (half to even).
-    const double block = (fixtureValue(1, 0, 0, 2, 4) + fixtureValue(1, 0, 0, 2, 5) + fixtureValue(1, 0, 0, 3, 4) +
-                          fixtureValue(1, 0, 0, 3, 5)) / 4.0;
+    const double block = (fixtureValue(1, 0, 0, 2, 4) + fixtureValue(1, 0, 0, 2, 5) +
+                          fixtureValue(1, 0, 0, 3, 4) + fixtureValue(1, 0, 0, 3, 5)) /
+                         4.0;
     QCOMPARE(int(b.plane(0, 0, 0).at<std::uint16_t>(0, 0)), cvRound(block));
     QCOMPARE(src->estimateBytes(o), std::uint64_t(8 * 6 * 2 * 3 * 2 * 2));
   }
@@ -230,7 +244,10 @@ class TestStackReader : public QObject {
     QVERIFY_THROWS_EXCEPTION(StackError, src->load(o));
     o = {};
     o.crop = cv::Rect(20, 0, 10, 10);
-    try { src->load(o); QFAIL("crop outside accepted"); } catch (const StackError& e) {
+    try {
+      src->load(o);
+      QFAIL("crop outside accepted");
+    } catch (const StackError& e) {
       QVERIFY(std::string(e.what()).find("outside") != std::string::npos);
     }
     o = {};
@@ -249,7 +266,8 @@ class TestStackReader : public QObject {
       const std::string msg = e.what();
       QCOMPARE(e.neededBytes(), std::uint64_t(18432));
       QCOMPARE(e.limitBytes(), std::uint64_t(10000));
-      for (const char* word : {"memory limit", "frame range", "crop", "bin 2x2", "u16_imagej_tczyx.tif"})
+      for (const char* word :
+           {"memory limit", "frame range", "crop", "bin 2x2", "u16_imagej_tczyx.tif"})
         QVERIFY2(msg.find(word) != std::string::npos, msg.c_str());
     }
     o.binning = 2;  // the offered alternative fits
@@ -277,7 +295,11 @@ class TestStackReader : public QObject {
     int calls = 0;
     double last = 0;
     bool monotonic = true;
-    fb.setObserver([&](double f, const std::string&) { ++calls; monotonic = monotonic && f >= last; last = f; });
+    fb.setObserver([&](double f, const std::string&) {
+      ++calls;
+      monotonic = monotonic && f >= last;
+      last = f;
+    });
     src->load({}, &fb);
     QVERIFY(calls >= 1);
     QVERIFY(monotonic);
@@ -322,7 +344,10 @@ class TestStackReader : public QObject {
     const std::string path = fixture(file.toStdString());
     if (file == "bad_series") {
       // The error names the offending image inside the folder.
-      try { openStack(path); QFAIL("opened"); } catch (const StackError& e) {
+      try {
+        openStack(path);
+        QFAIL("opened");
+      } catch (const StackError& e) {
         QVERIFY2(std::string(e.what()).find("a_2.tif") != std::string::npos, e.what());
         QVERIFY2(std::string(e.what()).find(problem.toStdString()) != std::string::npos, e.what());
       }
@@ -352,8 +377,9 @@ class TestStackReader : public QObject {
       return std::vector<std::uint8_t>((std::istreambuf_iterator<char>(in)), {});
     };
     std::mt19937 rng(7);
-    for (const char* f : {"u16_lzw.tif", "f32_tiled_deflate_be.tif", "ome_XYTZC.ome.tif", "rgb_planar.tif",
-                          "u16_imagej_contiguous.tif", "f32_imagej_bigtiff.tif"}) {
+    for (const char* f :
+         {"u16_lzw.tif", "f32_tiled_deflate_be.tif", "ome_XYTZC.ome.tif", "rgb_planar.tif",
+          "u16_imagej_contiguous.tif", "f32_imagej_bigtiff.tif"}) {
       const auto base = readFile(fixture(f));
       for (int k = 0; k < 300; ++k) {
         auto m = base;
@@ -378,7 +404,8 @@ class TestStackReader : public QObject {
         ++rejected;
       }
     }
-    qInfo("%d mutated inputs: %d opened, %d rejected with StackError", int(inputs.size()), opened, rejected);
+    qInfo("%d mutated inputs: %d opened, %d rejected with StackError", int(inputs.size()), opened,
+          rejected);
     QVERIFY(opened > 0 && rejected > 0);
   }
 
@@ -386,7 +413,8 @@ class TestStackReader : public QObject {
     QTemporaryDir dir;
     expectError(dir.path().toStdString(), "holds no readable");
     const std::string locked = dir.filePath("locked.tif").toStdString();
-    QFile::copy(QString::fromStdString(fixture("u8_plain_3pages.tif")), QString::fromStdString(locked));
+    QFile::copy(QString::fromStdString(fixture("u8_plain_3pages.tif")),
+                QString::fromStdString(locked));
     QFile::setPermissions(QString::fromStdString(locked), QFileDevice::Permissions());
     if (::geteuid() != 0) {
       expectError(locked, "permission denied");
@@ -396,8 +424,8 @@ class TestStackReader : public QObject {
     // permissions (setpriv). Not as another user: the build folder of a clone in a private
     // home or a `mktemp -d` folder is not reachable by them (issue 14).
     QProcess p;
-    p.start("setpriv", {"--bounding-set", "-dac_override,-dac_read_search", "--", MOLLICHROM_CLI, "info",
-                        QString::fromStdString(locked)});
+    p.start("setpriv", {"--bounding-set", "-dac_override,-dac_read_search", "--", MOLLICHROM_CLI,
+                        "info", QString::fromStdString(locked)});
     QVERIFY(p.waitForFinished(30000));
     const QString err = QString::fromUtf8(p.readAllStandardError());
     QVERIFY2(p.exitCode() == 3, qPrintable(err));

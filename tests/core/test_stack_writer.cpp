@@ -49,7 +49,8 @@ Stack makeStack(int C, int Z, int T, int depth, double scale, double offset) {
       for (int c = 0; c < C; ++c) {
         cv::Mat m(16, 24, CV_64F);
         for (int y = 0; y < 16; ++y)
-          for (int x = 0; x < 24; ++x) m.at<double>(y, x) = test::fixtureValue(t, c, z, y, x) * scale + offset;
+          for (int x = 0; x < 24; ++x)
+            m.at<double>(y, x) = test::fixtureValue(t, c, z, y, x) * scale + offset;
         cv::Mat d;
         m.convertTo(d, depth);
         planes.push_back(d);
@@ -102,7 +103,8 @@ class TestStackWriter : public QObject {
   void roundTripKeepsValuesAndCalibration() {
     QFETCH(int, depth);
     QFETCH(int, compression);
-    const double scale = depth == CV_32F ? 0.37 : 1, offset = (depth == CV_16S || depth == CV_32S) ? -50 : 0;
+    const double scale = depth == CV_32F ? 0.37 : 1,
+                 offset = (depth == CV_16S || depth == CV_32S) ? -50 : 0;
     const Stack s = makeStack(2, 3, 4, depth, scale, offset);
     const std::string file = path("roundtrip.tif");
     writeStackTiff(file, s, TiffCompression(compression));
@@ -147,14 +149,18 @@ class TestStackWriter : public QObject {
         "with tifffile.TiffFile(sys.argv[1]) as t:\n"
         "    s = t.series[0]; a = s.asarray(); ij = t.imagej_metadata\n"
         "    xr = t.pages[0].tags['XResolution'].value\n"
-        "    print(json.dumps({'imagej': t.is_imagej, 'axes': s.axes, 'shape': list(a.shape), 'dtype': str(a.dtype),\n"
-        "        'pixel': xr[1] / xr[0], 'unit': ij.get('unit'), 'finterval': ij.get('finterval'),\n"
+        "    print(json.dumps({'imagej': t.is_imagej, 'axes': s.axes, 'shape': list(a.shape), "
+        "'dtype': str(a.dtype),\n"
+        "        'pixel': xr[1] / xr[0], 'unit': ij.get('unit'), 'finterval': "
+        "ij.get('finterval'),\n"
         "        'v': float(a[3, 1, 5, 7]), 'sum': float(a.sum())}))\n";
     QProcess py;
     py.start("/usr/bin/python3", {"-c", script, QString::fromStdString(file)});
     QVERIFY(py.waitForFinished(60000));
-    QVERIFY2(py.exitCode() == 0, qPrintable("python3 + tifffile (Debian python3-tifffile, installed by "
-                                            "scripts/install-deps.sh) failed: " + py.readAllStandardError()));
+    QVERIFY2(py.exitCode() == 0,
+             qPrintable("python3 + tifffile (Debian python3-tifffile, installed by "
+                        "scripts/install-deps.sh) failed: " +
+                        py.readAllStandardError()));
     const QJsonObject o = QJsonDocument::fromJson(py.readAllStandardOutput()).object();
     QVERIFY(o["imagej"].toBool());
     QCOMPARE(o["axes"].toString(), QString("TCYX"));
@@ -174,7 +180,8 @@ class TestStackWriter : public QObject {
     util::writeFileAtomically(file, "previous version");
     TiffWriteOptions bad;
     bad.frames = 3;  // but only one plane given
-    QVERIFY_THROWS_EXCEPTION(std::runtime_error, writeTiff(file, {cv::Mat(4, 4, CV_32F, cv::Scalar(1))}, bad));
+    QVERIFY_THROWS_EXCEPTION(std::runtime_error,
+                             writeTiff(file, {cv::Mat(4, 4, CV_32F, cv::Scalar(1))}, bad));
     QCOMPARE(readAll(file), std::string("previous version"));
     {
       util::AtomicFileTarget target(file);
@@ -192,13 +199,17 @@ class TestStackWriter : public QObject {
   }
 
   void csvHasCalibratedCoordinates() {
-    cv::Mat map = (cv::Mat_<float>(2, 3) << 1.5f, 2.f, std::numeric_limits<float>::quiet_NaN(), 4.f, 5.f, 6.25f);
+    cv::Mat map = (cv::Mat_<float>(2, 3) << 1.5f, 2.f, std::numeric_limits<float>::quiet_NaN(), 4.f,
+                   5.f, 6.25f);
     Calibration cal;
     cal.pixelX = 0.5;
     cal.pixelY = 0.25;
     const std::string file = path("lambda.csv");
     writeMapCsv(file, map, cal, "lambda");
-    QCOMPARE(readAll(file), std::string("x_um,y_um,lambda\n0,0,1.5\n0.5,0,2\n1,0,NaN\n0,0.25,4\n0.5,0.25,5\n1,0.25,6.25\n"));
+    QCOMPARE(
+        readAll(file),
+        std::string(
+            "x_um,y_um,lambda\n0,0,1.5\n0.5,0,2\n1,0,NaN\n0,0.25,4\n0.5,0.25,5\n1,0.25,6.25\n"));
   }
 
   void pngHasColourBarScaleBarAndTransparentNaN() {
@@ -219,8 +230,8 @@ class TestStackWriter : public QObject {
     writeMapPng(file, map, cal, o);
     const cv::Mat img = cv::imread(file, cv::IMREAD_UNCHANGED);
     QCOMPARE(img.channels(), 4);
-    const int scale = (384 + 59) / 60;  // the map is enlarged to >= 384 px: 7x
-    const int mx = 16, my = 28;         // margin, title height
+    const int scale = (384 + 59) / 60;                       // the map is enlarged to >= 384 px: 7x
+    const int mx = 16, my = 28;                              // margin, title height
     QCOMPARE(int(img.at<cv::Vec4b>(my + 2, mx + 2)[3]), 0);  // NaN: transparent
     const cv::Vec4b left = img.at<cv::Vec4b>(my + 20 * scale, mx + 12 * scale);
     const cv::Vec4b right = img.at<cv::Vec4b>(my + 20 * scale, mx + 58 * scale);
@@ -230,7 +241,8 @@ class TestStackWriter : public QObject {
     QVERIFY(left[2] < 100);
     // Colour bar to the right of the map: yellow at the top, dark at the bottom.
     const int barX = mx + 60 * scale + 16 + 11, mh = 40 * scale;
-    const cv::Vec4b top = img.at<cv::Vec4b>(my + 3, barX), bottom = img.at<cv::Vec4b>(my + mh - 3, barX);
+    const cv::Vec4b top = img.at<cv::Vec4b>(my + 3, barX),
+                    bottom = img.at<cv::Vec4b>(my + mh - 3, barX);
     QVERIFY(top[1] > 200 && top[2] > 200);
     QVERIFY(bottom[1] < 60);
     // Scale bar: 1 µm = 10 px of data = 70 screen px of white, 14 px above the map's bottom.
@@ -273,9 +285,11 @@ class TestStackWriter : public QObject {
           for (int x = 0; x < 24; ++x) sum += test::fixtureValue(t, 1, z, y, x);
     QVERIFY(std::abs(c2["mean"].toDouble() - sum / (4 * 3 * 16 * 24)) < 1e-9);
     // Anisotropic pixels come as [x, y]; unknown calibration as null.
-    const QJsonObject a = runInfoJson({QString(MOLLICHROM_TEST_DATA) + "/io/i16_imagej_aniso.tif", "--json"});
+    const QJsonObject a =
+        runInfoJson({QString(MOLLICHROM_TEST_DATA) + "/io/i16_imagej_aniso.tif", "--json"});
     QCOMPARE(a["pixel_size_um"].toArray(), (QJsonArray{0.2, 0.25}));
-    const QJsonObject u = runInfoJson({QString(MOLLICHROM_TEST_DATA) + "/io/u8_plain_3pages.tif", "--json"});
+    const QJsonObject u =
+        runInfoJson({QString(MOLLICHROM_TEST_DATA) + "/io/u8_plain_3pages.tif", "--json"});
     QVERIFY(u["pixel_size_um"].isNull());
     QCOMPARE(u["calibration_source"].toString(), QString("default"));
   }

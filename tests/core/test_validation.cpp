@@ -80,8 +80,9 @@ class TestValidation : public QObject {
     // The direct estimate picks its space kernel by the estimated error of λ (bias against the
     // narrowest width + synthetic-noise variance). Checked against the oracle — every fixed width
     // of the ladder scored against the truth — on a sharp band, a smooth gradient at low and at
-    // high noise: the chosen width's error is within 15 % (or 0.01) of the best fixed width's, it is never
-    // narrower for more noise, and the sharp band gets a narrower kernel than the smooth gradient.
+    // high noise: the chosen width's error is within 15 % (or 0.01) of the best fixed width's, it
+    // is never narrower for more noise, and the sharp band gets a narrower kernel than the smooth
+    // gradient.
     struct Case {
       const char* pattern;
       double noise;
@@ -112,8 +113,9 @@ class TestValidation : public QObject {
       qInfo("%s %.0f%%: chosen %g px, rel. L2 %.3f, best fixed %.3f", c.pattern, 100 * c.noise,
             c.chosen, c.chosenL2, c.bestL2);
       // Within 15 % of the oracle, or 0.01 of rel. L2 where both are tiny (a smooth gradient).
-      QVERIFY2(c.chosenL2 <= std::max(1.15 * c.bestL2, c.bestL2 + 0.01),
-               qPrintable(QString("%1: %2 vs best %3").arg(c.pattern).arg(c.chosenL2).arg(c.bestL2)));
+      QVERIFY2(
+          c.chosenL2 <= std::max(1.15 * c.bestL2, c.bestL2 + 0.01),
+          qPrintable(QString("%1: %2 vs best %3").arg(c.pattern).arg(c.chosenL2).arg(c.bestL2)));
       // The band comes with the chosen width.
       QVERIFY(!d.lambdaLow.empty() && !d.lambdaHigh.empty());
     }
@@ -246,7 +248,7 @@ class TestValidation : public QObject {
     QFile t(table);
     QVERIFY(t.open(QIODevice::ReadOnly));
     const auto lines = QString::fromUtf8(t.readAll()).trimmed().split('\n');
-    QCOMPARE(lines.size(), 3);  // header + two nuclei
+    QCOMPARE(lines.size(), 3);           // header + two nuclei
     QVERIFY(lines[0].endsWith(",fit"));  // each nucleus's fit verdict (issue 13)
     QVERIFY2(lines[1].endsWith(",good") && lines[2].endsWith(",good"), qPrintable(lines.join('|')));
     auto readJson = [](const QString& path) {
@@ -285,12 +287,13 @@ class TestValidation : public QObject {
         inside +=
             lo.at<float>(y, x) <= tr.at<float>(y, x) && tr.at<float>(y, x) <= hi.at<float>(y, x);
       }
-    qInfo("band: %d px, estimate inside %d, truth inside %.3f; rms error %.4f, band sd %.4f, "
-          "kernel %d px, risk %s variance %s",
-          n, holds, double(inside) / n, std::sqrt(err2 / n), std::sqrt(half2 / n),
-          kernel["half_width_px_median"].toInt(),
-          QJsonDocument(kernel["risk"].toArray()).toJson(QJsonDocument::Compact).constData(),
-          QJsonDocument(kernel["variance"].toArray()).toJson(QJsonDocument::Compact).constData());
+    qInfo(
+        "band: %d px, estimate inside %d, truth inside %.3f; rms error %.4f, band sd %.4f, "
+        "kernel %d px, risk %s variance %s",
+        n, holds, double(inside) / n, std::sqrt(err2 / n), std::sqrt(half2 / n),
+        kernel["half_width_px_median"].toInt(),
+        QJsonDocument(kernel["risk"].toArray()).toJson(QJsonDocument::Compact).constData(),
+        QJsonDocument(kernel["variance"].toArray()).toJson(QJsonDocument::Compact).constData());
     QCOMPARE(holds, n);
     // The issue's target is 80 % of the truth inside the 90 % band; on the suite the direct
     // band covers a median 84 % (time-lapse) and 96 % (snapshots), but on this small two-nucleus

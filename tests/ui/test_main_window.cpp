@@ -11,20 +11,21 @@
 #include "tests/core/TestHelpers.h"
 #include "ui/app/GuideDialog.h"
 #include "ui/app/MainWindow.h"
-#include "ui/docks/NucleiDock.h"
 #include "ui/app/ProjectFile.h"
 #include "ui/docks/DataDock.h"
-#include "ui/docks/MaskPreview.h"
-#include "ui/vtk/TextFont.h"
 #include "ui/docks/DatasetDialog.h"
 #include "ui/docks/LogDock.h"
+#include "ui/docks/MaskPreview.h"
+#include "ui/docks/NucleiDock.h"
 #include "ui/docks/TrainingDock.h"
 #include "ui/panels/PanelContent.h"
 #include "ui/panels/PanelWidget.h"
 #include "ui/vtk/ChartPanel.h"
 #include "ui/vtk/ImagePanel.h"
+#include "ui/vtk/TextFont.h"
 #include "ui/vtk/VtkView.h"
 
+#include <QAbstractSpinBox>
 #include <QCheckBox>
 #include <QComboBox>
 #include <QDoubleSpinBox>
@@ -32,23 +33,22 @@
 #include <QJsonDocument>
 #include <QJsonObject>
 #include <QLabel>
+#include <QMenuBar>
 #include <QMessageBox>
 #include <QMimeData>
 #include <QProcess>
-#include <QRandomGenerator>
 #include <QPushButton>
-#include <QMenuBar>
-#include <QTextBrowser>
-#include <QTextDocument>
-#include <QAbstractSpinBox>
+#include <QRandomGenerator>
 #include <QScrollArea>
-#include <QToolButton>
 #include <QSignalSpy>
 #include <QSlider>
 #include <QStandardPaths>
 #include <QStatusBar>
 #include <QTemporaryDir>
+#include <QTextBrowser>
+#include <QTextDocument>
 #include <QTimer>
+#include <QToolButton>
 #include <QWheelEvent>
 #include <QtTest>
 
@@ -363,8 +363,10 @@ class TestMainWindow : public QObject {
       QCOMPARE(chart.size(), savedChart.size());
       for (const QColor c : {QColor(255, 140, 60), QColor(80, 160, 255), QColor(120, 220, 120)}) {
         const int before = colourPixels(savedChart, c), after = colourPixels(chart, c);
-        QVERIFY2(before > 100 && std::abs(after - before) < 0.3 * before,
-                 qPrintable(QString("%1: %2 pixels saved, %3 restored").arg(c.name()).arg(before).arg(after)));
+        QVERIFY2(
+            before > 100 && std::abs(after - before) < 0.3 * before,
+            qPrintable(
+                QString("%1: %2 pixels saved, %3 restored").arg(c.name()).arg(before).arg(after)));
       }
     }
     QVERIFY(
@@ -477,10 +479,12 @@ class TestMainWindow : public QObject {
     QVERIFY(showWindow(w, QSize(1400, 900)));
     QVERIFY(openSample(w));
     QTest::qWait(200);
-    for (QDockWidget* dock : {static_cast<QDockWidget*>(w.dataDock()), static_cast<QDockWidget*>(w.trainingDock())}) {
+    for (QDockWidget* dock :
+         {static_cast<QDockWidget*>(w.dataDock()), static_cast<QDockWidget*>(w.trainingDock())}) {
       auto* scroll = qobject_cast<QScrollArea*>(dock->widget());
       QVERIFY(scroll);
-      QVERIFY2(scroll->widget()->width() <= scroll->viewport()->width(), qPrintable(dock->objectName()));
+      QVERIFY2(scroll->widget()->width() <= scroll->viewport()->width(),
+               qPrintable(dock->objectName()));
       for (auto* box : scroll->widget()->findChildren<QCheckBox*>()) {
         if (!box->isVisibleTo(dock)) continue;
         const QRect r(box->mapTo(scroll->viewport(), QPoint()), box->size());
@@ -497,7 +501,8 @@ class TestMainWindow : public QObject {
     int data = 0, strip = 0;
     for (int y = 0; y < 20; ++y)  // the title strip, left half (the title's letters are few)
       for (int x = 0; x < img.width() / 2; ++x, ++strip) data += img.pixel(x, y) != bg;
-    QVERIFY2(data < 0.2 * strip, qPrintable(QString("%1 of %2 title-strip pixels covered").arg(data).arg(strip)));
+    QVERIFY2(data < 0.2 * strip,
+             qPrintable(QString("%1 of %2 title-strip pixels covered").arg(data).arg(strip)));
     int white = 0;
     for (int y = img.height() - 26; y < img.height(); ++y)
       for (int x = 0; x < img.width() / 2; ++x) white += qGray(img.pixel(x, y)) > 240;
@@ -513,13 +518,15 @@ class TestMainWindow : public QObject {
     // The frame label fits its longest text.
     auto* label = w.findChild<QLabel*>(QStringLiteral("frameLabel"));
     QVERIFY(label);
-    QVERIFY(label->minimumWidth() >= label->fontMetrics().horizontalAdvance(QStringLiteral("  frame 21/21, t = 1 s")));
+    QVERIFY(label->minimumWidth() >=
+            label->fontMetrics().horizontalAdvance(QStringLiteral("  frame 21/21, t = 1 s")));
     // Placeholders wrap to the panel; titles are Unicode (a font with Greek letters is used).
     w.panelWidget(2)->setContent(QStringLiteral("residual"));
     const QString msg = w.panelWidget(2)->messageText();
     QVERIFY(!msg.isEmpty());
     QVERIFY(*unicodeFontFile());
-    QVERIFY(QString::fromUtf8(findPanelContent(QStringLiteral("bilap_phi_d"))->title).contains(QStringLiteral("∇⁴")));
+    QVERIFY(QString::fromUtf8(findPanelContent(QStringLiteral("bilap_phi_d"))->title)
+                .contains(QStringLiteral("∇⁴")));
   }
 
   void guideTooltipsAndShortcuts() {
@@ -535,19 +542,26 @@ class TestMainWindow : public QObject {
       const bool control = qobject_cast<QAbstractButton*>(c) || qobject_cast<QComboBox*>(c) ||
                            qobject_cast<QAbstractSpinBox*>(c) || qobject_cast<QSlider*>(c);
       if (!control || !c->isVisibleTo(&w) || c->inherits("QDockWidgetTitleButton")) continue;
-      if (c->toolTip().isEmpty() && !(qobject_cast<QToolButton*>(c) && qobject_cast<QToolButton*>(c)->defaultAction() &&
-                                      !qobject_cast<QToolButton*>(c)->defaultAction()->toolTip().isEmpty()))
+      if (c->toolTip().isEmpty() &&
+          !(qobject_cast<QToolButton*>(c) && qobject_cast<QToolButton*>(c)->defaultAction() &&
+            !qobject_cast<QToolButton*>(c)->defaultAction()->toolTip().isEmpty()))
         missing << QStringLiteral("%1 '%2' (%3)")
                        .arg(QString::fromLatin1(c->metaObject()->className()),
-                            qobject_cast<QAbstractButton*>(c) ? qobject_cast<QAbstractButton*>(c)->text() : QString(),
+                            qobject_cast<QAbstractButton*>(c)
+                                ? qobject_cast<QAbstractButton*>(c)->text()
+                                : QString(),
                             c->objectName());
     }
-    QVERIFY2(missing.isEmpty(), qPrintable(QStringLiteral("no tooltip: ") + missing.join(QStringLiteral("; "))));
-    QCOMPARE(w.findChild<QAction*>(QStringLiteral("pauseAction"))->shortcut(), QKeySequence(Qt::CTRL | Qt::Key_P));
-    QCOMPARE(w.findChild<QAction*>(QStringLiteral("stopAction"))->shortcut(), QKeySequence(Qt::CTRL | Qt::Key_Period));
+    QVERIFY2(missing.isEmpty(),
+             qPrintable(QStringLiteral("no tooltip: ") + missing.join(QStringLiteral("; "))));
+    QCOMPARE(w.findChild<QAction*>(QStringLiteral("pauseAction"))->shortcut(),
+             QKeySequence(Qt::CTRL | Qt::Key_P));
+    QCOMPARE(w.findChild<QAction*>(QStringLiteral("stopAction"))->shortcut(),
+             QKeySequence(Qt::CTRL | Qt::Key_Period));
     bool exportAll = false;
     for (QAction* a : w.findChildren<QAction*>())
-      exportAll |= a->text().contains(QStringLiteral("Export &all")) && a->shortcut() == QKeySequence(Qt::CTRL | Qt::Key_E);
+      exportAll |= a->text().contains(QStringLiteral("Export &all")) &&
+                   a->shortcut() == QKeySequence(Qt::CTRL | Qt::Key_E);
     QVERIFY(exportAll);
     // The guide: opened from Help, with the meaning of λ, M and Γ_ac and its illustration.
     QAction* guide = nullptr;
@@ -560,11 +574,13 @@ class TestMainWindow : public QObject {
     auto* dialog = w.findChild<GuideDialog*>();
     QVERIFY(dialog && dialog->isVisible());
     const QString text = dialog->browser()->toPlainText();
-    for (const char* needle : {"λ(x) = Γme/Γac", "mobility", "acetylation rate", "does not fit", "Ctrl+P"})
+    for (const char* needle :
+         {"λ(x) = Γme/Γac", "mobility", "acetylation rate", "does not fit", "Ctrl+P"})
       QVERIFY2(text.contains(QString::fromUtf8(needle)), needle);
-    const QVariant picture = dialog->browser()->document()->resource(QTextDocument::ImageResource,
-                                                                      QUrl(QStringLiteral("qrc:/guide/panels.png")));
-    QVERIFY(!picture.value<QImage>().isNull() || !picture.value<QPixmap>().isNull() || QFile::exists(":/guide/panels.png"));
+    const QVariant picture = dialog->browser()->document()->resource(
+        QTextDocument::ImageResource, QUrl(QStringLiteral("qrc:/guide/panels.png")));
+    QVERIFY(!picture.value<QImage>().isNull() || !picture.value<QPixmap>().isNull() ||
+            QFile::exists(":/guide/panels.png"));
     QVERIFY(!QImage(QStringLiteral(":/guide/panels.png")).isNull());
   }
 
@@ -574,7 +590,8 @@ class TestMainWindow : public QObject {
     QImage grey(120, 100, QImage::Format_Grayscale8);
     for (int y = 0; y < grey.height(); ++y)
       for (int x = 0; x < grey.width(); ++x)
-        grey.setPixel(x, y, qRgb(0, 0, 0) | (std::hypot(x - 60, y - 50) < 35 ? 0xc8c8c8 : 0x141414));
+        grey.setPixel(x, y,
+                      qRgb(0, 0, 0) | (std::hypot(x - 60, y - 50) < 35 ? 0xc8c8c8 : 0x141414));
     const QString png = dir.filePath(QStringLiteral("grey.png"));
     QVERIFY(grey.save(png));
     MainWindow w;
@@ -619,7 +636,8 @@ class TestMainWindow : public QObject {
     QVERIFY(preview.wait(60000));
     QTest::qWait(200);
     const double after = filled();
-    QVERIFY2(after > 0.5 * before && after > 0.3, qPrintable(QString("%1 -> %2").arg(before).arg(after)));
+    QVERIFY2(after > 0.5 * before && after > 0.3,
+             qPrintable(QString("%1 -> %2").arg(before).arg(after)));
   }
 
   void trainsLiveWithLowLatencyPausesAndStops() {
@@ -766,8 +784,9 @@ class TestMainWindow : public QObject {
     QVERIFY(showWindow(w, QSize(1400, 900)));
     QVERIFY(openSample(w, stack));
     const QString status = w.dataDock()->findChild<QLabel*>(QStringLiteral("prepStatus"))->text();
-    QVERIFY2(status.contains(QStringLiteral("counts mapped")) && status.contains(QStringLiteral("φ_e")),
-             qPrintable(status));
+    QVERIFY2(
+        status.contains(QStringLiteral("counts mapped")) && status.contains(QStringLiteral("φ_e")),
+        qPrintable(status));
     QVERIFY2(w.warningText().isEmpty(), qPrintable(w.warningText()));
     // The stated fractions as a user who knows them would set them.
     const cv::Mat mask = prep::timeMean(s.density) > 0.35;
@@ -783,7 +802,8 @@ class TestMainWindow : public QObject {
     QTRY_VERIFY_WITH_TIMEOUT(w.panelWidget(1)->showsImage(), 30000);
     const cv::Mat lambda = w.panelWidget(1)->imageLayer()->image();
     const auto a = train::compareMaps(lambda, s.lambda, prep::insideImage(mask, 8));
-    qInfo("GUI counts: phi_c %.3f share %.3f -> r %.3f relL2 %.3f", phiC, share, a.pearson, a.relativeL2);
+    qInfo("GUI counts: phi_c %.3f share %.3f -> r %.3f relL2 %.3f", phiC, share, a.pearson,
+          a.relativeL2);
     QVERIFY(a.pearson > 0.95 && a.relativeL2 < 0.2);
     // Channels the other way round: the banner says so.
     d = w.dataDock()->settings();

@@ -136,8 +136,10 @@ class TestProject : public QObject {
     QVERIFY(r.dataFound());
     QCOMPARE(r.dataPath, root.filePath("usb/p/cell.tif"));
     // 3. The project and its results folder renamed together: the folder beside it is used.
-    QVERIFY(QFile::rename(root.filePath("usb/p/cell.mchrom"), root.filePath("usb/p/nucleus2.mchrom")));
-    QVERIFY(QDir().rename(root.filePath("usb/p/cell_results"), root.filePath("usb/p/nucleus2_results")));
+    QVERIFY(
+        QFile::rename(root.filePath("usb/p/cell.mchrom"), root.filePath("usb/p/nucleus2.mchrom")));
+    QVERIFY(QDir().rename(root.filePath("usb/p/cell_results"),
+                          root.filePath("usb/p/nucleus2_results")));
     r = loadProject(root.filePath("usb/p/nucleus2.mchrom"));
     QCOMPARE(r.resultsDir, root.filePath("usb/p/nucleus2_results"));
     // 4. The data gone: not found, and the places looked at are listed for the message.
@@ -150,11 +152,13 @@ class TestProject : public QObject {
 
   void badProjectsNameTheFileAndProblem() {
     QTemporaryDir tmp;
-    const QString notJson = tmp.filePath("a.mchrom"), other = tmp.filePath("b.mchrom"), newer = tmp.filePath("c.mchrom"),
-                  noData = tmp.filePath("d.mchrom");
+    const QString notJson = tmp.filePath("a.mchrom"), other = tmp.filePath("b.mchrom"),
+                  newer = tmp.filePath("c.mchrom"), noData = tmp.filePath("d.mchrom");
     writeText(notJson, "{ this is not json");
     writeText(other, "{\"format\": \"napari-project\"}");
-    writeText(newer, "{\"format\": \"mollichrom-project\", \"version\": 99, \"data\": {\"path\": \"x.tif\"}}");
+    writeText(
+        newer,
+        "{\"format\": \"mollichrom-project\", \"version\": 99, \"data\": {\"path\": \"x.tif\"}}");
     writeText(noData, "{\"format\": \"mollichrom-project\", \"version\": 1}");
     QString e = errorOf(notJson);
     QVERIFY2(e.contains("a.mchrom") && e.contains("JSON error"), qPrintable(e));
@@ -178,7 +182,8 @@ class TestProject : public QObject {
 
   void lossHistoryRoundTrip() {
     QTemporaryDir tmp;
-    std::vector<train::LossRecord> in{{1, 0.5, 10.25, 1e-7, 9.5, 0.75, 1.1, 0.9, 2e-3}, {2, 1.0, 8.0, 2e-7, 7.0, 0.5, 1.05, 0.95, 1.9e-3}};
+    std::vector<train::LossRecord> in{{1, 0.5, 10.25, 1e-7, 9.5, 0.75, 1.1, 0.9, 2e-3},
+                                      {2, 1.0, 8.0, 2e-7, 7.0, 0.5, 1.05, 0.95, 1.9e-3}};
     const std::string path = tmp.filePath("l.csv").toStdString();
     exporting::writeLossesCsv(path, in);
     const auto out = exporting::readLossesCsv(path);
@@ -191,7 +196,8 @@ class TestProject : public QObject {
     try {
       exporting::readLossesCsv(tmp.filePath("bad.csv").toStdString());
     } catch (const io::StackError& e) {
-      named = QString::fromUtf8(e.what()).contains("bad.csv") && QString::fromUtf8(e.what()).contains("line 2");
+      named = QString::fromUtf8(e.what()).contains("bad.csv") &&
+              QString::fromUtf8(e.what()).contains("line 2");
     }
     QVERIFY(named);
   }

@@ -21,7 +21,8 @@ const QString kSample = QStringLiteral(MOLLICHROM_SOURCE_DIR "/sample_data/chrom
 
 bool loadAndPreview(AnalysisSession& s, const QString& path, const DataSettings& settings = {}) {
   QSignalSpy preview(&s, &AnalysisSession::previewFinished);
-  return s.load(path, settings, {}) && preview.wait(120000) && preview.first().at(0).toString().isEmpty();
+  return s.load(path, settings, {}) && preview.wait(120000) &&
+         preview.first().at(0).toString().isEmpty();
 }
 }  // namespace
 
@@ -56,7 +57,8 @@ class TestSession : public QObject {
     QVERIFY(loadAndPreview(s, kSample));
     TrainingSettings t;
     t.config.steps = 3;
-    QSignalSpy snapshots(&s, &AnalysisSession::snapshotReady), finished(&s, &AnalysisSession::trainingFinished);
+    QSignalSpy snapshots(&s, &AnalysisSession::snapshotReady),
+        finished(&s, &AnalysisSession::trainingFinished);
     QVERIFY(s.startTraining(t));
     QVERIFY(s.isTraining() && s.isBusy());
     QVERIFY(finished.wait(120000));
@@ -67,9 +69,17 @@ class TestSession : public QObject {
 
     // Exported through the controller (no dialogs involved).
     QTemporaryDir dir;
-    ExportController exporter(&s, [&] { return exporting::RunDescription{"test", kSample.toStdString(), {}, s.data()->settings.prep, t.params, t.config, 2, std::nullopt}; }, nullptr);
+    ExportController exporter(
+        &s,
+        [&] {
+          return exporting::RunDescription{
+              "test", kSample.toStdString(), {}, s.data()->settings.prep, t.params, t.config,
+              2,      std::nullopt};
+        },
+        nullptr);
     const QStringList files = exporter.exportAll(dir.path());
-    QVERIFY(files.contains(dir.filePath("lambda.tif")) && files.contains(dir.filePath("summary.json")));
+    QVERIFY(files.contains(dir.filePath("lambda.tif")) &&
+            files.contains(dir.filePath("summary.json")));
   }
 
   void cancelRefuseAndViewOnly() {

@@ -24,7 +24,9 @@ bool near(QRgb c, int r, int g, int b, int tol = 40) {
   return std::abs(qRed(c) - r) <= tol && std::abs(qGreen(c) - g) <= tol &&
          std::abs(qBlue(c) - b) <= tol;
 }
-QString rgb(QRgb c) { return QStringLiteral("(%1,%2,%3)").arg(qRed(c)).arg(qGreen(c)).arg(qBlue(c)); }
+QString rgb(QRgb c) {
+  return QStringLiteral("(%1,%2,%3)").arg(qRed(c)).arg(qGreen(c)).arg(qBlue(c));
+}
 }  // namespace
 
 class TestVtkView : public QObject {

@@ -32,17 +32,20 @@ bool sameParameters(const models::ParameterChoice& a, const models::ParameterCho
 
 AnalysisSession::AnalysisSession(QObject* parent) : QObject(parent) {
   worker_ = new TrainingWorker(this);
-  connect(worker_, &TrainingWorker::snapshot, this, [this](std::shared_ptr<const train::Snapshot> s) {
-    // Not "only while running": the final snapshot is queued just before the worker returns.
-    if (!data_) return;
-    snapshot_ = std::move(s);
-    Q_EMIT snapshotReady(snapshot_->step);
-  });
+  connect(worker_, &TrainingWorker::snapshot, this,
+          [this](std::shared_ptr<const train::Snapshot> s) {
+            // Not "only while running": the final snapshot is queued just before the worker
+            // returns.
+            if (!data_) return;
+            snapshot_ = std::move(s);
+            Q_EMIT snapshotReady(snapshot_->step);
+          });
   connect(worker_, &TrainingWorker::progress, this, [this](double fraction, const QString& what) {
     if (!worker_->isPaused()) Q_EMIT progress(fraction, what);
   });
   connect(worker_, &TrainingWorker::finished, this, &AnalysisSession::onTrainingDone);
-  connect(&loadWatcher_, &QFutureWatcher<std::shared_ptr<LoadedData>>::finished, this, &AnalysisSession::onLoaded);
+  connect(&loadWatcher_, &QFutureWatcher<std::shared_ptr<LoadedData>>::finished, this,
+          &AnalysisSession::onLoaded);
   connect(&previewWatcher_, &QFutureWatcher<std::shared_ptr<LoadedData>>::finished, this,
           &AnalysisSession::onPreview);
 }
@@ -58,18 +61,24 @@ AnalysisSession::~AnalysisSession() {
 
 std::shared_ptr<util::Feedback> AnalysisSession::newFeedback() {
   auto fb = std::make_shared<util::Feedback>();
-  fb->setObserver([this, last = std::make_shared<std::atomic<int>>(-1)](double fraction, const std::string& what) {
+  fb->setObserver([this, last = std::make_shared<std::atomic<int>>(-1)](double fraction,
+                                                                        const std::string& what) {
     // On the worker thread: one queued report per percent, dropped if the session is gone.
     const int percent = int(100 * fraction);
     if (last->exchange(percent) == percent) return;
     QMetaObject::invokeMethod(
-        this, [this, fraction, stage = QString::fromStdString(what)] { Q_EMIT progress(fraction, stage); },
+        this,
+        [this, fraction, stage = QString::fromStdString(what)] {
+          Q_EMIT progress(fraction, stage);
+        },
         Qt::QueuedConnection);
   });
   return fb;
 }
 
-bool AnalysisSession::isLoading() const { return loadWatcher_.isRunning() || previewWatcher_.isRunning(); }
+bool AnalysisSession::isLoading() const {
+  return loadWatcher_.isRunning() || previewWatcher_.isRunning();
+}
 bool AnalysisSession::isTraining() const { return worker_->isRunning(); }
 bool AnalysisSession::isPaused() const { return worker_->isPaused(); }
 
@@ -86,37 +95,39 @@ bool AnalysisSession::load(const QString& path, const DataSettings& settings,
   previewParams_ = previewParams;
   loadFeedback_ = newFeedback();
   const double keepMb = std::min(kKeepStackMb, 0.25 * memoryLimitMb());
-  loadWatcher_.setFuture(QtConcurrent::run([path, settings, kept, modified, keepMb, fb = loadFeedback_] {
-    auto d = std::make_shared<LoadedData>();
-    d->path = path;
-    d->settings = settings;
-    d->modified = modified;
-    try {
-      auto src = io::openStack(path.toStdString());
-      d->info = src->info();
-      std::shared_ptr<const io::Stack> read = kept;
-      d->reread = !kept;
-      if (!read) {
-        read = std::make_shared<const io::Stack>(src->load(settings.load, fb.get()));
-        if (double(src->estimateBytes(settings.load)) / 1048576.0 <= keepMb) d->stack = read;
-      } else {
-        d->stack = kept;
-      }
-      const io::Stack& stack = *read;
-      fb->throwIfCanceled();
-      // A stack without the two channels (one channel, a grey PNG) opens for looking only.
-      d->fields = std::make_shared<const prep::FieldData>(prep::tooFewChannels(stack.info())
-                                                              ? prep::prepareForViewing(stack, settings.prep)
-                                                              : prep::prepare(stack, settings.prep));
-      d->histDensity = histogramOf(stack, settings.prep.channels.density, settings.prep.slice);
-      d->histHetero = histogramOf(stack, settings.prep.channels.heterochromatin, settings.prep.slice);
-    } catch (const util::Canceled&) {
-      d->canceled = true;
-    } catch (const std::exception& e) {
-      d->error = QString::fromStdString(userMessage(e));
-    }
-    return d;
-  }));
+  loadWatcher_.setFuture(
+      QtConcurrent::run([path, settings, kept, modified, keepMb, fb = loadFeedback_] {
+        auto d = std::make_shared<LoadedData>();
+        d->path = path;
+        d->settings = settings;
+        d->modified = modified;
+        try {
+          auto src = io::openStack(path.toStdString());
+          d->info = src->info();
+          std::shared_ptr<const io::Stack> read = kept;
+          d->reread = !kept;
+          if (!read) {
+            read = std::make_shared<const io::Stack>(src->load(settings.load, fb.get()));
+            if (double(src->estimateBytes(settings.load)) / 1048576.0 <= keepMb) d->stack = read;
+          } else {
+            d->stack = kept;
+          }
+          const io::Stack& stack = *read;
+          fb->throwIfCanceled();
+          // A stack without the two channels (one channel, a grey PNG) opens for looking only.
+          d->fields = std::make_shared<const prep::FieldData>(
+              prep::tooFewChannels(stack.info()) ? prep::prepareForViewing(stack, settings.prep)
+                                                 : prep::prepare(stack, settings.prep));
+          d->histDensity = histogramOf(stack, settings.prep.channels.density, settings.prep.slice);
+          d->histHetero =
+              histogramOf(stack, settings.prep.channels.heterochromatin, settings.prep.slice);
+        } catch (const util::Canceled&) {
+          d->canceled = true;
+        } catch (const std::exception& e) {
+          d->error = QString::fromStdString(userMessage(e));
+        }
+        return d;
+      }));
   Q_EMIT loadStarted(path, !kept);
   return true;
 }
@@ -147,7 +158,8 @@ void AnalysisSession::startPreview(const models::ParameterChoice& params) {
     auto out = std::make_shared<LoadedData>(*d);
     lowerThreadPriority();  // background work: below the event loop (a pooled thread keeps it)
     try {
-      out->direct = train::estimateDirect(*out->fields, params, train::TrainerConfig{}.directMollifier, fb.get());
+      out->direct = train::estimateDirect(*out->fields, params,
+                                          train::TrainerConfig{}.directMollifier, fb.get());
       out->hasDirect = true;
       out->directParams = params;
     } catch (const util::Canceled&) {
@@ -167,8 +179,9 @@ void AnalysisSession::onPreview() {
 }
 
 double AnalysisSession::memoryLimitMb() const {
-  const double v =
-      memoryLimitMb_ > 0 ? memoryLimitMb_ : QSettings().value(QStringLiteral("memoryLimitMb"), 0.0).toDouble();
+  const double v = memoryLimitMb_ > 0
+                       ? memoryLimitMb_
+                       : QSettings().value(QStringLiteral("memoryLimitMb"), 0.0).toDouble();
   return v > 0 ? v : train::defaultRunMemoryLimitMb();
 }
 
@@ -210,16 +223,18 @@ void AnalysisSession::stopTraining() {
 
 void AnalysisSession::waitForTraining() { worker_->wait(); }
 
-void AnalysisSession::onTrainingDone(std::shared_ptr<const train::InferenceResult> result, const QString& error,
-                                     bool canceled) {
-  result_ = result && !result->lambda.empty() ? result : nullptr;  // canceled before step 1: nothing
+void AnalysisSession::onTrainingDone(std::shared_ptr<const train::InferenceResult> result,
+                                     const QString& error, bool canceled) {
+  result_ =
+      result && !result->lambda.empty() ? result : nullptr;  // canceled before step 1: nothing
   Q_EMIT trainingFinished(error, canceled);
 }
 
 std::shared_ptr<const train::InferenceResult> AnalysisSession::currentResult() const {
   if (result_) return result_;
   if (!data_) throw std::runtime_error("no stack is open");
-  if (!data_->hasDirect) throw std::runtime_error("there is no result yet (the direct estimate is still running)");
+  if (!data_->hasDirect)
+    throw std::runtime_error("there is no result yet (the direct estimate is still running)");
   // Before training: the direct estimate is the result.
   auto r = std::make_shared<train::InferenceResult>();
   r->direct = data_->direct;

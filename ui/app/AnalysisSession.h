@@ -51,7 +51,8 @@ class AnalysisSession : public QObject {
   // Starts loading `path` with `settings`, then the direct λ preview with `previewParams`.
   // The file is read again only when the pixels to read changed (another file, crop, frames,
   // binning) or the file did. False (nothing started) while busy.
-  bool load(const QString& path, const DataSettings& settings, const models::ParameterChoice& previewParams);
+  bool load(const QString& path, const DataSettings& settings,
+            const models::ParameterChoice& previewParams);
   void cancelLoading();
   bool isLoading() const;
 

@@ -17,7 +17,8 @@ double ChannelHistogram::percentile(double q) const {
   double acc = 0;
   const double width = (hi - lo) / double(counts.size());
   for (size_t i = 0; i < counts.size(); ++i) {
-    if (acc + counts[i] >= target && counts[i] > 0) return lo + width * (double(i) + (target - acc) / counts[i]);
+    if (acc + counts[i] >= target && counts[i] > 0)
+      return lo + width * (double(i) + (target - acc) / counts[i]);
     acc += counts[i];
   }
   return hi;

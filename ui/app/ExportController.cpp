@@ -9,15 +9,19 @@
 
 namespace mollichrom::ui {
 
-ExportController::ExportController(AnalysisSession* session, std::function<exporting::RunDescription()> describe,
+ExportController::ExportController(AnalysisSession* session,
+                                   std::function<exporting::RunDescription()> describe,
                                    QWidget* dialogParent)
-    : QObject(dialogParent), session_(session), describe_(std::move(describe)), dialogParent_(dialogParent) {}
+    : QObject(dialogParent),
+      session_(session),
+      describe_(std::move(describe)),
+      dialogParent_(dialogParent) {}
 
 QStringList ExportController::exportLambda(const QString& basePath) {
   const auto r = session_->currentResult();
   QStringList out;
-  for (const auto& f : exporting::writeLambdaFiles(basePath.toStdString(), r->lambda,
-                                                   exporting::calibrationOf(*session_->data()->fields)))
+  for (const auto& f : exporting::writeLambdaFiles(
+           basePath.toStdString(), r->lambda, exporting::calibrationOf(*session_->data()->fields)))
     out << QString::fromStdString(f);
   Q_EMIT info(tr("Exported λ to %1").arg(out.join(QStringLiteral(", "))));
   return out;
@@ -28,17 +32,20 @@ QStringList ExportController::exportAll(const QString& folder) {
   std::map<std::string, cv::Mat> fields;
   if (session_->snapshot()) fields = session_->snapshot()->fields;
   QStringList out;
-  for (const auto& f : exporting::exportAll(folder.toStdString(), *r, fields, *session_->data()->fields, describe_()))
+  for (const auto& f : exporting::exportAll(folder.toStdString(), *r, fields,
+                                            *session_->data()->fields, describe_()))
     out << QString::fromStdString(f);
   Q_EMIT info(tr("Exported %1 files to %2").arg(out.size()).arg(folder));
   return out;
 }
 
 QStringList ExportController::exportFields(const QString& folder) {
-  if (!session_->snapshot()) throw std::runtime_error("there are no network fields yet (train first)");
+  if (!session_->snapshot())
+    throw std::runtime_error("there are no network fields yet (train first)");
   QStringList out;
-  for (const auto& f : exporting::writeFieldFiles(folder.toStdString(), session_->snapshot()->fields,
-                                                  exporting::calibrationOf(*session_->data()->fields)))
+  for (const auto& f :
+       exporting::writeFieldFiles(folder.toStdString(), session_->snapshot()->fields,
+                                  exporting::calibrationOf(*session_->data()->fields)))
     out << QString::fromStdString(f);
   Q_EMIT info(tr("Exported %1 fields to %2").arg(out.size()).arg(folder));
   return out;
@@ -50,7 +57,8 @@ void ExportController::exportLosses(const QString& file) {
 }
 
 void ExportController::exportSummary(const QString& file) {
-  exporting::writeSummaryJson(file.toStdString(), *session_->currentResult(), *session_->data()->fields, describe_());
+  exporting::writeSummaryJson(file.toStdString(), *session_->currentResult(),
+                              *session_->data()->fields, describe_());
   Q_EMIT info(tr("Exported the summary to %1").arg(file));
 }
 
@@ -66,8 +74,8 @@ QList<QAction*> ExportController::addMenuActions(QMenu* menu) {
   QList<QAction*> actions;
   QWidget* parent = dialogParent_;
   actions << menu->addAction(tr("λ map (TIFF, CSV, PNG)…"), this, [this, parent] {
-    const QString f =
-        QFileDialog::getSaveFileName(parent, tr("Export λ map"), QStringLiteral("lambda.tif"), tr("TIFF (*.tif)"));
+    const QString f = QFileDialog::getSaveFileName(
+        parent, tr("Export λ map"), QStringLiteral("lambda.tif"), tr("TIFF (*.tif)"));
     if (f.isEmpty()) return;
     QString base = f;
     if (base.endsWith(QStringLiteral(".tif"))) base.chop(4);
@@ -78,13 +86,13 @@ QList<QAction*> ExportController::addMenuActions(QMenu* menu) {
     if (!dir.isEmpty()) guarded(dir, [&] { exportFields(dir); });
   });
   actions << menu->addAction(tr("Losses (CSV)…"), this, [this, parent] {
-    const QString f =
-        QFileDialog::getSaveFileName(parent, tr("Export losses"), QStringLiteral("losses.csv"), tr("CSV (*.csv)"));
+    const QString f = QFileDialog::getSaveFileName(parent, tr("Export losses"),
+                                                   QStringLiteral("losses.csv"), tr("CSV (*.csv)"));
     if (!f.isEmpty()) guarded(f, [&] { exportLosses(f); });
   });
   actions << menu->addAction(tr("Summary (JSON)…"), this, [this, parent] {
-    const QString f = QFileDialog::getSaveFileName(parent, tr("Export summary"), QStringLiteral("summary.json"),
-                                                   tr("JSON (*.json)"));
+    const QString f = QFileDialog::getSaveFileName(
+        parent, tr("Export summary"), QStringLiteral("summary.json"), tr("JSON (*.json)"));
     if (!f.isEmpty()) guarded(f, [&] { exportSummary(f); });
   });
   menu->addSeparator();

@@ -65,7 +65,8 @@ MainWindow::MainWindow(QWidget* parent) : QMainWindow(parent) {
     in.result = session_->result().get();
     return in;
   });
-  connect(panels_, &PanelGrid::hovered, this, [this](const QString& text) { statusBar()->showMessage(text, 4000); });
+  connect(panels_, &PanelGrid::hovered, this,
+          [this](const QString& text) { statusBar()->showMessage(text, 4000); });
   connect(panels_, &PanelGrid::pixelClicked, this, [this](int x, int y) { selectNucleusAt(x, y); });
   // Above the panels: the data checks' warnings (issue 13), hidden when there are none.
   auto* central = new QWidget(this);
@@ -75,15 +76,18 @@ MainWindow::MainWindow(QWidget* parent) : QMainWindow(parent) {
   warningBanner_ = new QLabel(central);
   warningBanner_->setObjectName(QStringLiteral("warningBanner"));
   warningBanner_->setWordWrap(true);
-  warningBanner_->setStyleSheet(QStringLiteral(
-      "QLabel { background: #fff3cd; color: #664d03; padding: 6px; border-bottom: 1px solid #e0c36a; }"));
+  warningBanner_->setStyleSheet(
+      QStringLiteral("QLabel { background: #fff3cd; color: #664d03; padding: 6px; border-bottom: "
+                     "1px solid #e0c36a; }"));
   warningBanner_->setVisible(false);
   layout->addWidget(warningBanner_);
   layout->addWidget(panels_, 1);
   setCentralWidget(central);
 
-  exporter_ = new ExportController(session_, [this] { return runDescription(); }, this);
-  connect(exporter_, &ExportController::info, this, [this](const QString& t) { logDock_->info(t); });
+  exporter_ = new ExportController(
+      session_, [this] { return runDescription(); }, this);
+  connect(exporter_, &ExportController::info, this,
+          [this](const QString& t) { logDock_->info(t); });
   connect(exporter_, &ExportController::failed, this, &MainWindow::showError);
   buildActions();
   buildDocks();
@@ -96,16 +100,19 @@ MainWindow::MainWindow(QWidget* parent) : QMainWindow(parent) {
   parts.frame = [this] { return currentFrame(); };
   parts.setFrame = [this](int t) { setFrame(t); };
   projects_ = new ProjectController(parts, this);
-  connect(projects_, &ProjectController::info, this, [this](const QString& t) { logDock_->info(t); });
+  connect(projects_, &ProjectController::info, this,
+          [this](const QString& t) { logDock_->info(t); });
   projects_->setLocateData([this](const QString& project, const QStringList& tried) -> QString {
     if (!showDialogs_) return {};
     QMessageBox box(QMessageBox::Question, tr("Data not found"),
-                    tr("The data of %1 was not found.").arg(QFileInfo(project).fileName()), QMessageBox::Cancel, this);
+                    tr("The data of %1 was not found.").arg(QFileInfo(project).fileName()),
+                    QMessageBox::Cancel, this);
     box.setInformativeText(tr("Looked in:\n%1").arg(tried.join(QLatin1Char('\n'))));
     QPushButton* locate = box.addButton(tr("Locate…"), QMessageBox::AcceptRole);
     box.exec();
     if (box.clickedButton() != locate) return {};
-    return QFileDialog::getOpenFileName(this, tr("Locate %1").arg(QFileInfo(tried.value(0)).fileName()),
+    return QFileDialog::getOpenFileName(this,
+                                        tr("Locate %1").arg(QFileInfo(tried.value(0)).fileName()),
                                         QFileInfo(project).absolutePath(),
                                         tr("Stacks (*.tif *.tiff *.ome.tif *.png);;All files (*)"));
   });
@@ -117,7 +124,8 @@ MainWindow::MainWindow(QWidget* parent) : QMainWindow(parent) {
   cancelLoad_ = new QToolButton(this);
   cancelLoad_->setObjectName(QStringLiteral("cancelLoad"));
   cancelLoad_->setText(tr("Cancel"));
-  cancelLoad_->setToolTip(tr("Stop reading the stack or computing its preview (the data open before stays)"));
+  cancelLoad_->setToolTip(
+      tr("Stop reading the stack or computing its preview (the data open before stays)"));
   cancelLoad_->setVisible(false);
   connect(cancelLoad_, &QToolButton::clicked, this, &MainWindow::cancelLoading);
   statusBar()->addPermanentWidget(cancelLoad_);
@@ -200,20 +208,23 @@ void MainWindow::buildTimeBar() {
 void MainWindow::buildMenus() {
   auto* file = menuBar()->addMenu(tr("&File"));
   file->addAction(tr("&Open stack or project…"), QKeySequence::Open, this, [this] {
-    const QString f = QFileDialog::getOpenFileName(
-        this, tr("Open"), QString(),
-        tr("Stacks and projects (*.tif *.tiff *.ome.tif *.png *.mchrom);;Projects (*.mchrom);;All files (*)"));
+    const QString f =
+        QFileDialog::getOpenFileName(this, tr("Open"), QString(),
+                                     tr("Stacks and projects (*.tif *.tiff *.ome.tif *.png "
+                                        "*.mchrom);;Projects (*.mchrom);;All files (*)"));
     if (!f.isEmpty()) open(f);
   });
   recentMenu_ = file->addMenu(tr("Open &recent"));
   file->addSeparator();
-  file->addAction(tr("&Save project"), QKeySequence::Save, this, [this] { saveProjectInteractively(projectPath()); });
-  file->addAction(tr("Save project &as…"), QKeySequence::SaveAs, this, [this] { saveProjectInteractively({}); });
+  file->addAction(tr("&Save project"), QKeySequence::Save, this,
+                  [this] { saveProjectInteractively(projectPath()); });
+  file->addAction(tr("Save project &as…"), QKeySequence::SaveAs, this,
+                  [this] { saveProjectInteractively({}); });
   file->addSeparator();
   resultActions_ << exporter_->addMenuActions(file->addMenu(tr("&Export")));
   resultActions_ << file->addAction(tr("Save &screenshot…"), this, [this] {
-    const QString f =
-        QFileDialog::getSaveFileName(this, tr("Save screenshot"), QStringLiteral("mollichrom.png"), tr("PNG (*.png)"));
+    const QString f = QFileDialog::getSaveFileName(
+        this, tr("Save screenshot"), QStringLiteral("mollichrom.png"), tr("PNG (*.png)"));
     if (!f.isEmpty() && !saveScreenshot(f))
       showError(tr("Could not save the screenshot"), f, tr("The file could not be written."));
   });
@@ -221,8 +232,9 @@ void MainWindow::buildMenus() {
   file->addAction(tr("&Quit"), QKeySequence::Quit, this, &QWidget::close);
 
   auto* view = menuBar()->addMenu(tr("&View"));
-  for (QDockWidget* d : {static_cast<QDockWidget*>(dataDock_), static_cast<QDockWidget*>(trainingDock_),
-                         static_cast<QDockWidget*>(logDock_)})
+  for (QDockWidget* d :
+       {static_cast<QDockWidget*>(dataDock_), static_cast<QDockWidget*>(trainingDock_),
+        static_cast<QDockWidget*>(logDock_)})
     view->addAction(d->toggleViewAction());
   view->addAction(tr("Fit images"), this, &MainWindow::fitImages);
   view->addAction(tr("Zoom in"), QKeySequence::ZoomIn, this, [this] { zoomImages(1.5); });
@@ -236,23 +248,30 @@ void MainWindow::buildMenus() {
     guide->raise();
   });
   help->addAction(tr("&About Mollichrom"), this, [this] {
-    QMessageBox::about(this, tr("About Mollichrom"), QString::fromStdString(versionReport("Mollichrom")));
+    QMessageBox::about(this, tr("About Mollichrom"),
+                       QString::fromStdString(versionReport("Mollichrom")));
   });
 }
 
 void MainWindow::connectSession() {
-  connect(session_, &AnalysisSession::loadStarted, this, [this](const QString& path, bool readsFile) {
-    statusBar()->showMessage(readsFile ? tr("Loading %1 …").arg(path) : tr("Preparing %1 …").arg(path));
-    logDock_->info(readsFile ? tr("Loading %1").arg(path) : tr("Re-preparing %1 with the new settings").arg(path));
-    dataDock_->setBusy(true);
-    progress_->setFraction(0, readsFile ? tr("loading") : tr("preparing"));
-    progress_->setVisible(true);
-    cancelLoad_->setVisible(true);
-    updateActions();
-  });
-  connect(session_, &AnalysisSession::progress, this, [this](double fraction, const QString& stage) {
-    progress_->setFraction(fraction, QStringLiteral("%1 %2 %").arg(stage.isEmpty() ? tr("loading") : stage).arg(int(100 * fraction)));
-  });
+  connect(session_, &AnalysisSession::loadStarted, this,
+          [this](const QString& path, bool readsFile) {
+            statusBar()->showMessage(readsFile ? tr("Loading %1 …").arg(path)
+                                               : tr("Preparing %1 …").arg(path));
+            logDock_->info(readsFile ? tr("Loading %1").arg(path)
+                                     : tr("Re-preparing %1 with the new settings").arg(path));
+            dataDock_->setBusy(true);
+            progress_->setFraction(0, readsFile ? tr("loading") : tr("preparing"));
+            progress_->setVisible(true);
+            cancelLoad_->setVisible(true);
+            updateActions();
+          });
+  connect(session_, &AnalysisSession::progress, this,
+          [this](double fraction, const QString& stage) {
+            progress_->setFraction(fraction, QStringLiteral("%1 %2 %")
+                                                 .arg(stage.isEmpty() ? tr("loading") : stage)
+                                                 .arg(int(100 * fraction)));
+          });
   connect(session_, &AnalysisSession::loaded, this, &MainWindow::onLoaded);
   const auto loadEnded = [this] {
     dataDock_->setBusy(false);
@@ -268,20 +287,24 @@ void MainWindow::connectSession() {
     logDock_->info(tr("Loading %1 canceled").arg(path));
     Q_EMIT openFailed(tr("canceled"));
   });
-  connect(session_, &AnalysisSession::loadFailed, this, [this, loadEnded](const QString& path, const QString& error) {
-    loadEnded();
-    statusBar()->showMessage(tr("Could not open %1").arg(QFileInfo(path).fileName()), 5000);
-    showError(tr("Could not open stack"), tr("%1 could not be opened.").arg(QFileInfo(path).fileName()), error);
-    Q_EMIT openFailed(error);
-  });
+  connect(session_, &AnalysisSession::loadFailed, this,
+          [this, loadEnded](const QString& path, const QString& error) {
+            loadEnded();
+            statusBar()->showMessage(tr("Could not open %1").arg(QFileInfo(path).fileName()), 5000);
+            showError(tr("Could not open stack"),
+                      tr("%1 could not be opened.").arg(QFileInfo(path).fileName()), error);
+            Q_EMIT openFailed(error);
+          });
   connect(session_, &AnalysisSession::previewFinished, this, &MainWindow::onPreviewFinished);
   connect(session_, &AnalysisSession::snapshotReady, this, &MainWindow::onSnapshot);
   connect(session_, &AnalysisSession::trainingFinished, this, &MainWindow::onTrainingFinished);
   connect(session_, &AnalysisSession::trainingRefused, this, [this](const QString& msg) {
     statusBar()->showMessage(tr("Training refused: not enough memory"));
-    showError(tr("Not enough memory"),
-              tr("%1 is too large to train with the memory limit.").arg(QFileInfo(stackPath()).fileName()),
-              msg + tr(" (in the Data dock: frame range, crop or binning; Settings ▸ memory limit)"));
+    showError(
+        tr("Not enough memory"),
+        tr("%1 is too large to train with the memory limit.")
+            .arg(QFileInfo(stackPath()).fileName()),
+        msg + tr(" (in the Data dock: frame range, crop or binning; Settings ▸ memory limit)"));
     Q_EMIT trainingFailed(msg);
     Q_EMIT trainingFinished(false);
   });
@@ -290,7 +313,8 @@ void MainWindow::connectSession() {
 // ---------------------------------------------------------------- opening and preparing
 
 void MainWindow::open(const QString& path) {
-  path.endsWith(QStringLiteral(".mchrom"), Qt::CaseInsensitive) ? openProject(path) : openStack(path);
+  path.endsWith(QStringLiteral(".mchrom"), Qt::CaseInsensitive) ? openProject(path)
+                                                                : openStack(path);
 }
 
 void MainWindow::openStack(const QString& path) {
@@ -305,12 +329,14 @@ void MainWindow::openStack(const QString& path) {
 
 void MainWindow::openProject(const QString& path) {
   if (isBusy()) {
-    statusBar()->showMessage(tr("Busy — wait for the current work to finish or stop the training"), 4000);
+    statusBar()->showMessage(tr("Busy — wait for the current work to finish or stop the training"),
+                             4000);
     return;
   }
   QString error;
   if (!projects_->open(path, &error)) {
-    showError(tr("Could not open the project"), tr("%1 could not be opened.").arg(QFileInfo(path).fileName()), error);
+    showError(tr("Could not open the project"),
+              tr("%1 could not be opened.").arg(QFileInfo(path).fileName()), error);
     Q_EMIT openFailed(error);
     return;
   }
@@ -329,7 +355,8 @@ void MainWindow::applyDataSettings() {
 
 void MainWindow::load(const QString& path, const DataSettings& settings) {
   if (!session_->load(path, settings, trainingDock_->settings().params))
-    statusBar()->showMessage(tr("Busy — wait for the current work to finish or stop the training"), 4000);
+    statusBar()->showMessage(tr("Busy — wait for the current work to finish or stop the training"),
+                             4000);
 }
 
 void MainWindow::cancelLoading() { session_->cancelLoading(); }
@@ -339,7 +366,8 @@ void MainWindow::onLoaded() {
   const prep::FieldData& f = *d->fields;
   dataDock_->setBusy(false);
   addRecent(d->path);
-  if (!projects_->hasPending()) setWindowTitle(QStringLiteral("Mollichrom — %1").arg(QFileInfo(d->path).fileName()));
+  if (!projects_->hasPending())
+    setWindowTitle(QStringLiteral("Mollichrom — %1").arg(QFileInfo(d->path).fileName()));
   dataDock_->setStack(d->info, d->settings);
   dataDock_->markApplied(dataDock_->settings());  // as the dock shows what was applied
   dataDock_->setHistograms(d->histDensity, d->histHetero);
@@ -404,7 +432,8 @@ void MainWindow::finishOpening() {
     const QString problem = projects_->restorePending();
     if (!problem.isEmpty()) {
       logDock_->error(tr("the project's results could not be read: %1").arg(problem));
-      showError(tr("Project results missing"), tr("The settings were restored, but not the results."), problem);
+      showError(tr("Project results missing"),
+                tr("The settings were restored, but not the results."), problem);
     }
     refreshNuclei();
     setWindowTitle(QStringLiteral("Mollichrom — %1").arg(QFileInfo(projectPath()).fileName()));
@@ -443,12 +472,13 @@ void MainWindow::startTraining() {
   progress_->setFraction(0, tr("starting"));
   progress_->setVisible(true);
   statusBar()->showMessage(tr("Training …"));
-  logDock_->info(tr("Training started: %1 engine, %2 network, %3 steps%4, seed %5")
-                     .arg(QString::fromStdString(train::engineName(s.config.engine)),
-                          QString::fromStdString(train::archName(s.config.arch)))
-                     .arg(s.config.steps > 0 ? s.config.steps : train::kDefaultSteps)
-                     .arg(s.config.timeBudget > 0 ? tr(" (at most %1 s)").arg(s.config.timeBudget) : QString())
-                     .arg(s.config.seed));
+  logDock_->info(
+      tr("Training started: %1 engine, %2 network, %3 steps%4, seed %5")
+          .arg(QString::fromStdString(train::engineName(s.config.engine)),
+               QString::fromStdString(train::archName(s.config.arch)))
+          .arg(s.config.steps > 0 ? s.config.steps : train::kDefaultSteps)
+          .arg(s.config.timeBudget > 0 ? tr(" (at most %1 s)").arg(s.config.timeBudget) : QString())
+          .arg(s.config.seed));
   panels_->refresh();
   updateActions();
 }
@@ -542,11 +572,13 @@ void MainWindow::updateActions() {
   const bool training = session_->isTraining(), loading = session_->isLoading();
   const bool lookOnly = d && !d->fields->viewOnlyReason.empty();
   startAction_->setEnabled(d && !training && !loading && !lookOnly);
-  startAction_->setToolTip(lookOnly ? tr("Cannot train: %1").arg(QString::fromStdString(d->fields->viewOnlyReason))
-                                    : tr("Start training (Ctrl+R)"));
+  startAction_->setToolTip(
+      lookOnly ? tr("Cannot train: %1").arg(QString::fromStdString(d->fields->viewOnlyReason))
+               : tr("Start training (Ctrl+R)"));
   pauseAction_->setEnabled(training);
   stopAction_->setEnabled(training);
-  for (QAction* a : resultActions_) a->setEnabled(d && !loading && (d->hasDirect || session_->result()));
+  for (QAction* a : resultActions_)
+    a->setEnabled(d && !loading && (d->hasDirect || session_->result()));
 }
 
 // ---------------------------------------------------------------- state, exports, projects
@@ -554,31 +586,44 @@ void MainWindow::updateActions() {
 bool MainWindow::isBusy() const { return session_->isBusy(); }
 bool MainWindow::isTraining() const { return session_->isTraining(); }
 bool MainWindow::hasTrainedResult() const { return session_->result() != nullptr; }
-int MainWindow::frameCount() const { return session_->data() ? session_->data()->fields->frames() : 0; }
+int MainWindow::frameCount() const {
+  return session_->data() ? session_->data()->fields->frames() : 0;
+}
 int MainWindow::currentFrame() const { return timeBar_->frame(); }
 void MainWindow::setFrame(int t) { timeBar_->setFrame(t); }
 QString MainWindow::stackPath() const { return session_->path(); }
 DataSettings MainWindow::appliedDataSettings() const {
   return session_->data() ? session_->data()->settings : DataSettings{};
 }
-bool MainWindow::lastLoadReadTheFile() const { return session_->data() && session_->data()->reread; }
+bool MainWindow::lastLoadReadTheFile() const {
+  return session_->data() && session_->data()->reread;
+}
 double MainWindow::memoryLimitMb() const { return session_->memoryLimitMb(); }
 void MainWindow::setMemoryLimitMb(double mb) { session_->setMemoryLimitMb(mb); }
 void MainWindow::fitImages() { panels_->fitImages(); }
 void MainWindow::zoomImages(double factor) { panels_->zoom(factor); }
 QString MainWindow::projectPath() const { return projects_->path(); }
-void MainWindow::setLocateDataHandler(std::function<QString(const QString&, const QStringList&)> h) {
+void MainWindow::setLocateDataHandler(
+    std::function<QString(const QString&, const QStringList&)> h) {
   projects_->setLocateData(std::move(h));
 }
 
 exporting::RunDescription MainWindow::runDescription() const {
   const TrainingSettings t = trainingDock_->settings();
-  return {"mollichrom", stackPath().toStdString(), {}, session_->data()->settings.prep, t.params, t.config,
-          initRuntime().threads, std::nullopt};
+  return {"mollichrom",
+          stackPath().toStdString(),
+          {},
+          session_->data()->settings.prep,
+          t.params,
+          t.config,
+          initRuntime().threads,
+          std::nullopt};
 }
 
 QStringList MainWindow::exportAll(const QString& folder) { return exporter_->exportAll(folder); }
-QStringList MainWindow::exportLambda(const QString& basePath) { return exporter_->exportLambda(basePath); }
+QStringList MainWindow::exportLambda(const QString& basePath) {
+  return exporter_->exportLambda(basePath);
+}
 
 void MainWindow::saveProject(const QString& path) {
   projects_->save(path);
@@ -589,7 +634,8 @@ void MainWindow::saveProject(const QString& path) {
 
 void MainWindow::saveProjectInteractively(QString path) {
   if (path.isEmpty())
-    path = QFileDialog::getSaveFileName(this, tr("Save project"), QString(), tr("Mollichrom projects (*.mchrom)"));
+    path = QFileDialog::getSaveFileName(this, tr("Save project"), QString(),
+                                        tr("Mollichrom projects (*.mchrom)"));
   if (path.isEmpty()) return;
   if (!path.endsWith(QStringLiteral(".mchrom"))) path += QStringLiteral(".mchrom");
   try {
@@ -644,17 +690,21 @@ void MainWindow::addRecent(const QString& path) {
   rebuildRecentMenu();
 }
 
-QStringList MainWindow::recentFiles() const { return QSettings().value(QStringLiteral("recentFiles")).toStringList(); }
+QStringList MainWindow::recentFiles() const {
+  return QSettings().value(QStringLiteral("recentFiles")).toStringList();
+}
 
 void MainWindow::rebuildRecentMenu() {
   recentMenu_->clear();
   const QStringList list = recentFiles();
-  for (const QString& f : list) recentMenu_->addAction(QFileInfo(f).fileName(), this, [this, f] { open(f); })->setToolTip(f);
+  for (const QString& f : list)
+    recentMenu_->addAction(QFileInfo(f).fileName(), this, [this, f] { open(f); })->setToolTip(f);
   recentMenu_->setEnabled(!list.isEmpty());
 }
 
 void MainWindow::dragEnterEvent(QDragEnterEvent* event) {
-  if (event->mimeData()->hasUrls() && event->mimeData()->urls().first().isLocalFile()) event->acceptProposedAction();
+  if (event->mimeData()->hasUrls() && event->mimeData()->urls().first().isLocalFile())
+    event->acceptProposedAction();
 }
 
 void MainWindow::dropEvent(QDropEvent* event) {
@@ -667,7 +717,8 @@ void MainWindow::dropEvent(QDropEvent* event) {
 void MainWindow::closeEvent(QCloseEvent* event) {
   if (isTraining()) {
     if (showDialogs_ &&
-        QMessageBox::question(this, tr("Training is running"), tr("Stop the training and quit?")) != QMessageBox::Yes) {
+        QMessageBox::question(this, tr("Training is running"), tr("Stop the training and quit?")) !=
+            QMessageBox::Yes) {
       event->ignore();
       return;
     }

@@ -93,7 +93,7 @@ class MainWindow : public QMainWindow {
   QStringList recentFiles() const;
 
   void fitImages();
-  void zoomImages(double factor);  // > 1: closer; all image panels follow
+  void zoomImages(double factor);            // > 1: closer; all image panels follow
   bool saveScreenshot(const QString& path);  // the whole window, atomically; false on failure
   double memoryLimitMb() const;
   void setMemoryLimitMb(double mb);  // this window only (the --memory-limit flag)

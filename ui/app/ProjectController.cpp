@@ -16,7 +16,8 @@
 
 namespace mollichrom::ui {
 
-ProjectController::ProjectController(Parts parts, QObject* parent) : QObject(parent), parts_(std::move(parts)) {}
+ProjectController::ProjectController(Parts parts, QObject* parent)
+    : QObject(parent), parts_(std::move(parts)) {}
 
 void ProjectController::save(const QString& path) {
   const auto data = parts_.session->data();
@@ -78,7 +79,8 @@ QString ProjectController::restorePending() {
       auto r = std::make_shared<train::InferenceResult>();
       auto src = io::openStack(dir.filePath(QStringLiteral("lambda.tif")).toStdString());
       src->plane(0, 0, 0).convertTo(r->lambda, CV_32F);
-      r->losses = exporting::readLossesCsv(dir.filePath(QStringLiteral("losses.csv")).toStdString());
+      r->losses =
+          exporting::readLossesCsv(dir.filePath(QStringLiteral("losses.csv")).toStdString());
       QFile summary(dir.filePath(QStringLiteral("summary.json")));
       if (summary.open(QIODevice::ReadOnly)) {
         const QJsonObject o = QJsonDocument::fromJson(summary.readAll()).object();

@@ -42,7 +42,9 @@ class ProjectController : public QObject {
   bool open(const QString& path, QString* error);
   // Asked for a moved project's data (project path, places looked at); returns the file to
   // use, empty to give up.
-  void setLocateData(std::function<QString(const QString&, const QStringList&)> f) { locateData_ = std::move(f); }
+  void setLocateData(std::function<QString(const QString&, const QStringList&)> f) {
+    locateData_ = std::move(f);
+  }
 
   bool hasPending() const { return pending_ != nullptr; }
   void clearPending() { pending_.reset(); }

@@ -21,29 +21,33 @@ QJsonValue optionalRange(const std::optional<std::pair<double, double>>& r) {
   return QJsonArray{r->first, r->second};
 }
 
-
 QJsonObject dataToJson(const DataSettings& d) {
   const auto& l = d.load;
   const auto& p = d.prep;
-  QJsonObject load{{"first_frame", l.firstFrame}, {"last_frame", l.lastFrame}, {"binning", l.binning}};
-  load["crop"] = l.crop ? QJsonValue(QJsonArray{l.crop->x, l.crop->y, l.crop->width, l.crop->height}) : QJsonValue::Null;
-  return QJsonObject{
-      {"load", load},
-      {"channels", QJsonObject{{"density", p.channels.density}, {"heterochromatin", p.channels.heterochromatin}}},
-      {"normalize", QString::fromStdString(prep::normalizeName(p.normalize))},
-      {"counts", QJsonObject{{"chromatin_fraction", p.counts.chromatinFraction},
-                             {"hetero_share", p.counts.heteroShare},
-                             {"offset_density", p.counts.offset[0]},
-                             {"offset_heterochromatin", p.counts.offset[1]}}},
-      {"slices_are_time", p.slicesAreTime},
-      {"percentile", QJsonObject{{"low", p.percentile.low}, {"high", p.percentile.high}, {"fraction", p.percentile.fraction}}},
-      {"mask", QString::fromStdString(p.mask)},
-      {"mask_threshold", p.maskThreshold},
-      {"slice", p.slice},
-      {"drift_correction", p.driftCorrection},
-      {"bleach_correction", p.bleachCorrection},
-      {"pixel_size_um", p.pixelSizeUm},
-      {"frame_interval_s", p.frameIntervalS}};
+  QJsonObject load{
+      {"first_frame", l.firstFrame}, {"last_frame", l.lastFrame}, {"binning", l.binning}};
+  load["crop"] = l.crop
+                     ? QJsonValue(QJsonArray{l.crop->x, l.crop->y, l.crop->width, l.crop->height})
+                     : QJsonValue::Null;
+  return QJsonObject{{"load", load},
+                     {"channels", QJsonObject{{"density", p.channels.density},
+                                              {"heterochromatin", p.channels.heterochromatin}}},
+                     {"normalize", QString::fromStdString(prep::normalizeName(p.normalize))},
+                     {"counts", QJsonObject{{"chromatin_fraction", p.counts.chromatinFraction},
+                                            {"hetero_share", p.counts.heteroShare},
+                                            {"offset_density", p.counts.offset[0]},
+                                            {"offset_heterochromatin", p.counts.offset[1]}}},
+                     {"slices_are_time", p.slicesAreTime},
+                     {"percentile", QJsonObject{{"low", p.percentile.low},
+                                                {"high", p.percentile.high},
+                                                {"fraction", p.percentile.fraction}}},
+                     {"mask", QString::fromStdString(p.mask)},
+                     {"mask_threshold", p.maskThreshold},
+                     {"slice", p.slice},
+                     {"drift_correction", p.driftCorrection},
+                     {"bleach_correction", p.bleachCorrection},
+                     {"pixel_size_um", p.pixelSizeUm},
+                     {"frame_interval_s", p.frameIntervalS}};
 }
 
 DataSettings dataFromJson(const QJsonObject& o, const QDir& base) {
@@ -54,7 +58,8 @@ DataSettings dataFromJson(const QJsonObject& o, const QDir& base) {
   d.load.binning = std::max(1, load["binning"].toInt(1));
   if (load["crop"].isArray()) {
     const QJsonArray c = load["crop"].toArray();
-    if (c.size() == 4) d.load.crop = cv::Rect(c[0].toInt(), c[1].toInt(), c[2].toInt(), c[3].toInt());
+    if (c.size() == 4)
+      d.load.crop = cv::Rect(c[0].toInt(), c[1].toInt(), c[2].toInt(), c[3].toInt());
   }
   auto& p = d.prep;
   const QJsonObject ch = o["channels"].toObject();
@@ -74,7 +79,9 @@ DataSettings dataFromJson(const QJsonObject& o, const QDir& base) {
   p.percentile.high = pc["high"].toDouble(p.percentile.high);
   p.percentile.fraction = pc["fraction"].toDouble(p.percentile.fraction);
   const QString mask = o["mask"].toString("auto");
-  p.mask = (mask == "auto" || mask.isEmpty()) ? "auto" : QDir::cleanPath(base.absoluteFilePath(mask)).toStdString();
+  p.mask = (mask == "auto" || mask.isEmpty())
+               ? "auto"
+               : QDir::cleanPath(base.absoluteFilePath(mask)).toStdString();
   p.maskThreshold = o["mask_threshold"].toDouble(-1);
   p.slice = o["slice"].toInt(0);
   p.driftCorrection = o["drift_correction"].toBool(false);
@@ -87,18 +94,21 @@ DataSettings dataFromJson(const QJsonObject& o, const QDir& base) {
 QJsonObject trainingToJson(const TrainingSettings& t) {
   const auto& v = t.params.values;
   const auto& c = t.config;
-  return QJsonObject{
-      {"preset", QString::fromStdString(t.preset)},
-      {"model", QJsonObject{{"M", v.M}, {"gamma_ac", v.gammaAc}, {"ell", v.ell}, {"phi_max", v.phiMax},
-                            {"fix_M", t.params.fixM}, {"fix_gamma_ac", t.params.fixGamma}}},
-      {"engine", QString::fromStdString(train::engineName(c.engine))},
-      {"arch", QString::fromStdString(train::archName(c.arch))},
-      {"steps", c.steps},
-      {"time_budget_s", c.timeBudget},
-      {"seed", static_cast<double>(c.seed)},
-      {"lbfgs_finish", c.lbfgsFinish},
-      {"kernel_half_width_px", c.mollifier.halfWidthXY},
-      {"threads", t.threads}};
+  return QJsonObject{{"preset", QString::fromStdString(t.preset)},
+                     {"model", QJsonObject{{"M", v.M},
+                                           {"gamma_ac", v.gammaAc},
+                                           {"ell", v.ell},
+                                           {"phi_max", v.phiMax},
+                                           {"fix_M", t.params.fixM},
+                                           {"fix_gamma_ac", t.params.fixGamma}}},
+                     {"engine", QString::fromStdString(train::engineName(c.engine))},
+                     {"arch", QString::fromStdString(train::archName(c.arch))},
+                     {"steps", c.steps},
+                     {"time_budget_s", c.timeBudget},
+                     {"seed", static_cast<double>(c.seed)},
+                     {"lbfgs_finish", c.lbfgsFinish},
+                     {"kernel_half_width_px", c.mollifier.halfWidthXY},
+                     {"threads", t.threads}};
 }
 
 TrainingSettings trainingFromJson(const QJsonObject& o) {
@@ -127,7 +137,8 @@ TrainingSettings trainingFromJson(const QJsonObject& o) {
 QJsonObject viewToJson(const ViewState& v) {
   QJsonArray panels;
   for (const auto& p : v.panels)
-    panels.append(QJsonObject{{"content", p.content}, {"colour_map", p.colourMap}, {"range", optionalRange(p.range)}});
+    panels.append(QJsonObject{
+        {"content", p.content}, {"colour_map", p.colourMap}, {"range", optionalRange(p.range)}});
   QJsonArray camera;
   for (double c : v.camera) camera.append(c);
   return QJsonObject{{"frame", v.frame}, {"panels", panels}, {"camera", camera}};
@@ -143,7 +154,8 @@ ViewState viewFromJson(const QJsonObject& o) {
     s.content = p["content"].toString();
     s.colourMap = p["colour_map"].toString();
     if (p["range"].isArray() && p["range"].toArray().size() == 2)
-      s.range = std::make_pair(p["range"].toArray()[0].toDouble(), p["range"].toArray()[1].toDouble());
+      s.range =
+          std::make_pair(p["range"].toArray()[0].toDouble(), p["range"].toArray()[1].toDouble());
   }
   for (const auto& c : o["camera"].toArray()) v.camera.push_back(c.toDouble());
   if (v.camera.size() != 7) v.camera.clear();
@@ -151,10 +163,13 @@ ViewState viewFromJson(const QJsonObject& o) {
 }
 }  // namespace
 
-bool sameData(const DataSettings& a, const DataSettings& b) { return dataToJson(a) == dataToJson(b); }
+bool sameData(const DataSettings& a, const DataSettings& b) {
+  return dataToJson(a) == dataToJson(b);
+}
 
 bool sameLoad(const io::LoadOptions& a, const io::LoadOptions& b) {
-  return a.crop == b.crop && a.firstFrame == b.firstFrame && a.lastFrame == b.lastFrame && a.binning == b.binning;
+  return a.crop == b.crop && a.firstFrame == b.firstFrame && a.lastFrame == b.lastFrame &&
+         a.binning == b.binning;
 }
 
 bool ProjectState::dataFound() const { return QFileInfo(dataPath).isFile(); }
@@ -168,7 +183,8 @@ void saveProject(const QString& path, const ProjectState& s) {
   const QDir base = QFileInfo(path).absoluteDir();
   DataSettings data = s.data;
   QJsonObject dataJson = dataToJson(data);
-  if (data.prep.mask != "auto") dataJson["mask"] = base.relativeFilePath(QString::fromStdString(data.prep.mask));
+  if (data.prep.mask != "auto")
+    dataJson["mask"] = base.relativeFilePath(QString::fromStdString(data.prep.mask));
   dataJson["path"] = base.relativeFilePath(s.dataPath);
   // Also the absolute path: a project moved without its data still finds it (issue 14).
   dataJson["absolute_path"] = QFileInfo(s.dataPath).absoluteFilePath();
@@ -177,7 +193,8 @@ void saveProject(const QString& path, const ProjectState& s) {
                 {"data", dataJson},
                 {"training", trainingToJson(s.training)},
                 {"view", viewToJson(s.view)}};
-  o["results"] = s.resultsDir.isEmpty() ? QJsonValue::Null : QJsonValue(base.relativeFilePath(s.resultsDir));
+  o["results"] =
+      s.resultsDir.isEmpty() ? QJsonValue::Null : QJsonValue(base.relativeFilePath(s.resultsDir));
   try {
     util::writeFileAtomically(path.toStdString(), QJsonDocument(o).toJson().toStdString());
   } catch (const std::exception& e) {
@@ -188,16 +205,20 @@ void saveProject(const QString& path, const ProjectState& s) {
 ProjectState loadProject(const QString& path) {
   const std::string p = path.toStdString();
   QFile f(path);
-  if (!f.open(QIODevice::ReadOnly)) throw io::StackError(p, "cannot read the project: " + f.errorString().toStdString());
+  if (!f.open(QIODevice::ReadOnly))
+    throw io::StackError(p, "cannot read the project: " + f.errorString().toStdString());
   QJsonParseError err{};
   const QJsonDocument doc = QJsonDocument::fromJson(f.readAll(), &err);
   if (err.error != QJsonParseError::NoError)
-    throw io::StackError(p, "is not a valid project (JSON error at byte " + std::to_string(err.offset) + ": " +
+    throw io::StackError(p, "is not a valid project (JSON error at byte " +
+                                std::to_string(err.offset) + ": " +
                                 err.errorString().toStdString() + ")");
   const QJsonObject o = doc.object();
-  if (o["format"].toString() != kFormat) throw io::StackError(p, "is not a Mollichrom project (no \"format\": \"mollichrom-project\")");
+  if (o["format"].toString() != kFormat)
+    throw io::StackError(p, "is not a Mollichrom project (no \"format\": \"mollichrom-project\")");
   if (o["version"].toInt() > kFormatVersion)
-    throw io::StackError(p, "was saved by a newer Mollichrom (project format " + std::to_string(o["version"].toInt()) + ")");
+    throw io::StackError(p, "was saved by a newer Mollichrom (project format " +
+                                std::to_string(o["version"].toInt()) + ")");
   const QDir base = QFileInfo(path).absoluteDir();
   ProjectState s;
   const QJsonObject data = o["data"].toObject();
@@ -205,7 +226,8 @@ ProjectState loadProject(const QString& path) {
   // Where the data may be now: beside the project as saved (relative path), where it was
   // (absolute path), or in the project's folder under its own name. The first that exists.
   s.dataCandidates << QDir::cleanPath(base.absoluteFilePath(data["path"].toString()));
-  if (data["absolute_path"].isString()) s.dataCandidates << QDir::cleanPath(data["absolute_path"].toString());
+  if (data["absolute_path"].isString())
+    s.dataCandidates << QDir::cleanPath(data["absolute_path"].toString());
   s.dataCandidates << base.filePath(QFileInfo(data["path"].toString()).fileName());
   s.dataCandidates.removeDuplicates();
   s.dataPath = s.dataCandidates.first();
@@ -227,7 +249,8 @@ ProjectState loadProject(const QString& path) {
   if (o["results"].isString()) {
     // As saved, else the "<name>_results" folder beside the project (a renamed project).
     s.resultsDir = QDir::cleanPath(base.absoluteFilePath(o["results"].toString()));
-    if (!QFileInfo(s.resultsDir).isDir() && QFileInfo(resultsDirFor(path)).isDir()) s.resultsDir = resultsDirFor(path);
+    if (!QFileInfo(s.resultsDir).isDir() && QFileInfo(resultsDirFor(path)).isDir())
+      s.resultsDir = resultsDirFor(path);
   }
   s.view = viewFromJson(o["view"].toObject());
   return s;

@@ -16,8 +16,8 @@
 namespace mollichrom::ui {
 
 struct PanelState {
-  QString content;     // PanelContent key, e.g. "lambda"
-  QString colourMap;   // grey | viridis | magma | coolwarm
+  QString content;                                 // PanelContent key, e.g. "lambda"
+  QString colourMap;                               // grey | viridis | magma | coolwarm
   std::optional<std::pair<double, double>> range;  // nullopt: automatic contrast
 };
 
@@ -28,12 +28,12 @@ struct ViewState {
 };
 
 struct ProjectState {
-  QString dataPath;     // absolute while in memory; loadProject: the first candidate that exists
+  QString dataPath;  // absolute while in memory; loadProject: the first candidate that exists
   QStringList dataCandidates;  // loadProject: where it looked (relative, absolute, beside it)
   bool dataFound() const;
   DataSettings data;
   TrainingSettings training;
-  QString resultsDir;   // absolute; empty when there are no results
+  QString resultsDir;  // absolute; empty when there are no results
   ViewState view;
 };
 

@@ -30,7 +30,8 @@ QString previewSummary(const train::DirectEstimate& e) {
   // One frame is the steady-state snapshot: ∂φ/∂t = 0 leaves only M/Γ_ac in the model, so λ is
   // only as right as that ratio — said where the user looks.
   if (e.steady)
-    return tr("One frame: steady-state snapshot. With ∂φ/∂t = 0, λ depends on the ratio M/Γ_ac = %1 µm² (M and "
+    return tr("One frame: steady-state snapshot. With ∂φ/∂t = 0, λ depends on the ratio M/Γ_ac = "
+              "%1 µm² (M and "
               "Γ_ac in the Training dock; they cannot be inferred from one frame). Noise σ %2")
         .arg(e.M / e.gammaAc, 0, 'g', 3)
         .arg(e.noiseSigma, 0, 'g', 3);
@@ -52,8 +53,9 @@ RunReport runReport(const train::InferenceResult& r, const prep::FieldData& f, b
                      .arg(QString::fromStdString(exporting::scalarLine(r)));
   out.details << tr("λ is the %1").arg(QString::fromStdString(exporting::answerDescription(r)));
   if (f.counts.used) out.details << QString::fromStdString(exporting::sensitivityLine(f, r));
-  out.fit = tr("Fit: %1 — %2").arg(QString::fromStdString(train::fitVerdictName(r.fit.verdict)),
-                                   QString::fromStdString(r.fit.reason));
+  out.fit = tr("Fit: %1 — %2")
+                .arg(QString::fromStdString(train::fitVerdictName(r.fit.verdict)),
+                     QString::fromStdString(r.fit.reason));
   out.fitIsGood = r.fit.verdict == train::FitVerdict::Good;
   return out;
 }

@@ -51,7 +51,8 @@ void TimeBar::setStack(int frames, double dt) {
   slider_->setEnabled(frames > 1);
   // Wide enough for the longest text of this stack, so playback never cuts it ("frame 14/2").
   label_->setMinimumWidth(label_->fontMetrics().horizontalAdvance(
-      tr("  frame %1/%1, t = %2 s").arg(frames).arg((frames - 1) * dt, 0, 'g', 4) + QStringLiteral("00")));
+      tr("  frame %1/%1, t = %2 s").arg(frames).arg((frames - 1) * dt, 0, 'g', 4) +
+      QStringLiteral("00")));
   showLabel(0);
 }
 

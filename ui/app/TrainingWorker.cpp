@@ -6,8 +6,8 @@
 
 #include <QPointer>
 
-#include <atomic>
 #include <QtConcurrent/QtConcurrentRun>
+#include <atomic>
 
 namespace mollichrom::ui {
 

@@ -9,7 +9,9 @@
 
 #include <memory>
 
-namespace mollichrom::util { class Feedback; }
+namespace mollichrom::util {
+class Feedback;
+}
 
 namespace mollichrom::ui {
 
@@ -33,7 +35,8 @@ class TrainingWorker : public QObject {
   // The run's stage and its progress (e.g. "direct estimate", "training"), on the GUI thread.
   void progress(double fraction, const QString& what);
   // result is null when training failed; error then says why.
-  void finished(std::shared_ptr<const mollichrom::train::InferenceResult> result, QString error, bool canceled);
+  void finished(std::shared_ptr<const mollichrom::train::InferenceResult> result, QString error,
+                bool canceled);
 
  private:
   void onDone();

@@ -31,8 +31,9 @@ DataDock::DataDock(QWidget* parent) : QDockWidget(tr("Data"), parent) {
 
   auto* props = new QPushButton(tr("Dataset properties…"), body);
   props->setObjectName(QStringLiteral("propertiesButton"));
-  props->setToolTip(tr("Pixel size (µm) and frame interval (s) of this stack, when the file "
-                       "lacks or misstates them: λ's derivatives are in these units"));
+  props->setToolTip(
+      tr("Pixel size (µm) and frame interval (s) of this stack, when the file "
+         "lacks or misstates them: λ's derivatives are in these units"));
   connect(props, &QPushButton::clicked, this, &DataDock::propertiesRequested);
   layout->addWidget(props);
 
@@ -42,7 +43,8 @@ DataDock::DataDock(QWidget* parent) : QDockWidget(tr("Data"), parent) {
   status_->setWordWrap(true);
   status_->setObjectName(QStringLiteral("prepStatus"));
   layout->addWidget(status_);
-  unapplied_ = new QLabel(tr("● Changed settings not applied yet — Apply, or Start applies them first"), body);
+  unapplied_ = new QLabel(
+      tr("● Changed settings not applied yet — Apply, or Start applies them first"), body);
   unapplied_->setObjectName(QStringLiteral("unappliedNote"));
   unapplied_->setWordWrap(true);
   unapplied_->setStyleSheet(QStringLiteral("QLabel { color: #8a5a00; font-weight: bold; }"));
@@ -51,8 +53,9 @@ DataDock::DataDock(QWidget* parent) : QDockWidget(tr("Data"), parent) {
   apply_ = new QPushButton(tr("Apply to data"), body);
   apply_->setObjectName(QStringLiteral("applyData"));
   apply_->setEnabled(false);
-  apply_->setToolTip(tr("Re-prepare the fields with these settings (the file is re-read only when "
-                        "the crop, frames or binning changed)"));
+  apply_->setToolTip(
+      tr("Re-prepare the fields with these settings (the file is re-read only when "
+         "the crop, frames or binning changed)"));
   connect(apply_, &QPushButton::clicked, this, &DataDock::applyRequested);
   layout->addWidget(apply_);
 
@@ -78,8 +81,9 @@ DataDock::DataDock(QWidget* parent) : QDockWidget(tr("Data"), parent) {
   normalize_->addItem(tr("Camera counts (offset + stated fractions)"), "counts");
   normalize_->addItem(tr("Percentile mapping"), "percentile");
   normalize_->addItem(tr("None (already fractions)"), "none");
-  normalize_->setToolTip(tr("Auto: integer data are camera counts, float data in [−0.5, 1.5] "
-                            "are fractions"));
+  normalize_->setToolTip(
+      tr("Auto: integer data are camera counts, float data in [−0.5, 1.5] "
+         "are fractions"));
   // Counts: λ follows the two channels' relative scale, fixed by these stated assumptions.
   chromatin_ = new QDoubleSpinBox(norm);
   chromatin_->setObjectName(QStringLiteral("chromatinFraction"));
@@ -90,15 +94,17 @@ DataDock::DataDock(QWidget* parent) : QDockWidget(tr("Data"), parent) {
   share_->setObjectName(QStringLiteral("heteroShare"));
   share_->setRange(0.05, 0.95);
   share_->setSingleStep(0.05);
-  share_->setToolTip(tr("Assumed mean heterochromatin share φ_h/φ_c over the nuclei; λ scales "
-                        "with it (its sensitivity is reported after the run)"));
+  share_->setToolTip(
+      tr("Assumed mean heterochromatin share φ_h/φ_c over the nuclei; λ scales "
+         "with it (its sensitivity is reported after the run)"));
   offsetD_ = new QDoubleSpinBox(norm);
   offsetH_ = new QDoubleSpinBox(norm);
   for (auto* o : {offsetD_, offsetH_}) {
     o->setRange(-1, 1e9);
     o->setDecimals(1);
     o->setSpecialValueText(tr("measured"));  // −1: the background outside the nuclei
-    o->setToolTip(tr("Camera offset (counts); 'measured': the median background outside the nuclei"));
+    o->setToolTip(
+        tr("Camera offset (counts); 'measured': the median background outside the nuclei"));
   }
   low_ = new QDoubleSpinBox(norm);
   high_ = new QDoubleSpinBox(norm);
@@ -150,10 +156,12 @@ DataDock::DataDock(QWidget* parent) : QDockWidget(tr("Data"), parent) {
   maskPreview_ = new MaskPreview(mask);
   mf->addRow(maskPreview_);
   layout->addWidget(mask);
-  maskMode_->setToolTip(tr("Automatic: Otsu's threshold on the time-mean density; Threshold: the "
-                           "slider's fraction of its range; From file: nonzero pixels of an image"));
-  threshold_->setToolTip(tr("Mask threshold: fraction between the darkest and brightest time-mean "
-                            "density (dragging it switches to Threshold mode; the preview follows)"));
+  maskMode_->setToolTip(
+      tr("Automatic: Otsu's threshold on the time-mean density; Threshold: the "
+         "slider's fraction of its range; From file: nonzero pixels of an image"));
+  threshold_->setToolTip(
+      tr("Mask threshold: fraction between the darkest and brightest time-mean "
+         "density (dragging it switches to Threshold mode; the preview follows)"));
   browse->setToolTip(tr("Choose a mask image (nonzero = nucleus), the size of the stack"));
   connect(threshold_, &QSlider::valueChanged, this, [this](int v) {
     thresholdLabel_->setText(QStringLiteral("%1 %").arg(v));
@@ -163,8 +171,9 @@ DataDock::DataDock(QWidget* parent) : QDockWidget(tr("Data"), parent) {
   });
   connect(maskMode_, &QComboBox::currentIndexChanged, this, &DataDock::previewMask);
   connect(browse, &QPushButton::clicked, this, [this] {
-    const QString f = QFileDialog::getOpenFileName(this, tr("Nucleus mask (nonzero = nucleus)"), QString(),
-                                                   tr("Images (*.tif *.tiff *.png);;All files (*)"));
+    const QString f =
+        QFileDialog::getOpenFileName(this, tr("Nucleus mask (nonzero = nucleus)"), QString(),
+                                     tr("Images (*.tif *.tiff *.png);;All files (*)"));
     if (f.isEmpty()) return;
     maskPath_ = f;
     maskFile_->setText(QFileInfo(f).fileName());
@@ -219,8 +228,10 @@ DataDock::DataDock(QWidget* parent) : QDockWidget(tr("Data"), parent) {
   bleach_ = new QCheckBox(tr("Bleach correction (simple ratio)"), corr);
   drift_->setObjectName(QStringLiteral("drift"));
   bleach_->setObjectName(QStringLiteral("bleach"));
-  drift_->setToolTip(tr("Registers every frame to the time-mean; stage drift would read as reactions"));
-  bleach_->setToolTip(tr("Keeps the mean nuclear density constant over time (gains applied to both channels)"));
+  drift_->setToolTip(
+      tr("Registers every frame to the time-mean; stage drift would read as reactions"));
+  bleach_->setToolTip(
+      tr("Keeps the mean nuclear density constant over time (gains applied to both channels)"));
   cl->addWidget(drift_);
   cl->addWidget(bleach_);
   layout->addWidget(corr);
@@ -237,11 +248,14 @@ DataDock::DataDock(QWidget* parent) : QDockWidget(tr("Data"), parent) {
   setWidget(scroll);
   setSettings(DataSettings{});
   // Any edit: compare with what the open data was prepared with.
-  for (auto* c : body->findChildren<QComboBox*>()) connect(c, &QComboBox::currentIndexChanged, this, &DataDock::updateDirty);
-  for (auto* c : body->findChildren<QSpinBox*>()) connect(c, &QSpinBox::valueChanged, this, &DataDock::updateDirty);
+  for (auto* c : body->findChildren<QComboBox*>())
+    connect(c, &QComboBox::currentIndexChanged, this, &DataDock::updateDirty);
+  for (auto* c : body->findChildren<QSpinBox*>())
+    connect(c, &QSpinBox::valueChanged, this, &DataDock::updateDirty);
   for (auto* c : body->findChildren<QDoubleSpinBox*>())
     connect(c, &QDoubleSpinBox::valueChanged, this, &DataDock::updateDirty);
-  for (auto* c : body->findChildren<QCheckBox*>()) connect(c, &QCheckBox::toggled, this, &DataDock::updateDirty);
+  for (auto* c : body->findChildren<QCheckBox*>())
+    connect(c, &QCheckBox::toggled, this, &DataDock::updateDirty);
   connect(threshold_, &QSlider::valueChanged, this, &DataDock::updateDirty);
 }
 
@@ -278,7 +292,8 @@ void DataDock::previewMask() {
 void DataDock::updateEnabled() {
   const QString mode = normalize_->currentData().toString();
   const bool percentile = mode == "percentile", counts = mode == "counts" || mode == "auto";
-  for (QWidget* w : {static_cast<QWidget*>(low_), static_cast<QWidget*>(high_), static_cast<QWidget*>(fraction_)})
+  for (QWidget* w : {static_cast<QWidget*>(low_), static_cast<QWidget*>(high_),
+                     static_cast<QWidget*>(fraction_)})
     w->setEnabled(percentile);
   for (QWidget* w : {static_cast<QWidget*>(chromatin_), static_cast<QWidget*>(share_),
                      static_cast<QWidget*>(offsetD_), static_cast<QWidget*>(offsetH_)})
@@ -302,7 +317,8 @@ DataSettings DataDock::settings() const {
   p.counts.offset[0] = offsetD_->value();
   p.counts.offset[1] = offsetH_->value();
   p.slicesAreTime = slicesAreTime_->isChecked();
-  p.mask = maskMode_->currentIndex() == 2 && !maskPath_.isEmpty() ? maskPath_.toStdString() : "auto";
+  p.mask =
+      maskMode_->currentIndex() == 2 && !maskPath_.isEmpty() ? maskPath_.toStdString() : "auto";
   p.maskThreshold = maskMode_->currentIndex() == 1 ? threshold_->value() / 100.0 : -1;
   p.driftCorrection = drift_->isChecked();
   p.bleachCorrection = bleach_->isChecked();
@@ -366,7 +382,8 @@ void DataDock::setStack(const io::StackInfo& info, const DataSettings& settings)
     const QSignalBlocker block(box);
     box->clear();
     for (int c = 1; c <= std::max(info.channels, 2); ++c)
-      box->addItem(c <= info.channels ? tr("channel %1").arg(c) : tr("channel %1 (missing)").arg(c));
+      box->addItem(c <= info.channels ? tr("channel %1").arg(c)
+                                      : tr("channel %1 (missing)").arg(c));
   }
   first_->setRange(0, std::max(0, info.frames - 1));
   last_->setRange(0, std::max(0, info.frames - 1));
@@ -390,14 +407,16 @@ void DataDock::setPrepared(const prep::FieldData& f) {
     // Counts: each channel's offset (φ = 0) and the count at φ = mean fraction's double, so
     // both mappings show on the histogram.
     const double c0 = f.counts.offset[0], h0 = f.counts.offset[1];
-    histogram_->setMarks(true, c0, c0 + 2 * f.counts.chromatinFraction / f.counts.scale[0], h0,
-                         h0 + 2 * f.counts.heteroShare * f.counts.chromatinFraction / f.counts.scale[1]);
+    histogram_->setMarks(
+        true, c0, c0 + 2 * f.counts.chromatinFraction / f.counts.scale[0], h0,
+        h0 + 2 * f.counts.heteroShare * f.counts.chromatinFraction / f.counts.scale[1]);
   } else {
     histogram_->setMarks(mapped, f.mappedLow[0], f.mappedHigh[0], f.mappedLow[1], f.mappedHigh[1]);
   }
   if (maskMode_->currentIndex() == 0 && f.maskThreshold >= 0) {
     const QSignalBlocker block(threshold_);
-    threshold_->setValue(int(std::lround(f.maskThreshold * 100)));  // the slider starts where Otsu put it
+    threshold_->setValue(
+        int(std::lround(f.maskThreshold * 100)));  // the slider starts where Otsu put it
     thresholdLabel_->setText(QStringLiteral("%1 %").arg(threshold_->value()));
   }
   double drift = 0;
@@ -406,7 +425,9 @@ void DataDock::setPrepared(const prep::FieldData& f) {
                      .arg(f.width())
                      .arg(f.height())
                      .arg(f.frames())
-                     .arg(f.counts.used ? tr("counts mapped") : mapped ? tr("percentile mapped") : tr("used as fractions"))
+                     .arg(f.counts.used ? tr("counts mapped")
+                          : mapped      ? tr("percentile mapped")
+                                        : tr("used as fractions"))
                      .arg(cv::countNonZero(f.mask));
   if (f.counts.used) {
     // The mapping and the φ_e range it gives, so a wrong assumption shows before training.
@@ -423,7 +444,8 @@ void DataDock::setPrepared(const prep::FieldData& f) {
                 .arg(hi, 0, 'f', 2);
   }
   if (!f.drift.empty()) text += tr(" · drift up to %1 px removed").arg(drift, 0, 'f', 2);
-  if (!f.bleachFactors.empty()) text += tr(" · bleach gain up to %1").arg(f.bleachFactors.back(), 0, 'f', 3);
+  if (!f.bleachFactors.empty())
+    text += tr(" · bleach gain up to %1").arg(f.bleachFactors.back(), 0, 'f', 3);
   status_->setText(text);
 }
 

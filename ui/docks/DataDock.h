@@ -58,9 +58,9 @@ class DataDock : public QDockWidget {
   QDoubleSpinBox* low_ = nullptr;
   QDoubleSpinBox* high_ = nullptr;
   QDoubleSpinBox* fraction_ = nullptr;
-  QDoubleSpinBox* chromatin_ = nullptr;    // counts: mean φ_c over the nuclei
-  QDoubleSpinBox* share_ = nullptr;        // counts: mean φ_h / mean φ_c
-  QDoubleSpinBox* offsetD_ = nullptr;      // counts: camera offsets (−1: measured)
+  QDoubleSpinBox* chromatin_ = nullptr;  // counts: mean φ_c over the nuclei
+  QDoubleSpinBox* share_ = nullptr;      // counts: mean φ_h / mean φ_c
+  QDoubleSpinBox* offsetD_ = nullptr;    // counts: camera offsets (−1: measured)
   QDoubleSpinBox* offsetH_ = nullptr;
   QCheckBox* slicesAreTime_ = nullptr;
   HistogramWidget* histogram_ = nullptr;

@@ -16,18 +16,25 @@ namespace mollichrom::ui {
 namespace {
 QString sourceText(io::CalibrationSource s) {
   switch (s) {
-    case io::CalibrationSource::ImageJ: return QObject::tr("from the ImageJ metadata");
-    case io::CalibrationSource::OME: return QObject::tr("from the OME-XML");
-    case io::CalibrationSource::TiffResolution: return QObject::tr("from the TIFF resolution tags");
-    case io::CalibrationSource::User: return QObject::tr("set by you");
-    default: return QObject::tr("unknown — 1 px / 1 frame assumed");
+    case io::CalibrationSource::ImageJ:
+      return QObject::tr("from the ImageJ metadata");
+    case io::CalibrationSource::OME:
+      return QObject::tr("from the OME-XML");
+    case io::CalibrationSource::TiffResolution:
+      return QObject::tr("from the TIFF resolution tags");
+    case io::CalibrationSource::User:
+      return QObject::tr("set by you");
+    default:
+      return QObject::tr("unknown — 1 px / 1 frame assumed");
   }
 }
 }  // namespace
 
-DatasetDialog::DatasetDialog(const io::StackInfo& info, double pixelOverride, double intervalOverride, QWidget* parent)
+DatasetDialog::DatasetDialog(const io::StackInfo& info, double pixelOverride,
+                             double intervalOverride, QWidget* parent)
     : QDialog(parent) {
-  setWindowTitle(tr("Dataset properties — %1").arg(QFileInfo(QString::fromStdString(info.path)).fileName()));
+  setWindowTitle(
+      tr("Dataset properties — %1").arg(QFileInfo(QString::fromStdString(info.path)).fileName()));
   setObjectName(QStringLiteral("datasetDialog"));
   auto* layout = new QVBoxLayout(this);
   auto* form = new QFormLayout;
@@ -35,18 +42,35 @@ DatasetDialog::DatasetDialog(const io::StackInfo& info, double pixelOverride, do
   form->addRow(tr("File"), new QLabel(QString::fromStdString(info.path), this));
   form->addRow(tr("Axes"), new QLabel(QString::fromStdString(info.axes()), this));
   form->addRow(tr("Size"), new QLabel(tr("%1 × %2 px, %3 channel(s), %4 slice(s), %5 frame(s)")
-                                          .arg(info.width).arg(info.height).arg(info.channels)
-                                          .arg(info.slices).arg(info.frames), this));
-  form->addRow(tr("Pixel type"), new QLabel(QString::fromStdString(io::pixelTypeName(info.pixelType)), this));
+                                          .arg(info.width)
+                                          .arg(info.height)
+                                          .arg(info.channels)
+                                          .arg(info.slices)
+                                          .arg(info.frames),
+                                      this));
+  form->addRow(tr("Pixel type"),
+               new QLabel(QString::fromStdString(io::pixelTypeName(info.pixelType)), this));
   form->addRow(tr("Compression"), new QLabel(QString::fromStdString(info.compression), this));
-  if (!info.note.empty()) form->addRow(tr("Note"), new QLabel(QString::fromStdString(info.note), this));
-  form->addRow(tr("Pixel size"), new QLabel(cal.pixelX ? tr("%1 µm × %2 µm (%3)").arg(*cal.pixelX).arg(cal.pixelYOr1()).arg(sourceText(cal.pixelSource))
-                                                       : sourceText(cal.pixelSource), this));
-  form->addRow(tr("Frame interval"), new QLabel(cal.frameInterval ? tr("%1 s (%2)").arg(*cal.frameInterval).arg(sourceText(cal.timeSource))
-                                                                  : sourceText(cal.timeSource), this));
+  if (!info.note.empty())
+    form->addRow(tr("Note"), new QLabel(QString::fromStdString(info.note), this));
+  form->addRow(tr("Pixel size"), new QLabel(cal.pixelX ? tr("%1 µm × %2 µm (%3)")
+                                                             .arg(*cal.pixelX)
+                                                             .arg(cal.pixelYOr1())
+                                                             .arg(sourceText(cal.pixelSource))
+                                                       : sourceText(cal.pixelSource),
+                                            this));
+  form->addRow(
+      tr("Frame interval"),
+      new QLabel(cal.frameInterval
+                     ? tr("%1 s (%2)").arg(*cal.frameInterval).arg(sourceText(cal.timeSource))
+                     : sourceText(cal.timeSource),
+                 this));
   if (info.slices > 1)
-    form->addRow(tr("Z step"), new QLabel(cal.zStep ? tr("%1 µm (%2)").arg(*cal.zStep).arg(sourceText(cal.zSource))
-                                                    : sourceText(cal.zSource), this));
+    form->addRow(
+        tr("Z step"),
+        new QLabel(cal.zStep ? tr("%1 µm (%2)").arg(*cal.zStep).arg(sourceText(cal.zSource))
+                             : sourceText(cal.zSource),
+                   this));
   overridePixel_ = new QCheckBox(tr("Override pixel size"), this);
   overrideInterval_ = new QCheckBox(tr("Override frame interval"), this);
   overridePixel_->setObjectName(QStringLiteral("overridePixel"));
@@ -78,7 +102,11 @@ DatasetDialog::DatasetDialog(const io::StackInfo& info, double pixelOverride, do
   layout->addWidget(buttons);
 }
 
-double DatasetDialog::pixelSizeUm() const { return overridePixel_->isChecked() ? pixel_->value() : 0.0; }
-double DatasetDialog::frameIntervalS() const { return overrideInterval_->isChecked() ? interval_->value() : 0.0; }
+double DatasetDialog::pixelSizeUm() const {
+  return overridePixel_->isChecked() ? pixel_->value() : 0.0;
+}
+double DatasetDialog::frameIntervalS() const {
+  return overrideInterval_->isChecked() ? interval_->value() : 0.0;
+}
 
 }  // namespace mollichrom::ui

@@ -15,9 +15,10 @@ class DatasetDialog : public QDialog {
   Q_OBJECT
  public:
   // pixelOverride / intervalOverride: current overrides (0 = from the file).
-  DatasetDialog(const io::StackInfo& info, double pixelOverride, double intervalOverride, QWidget* parent = nullptr);
-  double pixelSizeUm() const;      // 0: keep the file's
-  double frameIntervalS() const;   // 0: keep the file's
+  DatasetDialog(const io::StackInfo& info, double pixelOverride, double intervalOverride,
+                QWidget* parent = nullptr);
+  double pixelSizeUm() const;     // 0: keep the file's
+  double frameIntervalS() const;  // 0: keep the file's
 
  private:
   QCheckBox* overridePixel_ = nullptr;

@@ -11,11 +11,13 @@ namespace mollichrom::ui {
 
 HistogramWidget::HistogramWidget(QWidget* parent) : QWidget(parent) {
   setMinimumHeight(90);
-  setToolTip(tr("Intensity histograms (log counts): density blue, heterochromatin orange. "
-                "Dashed: the intensities mapped to φ = 0 and φ = fraction."));
+  setToolTip(
+      tr("Intensity histograms (log counts): density blue, heterochromatin orange. "
+         "Dashed: the intensities mapped to φ = 0 and φ = fraction."));
 }
 
-void HistogramWidget::setHistograms(const ChannelHistogram& density, const ChannelHistogram& hetero) {
+void HistogramWidget::setHistograms(const ChannelHistogram& density,
+                                    const ChannelHistogram& hetero) {
   density_ = density;
   hetero_ = hetero;
   update();
@@ -52,7 +54,8 @@ void HistogramWidget::paintEvent(QPaintEvent*) {
     if (marks_ && h.hi > h.lo) {
       p.setPen(QPen(colour, 1.5, Qt::DashLine));
       for (double v : {mark[0], mark[1]}) {
-        const double x = area.left() + area.width() * std::clamp((v - h.lo) / (h.hi - h.lo), 0.0, 1.0);
+        const double x =
+            area.left() + area.width() * std::clamp((v - h.lo) / (h.hi - h.lo), 0.0, 1.0);
         p.drawLine(QPointF(x, area.top()), QPointF(x, area.bottom()));
       }
     }

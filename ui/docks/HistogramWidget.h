@@ -16,7 +16,8 @@ class HistogramWidget : public QWidget {
   void setHistograms(const ChannelHistogram& density, const ChannelHistogram& hetero);
   // The intensities the percentile mapping sent to φ = 0 and φ = fraction, per channel (as
   // applied by prep::prepare); hidden when the data were not mapped.
-  void setMarks(bool shown, double densityLow = 0, double densityHigh = 0, double heteroLow = 0, double heteroHigh = 0);
+  void setMarks(bool shown, double densityLow = 0, double densityHigh = 0, double heteroLow = 0,
+                double heteroHigh = 0);
   QSize sizeHint() const override { return {260, 110}; }
 
  protected:

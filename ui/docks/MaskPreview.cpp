@@ -17,8 +17,9 @@ MaskPreview::MaskPreview(QWidget* parent) : QLabel(parent) {
   setObjectName(QStringLiteral("maskPreview"));
   setAlignment(Qt::AlignCenter);
   setMinimumHeight(60);
-  setToolTip(tr("The nucleus mask the current threshold gives (orange), on the time-mean density; "
-                "it follows the slider before Apply"));
+  setToolTip(
+      tr("The nucleus mask the current threshold gives (orange), on the time-mean density; "
+         "it follows the slider before Apply"));
   // One recomputation per burst of slider moves: a drag sends dozens of values a second.
   throttle_ = new QTimer(this);
   throttle_->setSingleShot(true);
@@ -58,7 +59,8 @@ void MaskPreview::render() {
   double lo = 0, hi = 1;
   cv::minMaxLoc(source_, &lo, &hi);
   cv::Mat grey;
-  source_.convertTo(grey, CV_8U, hi > lo ? 255.0 / (hi - lo) : 1, hi > lo ? -lo * 255.0 / (hi - lo) : 0);
+  source_.convertTo(grey, CV_8U, hi > lo ? 255.0 / (hi - lo) : 1,
+                    hi > lo ? -lo * 255.0 / (hi - lo) : 0);
   cv::Mat edge;
   cv::morphologyEx(mask, edge, cv::MORPH_GRADIENT, cv::Mat());
   QImage img(grey.cols, grey.rows, QImage::Format_RGB32);
@@ -67,13 +69,15 @@ void MaskPreview::render() {
     const uchar *g = grey.ptr<uchar>(y), *m = mask.ptr<uchar>(y), *e = edge.ptr<uchar>(y);
     for (int x = 0; x < grey.cols; ++x) {
       const int v = g[x];
-      line[x] = e[x] ? qRgb(255, 140, 0) : m[x] ? qRgb(std::min(255, v / 2 + 128), v / 2 + 50, v / 3)
-                                                 : qRgb(v, v, v);
+      line[x] = e[x]   ? qRgb(255, 140, 0)
+                : m[x] ? qRgb(std::min(255, v / 2 + 128), v / 2 + 50, v / 3)
+                       : qRgb(v, v, v);
     }
   }
   const int w = std::max(120, width() - 4);
-  setPixmap(QPixmap::fromImage(img.scaled(w, std::min(180, w * img.height() / std::max(1, img.width())),
-                                          Qt::KeepAspectRatio, Qt::SmoothTransformation)));
+  setPixmap(
+      QPixmap::fromImage(img.scaled(w, std::min(180, w * img.height() / std::max(1, img.width())),
+                                    Qt::KeepAspectRatio, Qt::SmoothTransformation)));
 }
 
 }  // namespace mollichrom::ui

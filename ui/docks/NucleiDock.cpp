@@ -51,7 +51,8 @@ void NucleiDock::setRows(const std::vector<exporting::NucleusRow>& rows) {
     QStringList flags;
     if (r.touchesBorder) flags << tr("cut by border");
     if (r.split) flags << tr("split");
-    if (!r.fit.empty() && r.fit != "good") flags << tr("fit: %1").arg(QString::fromStdString(r.fit));
+    if (!r.fit.empty() && r.fit != "good")
+      flags << tr("fit: %1").arg(QString::fromStdString(r.fit));
     const QStringList cells{
         QString::number(r.label),
         number(r.centroidXUm, 2),

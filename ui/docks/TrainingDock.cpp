@@ -9,10 +9,10 @@
 #include <QHBoxLayout>
 #include <QLabel>
 #include <QScrollArea>
+#include <QSignalBlocker>
 #include <QSpinBox>
 #include <QThread>
 #include <QToolButton>
-#include <QSignalBlocker>
 #include <QVBoxLayout>
 
 #include <cmath>
@@ -55,8 +55,9 @@ TrainingDock::TrainingDock(QAction* start, QAction* pause, QAction* stop, QWidge
   preset_->addItem(tr("Balanced"), "balanced");
   preset_->addItem(tr("Accurate"), "accurate");
   preset_->addItem(tr("Custom"), "custom");
-  preset_->setToolTip(tr("Preview: 10 steps, a quick look. Balanced: 20 steps. Accurate: 20 steps with a wider "
-                         "mollifier (10 px), smoother 4th derivatives (README has the measured accuracy)."));
+  preset_->setToolTip(
+      tr("Preview: 10 steps, a quick look. Balanced: 20 steps. Accurate: 20 steps with a wider "
+         "mollifier (10 px), smoother 4th derivatives (README has the measured accuracy)."));
   engine_ = new QComboBox(run);
   engine_->setObjectName(QStringLiteral("engine"));
   const auto engineItem = [this](const QString& label, train::Engine e) {
@@ -65,20 +66,24 @@ TrainingDock::TrainingDock(QAction* start, QAction* pause, QAction* stop, QWidge
   engineItem(tr("Mollifier layer"), train::Engine::Mollifier);
   engineItem(tr("Autodiff (baseline)"), train::Engine::Autodiff);
   engineItem(tr("Direct (no network)"), train::Engine::Direct);
-  engine_->setToolTip(tr("How the PDE's derivatives are taken: the mollifier layer (analytic kernel "
-                         "derivatives, fast and stable to 4th order), autodiff through a coordinate "
-                         "network (the paper's baseline, slower), or no network at all"));
+  engine_->setToolTip(
+      tr("How the PDE's derivatives are taken: the mollifier layer (analytic kernel "
+         "derivatives, fast and stable to 4th order), autodiff through a coordinate "
+         "network (the paper's baseline, slower), or no network at all"));
   arch_ = new QComboBox(run);
   arch_->setObjectName(QStringLiteral("arch"));
   arch_->addItem(tr("Residual CNN"), QString::fromStdString(train::archName(train::Arch::Cnn)));
-  arch_->addItem(tr("Fourier MLP"), QString::fromStdString(train::archName(train::Arch::FourierMlp)));
-  arch_->setToolTip(tr("The network that represents the fields: a residual CNN on the pixel grid, "
-                       "or a Fourier-feature MLP of (x, y, t)"));
+  arch_->addItem(tr("Fourier MLP"),
+                 QString::fromStdString(train::archName(train::Arch::FourierMlp)));
+  arch_->setToolTip(
+      tr("The network that represents the fields: a residual CNN on the pixel grid, "
+         "or a Fourier-feature MLP of (x, y, t)"));
   steps_ = new QSpinBox(run);
   steps_->setObjectName(QStringLiteral("steps"));
   steps_->setRange(0, 100000);
   steps_->setSpecialValueText(tr("default (%1)").arg(train::kDefaultSteps));
-  steps_->setToolTip(tr("Training steps (Adam); more is not always better — see the README's preset table"));
+  steps_->setToolTip(
+      tr("Training steps (Adam); more is not always better — see the README's preset table"));
   budget_ = new QDoubleSpinBox(run);
   budget_->setObjectName(QStringLiteral("timeBudget"));
   budget_->setRange(0, 86400);
@@ -88,7 +93,8 @@ TrainingDock::TrainingDock(QAction* start, QAction* pause, QAction* stop, QWidge
   seed_ = new QSpinBox(run);
   seed_->setObjectName(QStringLiteral("seed"));
   seed_->setRange(0, 1 << 30);
-  seed_->setToolTip(tr("Random seed of the network's start and sampling: the same seed repeats a run"));
+  seed_->setToolTip(
+      tr("Random seed of the network's start and sampling: the same seed repeats a run"));
   threads_ = new QSpinBox(run);
   threads_->setObjectName(QStringLiteral("threads"));
   threads_->setRange(0, 1024);
@@ -98,10 +104,12 @@ TrainingDock::TrainingDock(QAction* start, QAction* pause, QAction* stop, QWidge
   kernel_->setObjectName(QStringLiteral("kernel"));
   kernel_->setRange(3, 24);
   kernel_->setSuffix(QStringLiteral(" px"));
-  kernel_->setToolTip(tr("Half-width of the mollifier kernel: wider smooths noise, narrower keeps detail"));
+  kernel_->setToolTip(
+      tr("Half-width of the mollifier kernel: wider smooths noise, narrower keeps detail"));
   lbfgs_ = new QCheckBox(tr("L-BFGS finish on λ and scalars"), run);
-  lbfgs_->setToolTip(tr("After training, polish λ, M and Γ_ac with L-BFGS on fixed fields (measured: "
-                        "it can drive M towards 0, so no preset uses it)"));
+  lbfgs_->setToolTip(
+      tr("After training, polish λ, M and Γ_ac with L-BFGS on fixed fields (measured: "
+         "it can drive M towards 0, so no preset uses it)"));
   rf->addRow(tr("Preset"), preset_);
   rf->addRow(tr("Derivatives"), engine_);
   rf->addRow(tr("Network"), arch_);
@@ -123,16 +131,20 @@ TrainingDock::TrainingDock(QAction* start, QAction* pause, QAction* stop, QWidge
   m_->setObjectName(QStringLiteral("M"));
   m_->setToolTip(tr("Mobility M (µm²/s): how fast density differences relax by diffusion"));
   gamma_->setToolTip(tr("Acetylation rate Γ_ac (1/s): the time scale of the reactions"));
-  ell_->setToolTip(tr("Interface width ℓ (µm) of the model's free energy: the width of the "
-                      "boundary between hetero- and euchromatin"));
-  phiMax_->setToolTip(tr("φ_max: the largest chromatin volume fraction the model allows (packing limit)"));
+  ell_->setToolTip(
+      tr("Interface width ℓ (µm) of the model's free energy: the width of the "
+         "boundary between hetero- and euchromatin"));
+  phiMax_->setToolTip(
+      tr("φ_max: the largest chromatin volume fraction the model allows (packing limit)"));
   gamma_->setObjectName(QStringLiteral("gammaAc"));
   freeM_ = new QCheckBox(tr("infer"), model);
   freeGamma_ = new QCheckBox(tr("infer"), model);
   freeM_->setObjectName(QStringLiteral("freeM"));
   freeGamma_->setObjectName(QStringLiteral("freeGamma"));
-  freeM_->setToolTip(tr("Infer M from the time series (needs ≥ 3 frames); the value is the fallback"));
-  freeGamma_->setToolTip(tr("Infer Γ_ac from the time series (needs ≥ 3 frames); the value is the fallback"));
+  freeM_->setToolTip(
+      tr("Infer M from the time series (needs ≥ 3 frames); the value is the fallback"));
+  freeGamma_->setToolTip(
+      tr("Infer Γ_ac from the time series (needs ≥ 3 frames); the value is the fallback"));
   auto row = [model](QWidget* a, QWidget* b) {
     auto* h = new QHBoxLayout;
     h->addWidget(a, 1);
@@ -171,7 +183,8 @@ TrainingDock::TrainingDock(QAction* start, QAction* pause, QAction* stop, QWidge
     // The autodiff baseline differentiates a coordinate network; the CNN has no coordinates.
     const auto engine = train::parseEngine(engine_->currentData().toString().toStdString());
     if (engine == train::Engine::Autodiff)
-      arch_->setCurrentIndex(arch_->findData(QString::fromStdString(train::archName(train::defaultArch(engine)))));
+      arch_->setCurrentIndex(
+          arch_->findData(QString::fromStdString(train::archName(train::defaultArch(engine)))));
   });
 }
 
@@ -226,8 +239,10 @@ void TrainingDock::setSettings(const TrainingSettings& s) {
     const int i = preset_->findData(QString::fromStdString(s.preset));
     preset_->setCurrentIndex(i >= 0 ? i : preset_->findData("custom"));
   }
-  engine_->setCurrentIndex(std::max(0, engine_->findData(QString::fromStdString(train::engineName(s.config.engine)))));
-  arch_->setCurrentIndex(std::max(0, arch_->findData(QString::fromStdString(train::archName(s.config.arch)))));
+  engine_->setCurrentIndex(
+      std::max(0, engine_->findData(QString::fromStdString(train::engineName(s.config.engine)))));
+  arch_->setCurrentIndex(
+      std::max(0, arch_->findData(QString::fromStdString(train::archName(s.config.arch)))));
   steps_->setValue(s.config.steps);
   budget_->setValue(s.config.timeBudget);
   seed_->setValue(static_cast<int>(s.config.seed));

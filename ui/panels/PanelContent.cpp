@@ -58,7 +58,8 @@ PanelView lambdaDirect(const PanelContent& c, const PanelInputs& in) {
 PanelView lambdaTrained(const PanelContent& c, const PanelInputs& in) {
   const auto* r = in.result;
   if (r && !r->trainedLambda.empty()) return image(r->trainedLambda, c.title);
-  if (r && r->answer == train::Answer::Trained && !r->lambda.empty()) return image(r->lambda, c.title);
+  if (r && r->answer == train::Answer::Trained && !r->lambda.empty())
+    return image(r->lambda, c.title);
   if (in.snapshot && !in.snapshot->lambda.empty()) return image(in.snapshot->lambda, c.title);
   return message(tr("The network's λ appears once training starts"));
 }
@@ -93,8 +94,10 @@ PanelView mask(const PanelContent&, const PanelInputs& in) {
 
 PanelView losses(const PanelContent&, const PanelInputs& in) {
   const std::vector<train::LossRecord>* l = nullptr;
-  if (in.result && !in.result->losses.empty()) l = &in.result->losses;
-  else if (in.snapshot && !in.snapshot->losses.empty()) l = &in.snapshot->losses;
+  if (in.result && !in.result->losses.empty())
+    l = &in.result->losses;
+  else if (in.snapshot && !in.snapshot->losses.empty())
+    l = &in.snapshot->losses;
   if (!l) return message(tr("Loss curves appear once training has started"));
   PanelView v;
   v.kind = PanelView::Kind::Losses;
@@ -114,7 +117,8 @@ PanelView networkField(const PanelContent& c, const PanelInputs& in) {
   if (c.key == "phi_h") return image(f.hetero[t], "φ_h (data)");
   if (c.key == "phi_e") return image(f.density[t] - f.hetero[t], "φ_e (data)");
   if (c.key == "phi_d") return image(2 * f.hetero[t] - f.density[t], "φ_d (data)");
-  return message(tr("%1 comes from the network: it appears once training starts").arg(QString::fromUtf8(c.title)));
+  return message(tr("%1 comes from the network: it appears once training starts")
+                     .arg(QString::fromUtf8(c.title)));
 }
 
 }  // namespace
@@ -123,24 +127,32 @@ const std::vector<PanelContent>& panelContents() {
   // Derivatives and the residual are signed: a diverging map shows where they change sign.
   // Columns: key, selector label, title, colour map, per frame, live while training, provider.
   static const std::vector<PanelContent> all{
-      {"density", QStringLiteral("Density φ_c (frame)"), "density φ_c", "grey", true, false, density},
-      {"hetero", QStringLiteral("Heterochromatin φ_h (frame)"), "heterochromatin φ_h", "grey", true, false, hetero},
+      {"density", QStringLiteral("Density φ_c (frame)"), "density φ_c", "grey", true, false,
+       density},
+      {"hetero", QStringLiteral("Heterochromatin φ_h (frame)"), "heterochromatin φ_h", "grey", true,
+       false, hetero},
       {"lambda", QStringLiteral("λ = Γ_me/Γ_ac"), "λ = Γ_me/Γ_ac", "viridis", false, false, lambda},
-      {"lambda_trained", QStringLiteral("λ network (live)"), "λ of the network", "viridis", false, true, lambdaTrained},
-      {"lambda_direct", QStringLiteral("λ direct estimate"), "λ direct estimate", "viridis", false, false, lambdaDirect},
-      {"lambda_band", QStringLiteral("λ uncertainty (90 % band width)"), "λ: 90 % band width", "magma", false, true,
-       lambdaBand},
-      {"nuclei", QStringLiteral("Nuclei (numbers as in the Nuclei dock)"), "nucleus number", "viridis", false, false,
-       nuclei},
+      {"lambda_trained", QStringLiteral("λ network (live)"), "λ of the network", "viridis", false,
+       true, lambdaTrained},
+      {"lambda_direct", QStringLiteral("λ direct estimate"), "λ direct estimate", "viridis", false,
+       false, lambdaDirect},
+      {"lambda_band", QStringLiteral("λ uncertainty (90 % band width)"), "λ: 90 % band width",
+       "magma", false, true, lambdaBand},
+      {"nuclei", QStringLiteral("Nuclei (numbers as in the Nuclei dock)"), "nucleus number",
+       "viridis", false, false, nuclei},
       {"phi_h", QStringLiteral("φ_h (network)"), "φ_h", "viridis", false, true, networkField},
       {"phi_e", QStringLiteral("φ_e (network)"), "φ_e", "viridis", false, true, networkField},
       {"phi_d", QStringLiteral("φ_d = φ_h − φ_e"), "φ_d", "coolwarm", false, true, networkField},
       {"mu_d", QStringLiteral("μ_d"), "μ_d", "coolwarm", false, true, networkField},
       {"dt_phi_d", QStringLiteral("∂t φ_d"), "∂t φ_d [1/s]", "coolwarm", false, true, networkField},
-      {"lap_phi_d", QStringLiteral("∇² φ_d"), "∇² φ_d [1/µm²]", "coolwarm", false, true, networkField},
-      {"bilap_phi_d", QStringLiteral("∇⁴ φ_d"), "∇⁴ φ_d [1/µm⁴]", "coolwarm", false, true, networkField},
-      {"residual", QStringLiteral("PDE residual"), "residual [1/s]", "coolwarm", false, true, networkField},
-      {"mask", QStringLiteral("Nucleus mask / analysed region"), "mask", "grey", false, false, mask},
+      {"lap_phi_d", QStringLiteral("∇² φ_d"), "∇² φ_d [1/µm²]", "coolwarm", false, true,
+       networkField},
+      {"bilap_phi_d", QStringLiteral("∇⁴ φ_d"), "∇⁴ φ_d [1/µm⁴]", "coolwarm", false, true,
+       networkField},
+      {"residual", QStringLiteral("PDE residual"), "residual [1/s]", "coolwarm", false, true,
+       networkField},
+      {"mask", QStringLiteral("Nucleus mask / analysed region"), "mask", "grey", false, false,
+       mask},
       {"losses", QStringLiteral("Loss curves"), "", "", false, true, losses},
   };
   return all;

@@ -27,8 +27,8 @@ namespace mollichrom::ui {
 struct PanelInputs {
   const prep::FieldData* fields = nullptr;
   int frame = 0;
-  const train::DirectEstimate* direct = nullptr;  // the preview's estimate
-  const train::Snapshot* snapshot = nullptr;      // the latest training snapshot
+  const train::DirectEstimate* direct = nullptr;   // the preview's estimate
+  const train::Snapshot* snapshot = nullptr;       // the latest training snapshot
   const train::InferenceResult* result = nullptr;  // the run's result
 };
 

@@ -52,14 +52,16 @@ PanelGrid::PanelGrid(QWidget* parent) : QWidget(parent), camera_(std::make_uniqu
       p->setSharedCamera(camera_->camera);
       panels_[size_t(i)] = p;
       row->addWidget(p);
-      connect(p, &PanelWidget::contentChanged, this, [this](int index, const QString&) { refreshPanel(index); });
+      connect(p, &PanelWidget::contentChanged, this,
+              [this](int index, const QString&) { refreshPanel(index); });
       connect(p, &PanelWidget::hovered, this, &PanelGrid::hovered);
       connect(p, &PanelWidget::pixelClicked, this, &PanelGrid::pixelClicked);
     }
     rows->addWidget(row);
   }
   layout->addWidget(rows);
-  for (int i = 0; i < kPanels; ++i) panels_[size_t(i)]->setContent(QString::fromLatin1(kDefaultPanels[i]));
+  for (int i = 0; i < kPanels; ++i)
+    panels_[size_t(i)]->setContent(QString::fromLatin1(kDefaultPanels[i]));
 }
 
 PanelGrid::~PanelGrid() { camera_->camera->RemoveAllObservers(); }
@@ -69,8 +71,8 @@ void PanelGrid::refresh(bool perFrameOnly) {
   for (int i = 0; i < kPanels; ++i) {
     const PanelContent* c = findPanelContent(panels_[size_t(i)]->content());
     // Before training the network's φ panels show the measured frame, so they follow it too.
-    const bool followsFrame =
-        c && (c->perFrame || (in && !in->snapshot && c->live && c->key.startsWith(QLatin1String("phi_"))));
+    const bool followsFrame = c && (c->perFrame || (in && !in->snapshot && c->live &&
+                                                    c->key.startsWith(QLatin1String("phi_"))));
     if (!perFrameOnly || followsFrame) refreshPanel(i);
   }
 }
@@ -86,7 +88,8 @@ void PanelGrid::refreshPanel(int index) {
   }
   const prep::FieldData& f = *in->fields;
   if (!f.viewOnlyReason.empty() && c->key != "density" && c->key != "mask" && c->key != "nuclei") {
-    p->showMessage(tr("Only one channel: λ needs a density and a heterochromatin channel (Data dock: Channels)"));
+    p->showMessage(tr(
+        "Only one channel: λ needs a density and a heterochromatin channel (Data dock: Channels)"));
     return;
   }
   const PanelView v = c->provide(*c, *in);

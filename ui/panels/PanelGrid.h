@@ -3,15 +3,15 @@
 // (linked pan/zoom). Each panel shows what its PanelContent entry provides from the session's
 // state (PanelInputs, read through a function the window sets), so the grid knows no data
 // source and the window no panel content.
-#include "ui/panels/PanelContent.h"
 #include "ui/app/ProjectFile.h"
+#include "ui/panels/PanelContent.h"
 
 #include <QWidget>
 
 #include <array>
 #include <functional>
-#include <optional>
 #include <memory>
+#include <optional>
 #include <vector>
 
 namespace mollichrom::ui {
@@ -27,7 +27,9 @@ class PanelGrid : public QWidget {
 
   PanelWidget* panel(int index) const { return panels_.at(size_t(index)); }
   // Where the panels read the session's state; null inputs (no stack yet) show a prompt.
-  void setInputs(std::function<std::optional<PanelInputs>()> inputs) { inputs_ = std::move(inputs); }
+  void setInputs(std::function<std::optional<PanelInputs>()> inputs) {
+    inputs_ = std::move(inputs);
+  }
 
   // Redraws every panel, or only those that follow the frame.
   void refresh(bool perFrameOnly = false);

@@ -31,12 +31,13 @@ namespace mollichrom::ui {
 
 struct PanelWidget::Overlay {
   vtkNew<vtkTextActor> message;
-  vtkNew<vtkCamera> ownCamera;       // for the chart and messages
-  vtkCamera* shared = nullptr;       // the linked image camera
+  vtkNew<vtkCamera> ownCamera;  // for the chart and messages
+  vtkCamera* shared = nullptr;  // the linked image camera
   vtkRenderer* renderer = nullptr;
 };
 
-PanelWidget::PanelWidget(int index, QWidget* parent) : QWidget(parent), index_(index), overlay_(std::make_unique<Overlay>()) {
+PanelWidget::PanelWidget(int index, QWidget* parent)
+    : QWidget(parent), index_(index), overlay_(std::make_unique<Overlay>()) {
   setObjectName(QStringLiteral("panel%1").arg(index));
   auto* layout = new QVBoxLayout(this);
   layout->setContentsMargins(0, 0, 0, 0);
@@ -56,7 +57,8 @@ PanelWidget::PanelWidget(int index, QWidget* parent) : QWidget(parent), index_(i
   contrast_ = new QComboBox(this);
   contrast_->setObjectName(QStringLiteral("contrastMode"));
   contrast_->addItems({tr("Auto"), tr("Manual")});
-  contrast_->setToolTip(tr("Contrast: automatic from the 1st and 99th percentile, or the range on the right"));
+  contrast_->setToolTip(
+      tr("Contrast: automatic from the 1st and 99th percentile, or the range on the right"));
   min_ = new QDoubleSpinBox(this);
   max_ = new QDoubleSpinBox(this);
   for (auto* s : {min_, max_}) {
@@ -113,8 +115,10 @@ PanelWidget::PanelWidget(int index, QWidget* parent) : QWidget(parent), index_(i
   connect(colourMap_, &QComboBox::currentTextChanged, this,
           [this](const QString& name) { image_->setColourMap(name.toStdString()); });
   connect(contrast_, &QComboBox::currentIndexChanged, this, [this](int i) {
-    if (i == 0) setRange(std::nullopt);
-    else setRange(std::make_pair(min_->value(), max_->value()));
+    if (i == 0)
+      setRange(std::nullopt);
+    else
+      setRange(std::make_pair(min_->value(), max_->value()));
   });
   auto manual = [this] {
     if (contrast_->currentIndex() == 1 && max_->value() > min_->value())
@@ -133,8 +137,10 @@ QString PanelWidget::content() const { return selector_->currentData().toString(
 void PanelWidget::setContent(const QString& key) {
   const int i = selector_->findData(key);
   if (i < 0) return;
-  if (i == selector_->currentIndex()) Q_EMIT contentChanged(index_, key);
-  else selector_->setCurrentIndex(i);
+  if (i == selector_->currentIndex())
+    Q_EMIT contentChanged(index_, key);
+  else
+    selector_->setCurrentIndex(i);
 }
 
 void PanelWidget::setMode(Mode m) {
@@ -143,9 +149,11 @@ void PanelWidget::setMode(Mode m) {
   chart_->setVisible(m == Mode::Chart);
   overlay_->message->SetVisibility(m == Mode::Message);
   // The chart and messages must not move the linked camera when dragged.
-  vtkCamera* cam = (m == Mode::Image && overlay_->shared) ? overlay_->shared : overlay_->ownCamera.Get();
+  vtkCamera* cam =
+      (m == Mode::Image && overlay_->shared) ? overlay_->shared : overlay_->ownCamera.Get();
   if (overlay_->renderer->GetActiveCamera() != cam) overlay_->renderer->SetActiveCamera(cam);
-  for (QWidget* w : {static_cast<QWidget*>(colourMap_), static_cast<QWidget*>(contrast_)}) w->setEnabled(m == Mode::Image);
+  for (QWidget* w : {static_cast<QWidget*>(colourMap_), static_cast<QWidget*>(contrast_)})
+    w->setEnabled(m == Mode::Image);
   syncContrastControls();
   view_->requestRender();
 }
@@ -263,7 +271,8 @@ QString PanelWidget::readoutAt(const QPoint& pos) const {
       .arg(p->col)
       .arg(p->row)
       .arg(c ? c->label.section(' ', 0, 0) : QStringLiteral("value"))
-      .arg(std::isfinite(p->value) ? QString::number(p->value, 'g', 5) : tr("— (outside the analysed region)"));
+      .arg(std::isfinite(p->value) ? QString::number(p->value, 'g', 5)
+                                   : tr("— (outside the analysed region)"));
 }
 
 bool PanelWidget::eventFilter(QObject* watched, QEvent* event) {

@@ -43,7 +43,8 @@ struct ChartPanel::Pipeline {
   std::array<vtkPlot*, 4> plots{};
 };
 
-ChartPanel::ChartPanel(VtkView* view, vtkRenderer* renderer) : view_(view), p_(std::make_unique<Pipeline>()) {
+ChartPanel::ChartPanel(VtkView* view, vtkRenderer* renderer)
+    : view_(view), p_(std::make_unique<Pipeline>()) {
   p_->actor->GetScene()->AddItem(p_->chart);
   p_->actor->GetScene()->SetRenderer(renderer);
   renderer->AddActor(p_->actor);
@@ -85,7 +86,8 @@ void ChartPanel::setLosses(const std::vector<train::LossRecord>& losses) {
   for (size_t i = 0; i < kSeries.size(); ++i) {
     vtkTable* t = p_->tables[i];
     int n = 0;
-    for (const auto& r : losses) n += (r.*kSeries[i].member > 0 && std::isfinite(r.*kSeries[i].member)) ? 1 : 0;
+    for (const auto& r : losses)
+      n += (r.*kSeries[i].member > 0 && std::isfinite(r.*kSeries[i].member)) ? 1 : 0;
     t->SetNumberOfRows(n);
     int row = 0;
     for (const auto& r : losses) {

@@ -5,7 +5,9 @@
 #include <memory>
 #include <vector>
 
-namespace mollichrom::train { struct LossRecord; }
+namespace mollichrom::train {
+struct LossRecord;
+}
 
 class vtkRenderer;
 

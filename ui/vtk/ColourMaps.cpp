@@ -19,8 +19,11 @@ const std::vector<Rgb> kMagma{{0.001, 0.000, 0.014}, {0.078, 0.054, 0.212}, {0.2
                               {0.390, 0.100, 0.502}, {0.550, 0.161, 0.506}, {0.716, 0.215, 0.475},
                               {0.868, 0.288, 0.409}, {0.967, 0.439, 0.360}, {0.994, 0.624, 0.427},
                               {0.995, 0.807, 0.573}, {0.987, 0.991, 0.750}};
-const std::vector<Rgb> kCoolWarm{{0.230, 0.299, 0.754}, {0.552, 0.690, 0.996}, {0.865, 0.865, 0.865},
-                                 {0.958, 0.604, 0.482}, {0.706, 0.016, 0.150}};
+const std::vector<Rgb> kCoolWarm{{0.230, 0.299, 0.754},
+                                 {0.552, 0.690, 0.996},
+                                 {0.865, 0.865, 0.865},
+                                 {0.958, 0.604, 0.482},
+                                 {0.706, 0.016, 0.150}};
 const std::vector<Rgb> kGrey{{0, 0, 0}, {1, 1, 1}};
 
 void fillFromAnchors(vtkLookupTable* lut, const std::vector<Rgb>& anchors) {
@@ -33,7 +36,8 @@ void fillFromAnchors(vtkLookupTable* lut, const std::vector<Rgb>& anchors) {
     const double w = f - double(k);
     const Rgb& a = anchors[k];
     const Rgb& b = anchors[k + 1];
-    lut->SetTableValue(i, a[0] * (1 - w) + b[0] * w, a[1] * (1 - w) + b[1] * w, a[2] * (1 - w) + b[2] * w, 1.0);
+    lut->SetTableValue(i, a[0] * (1 - w) + b[0] * w, a[1] * (1 - w) + b[1] * w,
+                       a[2] * (1 - w) + b[2] * w, 1.0);
   }
 }
 }  // namespace
@@ -44,10 +48,14 @@ const std::vector<std::string>& colourMapNames() {
 }
 
 void fillColourMap(vtkLookupTable* lut, const std::string& name) {
-  if (name == "viridis") fillFromAnchors(lut, kViridis);
-  else if (name == "magma") fillFromAnchors(lut, kMagma);
-  else if (name == "coolwarm") fillFromAnchors(lut, kCoolWarm);
-  else fillFromAnchors(lut, kGrey);
+  if (name == "viridis")
+    fillFromAnchors(lut, kViridis);
+  else if (name == "magma")
+    fillFromAnchors(lut, kMagma);
+  else if (name == "coolwarm")
+    fillFromAnchors(lut, kCoolWarm);
+  else
+    fillFromAnchors(lut, kGrey);
   lut->SetNanColor(0, 0, 0, 0);  // NaN (outside the analysed region) transparent
   lut->BuildSpecialColors();
 }

@@ -8,13 +8,9 @@
 #include <vtkActor.h>
 #include <vtkActor2D.h>
 #include <vtkCallbackCommand.h>
+#include <vtkCamera.h>
 #include <vtkCellArray.h>
 #include <vtkCommand.h>
-#include <vtkPolyData.h>
-#include <vtkPolyDataMapper2D.h>
-#include <vtkProperty2D.h>
-#include <vtkPoints.h>
-#include <vtkCamera.h>
 #include <vtkCoordinate.h>
 #include <vtkFloatArray.h>
 #include <vtkGenericOpenGLRenderWindow.h>
@@ -25,7 +21,11 @@
 #include <vtkLookupTable.h>
 #include <vtkNew.h>
 #include <vtkPointData.h>
+#include <vtkPoints.h>
+#include <vtkPolyData.h>
+#include <vtkPolyDataMapper2D.h>
 #include <vtkProperty.h>
+#include <vtkProperty2D.h>
 #include <vtkRenderer.h>
 #include <vtkRendererCollection.h>
 #include <vtkScalarBarActor.h>
@@ -61,7 +61,8 @@ namespace {
 constexpr int kTopPx = 24, kBottomPx = 26, kRightPx = 84;
 }  // namespace
 
-ImagePanel::ImagePanel(VtkView* view, vtkRenderer* renderer) : view_(view), p_(std::make_unique<Pipeline>()) {
+ImagePanel::ImagePanel(VtkView* view, vtkRenderer* renderer)
+    : view_(view), p_(std::make_unique<Pipeline>()) {
   auto* window = view->renderWindow();
   p_->renderer = renderer;
   // A renderer clears only its viewport: a backdrop renderer, drawn first, clears the margins
@@ -192,7 +193,8 @@ void ImagePanel::setScaleBarVisible(bool visible) {
 }
 
 void ImagePanel::applyLookupTable() {
-  if (manualRange_) range_ = *manualRange_;
+  if (manualRange_)
+    range_ = *manualRange_;
   else if (!image_.empty()) {
     range_ = io::finitePercentileRange(image_, 0.01, 0.99).value_or(std::make_pair(0.0, 1.0));
     // A diverging map is read against zero: white must mean 0, so the automatic range is

@@ -39,7 +39,7 @@ class ImagePanel {
   std::string scaleBarText() const;
 
   struct Probe {
-    int col = 0, row = 0;    // image pixel (row 0 at the top)
+    int col = 0, row = 0;     // image pixel (row 0 at the top)
     double xUm = 0, yUm = 0;  // its centre, µm from the top-left pixel's centre
     float value = 0;
   };

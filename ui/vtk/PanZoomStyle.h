@@ -12,7 +12,8 @@ class PanZoomStyle : public vtkInteractorStyleImage {
   vtkTypeMacro(PanZoomStyle, vtkInteractorStyleImage);
   void OnLeftButtonDown() override { vtkInteractorStyleImage::OnMiddleButtonDown(); }
   void OnLeftButtonUp() override { vtkInteractorStyleImage::OnMiddleButtonUp(); }
-  void OnChar() override;  // only "r" (reset); VTK's other keys (wireframe, quit…) make no sense here
+  void OnChar()
+      override;  // only "r" (reset); VTK's other keys (wireframe, quit…) make no sense here
 };
 
 }  // namespace mollichrom::ui

@@ -9,8 +9,9 @@ namespace mollichrom::ui {
 
 const char* unicodeFontFile() {
   static const std::string file = [] {
-    for (const char* f : {"/usr/share/fonts/truetype/dejavu/DejaVuSans.ttf",
-                          "/usr/share/fonts/TTF/DejaVuSans.ttf", "/usr/share/fonts/dejavu/DejaVuSans.ttf"})
+    for (const char* f :
+         {"/usr/share/fonts/truetype/dejavu/DejaVuSans.ttf", "/usr/share/fonts/TTF/DejaVuSans.ttf",
+          "/usr/share/fonts/dejavu/DejaVuSans.ttf"})
       if (std::ifstream(f).good()) return std::string(f);
     return std::string();
   }();

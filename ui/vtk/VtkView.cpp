@@ -9,9 +9,9 @@
 #include <vtkCommand.h>
 #include <vtkGenericOpenGLRenderWindow.h>
 #include <vtkGenericRenderWindowInteractor.h>
-#include "ui/vtk/PanZoomStyle.h"
 #include <vtkOpenGLFramebufferObject.h>
 #include <vtkOpenGLState.h>
+#include "ui/vtk/PanZoomStyle.h"
 
 namespace mollichrom::ui {
 
@@ -110,8 +110,8 @@ void VtkView::onWindowEvent(vtkObject*, unsigned long eventId, void* callData) {
 void VtkView::initializeGL() {
   if (glReady_) releaseGL();
   // Qt recreates the context when the widget is re-parented to another top-level window.
-  connect(context(), &QOpenGLContext::aboutToBeDestroyed, this, &VtkView::onContextAboutToBeDestroyed,
-          Qt::UniqueConnection);
+  connect(context(), &QOpenGLContext::aboutToBeDestroyed, this,
+          &VtkView::onContextAboutToBeDestroyed, Qt::UniqueConnection);
   window_->GetState()->Reset();
   window_->GetState()->vtkglDepthFunc(GL_LEQUAL);  // Qt leaves GL_LESS; VTK expects LEQUAL
   window_->SetOwnContext(0);
@@ -206,18 +206,26 @@ void VtkView::setEventPosition(const QPointF& pos, Qt::KeyboardModifiers mods, i
 namespace {
 unsigned long pressEvent(Qt::MouseButton b) {
   switch (b) {
-    case Qt::LeftButton: return vtkCommand::LeftButtonPressEvent;
-    case Qt::RightButton: return vtkCommand::RightButtonPressEvent;
-    case Qt::MiddleButton: return vtkCommand::MiddleButtonPressEvent;
-    default: return vtkCommand::NoEvent;
+    case Qt::LeftButton:
+      return vtkCommand::LeftButtonPressEvent;
+    case Qt::RightButton:
+      return vtkCommand::RightButtonPressEvent;
+    case Qt::MiddleButton:
+      return vtkCommand::MiddleButtonPressEvent;
+    default:
+      return vtkCommand::NoEvent;
   }
 }
 unsigned long releaseEvent(Qt::MouseButton b) {
   switch (b) {
-    case Qt::LeftButton: return vtkCommand::LeftButtonReleaseEvent;
-    case Qt::RightButton: return vtkCommand::RightButtonReleaseEvent;
-    case Qt::MiddleButton: return vtkCommand::MiddleButtonReleaseEvent;
-    default: return vtkCommand::NoEvent;
+    case Qt::LeftButton:
+      return vtkCommand::LeftButtonReleaseEvent;
+    case Qt::RightButton:
+      return vtkCommand::RightButtonReleaseEvent;
+    case Qt::MiddleButton:
+      return vtkCommand::MiddleButtonReleaseEvent;
+    default:
+      return vtkCommand::NoEvent;
   }
 }
 }  // namespace
