@@ -564,13 +564,8 @@ InferenceResult runInferenceImpl(const prep::FieldData& data, const models::Para
       if (cfg.timeBudget > 0)
         snap.fraction = std::max(snap.fraction, snap.seconds / cfg.timeBudget);
       snap.fraction = std::min(1.0, snap.fraction);
-      {
-        // Pace of the steps of this run (setup and pauses excluded), to the nearer limit.
-        const double perStep = (elapsed() - loopStart) / std::max(1, step - firstStep);
-        double eta = perStep * (maxSteps - step);
-        if (cfg.timeBudget > 0) eta = std::min(eta, std::max(0.0, cfg.timeBudget - elapsed()));
-        snap.eta = eta;
-      }
+      snap.eta = remainingSeconds(elapsed() - loopStart, step - firstStep, maxSteps - step,
+                                  cfg.timeBudget > 0 ? cfg.timeBudget - elapsed() : -1);
       snap.losses = result.losses;
       onSnapshot(snap);
     }
@@ -640,6 +635,11 @@ InferenceResult runInferenceImpl(const prep::FieldData& data, const models::Para
 }
 
 }  // namespace
+
+double remainingSeconds(double loopSeconds, int stepsDone, int stepsLeft, double budgetLeft) {
+  const double eta = loopSeconds / std::max(1, stepsDone) * std::max(0, stepsLeft);
+  return budgetLeft >= 0 ? std::min(eta, budgetLeft) : eta;
+}
 
 InferenceResult runInference(const prep::FieldData& data, const models::ParameterChoice& params,
                              const TrainerConfig& cfg, util::Feedback* feedback,

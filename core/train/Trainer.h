@@ -105,6 +105,11 @@ struct Snapshot {
   double etaSeconds() const { return eta; }
 };
 
+// Seconds left from the pace of the steps run so far: `loopSeconds` spent on `stepsDone` steps
+// (setup and pauses not counted), `stepsLeft` to go, capped by `budgetLeft` when there is a time
+// budget (negative: none).
+double remainingSeconds(double loopSeconds, int stepsDone, int stepsLeft, double budgetLeft);
+
 struct InferenceResult {
   cv::Mat lambda, region;
   cv::Mat lambdaLow, lambdaHigh;  // the 90 % band of λ (empty when not computed)

@@ -222,6 +222,13 @@ class TestInference : public QObject {
     }
     QCOMPARE(last.fraction, 1.0);
     QCOMPARE(int(last.losses.size()), 12);
+    // The ETA follows the steps' pace, not the set-up (issue 14: 164 s shown for a 60 s run
+    // whose first 16 s were set-up): 6 steps in 3 s, 6 to go → 3 s, whatever came before.
+    QCOMPARE(train::remainingSeconds(3.0, 6, 6, -1), 3.0);
+    QCOMPARE(train::remainingSeconds(3.0, 6, 6, 1.5), 1.5);  // the time budget ends it sooner
+    QCOMPARE(train::remainingSeconds(3.0, 6, 0, -1), 0.0);
+    QCOMPARE(snaps[11].eta, 0.0);  // after the last step
+    QVERIFY(snaps[5].eta > 0);
     QVERIFY(std::isfinite(last.lambda.at<float>(24, 24)));
     QVERIFY(std::isnan(last.lambda.at<float>(0, 0)));
   }

@@ -663,6 +663,9 @@ class TestMainWindow : public QObject {
     const int frozen = snapshot.count();
     QTest::qWait(2500);
     QCOMPARE(snapshot.count(), frozen);
+    // Issue 14: the status said "paused" for 4 s, then nothing; it stays while paused.
+    QVERIFY2(w.statusBar()->currentMessage().contains(QStringLiteral("paused")),
+             qPrintable(w.statusBar()->currentMessage()));
     w.setPaused(false);
     QVERIFY(snapshot.wait(20000));
     QElapsedTimer stop;
