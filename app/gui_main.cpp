@@ -55,6 +55,19 @@ int main(int argc, char** argv) {
       return 0;
     }
   }
+  // Without a display Qt would abort with its xcb message (exit 134): say it in one line
+  // (issue 15). QT_QPA_PLATFORM set (offscreen, wayland, …) means the user chose a platform.
+  const auto unset = [](const char* name) {
+    const char* v = std::getenv(name);
+    return !v || !*v;
+  };
+  if (unset("DISPLAY") && unset("WAYLAND_DISPLAY") && unset("QT_QPA_PLATFORM")) {
+    std::fputs(
+        "mollichrom: no display (DISPLAY is not set): run it in a desktop session, under "
+        "xvfb-run for unattended use, or use mollichrom-cli for headless work\n",
+        stderr);
+    return 1;
+  }
   QSurfaceFormat::setDefaultFormat(mollichrom::ui::VtkView::defaultFormat());
   QApplication app(argc, argv);
   QApplication::setApplicationName(QStringLiteral("Mollichrom"));

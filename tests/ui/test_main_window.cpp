@@ -980,6 +980,17 @@ class TestMainWindow : public QObject {
     QVERIFY2(why.contains("out of memory") && !why.contains("frame #") &&
                  !why.contains("Exception raised from"),
              qPrintable(why));
+    // Issue 15: without a display, one line saying so and exit 1 (not Qt's abort, 134).
+    QProcess noDisplay;
+    auto bare = QProcessEnvironment::systemEnvironment();
+    for (const char* v : {"DISPLAY", "WAYLAND_DISPLAY", "QT_QPA_PLATFORM"}) bare.remove(v);
+    noDisplay.setProcessEnvironment(bare);
+    noDisplay.start(MOLLICHROM_GUI, {kSample});
+    QVERIFY(noDisplay.waitForFinished(30000));
+    QCOMPARE(noDisplay.exitCode(), 1);
+    const QString noDisplayErr = QString::fromUtf8(noDisplay.readAllStandardError());
+    QVERIFY2(noDisplayErr.contains("no display") && noDisplayErr.count('\n') == 1,
+             qPrintable(noDisplayErr));
     QProcess badFlag;
     badFlag.start(MOLLICHROM_GUI, {"--channels", "density=1"});
     QVERIFY(badFlag.waitForFinished(30000));

@@ -138,7 +138,9 @@ void AnalysisSession::cancelLoading() {
 
 void AnalysisSession::onLoaded() {
   auto d = loadWatcher_.result();
-  if (d->canceled) {
+  // Cancel pressed before the GUI thread got here counts even if the worker had just finished:
+  // the user asked for the previous data to stay (and a test's cancel must not race the load).
+  if (d->canceled || loadFeedback_->isCanceled()) {
     Q_EMIT loadCanceled(d->path);
     return;
   }

@@ -376,11 +376,10 @@ void MainWindow::onLoaded() {
   timeBar_->setStack(f.frames(), f.dt);
   // The same picture in µm keeps the user's pan/zoom; another file, crop, binning or pixel size
   // is fitted (a view kept across a new pixel size showed a dot: issue 14).
-  static std::pair<QString, std::array<double, 2>> lastView;
   const std::array<double, 2> extent{f.width() * f.dx, f.height() * f.dy};
   panels_->refresh();
-  if (lastView.first != d->path || lastView.second != extent) panels_->fitImages();
-  lastView = {d->path, extent};
+  if (viewed_.first != d->path || viewed_.second != extent) panels_->fitImages();
+  viewed_ = {d->path, extent};
   const QString summary = stackSummary(d->path, f);
   logDock_->info(summary);
   QStringList warnings;

@@ -9,6 +9,7 @@
 #include <QMainWindow>
 #include <QStringList>
 
+#include <array>
 #include <functional>
 #include <memory>
 
@@ -156,7 +157,8 @@ class MainWindow : public QMainWindow {
   ProgressIndicator* progress_ = nullptr;
   QToolButton* cancelLoad_ = nullptr;
   bool showDialogs_ = true;
-  bool startAfterApply_ = false;  // Start pressed with unapplied data settings
+  bool startAfterApply_ = false;                      // Start pressed with unapplied data settings
+  std::pair<QString, std::array<double, 2>> viewed_;  // file and extent (µm) last fitted
   int trainSteps_ = -1;
   double trainBudget_ = -1;
 };
