@@ -51,6 +51,19 @@ if(TARGET mollichrom)
 endif()
 add_custom_target(package_docs ALL DEPENDS ${pages} ${CMAKE_BINARY_DIR}/installer/changelog.Debian.gz)
 install(FILES ${pages} DESTINATION ${CMAKE_INSTALL_MANDIR}/man1)
+# Not for the Debian archive: its first upload closes no ITP bug (lintian's
+# initial-upload-closes-no-bugs), said once in an override shipped with the package.
+install(FILES ${PROJECT_SOURCE_DIR}/installer/lintian-overrides
+        DESTINATION ${CMAKE_INSTALL_DATADIR}/lintian/overrides RENAME mollichrom)
+# The compiler's .comment section goes, as Debian's dh_strip removes it (CPack's strip keeps it).
+set(programs mollichrom-cli)
+if(TARGET mollichrom)
+  list(APPEND programs mollichrom)
+endif()
+foreach(p IN LISTS programs)
+  install(CODE "execute_process(COMMAND ${CMAKE_OBJCOPY} --remove-section=.comment
+                \"\$ENV{DESTDIR}\${CMAKE_INSTALL_PREFIX}/${CMAKE_INSTALL_BINDIR}/${p}\")")
+endforeach()
 install(FILES ${CMAKE_BINARY_DIR}/installer/changelog.Debian.gz DESTINATION ${doc})
 
 set(CPACK_PACKAGE_NAME "mollichrom")
@@ -71,15 +84,18 @@ set(CPACK_DEBIAN_PACKAGE_DEPENDS "libopenblas0-openmp, fonts-dejavu-core")
 set(CPACK_DEBIAN_PACKAGE_SECTION "science")
 set(CPACK_DEBIAN_PACKAGE_PRIORITY "optional")
 # The extended description: CPack takes it from CPACK_PACKAGE_DESCRIPTION (lines indented by it).
+# Lines under 80 columns (CPack indents them by one space).
 set(CPACK_PACKAGE_DESCRIPTION
-    "Mollichrom fits the fourth-order reaction-diffusion model of chromatin to a chromatin-density
-channel and a heterochromatin-marker channel (a time-lapse, or one super-resolution snapshot at
-steady state) and outputs a spatial map of the rate ratio lambda = Gamma_me / Gamma_ac, with M
-and Gamma_ac where the data determine them, for every nucleus in the field. Derivatives come
-from mollifier layers: the fields are convolved with the analytic derivatives of a smooth
-kernel, which keeps fourth derivatives stable on noisy images.
+    "Mollichrom fits the fourth-order reaction-diffusion model of chromatin to a
+chromatin-density channel and a heterochromatin-marker channel (a time-lapse,
+or one super-resolution snapshot at steady state) and outputs a spatial map of
+the rate ratio lambda = Gamma_me / Gamma_ac, with M and Gamma_ac where the
+data determine them, for every nucleus in the field. Derivatives come from
+mollifier layers: the fields are convolved with the analytic derivatives of a
+smooth kernel, which keeps fourth derivatives stable on noisy images.
 .
-The package holds the desktop application (mollichrom: Qt and VTK panels, live training,
-calibrated exports, projects), the headless command line (mollichrom-cli: info, simulate,
-infer, benchmarks) and a simulated sample stack with its true lambda map.")
+The package holds the desktop application (mollichrom: Qt and VTK panels,
+live training, calibrated exports, projects), the headless command line
+(mollichrom-cli: info, simulate, infer, benchmarks) and a simulated sample
+stack with its true lambda map.")
 include(CPack)
