@@ -14,6 +14,7 @@ PACKAGES=(
   libopenblas0-openmp
   xvfb xauth libgl1-mesa-dri
   clang-format-14 fonts-dejavu-core
+  debootstrap lintian
 )
 
 missing=()
