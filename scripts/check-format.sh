@@ -4,7 +4,7 @@
 set -euo pipefail
 cd "$(dirname "$0")/.."
 FORMAT=${CLANG_FORMAT:-clang-format-14}
-mapfile -t files < <(find core app ui tests -name '*.cpp' -o -name '*.h' | grep -v '^tests/data/' | sort)
+mapfile -t files < <(find core app ui tests examples \( -name '*.cpp' -o -name '*.h' \) | grep -v '^tests/data/' | sort)
 if [ "${1:-}" = "--fix" ]; then
   "$FORMAT" -i "${files[@]}"
   echo "check-format: formatted ${#files[@]} files"

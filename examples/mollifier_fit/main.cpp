@@ -18,10 +18,10 @@ namespace mm = mollichrom::mollifier;
 struct NetImpl : torch::nn::Module {
   torch::nn::Sequential body{nullptr};
   NetImpl() {
-    body = register_module("body", torch::nn::Sequential(
-                                       torch::nn::Linear(2, 64), torch::nn::Tanh(),
-                                       torch::nn::Linear(64, 64), torch::nn::Tanh(),
-                                       torch::nn::Linear(64, 1)));
+    body =
+        register_module("body", torch::nn::Sequential(torch::nn::Linear(2, 64), torch::nn::Tanh(),
+                                                      torch::nn::Linear(64, 64), torch::nn::Tanh(),
+                                                      torch::nn::Linear(64, 1)));
   }
   torch::Tensor forward(const torch::Tensor& xy) { return body->forward(xy); }  // [P, 2] → [P, 1]
 };
@@ -46,8 +46,9 @@ int main() {
   const int halo = static_cast<int>(layer->halo().back());
 
   Net net;
-  const auto xy = torch::stack({grid[1].flatten(), grid[0].flatten()}, 1).to(torch::kFloat32) /
-                      (n * h) * 2 - 1;  // [-1, 1]²
+  const auto xy =
+      torch::stack({grid[1].flatten(), grid[0].flatten()}, 1).to(torch::kFloat32) / (n * h) * 2 -
+      1;  // [-1, 1]²
   torch::optim::Adam adam(net->parameters(), torch::optim::AdamOptions(5e-3));
   const auto inner = [&](const torch::Tensor& t) {  // the valid region of the layer
     using torch::indexing::Slice;
