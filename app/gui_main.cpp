@@ -1,8 +1,8 @@
 // mollichrom: the desktop application.
 #include "core/runtime/Runtime.h"
 #include "core/runtime/Versions.h"
+#include "core/train/Presets.h"
 #include "ui/app/MainWindow.h"
-#include "ui/app/Settings.h"
 #include "ui/docks/TrainingDock.h"
 #include "ui/vtk/VtkView.h"
 
@@ -109,7 +109,7 @@ int main(int argc, char** argv) {
       budget = next().toDouble();
     else if (a == "--preset") {
       preset = next();
-      if (!mollichrom::ui::isPreset(preset.toStdString())) {
+      if (!mollichrom::train::isPreset(preset.toStdString())) {
         std::fprintf(stderr,
                      "mollichrom: --preset: unknown preset '%s' (preview, balanced, accurate)\n",
                      qPrintable(preset));

@@ -113,6 +113,16 @@ cv::Mat meanDensity8(const std::vector<cv::Mat>& density) {
   cv::GaussianBlur(m8, m8, {5, 5}, 1.0);
   return m8;
 }
+// Pixel size and frame interval: the user's overrides, else the file's calibration (a z-stack
+// read as time has no frame interval of its own).
+void applyCalibration(FieldData& f, const io::Calibration& cal, const PrepOptions& o,
+                      bool slicesAsFrames) {
+  f.dx = o.pixelSizeUm > 0 ? o.pixelSizeUm : cal.pixelXOr1();
+  f.dy = o.pixelSizeUm > 0 ? o.pixelSizeUm * cal.pixelYOr1() / cal.pixelXOr1() : cal.pixelYOr1();
+  f.dt = o.frameIntervalS > 0 ? o.frameIntervalS : cal.frameIntervalOr1();
+  f.calibratedSpace = cal.pixelX.has_value() || o.pixelSizeUm > 0;
+  f.calibratedTime = (cal.frameInterval.has_value() && !slicesAsFrames) || o.frameIntervalS > 0;
+}
 }  // namespace
 
 cv::Mat autoNucleusMask(const std::vector<cv::Mat>& density, double threshold,
@@ -168,12 +178,7 @@ FieldData prepareForViewing(const io::Stack& stack, const PrepOptions& o) {
     f.density.push_back(d);
     f.hetero.push_back(cv::Mat::zeros(d.size(), CV_32F));
   }
-  const io::Calibration& cal = info.calibration;
-  f.dx = o.pixelSizeUm > 0 ? o.pixelSizeUm : cal.pixelXOr1();
-  f.dy = o.pixelSizeUm > 0 ? o.pixelSizeUm * cal.pixelYOr1() / cal.pixelXOr1() : cal.pixelYOr1();
-  f.dt = o.frameIntervalS > 0 ? o.frameIntervalS : cal.frameIntervalOr1();
-  f.calibratedSpace = cal.pixelX.has_value() || o.pixelSizeUm > 0;
-  f.calibratedTime = cal.frameInterval.has_value() || o.frameIntervalS > 0;
+  applyCalibration(f, info.calibration, o, false);
   f.normalizeUsed = Normalize::None;
   f.mask = autoNucleusMask(f.density, o.maskThreshold, &f.maskThreshold);
   f.viewOnlyReason =
@@ -210,12 +215,7 @@ FieldData prepare(const io::Stack& stack, const PrepOptions& o) {
     f.density.push_back(d);
     f.hetero.push_back(h);
   }
-  const io::Calibration& cal = info.calibration;
-  f.dx = o.pixelSizeUm > 0 ? o.pixelSizeUm : cal.pixelXOr1();
-  f.dy = o.pixelSizeUm > 0 ? o.pixelSizeUm * cal.pixelYOr1() / cal.pixelXOr1() : cal.pixelYOr1();
-  f.dt = o.frameIntervalS > 0 ? o.frameIntervalS : cal.frameIntervalOr1();
-  f.calibratedSpace = cal.pixelX.has_value() || o.pixelSizeUm > 0;
-  f.calibratedTime = (cal.frameInterval.has_value() && !slicesAsFrames) || o.frameIntervalS > 0;
+  applyCalibration(f, info.calibration, o, slicesAsFrames);
   if (o.driftCorrection && f.frames() > 1) {
     // Register on the density channel (the brighter, structure-rich one); move both channels.
     f.drift = estimateDrift(f.density);

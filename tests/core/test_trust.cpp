@@ -12,6 +12,7 @@
 #include "core/train/FitQuality.h"
 #include "core/train/Metrics.h"
 #include "core/train/Trainer.h"
+#include "tests/core/ScoringHelpers.h"
 #include "tests/core/TestHelpers.h"
 
 #include <QFile>
@@ -40,15 +41,8 @@ sim::SimulationConfig smallCase(std::uint64_t seed = 3) {
   return c;
 }
 
-models::ParameterChoice given() {
-  models::ParameterChoice p;
-  p.fixM = p.fixGamma = true;
-  return p;
-}
-
-cv::Mat scoringMask(const sim::Simulation& s) {
-  return prep::insideImage(prep::timeMean(s.density) > 0.35, 8);
-}
+using test::given;
+using test::scoringMask;
 
 // Different gains and offsets per channel; shot noise at φ = 0.5 as large as the simulation's σ.
 sim::CameraModel camera(const sim::Simulation& s) {

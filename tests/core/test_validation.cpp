@@ -12,6 +12,7 @@
 #include "core/train/DirectEstimator.h"
 #include "core/train/Metrics.h"
 #include "core/train/Trainer.h"
+#include "tests/core/ScoringHelpers.h"
 #include "tests/core/TestHelpers.h"
 
 #include <QFile>
@@ -39,16 +40,8 @@ sim::SimulationConfig smallCase(const std::string& pattern, double noise, std::u
   return c;
 }
 
-models::ParameterChoice given() {
-  models::ParameterChoice p;
-  p.fixM = p.fixGamma = true;
-  return p;
-}
-
-// The independent check's scoring: clean density > 0.35, 8 px image border left out.
-cv::Mat scoringMask(const sim::Simulation& s) {
-  return prep::insideImage(prep::timeMean(s.density) > 0.35, 8);
-}
+using test::given;
+using test::scoringMask;
 
 }  // namespace
 

@@ -6,6 +6,7 @@
 #include "core/train/DirectEstimator.h"
 #include "core/train/MemoryPlan.h"
 #include "core/util/Feedback.h"
+#include "ui/app/ProgressForwarding.h"
 #include "ui/app/ProjectFile.h"
 #include "ui/app/TrainingWorker.h"
 
@@ -61,17 +62,8 @@ AnalysisSession::~AnalysisSession() {
 
 std::shared_ptr<util::Feedback> AnalysisSession::newFeedback() {
   auto fb = std::make_shared<util::Feedback>();
-  fb->setObserver([this, last = std::make_shared<std::atomic<int>>(-1)](double fraction,
-                                                                        const std::string& what) {
-    // On the worker thread: one queued report per percent, dropped if the session is gone.
-    const int percent = int(100 * fraction);
-    if (last->exchange(percent) == percent) return;
-    QMetaObject::invokeMethod(
-        this,
-        [this, fraction, stage = QString::fromStdString(what)] {
-          Q_EMIT progress(fraction, stage);
-        },
-        Qt::QueuedConnection);
+  forwardProgress(*fb, this, [this](double fraction, const QString& stage) {
+    Q_EMIT progress(fraction, stage);
   });
   return fb;
 }

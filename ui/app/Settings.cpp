@@ -10,6 +10,4 @@ void applyPreset(const std::string& preset, TrainingSettings& s) {
   s.preset = preset;
 }
 
-bool isPreset(const std::string& name) { return train::isPreset(name); }
-
 }  // namespace mollichrom::ui

@@ -25,7 +25,5 @@ struct TrainingSettings {
 // Presets (core/train/Presets.h, shared with the CLI) applied to the dock's settings.
 // Unknown names leave the settings unchanged.
 void applyPreset(const std::string& preset, TrainingSettings& s);
-// Whether `name` is a preset (preview, balanced, accurate).
-bool isPreset(const std::string& name);
 
 }  // namespace mollichrom::ui

@@ -3,11 +3,11 @@
 #include "core/runtime/ErrorText.h"
 #include "core/runtime/Runtime.h"
 #include "core/util/Feedback.h"
+#include "ui/app/ProgressForwarding.h"
 
 #include <QPointer>
 
 #include <QtConcurrent/QtConcurrentRun>
-#include <atomic>
 
 namespace mollichrom::ui {
 
@@ -27,17 +27,9 @@ bool TrainingWorker::start(std::shared_ptr<const prep::FieldData> data,
   auto feedback = feedback_;
   QPointer<TrainingWorker> self(this);
   // Progress before the first snapshot too (the direct estimate, the set-up): issue 14 saw
-  // "starting" for 16 s. At most one queued update per percent.
-  auto lastPercent = std::make_shared<std::atomic<int>>(-1);
-  feedback->setObserver([self, lastPercent](double fraction, const std::string& what) {
-    const int percent = int(100 * fraction);
-    if (lastPercent->exchange(percent) == percent) return;
-    QMetaObject::invokeMethod(
-        self,
-        [self, fraction, what = QString::fromStdString(what)] {
-          if (self) Q_EMIT self->progress(fraction, what);
-        },
-        Qt::QueuedConnection);
+  // "starting" for 16 s.
+  forwardProgress(*feedback, this, [this](double fraction, const QString& what) {
+    Q_EMIT progress(fraction, what);
   });
   watcher_.setFuture(QtConcurrent::run([self, feedback, data, settings]() -> Outcome {
     Outcome out;

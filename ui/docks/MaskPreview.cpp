@@ -42,7 +42,7 @@ void MaskPreview::setSource(const cv::Mat& density) {
     cv::resize(f, source_, cv::Size(), scale, scale, cv::INTER_AREA);
   else
     source_ = f;
-  render();
+  // Drawn by the next setThreshold (the dock sets the mode's threshold right after).
 }
 
 void MaskPreview::setThreshold(double fraction) {

@@ -17,7 +17,8 @@ class MaskPreview : public QLabel {
  public:
   static constexpr int kPreviewEdge = 320;
   explicit MaskPreview(QWidget* parent = nullptr);
-  // The time-mean density of the open stack (any size; CV_32F). Empty: nothing to show.
+  // The time-mean density of the open stack (any size; CV_32F). Empty: nothing to show. The
+  // preview is drawn by the next setThreshold.
   void setSource(const cv::Mat& timeMeanDensity);
   // Fraction between the darkest and brightest value (0–1); negative: Otsu's choice.
   void setThreshold(double fraction);
