@@ -2,6 +2,7 @@
 #include "core/runtime/Runtime.h"
 #include "core/runtime/Versions.h"
 #include "core/train/Presets.h"
+#include "ui/app/AnalysisSession.h"
 #include "ui/app/MainWindow.h"
 #include "ui/docks/TrainingDock.h"
 #include "ui/vtk/VtkView.h"
@@ -124,7 +125,7 @@ int main(int argc, char** argv) {
         std::fprintf(stderr, "mollichrom: --memory-limit takes megabytes (> 0)\n");
         return 2;
       }
-      window.setMemoryLimitMb(mb);
+      window.session()->setMemoryLimitMb(mb);
     } else if (a == "--channels")
       channels = next();
     else if (a.startsWith("-")) {

@@ -9,9 +9,11 @@
 #include "core/train/Metrics.h"
 #include "core/train/Trainer.h"
 #include "tests/core/TestHelpers.h"
+#include "ui/app/AnalysisSession.h"
 #include "ui/app/GuideDialog.h"
 #include "ui/app/MainWindow.h"
 #include "ui/app/ProjectFile.h"
+#include "ui/app/RecentFiles.h"
 #include "ui/docks/DataDock.h"
 #include "ui/docks/DatasetDialog.h"
 #include "ui/docks/LogDock.h"
@@ -19,6 +21,7 @@
 #include "ui/docks/NucleiDock.h"
 #include "ui/docks/TrainingDock.h"
 #include "ui/panels/PanelContent.h"
+#include "ui/panels/PanelGrid.h"
 #include "ui/panels/PanelWidget.h"
 #include "ui/vtk/ChartPanel.h"
 #include "ui/vtk/ImagePanel.h"
@@ -126,7 +129,7 @@ bool trainFor(MainWindow& w, int steps) {
   QSignalSpy finished(&w, &MainWindow::trainingFinished);
   w.setTrainingLength(steps, 0);
   w.startTraining();
-  return w.isTraining() && finished.wait(120000) && !finished.first().first().toBool();
+  return w.session()->isTraining() && finished.wait(120000) && !finished.first().first().toBool();
 }
 
 // Closes modal message boxes as they appear, remembering what they said.
@@ -197,7 +200,7 @@ class TestMainWindow : public QObject {
                              3000);  // wrapped around and moved on
     play->setChecked(false);
     // The window remembers the file.
-    QVERIFY(w.recentFiles().contains(QFileInfo(kSample).absoluteFilePath()));
+    QVERIFY(RecentFiles::list().contains(QFileInfo(kSample).absoluteFilePath()));
   }
 
   void hoverReadoutAndLinkedPanZoom() {
@@ -261,7 +264,7 @@ class TestMainWindow : public QObject {
       for (int i = 0; i < 4; ++i) before[size_t(i)] = w.panel(i)->grabFramebuffer();
       QVERIFY(w.panelWidget(1)->showsImage());
       QVERIFY(trainFor(w, 3));
-      QVERIFY(w.hasTrainedResult());
+      QVERIFY((w.session()->result() != nullptr));
       QTest::qWait(300);
       for (int i = 2; i < 4; ++i) {
         const QImage after = w.panel(i)->grabFramebuffer();
@@ -346,7 +349,8 @@ class TestMainWindow : public QObject {
     w2.open(projectPath);
     QVERIFY(restored.wait(60000));
     QTest::qWait(300);
-    QCOMPARE(QFileInfo(w2.stackPath()).canonicalFilePath(), QFileInfo(kSample).canonicalFilePath());
+    QCOMPARE(QFileInfo(w2.session()->path()).canonicalFilePath(),
+             QFileInfo(kSample).canonicalFilePath());
     QVERIFY(w2.dataDock()->settings().prep.driftCorrection);
     QVERIFY(w2.dataDock()->settings().prep.maskThreshold > 0);
     QCOMPARE(w2.currentFrame(), 7);
@@ -354,7 +358,7 @@ class TestMainWindow : public QObject {
     QCOMPARE(w2.panelWidget(2)->colourMap(), QStringLiteral("magma"));
     QVERIFY(!w2.panelWidget(2)->imageLayer()->autoRange());
     QCOMPARE(w2.panelWidget(2)->imageLayer()->range().first, -5.0);
-    QVERIFY(w2.hasTrainedResult());
+    QVERIFY((w2.session()->result() != nullptr));
     QCOMPARE(maxAbsDiff(w2.panelWidget(1)->imageLayer()->image(), savedLambda), 0.0);
     QCOMPARE(size_t(w2.panelWidget(3)->chartLayer()->pointCount() > 0), size_t(1));
     {
@@ -399,7 +403,7 @@ class TestMainWindow : public QObject {
     QCOMPARE(failed.size(), 1);
     QVERIFY2(failed.first().first().toString().contains(QStringLiteral("cell.tif was not found")),
              qPrintable(failed.first().first().toString()));
-    QVERIFY(w.stackPath().isEmpty());
+    QVERIFY(w.session()->path().isEmpty());
     // Located: asked with the places looked at, then opened with the project's settings.
     QStringList asked;
     w.setLocateDataHandler([&](const QString&, const QStringList& tried) {
@@ -410,7 +414,8 @@ class TestMainWindow : public QObject {
     w.open(project);
     QVERIFY(restored.wait(60000));
     QVERIFY(asked.contains(copy));
-    QCOMPARE(QFileInfo(w.stackPath()).canonicalFilePath(), QFileInfo(kSample).canonicalFilePath());
+    QCOMPARE(QFileInfo(w.session()->path()).canonicalFilePath(),
+             QFileInfo(kSample).canonicalFilePath());
   }
 
   void unappliedSettingsAreMarkedAndAppliedBeforeStart() {
@@ -430,23 +435,23 @@ class TestMainWindow : public QObject {
     dock->findChild<QComboBox*>(QStringLiteral("heteroChannel"))->setCurrentIndex(0);
     QVERIFY(dock->hasUnappliedChanges() && note->isVisibleTo(dock));
     QVERIFY(apply->text().contains(QStringLiteral("●")));
-    QCOMPARE(w.appliedDataSettings().prep.channels.density, 1);
+    QCOMPARE(w.session()->data()->settings.prep.channels.density, 1);
     // Start applies first (the file is not read again: only the mapping changed), then trains.
     QSignalSpy finished(&w, &MainWindow::trainingFinished);
     w.setTrainingLength(2, 0);
     w.startTraining();
     QVERIFY(finished.wait(120000));
-    QCOMPARE(w.appliedDataSettings().prep.channels.density, 2);
-    QVERIFY(!w.lastLoadReadTheFile());
+    QCOMPARE(w.session()->data()->settings.prep.channels.density, 2);
+    QVERIFY(!w.session()->data()->reread);
     QVERIFY(!dock->hasUnappliedChanges() && !note->isVisibleTo(dock));
-    QVERIFY(w.hasTrainedResult());
+    QVERIFY((w.session()->result() != nullptr));
     // A crop reads the file again.
     dock->findChild<QCheckBox*>(QStringLiteral("crop"))->setChecked(true);
     QVERIFY(dock->hasUnappliedChanges());
     QSignalSpy preview(&w, &MainWindow::previewReady);
     w.applyDataSettings();
     QVERIFY(preview.wait(60000));
-    QVERIFY(w.lastLoadReadTheFile());
+    QVERIFY(w.session()->data()->reread);
   }
 
   void maskSliderIsLiveWithAPreview() {
@@ -494,7 +499,7 @@ class TestMainWindow : public QObject {
     // Zoom in 8×: the image stays inside its area, the ruler follows the zoom.
     PanelWidget* p = w.panelWidget(0);
     const std::string rulerBefore = p->imageLayer()->scaleBarText();
-    w.zoomImages(8);
+    w.panels()->zoom(8);
     QTest::qWait(300);
     const QImage img = p->view()->grabFramebuffer();
     const QRgb bg = img.pixel(img.width() / 2, 3);
@@ -600,7 +605,7 @@ class TestMainWindow : public QObject {
     QSignalSpy failed(&w, &MainWindow::openFailed);
     QVERIFY(openSample(w, png));
     QCOMPARE(failed.size(), 0);
-    QCOMPARE(w.stackPath(), png);
+    QCOMPARE(w.session()->path(), png);
     QVERIFY(w.panelWidget(0)->showsImage());
     QVERIFY(distinctColours(w.panel(0)->grabFramebuffer()) > 2);
     QVERIFY(!w.panelWidget(1)->showsImage());
@@ -650,7 +655,7 @@ class TestMainWindow : public QObject {
     LatencyProbe probe;
     w.setTrainingLength(200, 0);
     w.startTraining();
-    QVERIFY(w.isTraining());
+    QVERIFY(w.session()->isTraining());
     probe.start();
     QVERIFY(snapshot.wait(60000));
     QTest::qWait(1500);
@@ -675,7 +680,7 @@ class TestMainWindow : public QObject {
     qInfo("stopped %lld ms after Stop", stop.elapsed());
     QVERIFY(stop.elapsed() < 3000);
     QCOMPARE(finished.first().first().toBool(), true);
-    QVERIFY(!w.isTraining());
+    QVERIFY(!w.session()->isTraining());
   }
 
   void staysResponsiveOnA512TimeLapse() {
@@ -696,10 +701,10 @@ class TestMainWindow : public QObject {
       QSignalSpy failed(&w, &MainWindow::openFailed);
       w.openStack(stack);
       QVERIFY(w.findChild<QToolButton*>(QStringLiteral("cancelLoad"))->isVisibleTo(&w));
-      w.cancelLoading();
+      w.session()->cancelLoading();
       QVERIFY(failed.wait(60000));
       QCOMPARE(failed.first().first().toString(), QStringLiteral("canceled"));
-      QVERIFY(w.stackPath().isEmpty());
+      QVERIFY(w.session()->path().isEmpty());
       QVERIFY(!w.findChild<QToolButton*>(QStringLiteral("cancelLoad"))->isVisibleTo(&w));
     }
     QVERIFY(openSample(w, stack));
@@ -709,7 +714,7 @@ class TestMainWindow : public QObject {
     LatencyProbe probe;
     w.setTrainingLength(1000, 0);
     w.startTraining();
-    QVERIFY(w.isTraining());
+    QVERIFY(w.session()->isTraining());
     probe.start();
     QVERIFY(snapshot.wait(60000));
     QVERIFY(snapshot.wait(60000));  // two snapshots rendered while probing
@@ -728,16 +733,16 @@ class TestMainWindow : public QObject {
     QVERIFY(showWindow(w, QSize(1200, 800)));
     QVERIFY(openSample(w));
     QSignalSpy failed(&w, &MainWindow::trainingFailed), finished(&w, &MainWindow::trainingFinished);
-    w.setMemoryLimitMb(50);
+    w.session()->setMemoryLimitMb(50);
     w.setTrainingLength(2, 0);
     w.startTraining();
     QCOMPARE(failed.count(), 1);
     QCOMPARE(finished.count(), 1);
-    QVERIFY(!w.isTraining());
+    QVERIFY(!w.session()->isTraining());
     QVERIFY(w.statusBar()->currentMessage().contains(QStringLiteral("refused")));
     QVERIFY(w.logDock()->text().contains(QStringLiteral("memory limit")));
     QVERIFY(!w.logDock()->text().contains(QStringLiteral("frame #")));
-    w.setMemoryLimitMb(0);  // back to the default
+    w.session()->setMemoryLimitMb(0);  // back to the default
     QVERIFY(trainFor(w, 2));
     QVERIFY(w.statusBar()->currentMessage().contains(QStringLiteral("Training finished")));
   }
@@ -753,13 +758,13 @@ class TestMainWindow : public QObject {
     for (int cycle = 0; cycle < 20; ++cycle) {
       QSignalSpy finished(&w, &MainWindow::trainingFinished);
       w.startTraining();
-      QVERIFY2(w.isTraining(), qPrintable(QString("cycle %1 did not start").arg(cycle)));
+      QVERIFY2(w.session()->isTraining(), qPrintable(QString("cycle %1 did not start").arg(cycle)));
       // Random moments: at once, during the direct estimate, during the first steps; some paused.
       QTest::qWait(int(rng.bounded(1500)));
       if (cycle % 4 == 3) w.setPaused(true);
       w.stopTraining();
       QVERIFY2(finished.wait(15000), qPrintable(QString("cycle %1 hung").arg(cycle)));
-      QVERIFY(!w.isTraining());
+      QVERIFY(!w.session()->isTraining());
     }
     qInfo("20 start/cancel cycles in %.1f s", total.elapsed() / 1000.0);
     QVERIFY(trainFor(w, 2));  // and it still trains to the end
@@ -846,11 +851,11 @@ class TestMainWindow : public QObject {
         qPrintable(closer.text));
     // The window still opens the sample.
     QSignalSpy opened(&w, &MainWindow::stackOpened);
-    QTRY_VERIFY_WITH_TIMEOUT(!w.isBusy(), 10000);
+    QTRY_VERIFY_WITH_TIMEOUT(!w.session()->isBusy(), 10000);
     w.openStack(kSample);
     QVERIFY(opened.wait(30000));
     QCOMPARE(w.frameCount(), 21);
-    QTRY_VERIFY_WITH_TIMEOUT(!w.isBusy(), 60000);
+    QTRY_VERIFY_WITH_TIMEOUT(!w.session()->isBusy(), 60000);
   }
 
   void cropFramesBinningAndDatasetProperties() {
@@ -872,7 +877,7 @@ class TestMainWindow : public QObject {
     QCOMPARE(shown.cols, 32);
     QCOMPARE(shown.rows, 30);
     // Binning doubles the pixel: the read-out's µm position says so.
-    QTRY_VERIFY_WITH_TIMEOUT(!w.isBusy(), 60000);
+    QTRY_VERIFY_WITH_TIMEOUT(!w.session()->isBusy(), 60000);
     QVERIFY(w.logDock()->text().contains(QStringLiteral("pixel 0.208 µm")));
     QVERIFY(w.logDock()->text().contains(QStringLiteral("Δt 0.5 s")));
     // The dialog shows the file's calibration and its source, and returns the override.
@@ -897,7 +902,7 @@ class TestMainWindow : public QObject {
     QSignalSpy reopened(&w, &MainWindow::stackOpened);
     w.applyDataSettings();
     QVERIFY(reopened.wait(30000));
-    QTRY_VERIFY_WITH_TIMEOUT(!w.isBusy(), 60000);
+    QTRY_VERIFY_WITH_TIMEOUT(!w.session()->isBusy(), 60000);
     QCOMPARE(w.frameCount(), 1);
     QVERIFY(note->isVisibleTo(&w));
     // One frame cannot give M or Γ_ac: their "infer" boxes are unticked and locked.
@@ -926,11 +931,11 @@ class TestMainWindow : public QObject {
     w->setTrainingLength(500, 0);
     w->startTraining();
     QTest::qWait(800);
-    QVERIFY(w->isTraining());
+    QVERIFY(w->session()->isTraining());
     QElapsedTimer t;
     t.start();
     QVERIFY(w->close());
-    QVERIFY(!w->isTraining());  // canceled and joined inside closeEvent
+    QVERIFY(!w->session()->isTraining());  // canceled and joined inside closeEvent
     qInfo("closed while training in %lld ms", t.elapsed());
     QVERIFY(t.elapsed() < 5000);
     delete w;

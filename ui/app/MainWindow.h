@@ -1,10 +1,12 @@
 #pragma once
 // The application's main window: wiring only (QGIS's gui over its core, 3D Slicer's Widget
 // over its Logic). The state — data, preview, training, result — lives in an AnalysisSession;
-// the panels and their shared camera in a PanelGrid; exports and projects in their
-// controllers. This class builds the docks, menus and bars, connects them, and says what
-// happened in the status bar, the Log and dialogs.
+// what it does is said by a SessionReporter (status bar, Log, progress, banner, dialogs); the
+// panels and their shared camera live in a PanelGrid; exports and projects in their
+// controllers; the menus in WindowMenus. This class creates them and passes the data between
+// the session and the docks.
 #include "ui/app/Settings.h"
+#include "ui/app/TrainingActions.h"
 
 #include <QMainWindow>
 #include <QStringList>
@@ -13,13 +15,9 @@
 #include <functional>
 #include <memory>
 
-class QAction;
 class QCloseEvent;
 class QDragEnterEvent;
 class QDropEvent;
-class QLabel;
-class QMenu;
-class QToolButton;
 
 namespace mollichrom::exporting {
 struct RunDescription;
@@ -34,8 +32,9 @@ class LogDock;
 class NucleiDock;
 class PanelGrid;
 class PanelWidget;
-class ProgressIndicator;
 class ProjectController;
+class RecentFiles;
+class SessionReporter;
 class TimeBar;
 class TrainingDock;
 class VtkView;
@@ -66,21 +65,14 @@ class MainWindow : public QMainWindow {
   void openProject(const QString& path);
   // Re-prepares the open stack with the Data dock's settings.
   void applyDataSettings();
-  void cancelLoading();
-  bool lastLoadReadTheFile() const;
-  DataSettings appliedDataSettings() const;
-  bool isBusy() const;
   int frameCount() const;
   int currentFrame() const;
   void setFrame(int t);
-  QString stackPath() const;
 
   // Starts training with the Training dock's settings (applying unapplied data settings first).
   void startTraining();
   void setPaused(bool paused);
   void stopTraining();
-  bool isTraining() const;
-  bool hasTrainedResult() const;
   // Training length for the next start (the --steps/--time-budget flags override the dock).
   void setTrainingLength(int steps, double timeBudgetSeconds);
   // Channel mapping for the next open (the --channels flag). Throws std::invalid_argument.
@@ -91,18 +83,13 @@ class MainWindow : public QMainWindow {
   QStringList exportLambda(const QString& basePath);
   void saveProject(const QString& path);
   QString projectPath() const;
-  QStringList recentFiles() const;
 
-  void fitImages();
-  void zoomImages(double factor);            // > 1: closer; all image panels follow
   bool saveScreenshot(const QString& path);  // the whole window, atomically; false on failure
-  double memoryLimitMb() const;
-  void setMemoryLimitMb(double mb);  // this window only (the --memory-limit flag)
   // Asked for a moved project's data; returns the file to use, empty to give up (default: a
   // "Locate…" dialog).
   void setLocateDataHandler(std::function<QString(const QString&, const QStringList&)> h);
   // Unattended runs (--quit) and tests: errors go to stderr and the signals, not to dialogs.
-  void setShowDialogs(bool show) { showDialogs_ = show; }
+  void setShowDialogs(bool show);
 
  Q_SIGNALS:
   void stackOpened(const QString& path);
@@ -119,44 +106,29 @@ class MainWindow : public QMainWindow {
   void dropEvent(QDropEvent* event) override;
 
  private:
-  void buildActions();
   void buildDocks();
-  void buildMenus();
-  void buildTimeBar();
+  void buildBars();
   void connectSession();
   void load(const QString& path, const DataSettings& settings);
   void onLoaded();
-  void onPreviewFinished(const QString& error, bool canceled);
-  void onSnapshot();
-  void onTrainingFinished(const QString& error, bool canceled);
   void finishOpening();  // the preview's end (or its absence): projects, start-after-apply
   void refreshNuclei();
-  void updateActions();
-  void showError(const QString& title, const QString& text, const QString& details);
-  void showWarnings(const QStringList& lines);
-  void addRecent(const QString& path);
-  void rebuildRecentMenu();
-  void saveProjectInteractively(QString path);
+  void updateActions() { actions_.update(*session_); }
+  void setTitle(const QString& file);
   exporting::RunDescription runDescription() const;
 
   AnalysisSession* session_ = nullptr;
+  SessionReporter* reporter_ = nullptr;
   PanelGrid* panels_ = nullptr;
   ExportController* exporter_ = nullptr;
   ProjectController* projects_ = nullptr;
+  RecentFiles* recent_ = nullptr;
   DataDock* dataDock_ = nullptr;
   TrainingDock* trainingDock_ = nullptr;
   LogDock* logDock_ = nullptr;
   NucleiDock* nucleiDock_ = nullptr;
   TimeBar* timeBar_ = nullptr;
-  QLabel* warningBanner_ = nullptr;
-  QAction* startAction_ = nullptr;
-  QAction* pauseAction_ = nullptr;
-  QAction* stopAction_ = nullptr;
-  QList<QAction*> resultActions_;
-  QMenu* recentMenu_ = nullptr;
-  ProgressIndicator* progress_ = nullptr;
-  QToolButton* cancelLoad_ = nullptr;
-  bool showDialogs_ = true;
+  TrainingActions actions_;
   bool startAfterApply_ = false;                      // Start pressed with unapplied data settings
   std::pair<QString, std::array<double, 2>> viewed_;  // file and extent (µm) last fitted
   int trainSteps_ = -1;

@@ -1,6 +1,7 @@
 #include "ui/docks/DataDock.h"
 
 #include "ui/app/ProjectFile.h"
+#include "ui/docks/DatasetDialog.h"
 #include "ui/docks/HistogramWidget.h"
 #include "ui/docks/MaskPreview.h"
 
@@ -34,7 +35,7 @@ DataDock::DataDock(QWidget* parent) : QDockWidget(tr("Data"), parent) {
   props->setToolTip(
       tr("Pixel size (µm) and frame interval (s) of this stack, when the file "
          "lacks or misstates them: λ's derivatives are in these units"));
-  connect(props, &QPushButton::clicked, this, &DataDock::propertiesRequested);
+  connect(props, &QPushButton::clicked, this, &DataDock::editProperties);
   layout->addWidget(props);
 
   // Apply at the top, where a changed setting is seen to be pending (issue 14: below the fold
@@ -377,7 +378,19 @@ void DataDock::setSettings(const DataSettings& s) {
   updateEnabled();
 }
 
+void DataDock::editProperties() {
+  if (!info_) return;  // nothing open
+  DataSettings s = settings();
+  DatasetDialog dialog(*info_, s.prep.pixelSizeUm, s.prep.frameIntervalS, this);
+  if (dialog.exec() != QDialog::Accepted) return;
+  s.prep.pixelSizeUm = dialog.pixelSizeUm();
+  s.prep.frameIntervalS = dialog.frameIntervalS();
+  setSettings(s);
+  Q_EMIT applyRequested();
+}
+
 void DataDock::setStack(const io::StackInfo& info, const DataSettings& settings) {
+  info_ = info;
   for (QComboBox* box : {density_, hetero_}) {
     const QSignalBlocker block(box);
     box->clear();

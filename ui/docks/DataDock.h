@@ -7,6 +7,8 @@
 
 #include <QDockWidget>
 
+#include <optional>
+
 class QCheckBox;
 class QComboBox;
 class QDoubleSpinBox;
@@ -45,13 +47,14 @@ class DataDock : public QDockWidget {
 
  Q_SIGNALS:
   void applyRequested();
-  void propertiesRequested();
   void unappliedChanged(bool unapplied);
 
  private:
+  void editProperties();  // the Dataset properties dialog; Apply when accepted
   void updateEnabled();
   void updateDirty();
   void previewMask();
+  std::optional<io::StackInfo> info_;  // of the open stack
   QComboBox* density_ = nullptr;
   QComboBox* hetero_ = nullptr;
   QComboBox* normalize_ = nullptr;

@@ -1,0 +1,219 @@
+#include "ui/app/SessionReporter.h"
+
+#include "core/train/EngineKind.h"
+#include "core/train/Trainer.h"
+#include "ui/app/AnalysisSession.h"
+#include "ui/app/ProgressIndicator.h"
+#include "ui/app/StatusTexts.h"
+#include "ui/docks/LogDock.h"
+
+#include <QFileInfo>
+#include <QLabel>
+#include <QMainWindow>
+#include <QMessageBox>
+#include <QStatusBar>
+#include <QToolButton>
+
+#include <cstdio>
+
+namespace mollichrom::ui {
+
+SessionReporter::SessionReporter(AnalysisSession* session, QMainWindow* window, LogDock* log)
+    : QObject(window), session_(session), window_(window), log_(log) {
+  banner_ = new QLabel(window);
+  banner_->setObjectName(QStringLiteral("warningBanner"));
+  banner_->setWordWrap(true);
+  banner_->setStyleSheet(
+      QStringLiteral("QLabel { background: #fff3cd; color: #664d03; padding: 6px; border-bottom: "
+                     "1px solid #e0c36a; }"));
+  banner_->setVisible(false);
+  progress_ = new ProgressIndicator(window);
+  progress_->setVisible(false);
+  window->statusBar()->addPermanentWidget(progress_);
+  cancelLoad_ = new QToolButton(window);
+  cancelLoad_->setObjectName(QStringLiteral("cancelLoad"));
+  cancelLoad_->setText(tr("Cancel"));
+  cancelLoad_->setToolTip(
+      tr("Stop reading the stack or computing its preview (the data open before stays)"));
+  cancelLoad_->setVisible(false);
+  connect(cancelLoad_, &QToolButton::clicked, session, &AnalysisSession::cancelLoading);
+  window->statusBar()->addPermanentWidget(cancelLoad_);
+
+  connect(session, &AnalysisSession::loadStarted, this, &SessionReporter::onLoadStarted);
+  connect(session, &AnalysisSession::progress, this, [this](double fraction, const QString& stage) {
+    progress_->setFraction(fraction, QStringLiteral("%1 %2 %")
+                                         .arg(stage.isEmpty() ? tr("loading") : stage)
+                                         .arg(int(100 * fraction)));
+  });
+  connect(session, &AnalysisSession::loaded, this, &SessionReporter::onLoaded);
+  connect(session, &AnalysisSession::loadCanceled, this, [this](const QString& path) {
+    showProgress(false);
+    status(tr("Loading canceled"), 5000);
+    log_->info(tr("Loading %1 canceled").arg(path));
+  });
+  connect(session, &AnalysisSession::loadFailed, this,
+          [this](const QString& path, const QString& e) {
+            showProgress(false);
+            const QString name = QFileInfo(path).fileName();
+            status(tr("Could not open %1").arg(name), 5000);
+            error(tr("Could not open stack"), tr("%1 could not be opened.").arg(name), e);
+          });
+  connect(session, &AnalysisSession::previewFinished, this, &SessionReporter::onPreviewFinished);
+  connect(session, &AnalysisSession::snapshotReady, this, &SessionReporter::onSnapshot);
+  connect(session, &AnalysisSession::trainingFinished, this, &SessionReporter::onTrainingFinished);
+  connect(session, &AnalysisSession::trainingRefused, this, &SessionReporter::onRefused);
+}
+
+void SessionReporter::status(const QString& text, int timeoutMs) {
+  window_->statusBar()->showMessage(text, timeoutMs);
+}
+
+void SessionReporter::info(const QString& text) { log_->info(text); }
+
+void SessionReporter::busy() {
+  status(tr("Busy — wait for the current work to finish or stop the training"), 4000);
+}
+
+void SessionReporter::showProgress(bool shown, bool cancellable) {
+  progress_->setVisible(shown);
+  cancelLoad_->setVisible(shown && cancellable);
+}
+
+void SessionReporter::error(const QString& title, const QString& text, const QString& details) {
+  log_->error(QStringLiteral("%1 %2").arg(text, details));
+  if (!showDialogs_) {
+    std::fprintf(stderr, "mollichrom: %s\n", qPrintable(details));
+    return;
+  }
+  QMessageBox box(QMessageBox::Critical, title, text, QMessageBox::Ok, window_);
+  box.setInformativeText(details);
+  box.setDetailedText(details);
+  box.setObjectName(QStringLiteral("errorDialog"));
+  box.exec();
+}
+
+void SessionReporter::setWarnings(const QStringList& lines) {
+  QStringList kept;
+  for (const QString& l : lines)
+    if (!l.isEmpty()) kept << l;
+  banner_->setText(kept.join(QLatin1Char('\n')));
+  banner_->setVisible(!kept.isEmpty());
+}
+
+QString SessionReporter::warningText() const {
+  return banner_->isVisibleTo(window_) ? banner_->text() : QString();
+}
+
+void SessionReporter::onLoadStarted(const QString& path, bool readsFile) {
+  status(readsFile ? tr("Loading %1 …").arg(path) : tr("Preparing %1 …").arg(path));
+  log_->info(readsFile ? tr("Loading %1").arg(path)
+                       : tr("Re-preparing %1 with the new settings").arg(path));
+  progress_->setFraction(0, readsFile ? tr("loading") : tr("preparing"));
+  showProgress(true, true);
+}
+
+void SessionReporter::onLoaded() {
+  const auto d = session_->data();
+  const prep::FieldData& f = *d->fields;
+  const QString summary = stackSummary(d->path, f);
+  log_->info(summary);
+  QStringList warnings;
+  for (const auto& w : f.warnings) {
+    warnings << QStringLiteral("⚠ ") + QString::fromStdString(w.message);
+    log_->warning(QString::fromStdString(w.message));
+  }
+  setWarnings(warnings);
+  if (!f.viewOnlyReason.empty()) {
+    status(summary + tr(" — for looking only: λ needs two channels"));
+    showProgress(false);
+    return;
+  }
+  status(summary + tr(" — computing the direct λ preview …"));
+  progress_->setFraction(0, tr("direct estimate"));
+}
+
+void SessionReporter::onPreviewFinished(const QString& error, bool canceled) {
+  showProgress(false);
+  const auto d = session_->data();
+  if (canceled) {
+    status(tr("λ preview canceled: Start computes it with the training"));
+    log_->info(tr("direct λ preview canceled"));
+  } else if (!d->hasDirect) {
+    status(tr("No λ preview: %1").arg(error), 8000);
+    log_->error(tr("direct estimate failed: %1").arg(error));
+  } else {
+    const QString text = previewSummary(d->direct);
+    status(text);
+    log_->info(text);
+  }
+}
+
+void SessionReporter::trainingStarted(const TrainingSettings& s) {
+  progress_->setFraction(0, tr("starting"));
+  showProgress(true);
+  status(tr("Training …"));
+  log_->info(
+      tr("Training started: %1 engine, %2 network, %3 steps%4, seed %5")
+          .arg(QString::fromStdString(train::engineName(s.config.engine)),
+               QString::fromStdString(train::archName(s.config.arch)))
+          .arg(s.config.steps > 0 ? s.config.steps : train::kDefaultSteps)
+          .arg(s.config.timeBudget > 0 ? tr(" (at most %1 s)").arg(s.config.timeBudget) : QString())
+          .arg(s.config.seed));
+}
+
+void SessionReporter::paused(bool paused, int step, const QString& resumeKey,
+                             const QString& stopKey) {
+  // Paused stays said (no timeout) until resumed: issue 14 saw the text vanish after 4 s.
+  if (paused)
+    status(tr("Training paused at step %1 — Resume (%2) or Stop (%3)")
+               .arg(step)
+               .arg(resumeKey, stopKey));
+  else
+    status(tr("Training resumed"), 4000);
+  progress_->setFraction(progress_->fraction(),
+                         paused ? tr("paused") : tr("%1 %").arg(int(100 * progress_->fraction())));
+  log_->info(paused ? tr("Training paused") : tr("Training resumed"));
+}
+
+void SessionReporter::onSnapshot() {
+  const auto s = session_->snapshot();
+  progress_->setFraction(s->fraction, tr("training %1 %").arg(int(100 * s->fraction)));
+  status(tr("Training: step %1, loss %2, M %3, Γ_ac %4 — ETA %5 s")
+             .arg(s->step)
+             .arg(s->losses.empty() ? 0.0 : s->losses.back().total, 0, 'g', 4)
+             .arg(s->M, 0, 'g', 3)
+             .arg(s->gammaAc, 0, 'g', 3)
+             .arg(s->etaSeconds(), 0, 'f', 0));
+}
+
+void SessionReporter::onTrainingFinished(const QString& e, bool canceled) {
+  showProgress(false);
+  const auto result = session_->result();
+  if (!e.isEmpty()) {
+    // Stays in the status bar (no timeout) until the next message: the run did not finish.
+    status(tr("Training failed: %1").arg(e));
+    error(tr("Training failed"), tr("The training stopped with an error."), e);
+  } else if (result) {
+    const RunReport report = runReport(*result, *session_->data()->fields, canceled);
+    status(report.headline, 10000);
+    log_->info(report.headline);
+    for (const QString& line : report.details) log_->info(line);
+    // The fit verdict next to the answer: in the Log, and in the banner when it is not good.
+    if (report.fitIsGood) {
+      log_->info(report.fit);
+    } else {
+      log_->warning(report.fit);
+      setWarnings(QStringList{warningText(), QStringLiteral("⚠ ") + report.fit});
+    }
+  }
+}
+
+void SessionReporter::onRefused(const QString& message) {
+  status(tr("Training refused: not enough memory"));
+  error(tr("Not enough memory"),
+        tr("%1 is too large to train with the memory limit.")
+            .arg(QFileInfo(session_->path()).fileName()),
+        message + tr(" (in the Data dock: frame range, crop or binning; Settings ▸ memory limit)"));
+}
+
+}  // namespace mollichrom::ui
