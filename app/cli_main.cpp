@@ -3,6 +3,7 @@
 #include "app/cli/Args.h"
 #include "app/cli/Commands.h"
 #include "app/cli/ExitCodes.h"
+#include "core/batch/Manifest.h"
 #include "core/io/StackError.h"
 #include "core/runtime/ErrorText.h"
 #include "core/runtime/Runtime.h"
@@ -61,6 +62,9 @@ int main(int argc, char** argv) {
   try {
     return command->run(rest);
   } catch (const mollichrom::io::StackError& e) {
+    std::fprintf(stderr, "mollichrom-cli %s: error: %s\n", name, e.what());
+    return kExitBadInput;
+  } catch (const mollichrom::batch::BatchInputError& e) {
     std::fprintf(stderr, "mollichrom-cli %s: error: %s\n", name, e.what());
     return kExitBadInput;
   } catch (const UsageError& e) {

@@ -1,6 +1,9 @@
 # Writes a gzip'd man page from a program's --help (and its commands' --help), at build time:
 #   cmake -DPROGRAM=exe -DNAME=mollichrom-cli -DSUMMARY="..." -DVERSION=0.1.0
-#         [-DCOMMANDS="info;simulate;bench io"] [-DSEEALSO=mollichrom] -DOUT=file.1.gz -P ManPage.cmake
+#         [-DCOMMANDS=listed | -DCOMMANDS="info;bench io"] [-DSEEALSO=mollichrom] -DOUT=file.1.gz
+#         -P ManPage.cmake
+# COMMANDS=listed takes the commands the program's --help lists (its one command table), so a
+# new command is in the man page without being named here.
 # The help texts are the reference; the man page cannot drift from them.
 function(help_of out)
   execute_process(COMMAND ${PROGRAM} ${ARGN} --help OUTPUT_VARIABLE text RESULT_VARIABLE rc
@@ -22,6 +25,20 @@ endif()
 help_of(main)
 set(page ".TH ${upper} 1 \"${date}\" \"${NAME} ${VERSION}\" \"User Commands\"\n")
 string(APPEND page ".SH NAME\n${NAME} \\- ${SUMMARY}\n.SH DESCRIPTION\n.nf\n${main}.fi\n")
+if(COMMANDS STREQUAL "listed")
+  set(COMMANDS "")
+  string(REGEX REPLACE ".*\nCommands[^\n]*\n" "" listed "${main}")
+  string(REGEX REPLACE "\n\n.*" "" listed "${listed}")
+  string(REPLACE "\n" ";" lines "${listed}")
+  foreach(line IN LISTS lines)
+    if(line MATCHES "^  ([a-z][a-z -]*[a-z])  ")
+      list(APPEND COMMANDS "${CMAKE_MATCH_1}")
+    endif()
+  endforeach()
+  if(NOT COMMANDS)
+    message(FATAL_ERROR "${PROGRAM} --help lists no commands")
+  endif()
+endif()
 if(COMMANDS)
   string(APPEND page ".SH COMMANDS\n")
   foreach(c IN LISTS COMMANDS)

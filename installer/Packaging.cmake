@@ -38,7 +38,7 @@ add_custom_command(
   COMMAND ${CMAKE_COMMAND} -DPROGRAM=$<TARGET_FILE:mollichrom-cli> -DNAME=mollichrom-cli
           "-DSUMMARY=infer epigenetic reaction-rate maps from chromatin stacks, headless"
           -DVERSION=${PROJECT_VERSION}
-          "-DCOMMANDS=info\\;simulate\\;infer\\;bench derivatives\\;bench io\\;bench inference\\;bench scale"
+          -DCOMMANDS=listed
           -DSEEALSO=mollichrom -DOUT=${man}/mollichrom-cli.1.gz -P ${PROJECT_SOURCE_DIR}/installer/ManPage.cmake
   DEPENDS mollichrom-cli ${PROJECT_SOURCE_DIR}/installer/ManPage.cmake
   COMMENT "man page mollichrom-cli(1)")

@@ -15,6 +15,7 @@ PACKAGES=(
   xvfb xauth libgl1-mesa-dri
   clang-format-14 fonts-dejavu-core
   debootstrap lintian
+  slurmctld slurmd slurm-client munge
 )
 
 missing=()

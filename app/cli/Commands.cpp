@@ -1,5 +1,6 @@
 #include "app/cli/Commands.h"
 
+#include "app/cli/BatchCommand.h"
 #include "app/cli/BenchCommand.h"
 #include "app/cli/BenchInference.h"
 #include "app/cli/BenchIo.h"
@@ -25,6 +26,11 @@ const std::vector<Command>& commands() {
       {"info", "Size, sample type, axes and calibration of a stack", runInfo},
       {"simulate", "A simulated nucleus or camera field, with its true lambda", runSimulate},
       {"infer", "The lambda map of a stack (M, Gamma_ac where determined)", runInfer},
+      {"batch", "Many stacks: local workers or a SLURM job array, resumable", runBatch},
+      {"batch status", "Done, failed, running and pending items of a batch", runBatchStatus},
+      {"batch collect", "One table of every nucleus of a batch, a summary and its figure",
+       runBatchCollect},
+      {"batch task", "One item of a batch (what each worker and SLURM task runs)", runBatchTask},
       {"bench derivatives", "Mollifier vs recursive-autodiff derivatives",
        [](const std::vector<std::string>& a) { return runBench(prepend("derivatives", a)); }},
       {"bench io", "Read speed and memory of a stack", runBenchIo},

@@ -13,19 +13,21 @@ namespace {
 const char* kUsage =
     "Usage: mollichrom-cli simulate --out STACK.tif --truth LAMBDA.tif [--size 96] [--frames 21]\n"
     "                               [--dt 0.05] [--pixel 0.104] [--noise 0.03]\n"
-    "                               [--pattern blob|ring|patches|random] [--seed S]\n"
-    "                               [--set M=1,gamma_ac=1,ell=0.15,phi_max=0.7]\n"
+    "                               [--pattern blob|ring|patches|random] [--lambda-scale F]\n"
+    "                               [--nuclei 1] [--seed S] [--set M=1,gamma_ac=1,...]\n"
     "\n"
     "Simulates the chromatin model on a nucleus and writes a 2-channel float32 ImageJ hyperstack\n"
     "(TCYX; channel 1 density phi_c, channel 2 heterochromatin phi_h; calibrated: --pixel um,\n"
-    "--dt s) and the true lambda map. --noise is the Gaussian noise sigma as a fraction of the\n"
-    "density maximum. Same --seed, same files.\n"
+    "--dt s) and the true lambda map (the pattern times --lambda-scale); --nuclei > 1 places\n"
+    "several smaller nuclei, the last touching the border. --noise is the Gaussian\n"
+    "noise sigma as a fraction of the density maximum. Same --seed, same files.\n"
     "\n"
     "Usage: mollichrom-cli simulate --scene --out STACK.tif [--width 512] [--height 512] [--frames "
     "30]\n"
     "                               [--nuclei 4] [--size 128] [--upsample 1] [--bleach F] [--drift "
     "PX]\n"
-    "                               [--pixel 0.104] [--dt 0.05] [--pattern P] [--seed S]\n"
+    "                               [--pixel 0.104] [--dt 0.05] [--pattern P] [--lambda-scale F]\n"
+    "                               [--seed S]\n"
     "\n"
     "A field of view as a camera records it: --nuclei simulated nuclei (--size px each, rendered\n"
     "--upsample times larger) as uint16 counts (offset 100, gain 2, Poisson, read noise 3), with\n"
@@ -37,6 +39,7 @@ void readSharedOptions(const Args& args, sim::SimulationConfig& c) {
   c.dt = args.getDouble("dt", c.dt);
   c.pixel = args.getDouble("pixel", c.pixel);
   c.pattern = args.get("pattern", c.pattern);
+  c.lambdaScale = args.getDouble("lambda-scale", c.lambdaScale);
   c.seed = static_cast<std::uint64_t>(args.getInt("seed", 1));
 }
 
@@ -45,7 +48,7 @@ void readSharedOptions(const Args& args, sim::SimulationConfig& c) {
 int runSimulate(const std::vector<std::string>& argv) {
   Args args(argv,
             {"out", "truth", "size", "frames", "dt", "pixel", "noise", "pattern", "seed", "set",
-             "width", "height", "nuclei", "upsample", "bleach", "drift"},
+             "width", "height", "nuclei", "upsample", "bleach", "drift", "lambda-scale"},
             {"help", "scene"});
   if (args.has("help")) {
     std::cout << kUsage;
@@ -78,6 +81,7 @@ int runSimulate(const std::vector<std::string>& argv) {
   sim::SimulationConfig c;
   c.size = args.getInt("size", c.size);
   c.noise = args.getDouble("noise", c.noise);
+  c.nuclei = args.getInt("nuclei", c.nuclei);
   readSharedOptions(args, c);
   models::ParameterChoice choice;
   try {

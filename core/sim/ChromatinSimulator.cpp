@@ -207,7 +207,9 @@ Simulation simulate(const SimulationConfig& c, util::Feedback* feedback) {
     throw std::invalid_argument("--nuclei must be between 1 and 16");
   if (c.start != "equilibrium" && c.start != "white" && c.start != "steady")
     throw std::invalid_argument("unknown start '" + c.start + "' (equilibrium, white, steady)");
+  if (!(c.lambdaScale > 0)) throw std::invalid_argument("--lambda-scale must be > 0");
   out.lambda = lambdaPatternFor(c.pattern, c.size, c.seed, nucleusLayout(c.size, c.nuclei, c.seed));
+  out.lambda *= c.lambdaScale;
   const cv::Mat densityMat = nucleusDensity(c);
   const auto& p = c.params;
   const torch::Tensor phiC = util::matToTensor(densityMat), lambda = util::matToTensor(out.lambda);

@@ -33,6 +33,7 @@ struct SimulationConfig {
   // 1 px edges) | edge (a step across the nucleus) | gradient (a linear ramp) | spots (small
   // sharp disks). The sharp ones are what real nuclei show (peripheral heterochromatin, foci).
   std::string pattern = "blob";
+  double lambdaScale = 1;  // the pattern times this: conditions that differ in λ (a study's arms)
   std::uint64_t seed = 1;
   // How the recorded series starts: "equilibrium" (the reaction equilibrium of the mean λ, then
   // relaxation towards the pattern), "white" (φ_d from white noise: early frames carry

@@ -1,0 +1,167 @@
+// `mollichrom-cli batch task DIR --index N`: runs one item of a batch — what a local worker
+// and a SLURM array task both do. The item's infer runs as a child process whose output goes to
+// the item's log; the task then writes the item's status and publishes its folder by renaming.
+#include "app/cli/Args.h"
+#include "app/cli/BatchCommand.h"
+#include "app/cli/BatchShared.h"
+#include "app/cli/ExitCodes.h"
+#include "core/batch/BatchFolder.h"
+#include "core/util/AtomicFile.h"
+#include "core/util/Subprocess.h"
+
+#include <unistd.h>
+
+#include <QDateTime>
+
+#include <chrono>
+#include <csignal>
+#include <cstdlib>
+#include <filesystem>
+#include <fstream>
+#include <iostream>
+#include <sstream>
+
+namespace fs = std::filesystem;
+
+namespace mollichrom::cli {
+
+namespace {
+
+const char* kTaskUsage =
+    "Usage: mollichrom-cli batch task DIR [--index N] [--threads T] [--force]\n"
+    "\n"
+    "Runs item N (0-based, the row of DIR/batch.csv; default $SLURM_ARRAY_TASK_ID) of a batch\n"
+    "prepared by `mollichrom-cli batch`: infer writes into DIR/items/.NAME.partial, its output\n"
+    "goes to log.txt there, and the folder becomes DIR/items/NAME when it ends, with\n"
+    "status.json (done, failed or interrupted). A done item is skipped unless --force; an item\n"
+    "another task is running is skipped with exit code 75. Otherwise the exit code is infer's.\n";
+
+pid_t gChild = 0;
+void forwardSignal(int sig) {
+  if (gChild > 0) kill(gChild, sig);  // infer writes its checkpoint and exits 130
+}
+
+std::string hostName() {
+  char buf[256] = {};
+  gethostname(buf, sizeof buf - 1);
+  return buf;
+}
+
+std::string nowIso() { return QDateTime::currentDateTimeUtc().toString(Qt::ISODate).toStdString(); }
+
+// The log's most telling line: the last one naming an error, else the last non-empty one
+// (progress bars rewrite their line with '\r': only the text after the last one counts).
+std::string lastErrorLine(const std::string& log) {
+  std::vector<std::string> lines;
+  std::stringstream in(log);
+  for (std::string line; std::getline(in, line);) {
+    if (const auto cr = line.rfind('\r'); cr != std::string::npos) line = line.substr(cr + 1);
+    while (!line.empty() && (line.back() == ' ' || line.back() == '\t')) line.pop_back();
+    if (!line.empty()) lines.push_back(line);
+  }
+  for (auto it = lines.rbegin(); it != lines.rend(); ++it)
+    if (it->find("error") != std::string::npos || it->find("Error") != std::string::npos)
+      return *it;
+  return lines.empty() ? std::string() : lines.back();
+}
+
+std::string readFile(const std::string& path) {
+  std::ifstream in(path, std::ios::binary);
+  std::stringstream s;
+  s << in.rdbuf();
+  return s.str();
+}
+
+// Replaces DIR/items/NAME by the partial folder; the old one (an earlier failed or forced run)
+// is moved aside first, so NAME is never a mix of two runs.
+void publish(const batch::BatchFolder& folder, const std::string& name) {
+  const std::string final = folder.itemDir(name), partial = folder.partialDir(name);
+  std::error_code ec;
+  const std::string old = folder.itemsDir() + "/." + name + ".old-" + std::to_string(getpid());
+  if (fs::exists(final, ec)) fs::rename(final, old);
+  fs::rename(partial, final);
+  fs::remove_all(old, ec);
+}
+
+}  // namespace
+
+int runBatchTask(const std::vector<std::string>& argv) {
+  const Args args(argv, {"index", "threads"}, {"force", "help"});
+  if (args.has("help")) {
+    std::cout << kTaskUsage;
+    return kExitOk;
+  }
+  if (args.positionals().size() != 1) throw UsageError("expects the batch folder DIR");
+  const batch::BatchFolder folder(args.positionals().front());
+  int index = args.getInt("index", -1);
+  if (!args.has("index")) {
+    const char* env = std::getenv("SLURM_ARRAY_TASK_ID");
+    if (!env) throw UsageError("needs --index N (or SLURM_ARRAY_TASK_ID)");
+    index = std::atoi(env);
+  }
+  const auto items = batch::readBatchTable(folder.table(), itemOptionNames());
+  if (index < 0 || index >= static_cast<int>(items.size()))
+    throw UsageError("--index " + std::to_string(index) + ": " + folder.table() + " has " +
+                     std::to_string(items.size()) + " items (0 to " +
+                     std::to_string(items.size() - 1) + ")");
+  batch::BatchItem item = items[static_cast<size_t>(index)];
+  fs::create_directories(folder.itemsDir());
+
+  batch::ItemLock lock(folder.lockFile(item.name));
+  if (!lock.acquired()) {
+    std::cout << shownName(item.name) << ": being run by another task; skipped\n";
+    return kExitItemBusy;
+  }
+  if (!args.has("force") && folder.status(item.name).state == batch::ItemState::Done) {
+    std::cout << shownName(item.name) << ": done already (--force redoes it)\n";
+    return kExitOk;
+  }
+  const std::string partial = folder.partialDir(item.name);
+  fs::remove_all(partial);  // what a killed task left
+  fs::create_directories(partial);
+
+  bool hasThreads = false;
+  for (const auto& o : item.options) hasThreads = hasThreads || o.first == "threads";
+  if (!hasThreads && args.has("threads")) item.options.emplace_back("threads", args.get("threads"));
+  std::vector<std::string> command = inferArgvOf(item, partial);
+  command.insert(command.begin(), util::selfExecutable());
+  const std::string log = partial + "/log.txt";
+  {
+    std::ostringstream head;
+    head << "mollichrom-cli batch task: item " << shownName(item.name) << " (condition '"
+         << item.condition << "') on " << hostName() << ", started " << nowIso()
+         << "\ninput: " << item.path << "\n\n";
+    util::writeFileAtomically(log, head.str());
+  }
+
+  const auto start = std::chrono::steady_clock::now();
+  std::signal(SIGINT, forwardSignal);
+  std::signal(SIGTERM, forwardSignal);
+  int code = 1;
+  try {
+    gChild = util::spawnProcess(command, {log, {}});
+    code = util::waitProcess(gChild);
+  } catch (const std::exception& e) {
+    std::ofstream(log, std::ios::app) << "mollichrom-cli batch task: error: " << e.what() << "\n";
+  }
+  gChild = 0;
+  batch::ItemStatus status;
+  status.exitCode = code;
+  status.seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
+  status.finished = nowIso();
+  status.host = hostName();
+  status.state = code == kExitOk            ? batch::ItemState::Done
+                 : code == kExitInterrupted ? batch::ItemState::Interrupted
+                                            : batch::ItemState::Failed;
+  if (code != kExitOk) status.message = lastErrorLine(readFile(log));
+  util::writeFileAtomically(partial + "/status.json", batch::BatchFolder::statusJson(status));
+  publish(folder, item.name);
+  if (code == kExitOk)
+    std::cout << shownName(item.name) << ": done in " << durationText(status.seconds) << "\n";
+  else
+    std::cout << shownName(item.name) << ": " << batch::itemStateName(status.state) << " (exit "
+              << code << "): " << status.message << "\n";
+  return code;
+}
+
+}  // namespace mollichrom::cli

@@ -1,0 +1,34 @@
+#pragma once
+// The options of `mollichrom-cli infer`, parsed into the run's settings. Shared by `infer` and
+// `batch` (which checks every item's options before anything runs and plans its memory).
+#include "app/cli/Args.h"
+#include "core/io/StackReader.h"
+#include "core/models/ChromatinParameters.h"
+#include "core/prep/FieldData.h"
+#include "core/train/MemoryPlan.h"
+#include "core/train/Trainer.h"
+
+#include <set>
+#include <string>
+#include <vector>
+
+namespace mollichrom::cli {
+
+struct InferOptions {
+  prep::PrepOptions po;
+  models::ParameterChoice choice;
+  train::TrainerConfig cfg;
+  io::LoadOptions lo;
+  double memoryLimitMb = 0;
+  bool quiet = false;
+};
+
+const std::set<std::string>& inferValuedOptions();
+const std::set<std::string>& inferFlagOptions();
+Args inferArgs(const std::vector<std::string>& argv);
+// Everything but the input's own checks (--free, --nuclei, --truth). Throws UsageError.
+InferOptions parseInferOptions(const Args& args);
+// The run's shape for the memory plan, from the file's header and the load options.
+train::RunShape runShape(const io::StackInfo& info, const io::LoadOptions& lo);
+
+}  // namespace mollichrom::cli
