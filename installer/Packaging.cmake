@@ -143,6 +143,8 @@ set(CPACK_COMPONENTS_ALL runtime lib dev)
 set(CPACK_DEBIAN_RUNTIME_PACKAGE_NAME "mollichrom")
 set(CPACK_DEBIAN_LIB_PACKAGE_NAME "libmollichrom-mollifier0")
 set(CPACK_DEBIAN_DEV_PACKAGE_NAME "mollichrom-dev")
+# slurm-client: `mollichrom-cli batch --slurm --submit` calls sbatch, squeue and sacct.
+set(CPACK_DEBIAN_RUNTIME_PACKAGE_SUGGESTS "slurm-client")
 set(CPACK_DEBIAN_LIB_PACKAGE_SECTION "libs")
 set(CPACK_DEBIAN_DEV_PACKAGE_SECTION "libdevel")
 set(CPACK_DEBIAN_LIB_PACKAGE_DEPENDS "")

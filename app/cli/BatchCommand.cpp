@@ -138,8 +138,13 @@ int runLocal(const batch::BatchFolder& folder, const std::vector<Planned>& plann
             << threads << " thread(s)\n";
 
   fs::create_directories(folder.logsDir());
-  std::signal(SIGINT, onStop);
-  std::signal(SIGTERM, onStop);
+  // Without SA_RESTART: the wait below returns on a signal, and the running items are told.
+  struct sigaction stop {};
+  stop.sa_handler = onStop;
+  sigemptyset(&stop.sa_mask);
+  sigaction(SIGINT, &stop, nullptr);
+  sigaction(SIGTERM, &stop, nullptr);
+  bool told = false;
   std::map<pid_t, int> running;  // pid -> item index
   size_t next = 0;
   int done = 0, failed = 0;
@@ -166,10 +171,14 @@ int runLocal(const batch::BatchFolder& folder, const std::vector<Planned>& plann
       started[pid] = std::chrono::steady_clock::now();
       std::cerr << "batch: started " << shownName(item.name) << "\n";
     }
-    if (gStop && next < pending.size()) {
+    if (gStop && !told) {
+      // A Ctrl+C reached the workers too (one process group); a SIGTERM only us: pass it on.
+      // Each item's infer stops within a step and its task records it as interrupted.
       std::cerr << "batch: interrupted: waiting for " << running.size()
                 << " running item(s) to write their state\n";
+      for (const auto& [pid, index] : running) kill(pid, SIGTERM);
       next = pending.size();
+      told = true;
     }
     pid_t pid = 0;
     int code = 0;
@@ -194,9 +203,10 @@ int runLocal(const batch::BatchFolder& folder, const std::vector<Planned>& plann
     const double eta = finished ? busySeconds / finished * left / jobs : 0;
     std::cerr << "batch: [" << finished << "/" << pending.size() << "] " << shownName(item.name)
               << " "
-              << (code == kExitOk         ? "done"
-                  : code == kExitItemBusy ? "run by another task"
-                                          : "FAILED")
+              << (code == kExitOk            ? "done"
+                  : code == kExitItemBusy    ? "run by another task"
+                  : code == kExitInterrupted ? "interrupted"
+                                             : "FAILED")
               << " — " << done << " done, " << failed << " failed, " << running.size() << " running"
               << (left > 0 ? ", ETA " + durationText(eta) : std::string()) << "\n";
   }

@@ -153,7 +153,10 @@ int runBatchTask(const std::vector<std::string>& argv) {
   status.state = code == kExitOk            ? batch::ItemState::Done
                  : code == kExitInterrupted ? batch::ItemState::Interrupted
                                             : batch::ItemState::Failed;
-  if (code != kExitOk) status.message = lastErrorLine(readFile(log));
+  if (status.state == batch::ItemState::Interrupted)
+    status.message = "stopped by a signal; the next batch run starts it again";
+  else if (code != kExitOk)
+    status.message = lastErrorLine(readFile(log));
   util::writeFileAtomically(partial + "/status.json", batch::BatchFolder::statusJson(status));
   publish(folder, item.name);
   if (code == kExitOk)
