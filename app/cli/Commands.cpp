@@ -4,6 +4,7 @@
 #include "app/cli/BenchCommand.h"
 #include "app/cli/BenchInference.h"
 #include "app/cli/BenchIo.h"
+#include "app/cli/BenchProblems.h"
 #include "app/cli/BenchScale.h"
 #include "app/cli/InferCommand.h"
 #include "app/cli/InfoCommand.h"
@@ -35,6 +36,8 @@ const std::vector<Command>& commands() {
        [](const std::vector<std::string>& a) { return runBench(prepend("derivatives", a)); }},
       {"bench io", "Read speed and memory of a stack", runBenchIo},
       {"bench inference", "Accuracy and time of inference on simulations", runBenchInference},
+      {"bench problems", "The benchmark suite's inverse problems and their simulators' convergence",
+       runBenchProblems},
       {"bench scale", "Memory and time of inference at real image sizes",
        [](const std::vector<std::string>& a) { return runBenchScale("scale", a); }},
       {"bench derivatives-child", "",

@@ -90,9 +90,10 @@ class TestRuntime : public QObject {
     QVERIFY(out.contains("MOLLICHROM_THREADS"));
     // Issue 15: every command is listed (the help is generated from the one command table), and
     // each one's own --help works and says how to call it.
-    const QStringList commands{"info",         "simulate",        "infer",      "batch",
-                               "batch status", "batch collect",   "batch task", "bench derivatives",
-                               "bench io",     "bench inference", "bench scale"};
+    const QStringList commands{
+        "info",         "simulate",        "infer",          "batch",
+        "batch status", "batch collect",   "batch task",     "bench derivatives",
+        "bench io",     "bench inference", "bench problems", "bench scale"};
     const QString listed = out.section("Commands", 1).section("Options:", 0, 0);
     QStringList seen;
     for (const QString& line : listed.split('\n', Qt::SkipEmptyParts))
