@@ -47,7 +47,7 @@ PdeModel::Affine ChromatinModel::residual(const FieldDerivatives& d, const Scala
   const Terms t = terms(d, steady);
   const auto& M = s.at("M");
   const auto& G = s.at("gamma_ac");
-  return {t.a - M * t.L + 2 * G * t.h, -2 * G * t.e};
+  return {t.a - M * t.L + 2 * G * t.h, -2 * G * t.e, {}, {}};
 }
 
 std::map<std::string, torch::Tensor> ChromatinModel::displayFields(const FieldDerivatives& d,

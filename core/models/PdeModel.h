@@ -33,10 +33,18 @@ class PdeModel {
   virtual std::vector<std::string> operators(bool timeDependent) const = 0;
   virtual std::vector<ScalarInfo> scalarInfo() const = 0;
   struct Affine {
-    torch::Tensor A, B;  // residual R = A + B·λ, each [T, H, W]
+    torch::Tensor A, B;  // residual R = A + B·λ (+ the gradient terms below), each [T, H, W]
+    // A conductivity-like unknown enters through its gradient too (∇·(k∇u) = k∇²u + ∇k·∇u):
+    // R += Bx·∂λ/∂x + By·∂λ/∂y. Undefined (the default) when the model has no such term.
+    torch::Tensor Bx, By;
   };
   // steady: ∂/∂t terms are dropped (single-snapshot mode).
   virtual Affine residual(const FieldDerivatives& d, const Scalars& s, bool steady) const = 0;
+  // The fields whose derivatives the residual reads, from the observed ones [F, T, H, W]. A
+  // nonlinear term under a derivative (∇²(u³)) is mollified as a field of its own: smoothing
+  // does not commute with u³, and at sharp interfaces the chain rule on the smoothed u missed
+  // the equation by 70 % (issue 17). Default: the observed fields themselves.
+  virtual torch::Tensor derivedFields(const torch::Tensor& observed) const { return observed; }
   // Named fields for display (e.g. "phi_h", "mu_d", "lap_phi_d"), each [T, H, W].
   virtual std::map<std::string, torch::Tensor> displayFields(const FieldDerivatives& d,
                                                              const Scalars& s) const = 0;

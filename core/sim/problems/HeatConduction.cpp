@@ -108,7 +108,7 @@ ConvergenceCheck heatConvergence() {
     c.steps.push_back(1.0 / n);
     c.errors.push_back((coarse - sampled).abs().max().item<double>());
   }
-  c.order = std::log2(c.errors[c.errors.size() - 2] / c.errors.back());
+  c.setObservedOrder();
   return c;
 }
 

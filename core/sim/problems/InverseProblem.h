@@ -4,6 +4,7 @@
 // stated accuracy check of the simulator (its convergence order).
 #include <torch/torch.h>
 
+#include <cmath>
 #include <string>
 #include <vector>
 
@@ -45,6 +46,8 @@ struct ConvergenceCheck {
   std::vector<double> steps, errors;
   double order = 0, expected = 0;
   bool ok() const { return order > expected - 0.3; }
+  // Sets `order` from the last halving of `errors`.
+  void setObservedOrder() { order = std::log2(errors[errors.size() - 2] / errors.back()); }
 };
 ConvergenceCheck checkConvergence(InverseProblemKind kind);
 

@@ -60,7 +60,7 @@ ConvergenceCheck langevinConvergence() {
     c.steps.push_back(h);
     c.errors.push_back(std::abs(eulerMean(h) - langevinExactMean(kTEnd)));
   }
-  c.order = std::log2(c.errors[c.errors.size() - 2] / c.errors.back());
+  c.setObservedOrder();
   return c;
 }
 
