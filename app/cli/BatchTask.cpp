@@ -112,7 +112,8 @@ int runBatchTask(const std::vector<std::string>& argv) {
     std::cout << shownName(item.name) << ": being run by another task; skipped\n";
     return kExitItemBusy;
   }
-  if (!args.has("force") && folder.status(item.name).state == batch::ItemState::Done) {
+  // status() would see our own lock as "running": read what the item's folder records.
+  if (!args.has("force") && folder.recordedStatus(item.name).state == batch::ItemState::Done) {
     std::cout << shownName(item.name) << ": done already (--force redoes it)\n";
     return kExitOk;
   }

@@ -84,6 +84,10 @@ ItemStatus BatchFolder::status(const std::string& name) const {
     running.state = ItemState::Running;
     return running;
   }
+  return recordedStatus(name);
+}
+
+ItemStatus BatchFolder::recordedStatus(const std::string& name) const {
   std::ifstream in(itemDir(name) + "/status.json");
   if (!in) return {};
   std::stringstream text;

@@ -40,6 +40,8 @@ class BatchFolder {
 
   // From the item's status.json, or Running when its lock is held, else Pending.
   ItemStatus status(const std::string& name) const;
+  // From status.json only (Pending without one): what the task holding the lock reads.
+  ItemStatus recordedStatus(const std::string& name) const;
   static std::string statusJson(const ItemStatus& s);
   static ItemStatus parseStatusJson(const std::string& json);
 

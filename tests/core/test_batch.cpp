@@ -203,6 +203,9 @@ class TestBatch : public QObject {
     QVERIFY2(err.contains("3 done already") && err.contains("nothing to run"), qPrintable(err));
     QCOMPARE(folder.status("cell A 1").finished, finishedBefore);
     QCOMPARE(test::runCli({"batch", "status", q(out)}, &err), 0);
+    // A task asked for a done item (a resubmitted SLURM array) skips it too.
+    QCOMPARE(test::runCli({"batch", "task", q(out), "--index", "0"}, &err), 0);
+    QCOMPARE(folder.status("cell A 1").finished, finishedBefore);
 
     QCOMPARE(test::runCli({"batch", "collect", q(out)}, &err), 0);
     const auto rows = parseCsv(readText(out + "/results.csv"));
