@@ -8,6 +8,7 @@
 #include "core/batch/BatchFolder.h"
 #include "core/util/AtomicFile.h"
 #include "core/util/Subprocess.h"
+#include "core/util/TextFile.h"
 
 #include <unistd.h>
 
@@ -63,13 +64,6 @@ std::string lastErrorLine(const std::string& log) {
     if (it->find("error") != std::string::npos || it->find("Error") != std::string::npos)
       return *it;
   return lines.empty() ? std::string() : lines.back();
-}
-
-std::string readFile(const std::string& path) {
-  std::ifstream in(path, std::ios::binary);
-  std::stringstream s;
-  s << in.rdbuf();
-  return s.str();
 }
 
 // Replaces DIR/items/NAME by the partial folder; the old one (an earlier failed or forced run)
@@ -157,7 +151,7 @@ int runBatchTask(const std::vector<std::string>& argv) {
   if (status.state == batch::ItemState::Interrupted)
     status.message = "stopped by a signal; the next batch run starts it again";
   else if (code != kExitOk)
-    status.message = lastErrorLine(readFile(log));
+    status.message = lastErrorLine(util::readTextFile(log).value_or(""));
   util::writeFileAtomically(partial + "/status.json", batch::BatchFolder::statusJson(status));
   publish(folder, item.name);
   if (code == kExitOk)

@@ -1,5 +1,7 @@
 #include "core/batch/BatchFolder.h"
 
+#include "core/util/TextFile.h"
+
 #include <fcntl.h>
 #include <sys/file.h>
 #include <unistd.h>
@@ -9,8 +11,6 @@
 
 #include <cerrno>
 #include <cstring>
-#include <fstream>
-#include <sstream>
 #include <stdexcept>
 
 namespace mollichrom::batch {
@@ -88,12 +88,10 @@ ItemStatus BatchFolder::status(const std::string& name) const {
 }
 
 ItemStatus BatchFolder::recordedStatus(const std::string& name) const {
-  std::ifstream in(itemDir(name) + "/status.json");
-  if (!in) return {};
-  std::stringstream text;
-  text << in.rdbuf();
+  const auto text = util::readTextFile(itemDir(name) + "/status.json");
+  if (!text) return {};
   try {
-    return parseStatusJson(text.str());
+    return parseStatusJson(*text);
   } catch (const std::exception&) {
     return {};  // unreadable: run it again
   }

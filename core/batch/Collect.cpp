@@ -4,6 +4,7 @@
 #include "core/batch/SummaryFigure.h"
 #include "core/io/StackReader.h"
 #include "core/util/AtomicFile.h"
+#include "core/util/TextFile.h"
 
 #include <QJsonArray>
 #include <QJsonDocument>
@@ -11,7 +12,6 @@
 
 #include <algorithm>
 #include <cmath>
-#include <fstream>
 #include <numeric>
 #include <sstream>
 
@@ -21,12 +21,7 @@ namespace {
 
 constexpr size_t kPixelSample = 200000;  // per condition, for the figure's distributions
 
-std::string readText(const std::string& file) {
-  std::ifstream in(file, std::ios::binary);
-  std::stringstream s;
-  s << in.rdbuf();
-  return s.str();
-}
+std::string readText(const std::string& file) { return util::readTextFile(file).value_or(""); }
 
 double quantile(std::vector<double> v, double q) {
   if (v.empty()) return std::nan("");

@@ -2,11 +2,11 @@
 
 #include "core/batch/Csv.h"
 #include "core/util/AtomicFile.h"
+#include "core/util/TextFile.h"
 
 #include <algorithm>
 #include <cstring>
 #include <filesystem>
-#include <fstream>
 #include <map>
 #include <sstream>
 
@@ -49,11 +49,9 @@ void removeOption(Options& options, const std::string& name) {
 }
 
 std::string readText(const std::string& file) {
-  std::ifstream in(file, std::ios::binary);
-  if (!in) throw BatchInputError(file + ": cannot be read");
-  std::stringstream s;
-  s << in.rdbuf();
-  return s.str();
+  auto text = util::readTextFile(file);
+  if (!text) throw BatchInputError(file + ": cannot be read");
+  return std::move(*text);
 }
 
 // Every input exists and is a file; every name is unique and usable as a folder name.
