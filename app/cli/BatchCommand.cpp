@@ -145,12 +145,15 @@ int runLocal(const batch::BatchFolder& folder, const std::vector<Planned>& plann
   sigaction(SIGINT, &stop, nullptr);
   sigaction(SIGTERM, &stop, nullptr);
   bool told = false;
-  std::map<pid_t, int> running;  // pid -> item index
+  struct Worker {
+    int index;  // of the item
+    std::chrono::steady_clock::time_point started;
+  };
+  std::map<pid_t, Worker> running;
   size_t next = 0;
   int done = 0, failed = 0;
   std::vector<std::string> failures;
   double busySeconds = 0;
-  std::map<pid_t, std::chrono::steady_clock::time_point> started;
   const auto begin = std::chrono::steady_clock::now();
   while (next < pending.size() || !running.empty()) {
     while (!gStop && next < pending.size() && static_cast<int>(running.size()) < jobs) {
@@ -167,8 +170,7 @@ int runLocal(const batch::BatchFolder& folder, const std::vector<Planned>& plann
       if (args.has("force")) command.push_back("--force");
       const pid_t pid = util::spawnProcess(
           command, {folder.logsDir() + "/task_" + std::to_string(index) + ".log", {}});
-      running[pid] = index;
-      started[pid] = std::chrono::steady_clock::now();
+      running[pid] = {index, std::chrono::steady_clock::now()};
       std::cerr << "batch: started " << shownName(item.name) << "\n";
     }
     if (gStop && !told) {
@@ -176,7 +178,7 @@ int runLocal(const batch::BatchFolder& folder, const std::vector<Planned>& plann
       // Each item's infer stops within a step and its task records it as interrupted.
       std::cerr << "batch: interrupted: waiting for " << running.size()
                 << " running item(s) to write their state\n";
-      for (const auto& [pid, index] : running) kill(pid, SIGTERM);
+      for (const auto& worker : running) kill(worker.first, SIGTERM);
       next = pending.size();
       told = true;
     }
@@ -185,11 +187,11 @@ int runLocal(const batch::BatchFolder& folder, const std::vector<Planned>& plann
     if (!util::waitAnyProcess(&pid, &code, true)) continue;  // a signal: look at gStop
     const auto it = running.find(pid);
     if (it == running.end()) continue;
-    const auto& item = planned[static_cast<size_t>(it->second)].item;
+    const auto& item = planned[static_cast<size_t>(it->second.index)].item;
     busySeconds +=
-        std::chrono::duration<double>(std::chrono::steady_clock::now() - started[pid]).count();
+        std::chrono::duration<double>(std::chrono::steady_clock::now() - it->second.started)
+            .count();
     running.erase(it);
-    started.erase(pid);
     const batch::ItemStatus st = folder.status(item.name);
     if (code == kExitOk || code == kExitItemBusy) {
       ++done;
@@ -217,7 +219,7 @@ int runLocal(const batch::BatchFolder& folder, const std::vector<Planned>& plann
   for (const auto& f : failures) std::cerr << "batch: failed: " << f << "\n";
   if (failed == 0 && !gStop)
     std::cerr << "batch: merge the results with: mollichrom-cli batch collect "
-              << batch::shellQuote(folder.dir()) << "\n";
+              << util::shellQuote(folder.dir()) << "\n";
   if (gStop) return kExitInterrupted;
   return failed ? kExitFailure : kExitOk;
 }
@@ -254,7 +256,7 @@ int runSlurm(const batch::BatchFolder& folder, const std::vector<Planned>& plann
   std::cerr << "batch: wrote " << script << ": " << pending.size() << " array task(s), " << o.cpus
             << " CPU(s) and " << std::lround(o.memoryMb) << " MB each\n";
   if (!args.has("submit")) {
-    std::cerr << "batch: submit it with: cd " << batch::shellQuote(folder.dir())
+    std::cerr << "batch: submit it with: cd " << util::shellQuote(folder.dir())
               << " && sbatch slurm/job.sbatch\n";
     return kExitOk;
   }
@@ -273,7 +275,7 @@ int runSlurm(const batch::BatchFolder& folder, const std::vector<Planned>& plann
   std::cout << id << "\n";
   std::cerr << "batch: submitted SLURM job " << id << " (" << pending.size()
             << " tasks); follow it with: mollichrom-cli batch status "
-            << batch::shellQuote(folder.dir()) << "\n";
+            << util::shellQuote(folder.dir()) << "\n";
   return kExitOk;
 }
 

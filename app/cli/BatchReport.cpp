@@ -7,6 +7,7 @@
 #include "core/batch/BatchFolder.h"
 #include "core/batch/Collect.h"
 #include "core/util/Subprocess.h"
+#include "core/util/TextFile.h"
 
 #include <QJsonArray>
 #include <QJsonDocument>
@@ -15,7 +16,6 @@
 #include <chrono>
 #include <cmath>
 #include <cstdio>
-#include <fstream>
 #include <iostream>
 #include <map>
 #include <sstream>
@@ -54,10 +54,8 @@ struct QueueView {
 };
 
 std::string readLine(const std::string& path) {
-  std::ifstream in(path);
-  std::string line;
-  std::getline(in, line);
-  return line;
+  const std::string text = util::readTextFile(path).value_or("");
+  return text.substr(0, text.find('\n'));
 }
 
 QueueView queueView(const batch::BatchFolder& folder) {

@@ -8,6 +8,7 @@
 #include "app/cli/JsonOutput.h"
 #include "core/bench/DerivativeBench.h"
 #include "core/runtime/Runtime.h"
+#include "core/util/Subprocess.h"
 
 #include <QJsonDocument>
 #include <QJsonObject>
@@ -40,9 +41,9 @@ const char* kBenchUsage =
 
 bench::DerivativeBenchResult runChildOnce(const bench::DerivativeBenchConfig& c) {
   std::ostringstream cmd;
-  cmd << shellQuote(selfExe()) << " bench derivatives-child --engine " << c.engine << " --order "
-      << c.order << " --grid " << c.grid << " --width " << c.width << " --dtype " << c.dtype
-      << " --steps " << c.steps << " --threads " << c.threads;
+  cmd << util::shellQuote(util::selfExecutable()) << " bench derivatives-child --engine "
+      << c.engine << " --order " << c.order << " --grid " << c.grid << " --width " << c.width
+      << " --dtype " << c.dtype << " --steps " << c.steps << " --threads " << c.threads;
   const std::string out = runCapture(
       cmd.str(), "benchmark child (" + c.engine + ", order " + std::to_string(c.order) + ")");
   return bench::resultFromJson(out);

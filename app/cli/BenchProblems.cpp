@@ -32,10 +32,6 @@ const char* kUsage =
     "against a fine reference — and prints the observed convergence order next to the scheme's.\n"
     "Exit code 0 when every simulator converges at its order (within 0.3), 1 otherwise.\n";
 
-const char* kDescription[] = {"dm/dt = -k(t) m (ensemble mean of dX = -k X dt + s dW)",
-                              "u_t = div(k(x) grad u)",
-                              "u_t = lap(u^3 - u - eps^2 lap u) - r(x)(u - mean)"};
-
 }  // namespace
 
 int runBenchProblems(const std::vector<std::string>& argv) {
@@ -69,14 +65,12 @@ int runBenchProblems(const std::vector<std::string>& argv) {
       errs.append(c.errors[i]);
     }
     const int order = sim::derivativeOrder(kind);
-    const std::string parameter = kind == sim::InverseProblemKind::Langevin ? "k(t)"
-                                  : kind == sim::InverseProblemKind::Heat   ? "k(x)"
-                                                                            : "r(x)";
+    const std::string parameter = sim::parameterName(kind);
     std::printf(
         "%-9s %-5d %-5s %-9s %s\n", sim::problemName(kind).c_str(), order, parameter.c_str(),
         (std::to_string(c.order).substr(0, 4) + (c.ok() ? " ok" : " NO")).c_str(), c.what.c_str());
     std::printf("          model: %s; errors %s; expected order %.0f (%.1f s)\n",
-                kDescription[static_cast<int>(kind)], errors.str().c_str(), c.expected, seconds);
+                sim::equationText(kind).c_str(), errors.str().c_str(), c.expected, seconds);
     allOk = allOk && c.ok();
     rows.append(QJsonObject{{"problem", QString::fromStdString(sim::problemName(kind))},
                             {"derivative_order", order},

@@ -10,6 +10,7 @@
 #include "core/train/MemoryPlan.h"
 #include "core/train/Trainer.h"
 #include "core/util/ProcessMemory.h"
+#include "core/util/Subprocess.h"
 
 #include <QJsonArray>
 #include <QJsonDocument>
@@ -158,8 +159,8 @@ int runBenchScale(const std::string& what, const std::vector<std::string>& argv)
         dir.filePath(QString("case_%1x%2.tif").arg(c.size).arg(c.frames)).toStdString();
     writeCase(c, file);
     std::ostringstream cmd;
-    cmd << shellQuote(selfExe()) << " bench scale-child --file " << shellQuote(file) << " --steps "
-        << steps;
+    cmd << util::shellQuote(util::selfExecutable()) << " bench scale-child --file "
+        << util::shellQuote(file) << " --steps " << steps;
     if (args.has("threads")) cmd << " --threads " << args.getInt("threads", 0);
     const auto out = runCapture(cmd.str(), "bench scale child (" + std::to_string(c.size) + "x" +
                                                std::to_string(c.frames) + ")");

@@ -5,8 +5,6 @@
 
 namespace mollichrom::cli {
 
-std::string selfExe();  // /proc/self/exe
-std::string shellQuote(const std::string& s);
 // Runs a shell command, returns its stdout; throws std::runtime_error naming `what` on failure.
 std::string runCapture(const std::string& command, const std::string& what);
 

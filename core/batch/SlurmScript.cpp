@@ -1,6 +1,7 @@
 #include "core/batch/SlurmScript.h"
 
 #include "core/batch/Manifest.h"
+#include "core/util/Subprocess.h"
 
 #include <cmath>
 #include <regex>
@@ -56,12 +57,6 @@ std::string arrayList(const std::vector<int>& indexes) {
   return out;
 }
 
-std::string shellQuote(const std::string& s) {
-  std::string out = "'";
-  for (char c : s) out += c == '\'' ? std::string("'\\''") : std::string(1, c);
-  return out + "'";
-}
-
 std::string sbatchScript(const SlurmOptions& o, const std::vector<int>& indexes) {
   checkSlurmOptions(o);
   std::ostringstream s;
@@ -80,7 +75,7 @@ std::string sbatchScript(const SlurmOptions& o, const std::vector<int>& indexes)
   if (!o.partition.empty()) s << "#SBATCH --partition=" << o.partition << "\n";
   s << "#SBATCH --output=slurm/logs/task_%A_%a.out\n"
     << "set -u\n"
-    << "exec " << shellQuote(o.program) << " batch task . --index \"$SLURM_ARRAY_TASK_ID\""
+    << "exec " << util::shellQuote(o.program) << " batch task . --index \"$SLURM_ARRAY_TASK_ID\""
     << " --threads \"${SLURM_CPUS_PER_TASK:-" << o.cpus << "}\"" << (o.force ? " --force" : "")
     << "\n";
   return s.str();

@@ -24,8 +24,6 @@ void checkSlurmOptions(const SlurmOptions& o);
 double parseSlurmMemory(const std::string& text);
 // The indexes as an --array list: "0-3,5,7-9".
 std::string arrayList(const std::vector<int>& indexes);
-// POSIX shell single quoting.
-std::string shellQuote(const std::string& s);
 // The whole script.
 std::string sbatchScript(const SlurmOptions& o, const std::vector<int>& indexes);
 

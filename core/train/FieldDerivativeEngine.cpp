@@ -5,7 +5,7 @@ namespace mollichrom::train {
 FieldDerivativeEngine::FieldDerivativeEngine(const models::PdeModel& model,
                                              const MollifierSettings& s, double dx, double dy,
                                              double dt, bool timeDependent)
-    : ops_(model.operators(timeDependent)), timeDependent_(timeDependent) {
+    : model_(&model), ops_(model.operators(timeDependent)), timeDependent_(timeDependent) {
   mollifier::MollifierLayerOptions o;
   o.kernel = kernelSpec(s, dx, dy, dt, timeDependent);
   o.operators = ops_;
@@ -15,7 +15,8 @@ FieldDerivativeEngine::FieldDerivativeEngine(const models::PdeModel& model,
   haloT_ = timeDependent ? static_cast<int>(halo.front()) : 0;
 }
 
-models::FieldDerivatives FieldDerivativeEngine::operator()(const torch::Tensor& fields) const {
+models::FieldDerivatives FieldDerivativeEngine::operator()(const torch::Tensor& observed) const {
+  const torch::Tensor fields = model_->derivedFields(observed);
   models::FieldDerivatives d;
   d.ops = ops_;
   if (timeDependent_) {

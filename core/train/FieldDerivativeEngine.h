@@ -13,7 +13,9 @@ class FieldDerivativeEngine {
  public:
   FieldDerivativeEngine(const models::PdeModel& model, const MollifierSettings& settings, double dx,
                         double dy, double dt, bool timeDependent);
-  // fields: [F, T, H, W] → derivatives on the valid region [F, K, T', H', W'].
+  // fields: the observed [F, T, H, W] → derivatives of the model's derived fields
+  // (PdeModel::derivedFields) on the valid region [F', K, T', H', W']. The model must outlive
+  // the engine.
   models::FieldDerivatives operator()(const torch::Tensor& fields) const;
   int haloXY() const { return haloXY_; }
   int haloT() const { return haloT_; }
@@ -21,6 +23,7 @@ class FieldDerivativeEngine {
   const mollifier::MollifierLayer& layer() const { return layer_; }
 
  private:
+  const models::PdeModel* model_;
   std::vector<std::string> ops_;
   mutable mollifier::MollifierLayer layer_{nullptr};  // forward() is non-const in LibTorch style
   bool timeDependent_;

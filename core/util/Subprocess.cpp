@@ -174,7 +174,13 @@ std::string findProgram(const std::string& program) {
 std::string selfExecutable() {
   std::array<char, 4096> buf{};
   const ssize_t n = readlink("/proc/self/exe", buf.data(), buf.size() - 1);
-  return n > 0 ? std::string(buf.data(), static_cast<size_t>(n)) : std::string();
+  return n > 0 ? std::string(buf.data(), static_cast<size_t>(n)) : std::string("mollichrom-cli");
+}
+
+std::string shellQuote(const std::string& s) {
+  std::string out = "'";
+  for (char c : s) out += c == '\'' ? std::string("'\\''") : std::string(1, c);
+  return out + "'";
 }
 
 }  // namespace mollichrom::util

@@ -27,7 +27,11 @@ std::string runCapturing(const std::vector<std::string>& argv, int* exitCode,
                          std::string* errorText = nullptr, const std::string& workDir = {});
 // The full path of `program` in PATH; empty when not found.
 std::string findProgram(const std::string& program);
-// The path of the running executable (/proc/self/exe).
+// The path of the running executable (/proc/self/exe; "mollichrom-cli", found in PATH, if
+// that cannot be read).
 std::string selfExecutable();
+// POSIX shell single quoting, for the few places a command line is shown or written for a
+// shell (the sbatch script's executable, the hint to submit it, the benchmarks' child commands).
+std::string shellQuote(const std::string& s);
 
 }  // namespace mollichrom::util

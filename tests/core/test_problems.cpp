@@ -16,15 +16,19 @@ using torch::indexing::Slice;
 
 namespace {
 
-// Mollified derivatives of a problem's clean field [T, H, W] for `model` (3-D kernel).
-models::FieldDerivatives derivatives(const models::PdeModel& model, const ProblemData& d,
-                                     int halfXY, int halfT, train::FieldDerivativeEngine** out) {
+// The mollified derivatives of a problem's clean field [T, H, W] for `model` (3-D kernel), and
+// the kernel's halo in space and time.
+struct Mollified {
+  models::FieldDerivatives d;
+  int haloXY = 0, haloT = 0;
+};
+
+Mollified derivatives(const models::PdeModel& model, const ProblemData& d, int halfXY, int halfT) {
   train::MollifierSettings s;
   s.halfWidthXY = halfXY;
   s.halfWidthT = halfT;
-  auto* engine = new train::FieldDerivativeEngine(model, s, d.dx, d.dx, d.dt, true);
-  *out = engine;
-  return (*engine)(model.derivedFields(d.clean.to(torch::kFloat32).unsqueeze(0)));
+  const train::FieldDerivativeEngine engine(model, s, d.dx, d.dx, d.dt, true);
+  return {engine(d.clean.to(torch::kFloat32).unsqueeze(0)), engine.haloXY(), engine.haloT()};
 }
 
 // The parameter on the derivatives' valid region [H', W'] and its central-difference gradient.
@@ -112,10 +116,7 @@ class TestProblems : public QObject {
     {
       const ProblemData d = simulateProblem(InverseProblemKind::Heat, c);
       models::HeatModel model;
-      train::FieldDerivativeEngine* e = nullptr;
-      const auto fd = derivatives(model, d, 4, 2, &e);
-      const int h = e->haloXY(), ht = e->haloT();
-      delete e;
+      const auto [fd, h, ht] = derivatives(model, d, 4, 2);
       const auto aff = model.residual(fd, {}, false);
       const auto k = crop(d.truth, h).to(torch::kFloat32);
       // ∇k by central differences on the full grid, then cropped like k.
@@ -134,10 +135,7 @@ class TestProblems : public QObject {
     {
       const ProblemData d = simulateProblem(InverseProblemKind::Rd4, c);
       models::CahnHilliardModel model(kRd4Epsilon, kRd4Mean);
-      train::FieldDerivativeEngine* e = nullptr;
-      const auto fd = derivatives(model, d, 6, 2, &e);
-      const int h = e->haloXY();
-      delete e;
+      const auto [fd, h, ht] = derivatives(model, d, 6, 2);
       const auto aff = model.residual(fd, {}, false);
       const auto rTrue = crop(d.truth, h).to(torch::kFloat32);
       const double rel = ((aff.A + aff.B * rTrue).norm() / aff.A.norm()).item<double>();

@@ -71,7 +71,6 @@ ProblemData simulateCahnHilliardReaction(const ProblemConfig& c) {
   d.truth = r;
   d.dx = h;
   d.dt = frameDt;
-  d.parameter = "r(x)";
   return d;
 }
 

@@ -90,7 +90,6 @@ ProblemData simulateHeat(const ProblemConfig& c) {
     for (int j = 0; j < n; ++j) a[i][j] = heatK(double(j) / n, double(i) / n);
   d.dx = h;
   d.dt = frameDt;
-  d.parameter = "k(x)";
   return d;
 }
 

@@ -38,6 +38,30 @@ int derivativeOrder(InverseProblemKind k) {
   return 1;
 }
 
+std::string parameterName(InverseProblemKind k) {
+  switch (k) {
+    case InverseProblemKind::Langevin:
+      return "k(t)";
+    case InverseProblemKind::Heat:
+      return "k(x)";
+    case InverseProblemKind::Rd4:
+      return "r(x)";
+  }
+  return "k(t)";
+}
+
+std::string equationText(InverseProblemKind k) {
+  switch (k) {
+    case InverseProblemKind::Langevin:
+      return "dm/dt = -k(t) m (ensemble mean of dX = -k X dt + s dW)";
+    case InverseProblemKind::Heat:
+      return "u_t = div(k(x) grad u)";
+    case InverseProblemKind::Rd4:
+      return "u_t = lap(u^3 - u - eps^2 lap u) - r(x)(u - mean)";
+  }
+  return {};
+}
+
 ProblemData simulateProblem(InverseProblemKind kind, const ProblemConfig& c) {
   if (c.frames < 4) throw std::invalid_argument("a benchmark problem needs at least 4 frames");
   if (!(c.noise >= 0)) throw std::invalid_argument("noise must be >= 0");
@@ -55,6 +79,7 @@ ProblemData simulateProblem(InverseProblemKind kind, const ProblemConfig& c) {
   }
   d.kind = kind;
   d.noise = c.noise;
+  d.parameter = parameterName(kind);
   // Noise relative to the field's range, the same rule for every problem. Langevin's observed
   // series already carries the ensemble's own sampling noise; this adds to it.
   if (!d.observed.defined()) d.observed = d.clean.clone();

@@ -18,6 +18,8 @@ enum class InverseProblemKind {
 std::string problemName(InverseProblemKind k);             // "langevin", "heat", "rd4"
 InverseProblemKind parseProblem(const std::string& name);  // throws std::invalid_argument
 int derivativeOrder(InverseProblemKind k);                 // 1, 2, 4
+std::string parameterName(InverseProblemKind k);           // "k(t)", "k(x)", "r(x)"
+std::string equationText(InverseProblemKind k);            // the model's equation, in ASCII
 
 // What a problem hands to an inverse solver: the observed field and the parameter's truth.
 struct ProblemData {

@@ -48,7 +48,6 @@ ProblemData simulateLangevinMean(const ProblemConfig& c) {
   }
   d.dx = 1;
   d.dt = frameDt;
-  d.parameter = "k(t)";
   return d;
 }
 
