@@ -4,6 +4,7 @@
 #include "core/train/Presets.h"
 #include "ui/app/AnalysisSession.h"
 #include "ui/app/MainWindow.h"
+#include "ui/app/Workflow.h"
 #include "ui/docks/TrainingDock.h"
 #include "ui/vtk/VtkView.h"
 
@@ -136,14 +137,14 @@ int main(int argc, char** argv) {
   }
   if (!channels.isEmpty()) {
     try {
-      window.setChannels(channels);
+      window.workflow()->setChannels(channels);
     } catch (const std::invalid_argument& e) {
       std::fprintf(stderr, "mollichrom: --channels: %s\n", e.what());
       return 2;
     }
   }
   if (!preset.isEmpty()) window.trainingDock()->setPreset(preset);
-  if (steps > 0 || budget > 0) window.setTrainingLength(steps, budget);
+  if (steps > 0 || budget > 0) window.workflow()->setTrainingLength(steps, budget);
   window.setShowDialogs(!quit);
   int exitCode = 0;
   auto finish = [&] {
@@ -155,30 +156,31 @@ int main(int argc, char** argv) {
     if (quit) QApplication::exit(exitCode);
   };
   QElapsedTimer sinceStart;
-  QObject::connect(&window, &mollichrom::ui::MainWindow::previewReady, [&] {
+  QObject::connect(window.workflow(), &mollichrom::ui::Workflow::previewReady, [&] {
     if (run) {
       sinceStart.start();
-      window.startTraining();
+      window.workflow()->startTraining();
     } else {
       QTimer::singleShot(300, finish);  // let the panels render first
     }
   });
-  QObject::connect(&window, &mollichrom::ui::MainWindow::trainingFailed,
+  QObject::connect(window.workflow(), &mollichrom::ui::Workflow::trainingFailed,
                    [&](const QString&) { exitCode = 1; });
-  QObject::connect(&window, &mollichrom::ui::MainWindow::trainingFinished, [&](bool) {
+  QObject::connect(window.workflow(), &mollichrom::ui::Workflow::trainingFinished, [&](bool) {
     // The wall time from Start to the result as the user sees it (README).
     if (sinceStart.isValid())
       std::printf("mollichrom: training finished %.1f s after Start\n",
                   sinceStart.elapsed() / 1000.0);
     QTimer::singleShot(300, finish);
   });
-  QObject::connect(&window, &mollichrom::ui::MainWindow::openFailed, [&](const QString& msg) {
-    std::fprintf(stderr, "mollichrom: %s\n", qPrintable(msg));
-    exitCode = 1;
-    if (quit) QTimer::singleShot(0, [&] { QApplication::exit(exitCode); });
-  });
+  QObject::connect(window.workflow(), &mollichrom::ui::Workflow::openFailed,
+                   [&](const QString& msg) {
+                     std::fprintf(stderr, "mollichrom: %s\n", qPrintable(msg));
+                     exitCode = 1;
+                     if (quit) QTimer::singleShot(0, [&] { QApplication::exit(exitCode); });
+                   });
   if (!file.isEmpty())
-    window.open(file);
+    window.workflow()->open(file);
   else if (quit || !screenshot.isEmpty())
     QTimer::singleShot(300, finish);
   const int rc = app.exec();

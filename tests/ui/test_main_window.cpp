@@ -14,6 +14,7 @@
 #include "ui/app/MainWindow.h"
 #include "ui/app/ProjectFile.h"
 #include "ui/app/RecentFiles.h"
+#include "ui/app/Workflow.h"
 #include "ui/docks/DataDock.h"
 #include "ui/docks/DatasetDialog.h"
 #include "ui/docks/LogDock.h"
@@ -101,8 +102,8 @@ bool showWindow(MainWindow& w, QSize size = QSize(1400, 900)) {
 
 // Opens a stack (the sample by default) and waits for the direct preview.
 bool openSample(MainWindow& w, const QString& path = kSample) {
-  QSignalSpy preview(&w, &MainWindow::previewReady);
-  w.openStack(path);
+  QSignalSpy preview(w.workflow(), &Workflow::previewReady);
+  w.workflow()->openStack(path);
   return preview.wait(120000);
 }
 
@@ -126,9 +127,9 @@ struct LatencyProbe {
 };
 
 bool trainFor(MainWindow& w, int steps) {
-  QSignalSpy finished(&w, &MainWindow::trainingFinished);
-  w.setTrainingLength(steps, 0);
-  w.startTraining();
+  QSignalSpy finished(w.workflow(), &Workflow::trainingFinished);
+  w.workflow()->setTrainingLength(steps, 0);
+  w.workflow()->startTraining();
   return w.session()->isTraining() && finished.wait(120000) && !finished.first().first().toBool();
 }
 
@@ -162,15 +163,16 @@ class TestMainWindow : public QObject {
   void opensSampleAndShowsPanels() {
     MainWindow w;
     QVERIFY(showWindow(w, QSize(1400, 900)));
-    QSignalSpy opened(&w, &MainWindow::stackOpened), preview(&w, &MainWindow::previewReady);
+    QSignalSpy opened(w.workflow(), &Workflow::stackOpened),
+        preview(w.workflow(), &Workflow::previewReady);
     QElapsedTimer t;
     t.start();
-    w.openStack(kSample);
+    w.workflow()->openStack(kSample);
     // The call returns at once; the event loop keeps running while the worker loads.
     qInfo("openStack returned after %lld ms", t.elapsed());
     QVERIFY(t.elapsed() < kFreezeMs);
     QVERIFY(opened.wait(30000));
-    QCOMPARE(w.frameCount(), 21);
+    QCOMPARE(w.workflow()->frameCount(), 21);
     QVERIFY(preview.count() > 0 || preview.wait(60000));
     QTest::qWait(300);
     QCOMPARE(w.panelWidget(0)->content(), QStringLiteral("density"));
@@ -250,8 +252,8 @@ class TestMainWindow : public QObject {
       auto* threshold = dock->findChild<QSlider*>(QStringLiteral("maskThreshold"));
       QVERIFY(threshold->value() > 5 && threshold->value() < 95);  // starts at Otsu's choice
       threshold->setValue(threshold->value() - 5);
-      QSignalSpy preview(&w, &MainWindow::previewReady);
-      w.applyDataSettings();
+      QSignalSpy preview(w.workflow(), &Workflow::previewReady);
+      w.workflow()->applyDataSettings();
       QVERIFY(preview.wait(60000));
       QVERIFY(dock->settings().prep.driftCorrection);
       const QString status = dock->findChild<QLabel*>(QStringLiteral("prepStatus"))->text();
@@ -299,10 +301,10 @@ class TestMainWindow : public QObject {
       QVERIFY(files.contains(out + QStringLiteral("/lambda_low.tif")));
       // The sample's one nucleus: a row in the Nuclei dock, selected by a click on it.
       QCOMPARE(int(w.nucleiDock()->rows().size()), 1);
-      QCOMPARE(w.selectNucleusAt(48, 48), 1);
+      QCOMPARE(w.workflow()->selectNucleusAt(48, 48), 1);
       QCOMPARE(w.nucleiDock()->selectedLabel(), 1);
       QVERIFY(w.statusBar()->currentMessage().startsWith(QStringLiteral("Nucleus 1 at")));
-      QCOMPARE(w.selectNucleusAt(0, 0), 0);
+      QCOMPARE(w.workflow()->selectNucleusAt(0, 0), 0);
       auto tif = io::openStack((out + "/lambda.tif").toStdString());
       QCOMPARE(tif->info().width, 96);
       QCOMPARE(tif->info().pixelType, io::PixelType::Float32);
@@ -345,8 +347,8 @@ class TestMainWindow : public QObject {
     // Reopen in a fresh window: same settings, results and view.
     MainWindow w2;
     QVERIFY(showWindow(w2, QSize(1400, 900)));
-    QSignalSpy restored(&w2, &MainWindow::projectRestored);
-    w2.open(projectPath);
+    QSignalSpy restored(w2.workflow(), &Workflow::projectRestored);
+    w2.workflow()->open(projectPath);
     QVERIFY(restored.wait(60000));
     QTest::qWait(300);
     QCOMPARE(QFileInfo(w2.session()->path()).canonicalFilePath(),
@@ -397,9 +399,9 @@ class TestMainWindow : public QObject {
     w.setShowDialogs(false);
     QVERIFY(showWindow(w));
     // Without an answer: one message naming the data file, and the window stays empty.
-    QSignalSpy failed(&w, &MainWindow::openFailed);
+    QSignalSpy failed(w.workflow(), &Workflow::openFailed);
     w.setLocateDataHandler([](const QString&, const QStringList&) { return QString(); });
-    w.open(project);
+    w.workflow()->open(project);
     QCOMPARE(failed.size(), 1);
     QVERIFY2(failed.first().first().toString().contains(QStringLiteral("cell.tif was not found")),
              qPrintable(failed.first().first().toString()));
@@ -410,8 +412,8 @@ class TestMainWindow : public QObject {
       asked = tried;
       return kSample;
     });
-    QSignalSpy restored(&w, &MainWindow::projectRestored);
-    w.open(project);
+    QSignalSpy restored(w.workflow(), &Workflow::projectRestored);
+    w.workflow()->open(project);
     QVERIFY(restored.wait(60000));
     QVERIFY(asked.contains(copy));
     QCOMPARE(QFileInfo(w.session()->path()).canonicalFilePath(),
@@ -437,9 +439,9 @@ class TestMainWindow : public QObject {
     QVERIFY(apply->text().contains(QStringLiteral("●")));
     QCOMPARE(w.session()->data()->settings.prep.channels.density, 1);
     // Start applies first (the file is not read again: only the mapping changed), then trains.
-    QSignalSpy finished(&w, &MainWindow::trainingFinished);
-    w.setTrainingLength(2, 0);
-    w.startTraining();
+    QSignalSpy finished(w.workflow(), &Workflow::trainingFinished);
+    w.workflow()->setTrainingLength(2, 0);
+    w.workflow()->startTraining();
     QVERIFY(finished.wait(120000));
     QCOMPARE(w.session()->data()->settings.prep.channels.density, 2);
     QVERIFY(!w.session()->data()->reread);
@@ -448,8 +450,8 @@ class TestMainWindow : public QObject {
     // A crop reads the file again.
     dock->findChild<QCheckBox*>(QStringLiteral("crop"))->setChecked(true);
     QVERIFY(dock->hasUnappliedChanges());
-    QSignalSpy preview(&w, &MainWindow::previewReady);
-    w.applyDataSettings();
+    QSignalSpy preview(w.workflow(), &Workflow::previewReady);
+    w.workflow()->applyDataSettings();
     QVERIFY(preview.wait(60000));
     QVERIFY(w.session()->data()->reread);
   }
@@ -602,7 +604,7 @@ class TestMainWindow : public QObject {
     MainWindow w;
     w.setShowDialogs(false);
     QVERIFY(showWindow(w));
-    QSignalSpy failed(&w, &MainWindow::openFailed);
+    QSignalSpy failed(w.workflow(), &Workflow::openFailed);
     QVERIFY(openSample(w, png));
     QCOMPARE(failed.size(), 0);
     QCOMPARE(w.session()->path(), png);
@@ -636,8 +638,8 @@ class TestMainWindow : public QObject {
     DataSettings s = w.dataDock()->settings();
     s.prep.pixelSizeUm = 0.05;
     w.dataDock()->setSettings(s);
-    QSignalSpy preview(&w, &MainWindow::previewReady);
-    w.applyDataSettings();
+    QSignalSpy preview(w.workflow(), &Workflow::previewReady);
+    w.workflow()->applyDataSettings();
     QVERIFY(preview.wait(60000));
     QTest::qWait(200);
     const double after = filled();
@@ -649,12 +651,12 @@ class TestMainWindow : public QObject {
     MainWindow w;
     QVERIFY(showWindow(w, QSize(1400, 900)));
     QVERIFY(openSample(w));
-    QSignalSpy snapshot(&w, &MainWindow::trainingSnapshot),
-        finished(&w, &MainWindow::trainingFinished);
+    QSignalSpy snapshot(w.workflow(), &Workflow::trainingSnapshot),
+        finished(w.workflow(), &Workflow::trainingFinished);
     // Event-loop latency while training: a 20 ms timer must keep firing on time.
     LatencyProbe probe;
-    w.setTrainingLength(200, 0);
-    w.startTraining();
+    w.workflow()->setTrainingLength(200, 0);
+    w.workflow()->startTraining();
     QVERIFY(w.session()->isTraining());
     probe.start();
     QVERIFY(snapshot.wait(60000));
@@ -663,7 +665,7 @@ class TestMainWindow : public QObject {
     qInfo("worst event-loop delay while training: %lld ms", probe.worst);
     QVERIFY(probe.worst < kFreezeMs);
     // Pause: no snapshots (no steps) while paused; Resume: they come again.
-    w.setPaused(true);
+    w.workflow()->setPaused(true);
     QTest::qWait(2500);  // the step in flight ends and hands over its snapshot
     const int frozen = snapshot.count();
     QTest::qWait(2500);
@@ -671,11 +673,11 @@ class TestMainWindow : public QObject {
     // Issue 14: the status said "paused" for 4 s, then nothing; it stays while paused.
     QVERIFY2(w.statusBar()->currentMessage().contains(QStringLiteral("paused")),
              qPrintable(w.statusBar()->currentMessage()));
-    w.setPaused(false);
+    w.workflow()->setPaused(false);
     QVERIFY(snapshot.wait(20000));
     QElapsedTimer stop;
     stop.start();
-    w.stopTraining();
+    w.workflow()->stopTraining();
     QVERIFY(finished.wait(10000));
     qInfo("stopped %lld ms after Stop", stop.elapsed());
     QVERIFY(stop.elapsed() < 3000);
@@ -698,8 +700,8 @@ class TestMainWindow : public QObject {
     QVERIFY(showWindow(w, QSize(1400, 900)));
     {
       // Loading is a cancellable task: canceled, it ends with nothing open and no error dialog.
-      QSignalSpy failed(&w, &MainWindow::openFailed);
-      w.openStack(stack);
+      QSignalSpy failed(w.workflow(), &Workflow::openFailed);
+      w.workflow()->openStack(stack);
       QVERIFY(w.findChild<QToolButton*>(QStringLiteral("cancelLoad"))->isVisibleTo(&w));
       w.session()->cancelLoading();
       QVERIFY(failed.wait(60000));
@@ -709,11 +711,11 @@ class TestMainWindow : public QObject {
     }
     QVERIFY(openSample(w, stack));
     QCOMPARE(w.panelWidget(0)->imageLayer()->image().cols, 512);
-    QSignalSpy snapshot(&w, &MainWindow::trainingSnapshot),
-        finished(&w, &MainWindow::trainingFinished);
+    QSignalSpy snapshot(w.workflow(), &Workflow::trainingSnapshot),
+        finished(w.workflow(), &Workflow::trainingFinished);
     LatencyProbe probe;
-    w.setTrainingLength(1000, 0);
-    w.startTraining();
+    w.workflow()->setTrainingLength(1000, 0);
+    w.workflow()->startTraining();
     QVERIFY(w.session()->isTraining());
     probe.start();
     QVERIFY(snapshot.wait(60000));
@@ -721,7 +723,7 @@ class TestMainWindow : public QObject {
     probe.stop();
     qInfo("512^2 x 30: worst event-loop delay while training: %lld ms", probe.worst);
     QVERIFY(probe.worst < kFreezeMs);
-    w.stopTraining();
+    w.workflow()->stopTraining();
     QVERIFY(finished.wait(10000));
   }
 
@@ -732,10 +734,11 @@ class TestMainWindow : public QObject {
     w.setShowDialogs(false);
     QVERIFY(showWindow(w, QSize(1200, 800)));
     QVERIFY(openSample(w));
-    QSignalSpy failed(&w, &MainWindow::trainingFailed), finished(&w, &MainWindow::trainingFinished);
+    QSignalSpy failed(w.workflow(), &Workflow::trainingFailed),
+        finished(w.workflow(), &Workflow::trainingFinished);
     w.session()->setMemoryLimitMb(50);
-    w.setTrainingLength(2, 0);
-    w.startTraining();
+    w.workflow()->setTrainingLength(2, 0);
+    w.workflow()->startTraining();
     QCOMPARE(failed.count(), 1);
     QCOMPARE(finished.count(), 1);
     QVERIFY(!w.session()->isTraining());
@@ -752,17 +755,17 @@ class TestMainWindow : public QObject {
     QVERIFY(showWindow(w, QSize(1200, 800)));
     QVERIFY(openSample(w));
     QRandomGenerator rng(20261127);
-    w.setTrainingLength(1000, 0);
+    w.workflow()->setTrainingLength(1000, 0);
     QElapsedTimer total;
     total.start();
     for (int cycle = 0; cycle < 20; ++cycle) {
-      QSignalSpy finished(&w, &MainWindow::trainingFinished);
-      w.startTraining();
+      QSignalSpy finished(w.workflow(), &Workflow::trainingFinished);
+      w.workflow()->startTraining();
       QVERIFY2(w.session()->isTraining(), qPrintable(QString("cycle %1 did not start").arg(cycle)));
       // Random moments: at once, during the direct estimate, during the first steps; some paused.
       QTest::qWait(int(rng.bounded(1500)));
-      if (cycle % 4 == 3) w.setPaused(true);
-      w.stopTraining();
+      if (cycle % 4 == 3) w.workflow()->setPaused(true);
+      w.workflow()->stopTraining();
       QVERIFY2(finished.wait(15000), qPrintable(QString("cycle %1 hung").arg(cycle)));
       QVERIFY(!w.session()->isTraining());
     }
@@ -804,8 +807,8 @@ class TestMainWindow : public QObject {
     QVERIFY(d.prep.normalize == prep::Normalize::Auto);
     w.dataDock()->findChild<QDoubleSpinBox*>(QStringLiteral("chromatinFraction"))->setValue(phiC);
     w.dataDock()->findChild<QDoubleSpinBox*>(QStringLiteral("heteroShare"))->setValue(share);
-    QSignalSpy preview(&w, &MainWindow::previewReady);
-    w.applyDataSettings();
+    QSignalSpy preview(w.workflow(), &Workflow::previewReady);
+    w.workflow()->applyDataSettings();
     QVERIFY(preview.wait(60000));
     QTRY_VERIFY_WITH_TIMEOUT(w.panelWidget(1)->showsImage(), 30000);
     const cv::Mat lambda = w.panelWidget(1)->imageLayer()->image();
@@ -817,8 +820,8 @@ class TestMainWindow : public QObject {
     d = w.dataDock()->settings();
     d.prep.channels = {2, 1};
     w.dataDock()->setSettings(d);
-    QSignalSpy reopened(&w, &MainWindow::stackOpened);
-    w.applyDataSettings();
+    QSignalSpy reopened(w.workflow(), &Workflow::stackOpened);
+    w.workflow()->applyDataSettings();
     QVERIFY(reopened.wait(30000));
     QTRY_VERIFY_WITH_TIMEOUT(w.warningText().contains(QStringLiteral("likely swapped")), 10000);
     QVERIFY(w.logDock()->text().contains(QStringLiteral("likely swapped")));
@@ -828,9 +831,9 @@ class TestMainWindow : public QObject {
     MainWindow w;
     w.show();
     QVERIFY(QTest::qWaitForWindowExposed(&w));
-    QSignalSpy failed(&w, &MainWindow::openFailed);
+    QSignalSpy failed(w.workflow(), &Workflow::openFailed);
     DialogCloser closer;
-    w.openStack(QStringLiteral(MOLLICHROM_TEST_DATA "/io/bad_truncated.tif"));
+    w.workflow()->openStack(QStringLiteral(MOLLICHROM_TEST_DATA "/io/bad_truncated.tif"));
     QVERIFY(failed.count() > 0 || failed.wait(30000));
     QTRY_VERIFY_WITH_TIMEOUT(!closer.text.isEmpty(), 10000);
     QVERIFY2(closer.text.contains("bad_truncated.tif") && closer.text.contains("truncated"),
@@ -844,17 +847,17 @@ class TestMainWindow : public QObject {
     f.write("{ \"format\": \"something-else\" }");
     f.close();
     closer.text.clear();
-    w.open(bogus);
+    w.workflow()->open(bogus);
     QTRY_VERIFY_WITH_TIMEOUT(!closer.text.isEmpty(), 10000);
     QVERIFY2(
         closer.text.contains("broken.mchrom") && closer.text.contains("not a Mollichrom project"),
         qPrintable(closer.text));
     // The window still opens the sample.
-    QSignalSpy opened(&w, &MainWindow::stackOpened);
+    QSignalSpy opened(w.workflow(), &Workflow::stackOpened);
     QTRY_VERIFY_WITH_TIMEOUT(!w.session()->isBusy(), 10000);
-    w.openStack(kSample);
+    w.workflow()->openStack(kSample);
     QVERIFY(opened.wait(30000));
-    QCOMPARE(w.frameCount(), 21);
+    QCOMPARE(w.workflow()->frameCount(), 21);
     QTRY_VERIFY_WITH_TIMEOUT(!w.session()->isBusy(), 60000);
   }
 
@@ -869,10 +872,10 @@ class TestMainWindow : public QObject {
     s.load.binning = 2;
     s.prep.frameIntervalS = 0.5;  // what the dataset-properties dialog sets
     w.dataDock()->setSettings(s);
-    QSignalSpy opened(&w, &MainWindow::stackOpened);
-    w.applyDataSettings();
+    QSignalSpy opened(w.workflow(), &Workflow::stackOpened);
+    w.workflow()->applyDataSettings();
     QVERIFY(opened.wait(30000));
-    QCOMPARE(w.frameCount(), 11);
+    QCOMPARE(w.workflow()->frameCount(), 11);
     const cv::Mat& shown = w.panelWidget(0)->imageLayer()->image();
     QCOMPARE(shown.cols, 32);
     QCOMPARE(shown.rows, 30);
@@ -899,11 +902,11 @@ class TestMainWindow : public QObject {
     QVERIFY(note && !note->isVisibleTo(&w));
     s.load.firstFrame = s.load.lastFrame = 5;
     w.dataDock()->setSettings(s);
-    QSignalSpy reopened(&w, &MainWindow::stackOpened);
-    w.applyDataSettings();
+    QSignalSpy reopened(w.workflow(), &Workflow::stackOpened);
+    w.workflow()->applyDataSettings();
     QVERIFY(reopened.wait(30000));
     QTRY_VERIFY_WITH_TIMEOUT(!w.session()->isBusy(), 60000);
-    QCOMPARE(w.frameCount(), 1);
+    QCOMPARE(w.workflow()->frameCount(), 1);
     QVERIFY(note->isVisibleTo(&w));
     // One frame cannot give M or Γ_ac: their "infer" boxes are unticked and locked.
     for (const char* name : {"freeM", "freeGamma"}) {
@@ -920,16 +923,16 @@ class TestMainWindow : public QObject {
     QVERIFY(QTest::qWaitForWindowExposed(w));
     QMimeData mime;
     mime.setUrls({QUrl::fromLocalFile(kSample)});
-    QSignalSpy preview(w, &MainWindow::previewReady);
+    QSignalSpy preview(w->workflow(), &Workflow::previewReady);
     QDragEnterEvent enter(QPoint(50, 50), Qt::CopyAction, &mime, Qt::LeftButton, Qt::NoModifier);
     QApplication::sendEvent(w, &enter);
     QVERIFY(enter.isAccepted());
     QDropEvent drop(QPointF(50, 50), Qt::CopyAction, &mime, Qt::LeftButton, Qt::NoModifier);
     QApplication::sendEvent(w, &drop);
     QVERIFY(preview.wait(60000));
-    QCOMPARE(w->frameCount(), 21);
-    w->setTrainingLength(500, 0);
-    w->startTraining();
+    QCOMPARE(w->workflow()->frameCount(), 21);
+    w->workflow()->setTrainingLength(500, 0);
+    w->workflow()->startTraining();
     QTest::qWait(800);
     QVERIFY(w->session()->isTraining());
     QElapsedTimer t;

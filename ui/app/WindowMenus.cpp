@@ -6,6 +6,7 @@
 #include "ui/app/MainWindow.h"
 #include "ui/app/SessionReporter.h"
 #include "ui/app/TrainingActions.h"
+#include "ui/app/Workflow.h"
 #include "ui/docks/DataDock.h"
 #include "ui/docks/LogDock.h"
 #include "ui/docks/TrainingDock.h"
@@ -44,7 +45,7 @@ QMenu* buildWindowMenus(MainWindow& w, ExportController& exporter, SessionReport
         QFileDialog::getOpenFileName(&w, tr("Open"), QString(),
                                      tr("Stacks and projects (*.tif *.tiff *.ome.tif *.png "
                                         "*.mchrom);;Projects (*.mchrom);;All files (*)"));
-    if (!f.isEmpty()) w.open(f);
+    if (!f.isEmpty()) w.workflow()->open(f);
   });
   QMenu* recent = file->addMenu(tr("Open &recent"));
   file->addSeparator();

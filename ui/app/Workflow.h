@@ -1,0 +1,95 @@
+#pragma once
+// The user's way through an analysis — open (a stack or a project), prepare with the Data
+// dock's settings, preview, train — between the AnalysisSession and the docks (issue 14). The
+// session holds the state and runs the tasks; the workflow decides what follows what: a
+// project's results are restored once its data and preview are ready, Start with unapplied data
+// settings applies them first and then trains, a new stack refits the view only when its extent
+// changed. Tests and scripts drive it as the window's menus and buttons do (MainWindow::workflow).
+#include "ui/app/Settings.h"
+
+#include <QObject>
+#include <QString>
+
+#include <array>
+#include <utility>
+
+namespace mollichrom::ui {
+
+class AnalysisSession;
+class DataDock;
+class LogDock;
+class NucleiDock;
+class PanelGrid;
+class ProjectController;
+class RecentFiles;
+class SessionReporter;
+class TimeBar;
+class TrainingDock;
+struct TrainingActions;
+
+class Workflow : public QObject {
+  Q_OBJECT
+ public:
+  // What the workflow moves data between; all owned by the window.
+  struct Parts {
+    AnalysisSession* session = nullptr;
+    SessionReporter* reporter = nullptr;
+    PanelGrid* panels = nullptr;
+    ProjectController* projects = nullptr;
+    RecentFiles* recent = nullptr;
+    DataDock* dataDock = nullptr;
+    TrainingDock* trainingDock = nullptr;
+    LogDock* logDock = nullptr;
+    NucleiDock* nucleiDock = nullptr;
+    TimeBar* timeBar = nullptr;
+    const TrainingActions* actions = nullptr;
+  };
+  Workflow(Parts parts, QObject* parent);
+
+  // Opens a stack or a .mchrom project in the background; failures end in a dialog naming the
+  // file (with dialogs off: on stderr) and openFailed.
+  void open(const QString& path);
+  void openStack(const QString& path);
+  void openProject(const QString& path);
+  // Re-prepares the open stack with the Data dock's settings.
+  void applyDataSettings();
+  // Channel mapping for the next open (the --channels flag). Throws std::invalid_argument.
+  void setChannels(const QString& mapping);
+
+  // Starts training with the Training dock's settings (applying unapplied data settings first).
+  void startTraining();
+  void setPaused(bool paused);
+  void stopTraining();
+  // Training length for the next start (the --steps/--time-budget flags override the dock).
+  void setTrainingLength(int steps, double timeBudgetSeconds);
+
+  // Selects the nucleus under pixel (x, y) (what a click on an image does); its label, 0 outside.
+  int selectNucleusAt(int x, int y);
+  int frameCount() const;
+
+ Q_SIGNALS:
+  void stackOpened(const QString& path);
+  void previewReady();
+  void openFailed(const QString& message);
+  void trainingSnapshot(int step);
+  void trainingFinished(bool canceled);
+  void trainingFailed(const QString& message);  // before trainingFinished
+  void projectRestored(const QString& path);
+  void titleChanged(const QString& file);  // the file the window is about now
+
+ private:
+  void connectSession();
+  void load(const QString& path, const DataSettings& settings);
+  void onLoaded();
+  void finishOpening();  // the preview's end (or its absence): projects, start-after-apply
+  void refreshNuclei();
+  void updateActions();
+
+  Parts p_;
+  bool startAfterApply_ = false;                      // Start pressed with unapplied data settings
+  std::pair<QString, std::array<double, 2>> viewed_;  // file and extent (µm) last fitted
+  int trainSteps_ = -1;
+  double trainBudget_ = -1;
+};
+
+}  // namespace mollichrom::ui
