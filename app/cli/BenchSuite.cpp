@@ -76,9 +76,9 @@ int runSuite(const Args& args) {
               static_cast<unsigned long long>(seed), cases.size(), rt.threads,
               rt.blas.name.c_str());
   std::printf("%-32s | %-34s | %-34s | %s\n", "", "direct estimate", "trained", "");
-  std::printf("%-32s | %6s %6s %6s %6s %6s | %6s %6s %6s %6s %6s | %6s\n", "case", "r", "relL2",
-              "finite", "band90", "s", "r", "relL2", "finite", "band90", "s",
-              "nucMin");  // then the fit verdict
+  std::printf("%-32s | %6s %6s %6s %6s %6s | %6s %6s %6s %6s %6s | %6s %6s\n", "case", "r", "relL2",
+              "finite", "band90", "s", "r", "relL2", "finite", "band90", "s", "nucMin",
+              "static");  // then the fit verdict
   std::vector<bench::SuiteRow> rows;
   QJsonArray jsonRows;
   for (const auto& c : cases) {
@@ -95,9 +95,9 @@ int runSuite(const Args& args) {
                     s.bandCoverage, s.seconds);
       return std::string(b);
     };
-    std::printf("%-32s | %s | %s | %6.3f | %s\n", r.name.c_str(),
+    std::printf("%-32s | %s | %s | %6.3f %6.2f | %s\n", r.name.c_str(),
                 cells(r.direct, r.constantTruth).c_str(), cells(r.trained, r.constantTruth).c_str(),
-                r.worstNucleusFinite, r.fit.c_str());
+                r.worstNucleusFinite, r.staticNoiseShare, r.fit.c_str());
     std::fflush(stdout);
     jsonRows.append(QJsonObject{{"case", QString::fromStdString(r.name)},
                                 {"steady", r.steady},
@@ -105,6 +105,7 @@ int runSuite(const Args& args) {
                                 {"direct", scoreJson(r.direct)},
                                 {"trained", scoreJson(r.trained)},
                                 {"worst_nucleus_finite", r.worstNucleusFinite},
+                                {"static_noise_share", r.staticNoiseShare},
                                 {"fit", QJsonObject{{"verdict", QString::fromStdString(r.fit)},
                                                     {"unexplained_signal", r.fitUnexplained},
                                                     {"negative_lambda_share", r.fitNegativeShare}}},

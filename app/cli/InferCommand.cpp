@@ -308,6 +308,8 @@ int runInfer(const std::vector<std::string>& argv) {
               << "), " << exporting::scalarLine(r) << " -> " << args.get("out") << "\n";
     if (data.counts.used) std::cerr << "infer: " << exporting::sensitivityLine(data, r) << "\n";
     std::cerr << "infer: lambda is the " << exporting::answerDescription(r) << "\n";
+    if (const auto floor = exporting::noiseFloorLine(r); !floor.empty())
+      std::cerr << "infer: " << floor << "\n";
     std::cerr << "infer: fit: " << train::fitVerdictName(r.fit.verdict) << " (" << r.fit.reason
               << ")\n";
     if (!truth.empty()) {

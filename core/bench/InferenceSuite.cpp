@@ -176,6 +176,7 @@ SuiteRow runSuiteCase(const SuiteCase& c, const train::TrainerConfig& config) {
   row.direct.seconds = r.direct.seconds;
   row.direct.kernel = train::chosenHalfWidthXY(r.direct, config.directMollifier);
   row.direct.bandCoverage = bandCoverage(r.direct.lambdaLow, r.direct.lambdaHigh, s.lambda, eval);
+  row.staticNoiseShare = r.direct.staticNoiseShare;
   row.trained = score(r.lambda, s.lambda, eval);
   row.trained.seconds = r.seconds;
   row.trained.steps = r.steps;

@@ -43,6 +43,9 @@ struct SuiteRow {
   bool constantTruth = false;  // λ constant: Pearson undefined, left out of its summary
   EngineScore direct, trained;
   double worstNucleusFinite = 0;  // smallest finite share over the nuclei
+  // The share of the direct λ's noise variance from the noise common to all frames (the floor no
+  // fit of the fields removes; DirectEstimate::staticNoiseShare), −1 for snapshots.
+  double staticNoiseShare = -1;
   // The rate solve's report (RateSolver): regularisation, fit against the noise, effort.
   double alpha = 0, discrepancy = 0;
   int iterations = 0;

@@ -73,7 +73,8 @@ QJsonObject directKernelJson(const train::DirectEstimate& d) {
                      {"half_width_px_median", d.kernelMedian},
                      {"half_width_px_p10", d.kernelP10},
                      {"half_width_px_p90", d.kernelP90},
-                     {"noise_sigma", d.noiseSigma}};
+                     {"noise_sigma", d.noiseSigma},
+                     {"static_noise_share", d.staticNoiseShare}};
 }
 
 }  // namespace
@@ -380,6 +381,17 @@ std::string scalarLine(const train::InferenceResult& r) {
   one("M", r.M, "um^2/s", true);
   o << ", ";
   one("gamma_ac", r.gammaAc, "1/s", false);
+  return o.str();
+}
+
+std::string noiseFloorLine(const train::InferenceResult& r) {
+  const double share = r.direct.staticNoiseShare;
+  if (!(share >= 0)) return {};
+  std::ostringstream o;
+  o << "lambda's noise: " << std::lround(100 * share)
+    << " % of its variance comes from the noise common to all frames, which no fit of the fields "
+       "(network or otherwise) can remove";
+  if (share > 0.5) o << "; more frames or less noise per frame would lower it, longer training not";
   return o.str();
 }
 

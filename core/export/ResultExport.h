@@ -82,6 +82,9 @@ std::string answerDescription(const train::InferenceResult& result);
 std::string scalarStatus(const train::InferenceResult& result, bool mobility);
 // "M 0.93 um^2/s, gamma_ac fixed at 1 1/s (not identifiable …)": never a default as a result.
 std::string scalarLine(const train::InferenceResult& result);
+// Where λ's noise comes from (DirectEstimate::staticNoiseShare), with what would lower it; empty
+// when not measured.
+std::string noiseFloorLine(const train::InferenceResult& result);
 // The counts mapping's stated assumptions and λ's sensitivity to the share (empty otherwise).
 std::string sensitivityLine(const prep::FieldData& data, const train::InferenceResult& result);
 

@@ -51,6 +51,10 @@ struct DirectEstimate {
   // Per candidate: the estimated mean squared error of λ (up to a common constant) and the
   // noise variance part of it, averaged over the region.
   std::vector<double> kernelRisk, kernelVariance;
+  // The share of λ's noise variance (at the chosen width) that the frame-mean of the field
+  // noise causes: a floor no model of the fields can remove, only more frames or less noise
+  // (DirectEstimator.cpp, staticNoiseShare). −1 when not measured (one frame, fixed kernel).
+  double staticNoiseShare = -1;
   int tileSize = 0;    // interior edge of the tiles the estimate was computed in (px)
   int tiles = 0;       // how many tiles the λ pass used
   double seconds = 0;  // wall time of the estimate

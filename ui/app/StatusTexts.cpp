@@ -52,6 +52,8 @@ RunReport runReport(const train::InferenceResult& r, const prep::FieldData& f, b
                      .arg(QString::fromStdString(r.stopReason))
                      .arg(QString::fromStdString(exporting::scalarLine(r)));
   out.details << tr("λ is the %1").arg(QString::fromStdString(exporting::answerDescription(r)));
+  if (const auto floor = exporting::noiseFloorLine(r); !floor.empty())
+    out.details << QString::fromStdString(floor);
   if (f.counts.used) out.details << QString::fromStdString(exporting::sensitivityLine(f, r));
   out.fit = tr("Fit: %1 — %2")
                 .arg(QString::fromStdString(train::fitVerdictName(r.fit.verdict)),
