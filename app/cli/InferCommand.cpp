@@ -72,7 +72,7 @@ const char* kInferUsage =
     "  --free M,gamma_ac                        require these to be inferred (error if "
     "impossible)\n"
     "  --engine mollifier|autodiff|direct       derivative engine (direct: network-free estimate)\n"
-    "  --arch cnn|fourier-mlp                   field network (autodiff needs fourier-mlp)\n"
+    "  --arch cnn|fourier-mlp|mlp               field network (autodiff needs a coordinate one)\n"
     "  --steps N  --time-budget SECONDS         training length: N >= 1 steps (default 40) or the "
     "budget,\n"
     "                                           whichever ends first\n"

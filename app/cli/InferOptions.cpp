@@ -127,8 +127,8 @@ InferOptions parseInferOptions(const Args& args) {
     cfg.directMollifier.halfWidthXY = args.getInt("kernel-direct", cfg.directMollifier.halfWidthXY);
     cfg.directMollifier.adaptiveXY = false;
   }
-  if (cfg.engine == train::Engine::Autodiff && cfg.arch != train::Arch::FourierMlp)
-    throw UsageError("--engine autodiff needs --arch fourier-mlp (a coordinate network)");
+  if (cfg.engine == train::Engine::Autodiff && cfg.arch == train::Arch::Cnn)
+    throw UsageError("--engine autodiff needs a coordinate network: --arch fourier-mlp or mlp");
   if (cfg.device != "cpu" && cfg.device != "cuda") throw UsageError("--device must be cpu or cuda");
   if (cfg.steps < 0 || cfg.timeBudget < 0)
     throw UsageError("--steps and --time-budget must be >= 0");

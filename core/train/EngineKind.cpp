@@ -22,12 +22,22 @@ Engine parseEngine(const std::string& s) {
   throw std::invalid_argument("unknown engine '" + s + "' (mollifier, autodiff, direct)");
 }
 
-std::string archName(Arch a) { return a == Arch::FourierMlp ? "fourier-mlp" : "cnn"; }
+std::string archName(Arch a) {
+  switch (a) {
+    case Arch::Cnn:
+      return "cnn";
+    case Arch::FourierMlp:
+      return "fourier-mlp";
+    case Arch::Mlp:
+      return "mlp";
+  }
+  return "cnn";
+}
 
 Arch parseArch(const std::string& s) {
-  for (Arch a : {Arch::Cnn, Arch::FourierMlp})
+  for (Arch a : {Arch::Cnn, Arch::FourierMlp, Arch::Mlp})
     if (s == archName(a)) return a;
-  throw std::invalid_argument("unknown network '" + s + "' (cnn, fourier-mlp)");
+  throw std::invalid_argument("unknown network '" + s + "' (cnn, fourier-mlp, mlp)");
 }
 
 Arch defaultArch(Engine e) { return e == Engine::Autodiff ? Arch::FourierMlp : Arch::Cnn; }

@@ -4,11 +4,11 @@
 #include "core/prep/NucleusLabels.h"
 
 #include "core/models/ChromatinModel.h"
-#include "core/mollifier/AutodiffDerivatives.h"
-#include "core/nets/GridCnn.h"
 #include "core/runtime/ErrorText.h"
+#include "core/train/AutodiffFields.h"
 #include "core/train/FieldBundle.h"
 #include "core/train/FieldDerivativeEngine.h"
+#include "core/train/FieldNetwork.h"
 #include "core/train/RateSolver.h"
 #include "core/train/TensorConvert.h"
 #include "core/train/Tiling.h"
@@ -99,24 +99,24 @@ class Session {
     logG_ = torch::full({}, std::log(direct.gammaAc), torch::dtype(torch::kFloat32).device(device_))
                 .requires_grad_(freeG_);
 
-    if (cfg.arch == Arch::Cnn) {
-      if (cfg.engine == Engine::Autodiff)
-        throw std::invalid_argument(
-            "--engine autodiff needs a coordinate network (--arch fourier-mlp): a CNN's output "
-            "has no derivative with respect to coordinates");
-      nets::GridCnnOptions o;
-      o.channels = 2 * T_;
-      cnnMargin_ = o.depth;  // each 3×3 layer reads one more pixel around
-      cnn_ = nets::GridCnn(o);
-      cnn_->to(device_);
-    } else {
-      nets::FourierMlpOptions o;
-      mlp_ = nets::FourierMlp(o);
-      mlp_->to(device_);
-    }
+    if (cfg.arch == Arch::Cnn && cfg.engine == Engine::Autodiff)
+      throw std::invalid_argument(
+          "--engine autodiff needs a coordinate network (--arch mlp or fourier-mlp): a CNN's "
+          "output has no derivative with respect to coordinates");
+    FieldNetworkOptions no;
+    no.arch = cfg.arch;
+    no.fields = 2;
+    no.frames = T_;
+    no.coordDims = 3;
+    no.span = {W_ * data.dx, H_ * data.dy, std::max(1, T_ - 1) * data.dt};
+    no.mean = mean_;
+    no.spread = std_;
+    no.sigma = sigma_;
+    net_ = FieldNetwork(no);
+    net_->to(device_);
     // One module holds what is learnt (checkpoints are torch::save of it); the handles above
     // are the same tensors.
-    state_ = TrainingState(theta_, logM_, freeM_, logG_, freeG_, cnn_, mlp_);
+    state_ = TrainingState(theta_, logM_, freeM_, logG_, freeG_, net_);
 
     // Residual scale: the reaction term's size at the direct estimate, so w_pde = 1 means
     // "residual errors count like data errors of one σ when they reach the reaction's size / 30".
@@ -129,12 +129,8 @@ class Session {
 
   std::vector<torch::Tensor> parameters(bool nets) {
     std::vector<torch::Tensor> p;
-    if (nets) {
-      if (cnn_)
-        for (auto& t : cnn_->parameters()) p.push_back(t);
-      if (mlp_)
-        for (auto& t : mlp_->parameters()) p.push_back(t);
-    }
+    if (nets)
+      for (auto& t : net_->parameters()) p.push_back(t);
     return p;
   }
 
@@ -171,27 +167,11 @@ class Session {
     return requireGrad ? c.requires_grad_(true) : c;
   }
 
-  torch::Tensor mlpFields(const torch::Tensor& coords) {
-    // Normalise inside the graph so autodiff derivatives come out in physical units.
-    const auto lo = torch::tensor({0.f, 0.f, 0.f}, coords.options().requires_grad(false));
-    const auto span = torch::tensor(
-        {float(W_ * data_.dx), float(H_ * data_.dy), float(std::max(1, T_ - 1) * data_.dt)},
-        coords.options().requires_grad(false));
-    const auto s = (coords - lo) / span * 2 - 1;
-    return mlp_->forward(s) * std_ + mean_;  // [P, 2]
-  }
-
   // u on the window [2, T, h, w] and the data loss.
   std::pair<torch::Tensor, torch::Tensor> fields(const Window& w) {
     const auto d =
         dataT_.index({Slice(), Slice(), Slice(w.y0, w.y0 + w.h), Slice(w.x0, w.x0 + w.w)});
-    if (cnn_) {
-      const auto x = ((d - mean_) / std_).reshape({1, 2 * T_, w.h, w.w});
-      const auto corr = cnn_->forward(x).reshape({2, T_, w.h, w.w}) * sigma_;
-      return {d + corr, (corr / sigma_).pow(2).mean()};
-    }
-    const auto u = mlpFields(coordsGrid(w, false)).t().reshape({2, T_, w.h, w.w});
-    return {u, ((u - d) / sigma_).pow(2).mean()};
+    return net_->window(d, net_->onGrid() ? torch::Tensor() : coordsGrid(w, false));
   }
 
   struct Losses {
@@ -231,16 +211,8 @@ class Session {
       auto coords = torch::stack({x * float(data_.dx), y * float(data_.dy), t * float(data_.dt)}, 1)
                         .to(device_);
       coords.requires_grad_(true);
-      const auto out = mlpFields(coords);
-      std::vector<torch::Tensor> per;
-      const auto ops = model_.operators(!steady_);
-      for (int f = 0; f < 2; ++f) {
-        mollifier::AutodiffDerivatives ad(coords, out.select(1, f));
-        std::vector<torch::Tensor> k;
-        for (const auto& op : ops) k.push_back(ad.apply(op).reshape({-1, 1, 1}));
-        per.push_back(torch::stack(k));
-      }
-      models::FieldDerivatives d{ops, torch::stack(per)};
+      const auto d =
+          autodiffDerivatives(model_, model_.operators(!steady_), coords, net_->atCoords(coords));
       const auto aff = model_.residual(d, scalars(), steady_);
       const auto lam =
           torch::exp(theta_.flatten().index({(idx % (H_ * W_)).to(device_)})).reshape({-1, 1, 1});
@@ -295,16 +267,19 @@ class Session {
               nf = steady_ ? 1 : 2 * haloT_ + 1;  // input frames read by the middle one
     const cv::Rect image(0, 0, W_, H_);
     for (const Tile& tile : makeTiles(H_, W_, h, snapshotTile())) {
+      const int margin = net_->margin();
       const cv::Rect net =
-          cv::Rect(tile.source.x - cnnMargin_, tile.source.y - cnnMargin_,
-                   tile.source.width + 2 * cnnMargin_, tile.source.height + 2 * cnnMargin_) &
+          cv::Rect(tile.source.x - margin, tile.source.y - margin, tile.source.width + 2 * margin,
+                   tile.source.height + 2 * margin) &
           image;
       torch::Tensor u;
       const Window nw{net.y, net.x, net.height, net.width};
-      if (cnn_)
+      if (net_->onGrid())
         u = fields(nw).first.narrow(1, f0, nf);
       else
-        u = mlpFields(coordsGrid(nw, false, f0, nf)).t().reshape({2, nf, net.height, net.width});
+        u = net_->atCoords(coordsGrid(nw, false, f0, nf))
+                .t()
+                .reshape({2, nf, net.height, net.width});
       u = u.narrow(2, tile.source.y - net.y, tile.source.height)
               .narrow(3, tile.source.x - net.x, tile.source.width);
       const auto d = (*engine_)(u);
@@ -324,7 +299,7 @@ class Session {
   }
 
   int snapshotTile() const {
-    return tileSizeFor(H_, W_, 1, halo_ + cnnMargin_, snapshotBytesPerPixel(T_, haloT_),
+    return tileSizeFor(H_, W_, 1, halo_ + net_->margin(), snapshotBytesPerPixel(T_, haloT_),
                        kDefaultTileBudgetBytes);
   }
 
@@ -381,13 +356,12 @@ class Session {
   }
 
   bool freeM_ = false, freeG_ = false, steady_ = false;
-  int halo_ = 0, haloT_ = 0, T_ = 0, H_ = 0, W_ = 0, patch_ = 0, cnnMargin_ = 0;
+  int halo_ = 0, haloT_ = 0, T_ = 0, H_ = 0, W_ = 0, patch_ = 0;
   double wPde_ = 1.0, wData_ = 1.0;
   double sigma_ = 1, scale_ = 1, pde0_ = 0;
   cv::Mat region_;
   torch::Tensor theta_, logM_, logG_;
-  nets::GridCnn cnn_{nullptr};
-  nets::FourierMlp mlp_{nullptr};
+  FieldNetwork net_{nullptr};
   TrainingState state_{nullptr};
 
  private:
@@ -486,7 +460,7 @@ InferenceResult runInferenceImpl(const prep::FieldData& data, const models::Para
   const double resumedSeconds = result.losses.empty() ? 0.0 : result.losses.back().seconds;
   auto good = s.snapshotState();
   double lrFactor = 1.0, lastSnapshot = -1e9, snapshotCost = 0;
-  const bool ramp = cfg.arch == Arch::FourierMlp && cfg.engine != Engine::Autodiff;
+  const bool ramp = cfg.arch != Arch::Cnn && cfg.engine != Engine::Autodiff;
   result.stopReason = "steps";
   const int firstStep = step;
   const double loopStart = elapsed();

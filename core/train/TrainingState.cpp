@@ -12,13 +12,11 @@ constexpr int kColumns = 9;  // LossRecord's fields, in its order
 }
 
 TrainingStateImpl::TrainingStateImpl(torch::Tensor theta_, torch::Tensor logM_, bool freeM,
-                                     torch::Tensor logG_, bool freeG, nets::GridCnn cnn_,
-                                     nets::FourierMlp mlp_) {
+                                     torch::Tensor logG_, bool freeG, FieldNetwork net_) {
   theta = register_parameter("theta", theta_, true);
   logM = register_parameter("logM", logM_, freeM);
   logG = register_parameter("logG", logG_, freeG);
-  if (cnn_) cnn = register_module("cnn", cnn_);
-  if (mlp_) mlp = register_module("mlp", mlp_);
+  net = register_module("net", net_);
   step_ = register_buffer("step", torch::zeros({}, torch::kInt64));
   pdeWeight_ = register_buffer("pde_weight", torch::ones({}, torch::kFloat64));
   history_ = register_buffer("history", torch::zeros({0, kColumns}, torch::kFloat64));

@@ -6,7 +6,7 @@
 // module and of the optimizer, and resuming is torch::load of both (issue 14: the checkpoint
 // used to write each tensor by hand and flatten the losses into one list).
 // Internal to core/train (LibTorch stays behind Trainer.h).
-#include "core/nets/GridCnn.h"
+#include "core/train/FieldNetwork.h"
 #include "core/train/Trainer.h"
 
 #include <torch/torch.h>
@@ -18,13 +18,12 @@ namespace mollichrom::train {
 
 class TrainingStateImpl : public torch::nn::Module {
  public:
-  // θ [H, W], log M and log Γ_ac (scalars) and the network (exactly one of cnn, mlp set).
+  // θ [H, W], log M and log Γ_ac (scalars) and the field network.
   TrainingStateImpl(torch::Tensor theta, torch::Tensor logM, bool freeM, torch::Tensor logG,
-                    bool freeG, nets::GridCnn cnn, nets::FourierMlp mlp);
+                    bool freeG, FieldNetwork net);
 
   torch::Tensor theta, logM, logG;
-  nets::GridCnn cnn{nullptr};
-  nets::FourierMlp mlp{nullptr};
+  FieldNetwork net{nullptr};
 
   int step() const;
   void setStep(int step);

@@ -75,9 +75,11 @@ TrainingDock::TrainingDock(QAction* start, QAction* pause, QAction* stop, QWidge
   arch_->addItem(tr("Residual CNN"), QString::fromStdString(train::archName(train::Arch::Cnn)));
   arch_->addItem(tr("Fourier MLP"),
                  QString::fromStdString(train::archName(train::Arch::FourierMlp)));
+  arch_->addItem(tr("Plain MLP (tanh)"), QString::fromStdString(train::archName(train::Arch::Mlp)));
   arch_->setToolTip(
       tr("The network that represents the fields: a residual CNN on the pixel grid, "
-         "or a Fourier-feature MLP of (x, y, t)"));
+         "a Fourier-feature MLP of (x, y, t), or the plain tanh MLP of physics-informed "
+         "networks"));
   steps_ = new QSpinBox(run);
   steps_->setObjectName(QStringLiteral("steps"));
   steps_->setRange(0, 100000);
@@ -182,7 +184,9 @@ TrainingDock::TrainingDock(QAction* start, QAction* pause, QAction* stop, QWidge
   connect(engine_, &QComboBox::currentIndexChanged, this, [this] {
     // The autodiff baseline differentiates a coordinate network; the CNN has no coordinates.
     const auto engine = train::parseEngine(engine_->currentData().toString().toStdString());
-    if (engine == train::Engine::Autodiff)
+    if (engine == train::Engine::Autodiff &&
+        arch_->currentData().toString() ==
+            QString::fromStdString(train::archName(train::Arch::Cnn)))
       arch_->setCurrentIndex(
           arch_->findData(QString::fromStdString(train::archName(train::defaultArch(engine)))));
   });
