@@ -4,6 +4,7 @@
 #include "app/cli/BenchCommand.h"
 #include "app/cli/BenchInference.h"
 #include "app/cli/BenchIo.h"
+#include "app/cli/BenchPaperSuite.h"
 #include "app/cli/BenchProblems.h"
 #include "app/cli/BenchScale.h"
 #include "app/cli/InferCommand.h"
@@ -38,11 +39,15 @@ const std::vector<Command>& commands() {
       {"bench inference", "Accuracy and time of inference on simulations", runBenchInference},
       {"bench problems", "The benchmark suite's inverse problems and their simulators' convergence",
        runBenchProblems},
+      {"bench suite",
+       "The paper's benchmark: 1st/2nd/4th-order problems, three networks, mollifier vs autodiff",
+       runBenchPaperSuite},
       {"bench scale", "Memory and time of inference at real image sizes",
        [](const std::vector<std::string>& a) { return runBenchScale("scale", a); }},
       {"bench derivatives-child", "",
        [](const std::vector<std::string>& a) { return runBench(prepend("derivatives-child", a)); },
        false},
+      {"bench suite-child", "", runBenchPaperSuiteChild, false},
       {"bench scale-child", "",
        [](const std::vector<std::string>& a) { return runBenchScale("scale-child", a); }, false},
   };

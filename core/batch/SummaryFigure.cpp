@@ -1,9 +1,8 @@
 #include "core/batch/SummaryFigure.h"
 
 #include "core/batch/Collect.h"
-#include "core/util/AtomicFile.h"
+#include "core/util/PlotDrawing.h"
 
-#include <opencv2/imgcodecs.hpp>
 #include <opencv2/imgproc.hpp>
 
 #include <algorithm>
@@ -15,31 +14,14 @@ namespace mollichrom::batch {
 
 namespace {
 
-const cv::Scalar kPalette[] = {{180, 119, 31},  {14, 127, 255}, {44, 160, 44},   {40, 39, 214},
-                               {189, 103, 148}, {75, 86, 140},  {194, 119, 227}, {127, 127, 127}};
-constexpr int kFont = cv::FONT_HERSHEY_SIMPLEX;
-
+using util::drawText;
+using util::niceStep;
+using util::paletteColour;
 void text(cv::Mat& img, const std::string& s, cv::Point at, double scale, int align = 0,
           cv::Scalar color = {40, 40, 40}, int thickness = 1) {
-  int base = 0;
-  const cv::Size size = cv::getTextSize(s, kFont, scale, thickness, &base);
-  if (align == 0) at.x -= size.width / 2;  // centred
-  if (align == 1) at.x -= size.width;      // right-aligned
-  cv::putText(img, s, at, kFont, scale, color, thickness, cv::LINE_AA);
+  drawText(img, s, at, scale, align, color, thickness);
 }
-
-double niceStep(double span) {
-  const double raw = span / 5, mag = std::pow(10.0, std::floor(std::log10(raw)));
-  for (double m : {1.0, 2.0, 2.5, 5.0, 10.0})
-    if (raw <= m * mag) return m * mag;
-  return 10 * mag;
-}
-
-std::string number(double v) {
-  char buf[32];
-  std::snprintf(buf, sizeof buf, "%.3g", v);
-  return buf;
-}
+std::string number(double v) { return util::shortNumber(v); }
 
 }  // namespace
 
@@ -99,7 +81,7 @@ void writeSummaryFigure(const std::string& path, const std::vector<ConditionStat
 
   for (int i = 0; i < static_cast<int>(conditions.size()); ++i) {
     const ConditionStats& c = conditions[i];
-    const cv::Scalar color = kPalette[i % 8];
+    const cv::Scalar color = paletteColour(i);
     const cv::Scalar light(255 - (255 - color[0]) * 0.35, 255 - (255 - color[1]) * 0.35,
                            255 - (255 - color[2]) * 0.35);
     const int cx = left + slot * i + slot / 2;
@@ -153,9 +135,7 @@ void writeSummaryFigure(const std::string& path, const std::vector<ConditionStat
     text(img, c.medians.empty() ? std::string("no whole nuclei") : "median " + number(c.median),
          {cx, y0 + 46}, 0.45, 0);
   }
-  std::vector<unsigned char> png;
-  if (!cv::imencode(".png", img, png)) throw std::runtime_error(path + ": PNG encoding failed");
-  util::writeFileAtomically(path, std::string(png.begin(), png.end()));
+  util::writePng(path, img);
 }
 
 }  // namespace mollichrom::batch

@@ -1,6 +1,7 @@
 #pragma once
 // Mollified derivatives of gridded fields [F, T, H, W] for a PdeModel, through one
-// MollifierLayer call: 3-D kernel (t, y, x) in time-dependent mode, 2-D per frame in steady mode.
+// MollifierLayer call: 3-D kernel (t, y, x) in time-dependent mode, 2-D per frame in steady mode,
+// 1-D along W for a model on a series (Langevin's time axis).
 #include "core/models/PdeModel.h"
 #include "core/mollifier/MollifierLayer.h"
 #include "core/train/MollifierSettings.h"
@@ -17,16 +18,21 @@ class FieldDerivativeEngine {
   // (PdeModel::derivedFields) on the valid region [F', K, T', H', W']. The model must outlive
   // the engine.
   models::FieldDerivatives operator()(const torch::Tensor& fields) const;
+  // A model on a 1-D series: its axis is W (T = H = 1), spacing `spacing`, a 1-D kernel of
+  // `halfWidth` nodes on each side. Fields [F, 1, 1, N] → [F', K, 1, 1, N − 2·halfWidth].
+  static FieldDerivativeEngine series(const models::PdeModel& model, int halfWidth, double spacing,
+                                      mollifier::KernelFamily family);
   int haloXY() const { return haloXY_; }
   int haloT() const { return haloT_; }
   bool timeDependent() const { return timeDependent_; }
   const mollifier::MollifierLayer& layer() const { return layer_; }
 
  private:
-  const models::PdeModel* model_;
+  FieldDerivativeEngine() = default;
+  const models::PdeModel* model_ = nullptr;
   std::vector<std::string> ops_;
   mutable mollifier::MollifierLayer layer_{nullptr};  // forward() is non-const in LibTorch style
-  bool timeDependent_;
+  bool timeDependent_ = false, series_ = false;
   int haloXY_ = 0, haloT_ = 0;
 };
 

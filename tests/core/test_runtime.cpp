@@ -93,7 +93,8 @@ class TestRuntime : public QObject {
     const QStringList commands{
         "info",         "simulate",        "infer",          "batch",
         "batch status", "batch collect",   "batch task",     "bench derivatives",
-        "bench io",     "bench inference", "bench problems", "bench scale"};
+        "bench io",     "bench inference", "bench problems", "bench suite",
+        "bench scale"};
     const QString listed = out.section("Commands", 1).section("Options:", 0, 0);
     QStringList seen;
     for (const QString& line : listed.split('\n', Qt::SkipEmptyParts))

@@ -1,0 +1,253 @@
+#include "core/bench/ProblemSuite.h"
+
+#include "core/models/problems/ProblemModels.h"
+#include "core/runtime/Runtime.h"
+#include "core/sim/problems/CahnHilliardReaction.h"
+#include "core/sim/problems/InverseProblem.h"
+#include "core/train/PdeFit.h"
+#include "core/util/ProcessMemory.h"
+
+#include <QJsonArray>
+#include <QJsonDocument>
+#include <QJsonObject>
+
+#include <algorithm>
+#include <cmath>
+#include <cstdio>
+#include <memory>
+#include <stdexcept>
+
+namespace mollichrom::bench {
+
+ProblemSetup problemSetup(const std::string& problem) {
+  switch (sim::parseProblem(problem)) {
+    case sim::InverseProblemKind::Langevin:
+      // 101 time points; a 1-D kernel of 6 nodes (the series is the whole domain).
+      return {0, 101, 6, 0, 0};
+    case sim::InverseProblemKind::Heat:
+      // 48² × 16 frames; 2nd order needs a narrow kernel (4 nodes, 2 frames).
+      return {48, 16, 4, 2, 32};
+    case sim::InverseProblemKind::Rd4:
+      // 64² × 16 frames: interfaces ~9 nodes wide need the 4th-order kernel's 6 nodes.
+      return {64, 16, 6, 2, 32};
+  }
+  return {};
+}
+
+bool pairExists(const std::string& arch, const std::string& engine) {
+  return !(engine == "autodiff" && arch == "cnn");
+}
+
+ProblemRunResult runProblemFit(const ProblemRunConfig& c) {
+  const auto kind = sim::parseProblem(c.problem);
+  const train::Engine engine = train::parseEngine(c.engine);
+  const train::Arch arch = train::parseArch(c.arch);
+  if (engine == train::Engine::Direct)
+    throw std::invalid_argument("the suite compares the mollifier and autodiff engines");
+  if (!(c.noise >= 0)) throw std::invalid_argument("noise must be >= 0");
+  if (!(c.budgetSeconds > 0)) throw std::invalid_argument("the budget must be > 0 s");
+  initRuntime(c.threads);
+  const ProblemSetup s = problemSetup(c.problem);
+  sim::ProblemConfig pc;
+  pc.size = s.size > 0 ? s.size : 64;
+  pc.frames = s.frames;
+  pc.noise = c.noise;
+  pc.seed = c.seed;
+  const sim::ProblemData d = sim::simulateProblem(kind, pc);
+
+  std::unique_ptr<models::PdeModel> model;
+  train::PdeFitData fd;
+  switch (kind) {
+    case sim::InverseProblemKind::Langevin:
+      model = std::make_unique<models::LangevinModel>();
+      fd.grid = train::FitGrid::Series;
+      fd.observed = d.observed.reshape({1, 1, 1, -1});
+      fd.truth = d.truth.reshape({1, -1});
+      fd.dx = d.dt;  // the series' axis is time
+      break;
+    case sim::InverseProblemKind::Heat:
+      model = std::make_unique<models::HeatModel>();
+      break;
+    case sim::InverseProblemKind::Rd4:
+      model = std::make_unique<models::CahnHilliardModel>(sim::kRd4Epsilon, sim::kRd4Mean);
+      break;
+  }
+  if (fd.grid == train::FitGrid::SpaceTime) {
+    fd.observed = d.observed.unsqueeze(0);
+    fd.truth = d.truth;
+    fd.dx = d.dx;
+  }
+  fd.model = model.get();
+  fd.dt = d.dt;
+  fd.noiseSigma = c.noise * (d.clean.max() - d.clean.min()).item<double>();
+
+  train::PdeFitOptions o;
+  o.engine = engine;
+  o.arch = arch;
+  o.budgetSeconds = c.budgetSeconds;
+  if (c.maxSteps > 0) o.maxSteps = c.maxSteps;
+  o.seed = c.seed;
+  o.kernelHalfWidthXY = s.kernelXY;
+  o.kernelHalfWidthT = s.kernelT;
+  o.window = s.window;
+  o.targetRelativeL2 = kTargetRelativeL2;
+
+  ProblemRunResult r;
+  util::resetPeakResident();
+  const double before = util::residentMb();
+  const train::PdeFitResult f = train::fitPde(fd, o);
+  r.peakMb = util::peakResidentMb();
+  r.workingMb = std::max(0.0, r.peakMb - before);
+  r.relativeL2 = f.relativeL2;
+  r.pearson = f.pearson;
+  r.medianStepMs = 1000 * f.medianStepSeconds;
+  r.timeToTarget = f.timeToTarget;
+  r.seconds = f.seconds;
+  r.steps = f.steps;
+  r.diverged = f.diverged;
+  r.errorCurve = f.errorCurve;
+  return r;
+}
+
+QJsonObject resultJson(const ProblemRunResult& r) {
+  QJsonArray curve;
+  for (const auto& [t, e] : r.errorCurve) curve.append(QJsonArray{t, e});
+  return QJsonObject{{"relative_l2", r.relativeL2},
+                     {"pearson", r.pearson},
+                     {"median_step_ms", r.medianStepMs},
+                     {"working_mb", r.workingMb},
+                     {"peak_mb", r.peakMb},
+                     {"time_to_target_s", r.timeToTarget},
+                     {"seconds", r.seconds},
+                     {"steps", r.steps},
+                     {"diverged", r.diverged},
+                     {"error", QString::fromStdString(r.error)},
+                     {"error_curve", curve}};
+}
+
+std::string toJson(const ProblemRunResult& r) {
+  return QJsonDocument(resultJson(r)).toJson(QJsonDocument::Compact).toStdString();
+}
+
+ProblemRunResult problemResultFromJson(const std::string& line) {
+  // The child may print warnings before its report: the report is the last line.
+  std::string last;
+  size_t from = 0;
+  while (from < line.size()) {
+    size_t to = line.find('\n', from);
+    if (to == std::string::npos) to = line.size();
+    if (to > from) last = line.substr(from, to - from);
+    from = to + 1;
+  }
+  QJsonParseError err;
+  const auto doc = QJsonDocument::fromJson(QByteArray::fromStdString(last), &err);
+  if (!doc.isObject()) throw std::runtime_error("benchmark child printed no JSON: " + line);
+  const auto o = doc.object();
+  ProblemRunResult r;
+  r.relativeL2 = o["relative_l2"].toDouble(-1);
+  r.pearson = o["pearson"].toDouble(0);
+  r.medianStepMs = o["median_step_ms"].toDouble();
+  r.workingMb = o["working_mb"].toDouble();
+  r.peakMb = o["peak_mb"].toDouble();
+  r.timeToTarget = o["time_to_target_s"].toDouble(-1);
+  r.seconds = o["seconds"].toDouble();
+  r.steps = o["steps"].toInt();
+  r.diverged = o["diverged"].toBool();
+  r.error = o["error"].toString().toStdString();
+  for (const auto& p : o["error_curve"].toArray())
+    r.errorCurve.push_back({p.toArray()[0].toDouble(), p.toArray()[1].toDouble()});
+  return r;
+}
+
+namespace {
+
+const ProblemRunResult* find(const std::vector<SuiteRow>& rows, const std::string& problem,
+                             const std::string& arch, const std::string& engine, double noise) {
+  for (const auto& r : rows)
+    if (r.config.problem == problem && r.config.arch == arch && r.config.engine == engine &&
+        std::abs(r.config.noise - noise) < 1e-9 && r.result.error.empty())
+      return &r.result;
+  return nullptr;
+}
+
+double medianOf(std::vector<double> v) {
+  std::sort(v.begin(), v.end());
+  return v.empty()      ? 0
+         : v.size() % 2 ? v[v.size() / 2]
+                        : 0.5 * (v[v.size() / 2 - 1] + v[v.size() / 2]);
+}
+
+std::string fmt(const char* f, double a, double b = 0) {
+  char buf[96];
+  std::snprintf(buf, sizeof buf, f, a, b);
+  return buf;
+}
+
+// An error that did not run or diverged counts as worse than any finite one.
+double errorOf(const ProblemRunResult* r) {
+  return !r || r->diverged || !(r->relativeL2 >= 0) ? 1e300 : r->relativeL2;
+}
+
+}  // namespace
+
+std::vector<TargetCheck> suiteTargets(const std::vector<SuiteRow>& rows) {
+  std::vector<std::string> archs;
+  std::vector<double> noises;
+  for (const auto& r : rows) {
+    if (std::find(archs.begin(), archs.end(), r.config.arch) == archs.end())
+      archs.push_back(r.config.arch);
+    if (std::find_if(noises.begin(), noises.end(),
+                     [&](double n) { return std::abs(n - r.config.noise) < 1e-9; }) == noises.end())
+      noises.push_back(r.config.noise);
+  }
+  std::sort(noises.begin(), noises.end());
+  std::vector<TargetCheck> out;
+  for (const auto& arch : archs) {
+    if (!pairExists(arch, "autodiff")) continue;
+    // rd4: time, memory, error.
+    std::vector<double> timeRatio, memRatio;
+    std::string errors;
+    bool lower = true, anyError = false;
+    for (double n : noises) {
+      const auto* m = find(rows, "rd4", arch, "mollifier", n);
+      const auto* a = find(rows, "rd4", arch, "autodiff", n);
+      if (!m || !a) continue;
+      if (m->medianStepMs > 0) timeRatio.push_back(a->medianStepMs / m->medianStepMs);
+      if (m->workingMb > 0) memRatio.push_back(a->workingMb / std::max(1.0, m->workingMb));
+      if (n >= 0.01 - 1e-9) {
+        anyError = true;
+        lower = lower && errorOf(m) < errorOf(a);
+        errors += fmt("%g %%: ", 100 * n) + fmt("%.3f vs %.3f; ", m->relativeL2, a->relativeL2);
+      }
+    }
+    if (!timeRatio.empty()) {
+      const double t = medianOf(timeRatio), mm = medianOf(memRatio);
+      out.push_back({"rd4, " + arch + ": mollifier >= 10x less time per step than autodiff",
+                     fmt("%.1fx", t), t >= 10});
+      out.push_back({"rd4, " + arch + ": mollifier >= 10x less working memory than autodiff",
+                     fmt("%.1fx", mm), mm >= 10});
+    }
+    if (anyError)
+      out.push_back(
+          {"rd4, " + arch + ": mollifier's error lower than autodiff's at every noise >= 1 %",
+           "rel. L2 mollifier vs autodiff at " + errors, lower});
+    // heat: as accurate at 5 % and 10 %.
+    std::string heat;
+    bool asGood = true, anyHeat = false;
+    for (double n : {0.05, 0.10}) {
+      const auto* m = find(rows, "heat", arch, "mollifier", n);
+      const auto* a = find(rows, "heat", arch, "autodiff", n);
+      if (!m || !a) continue;
+      anyHeat = true;
+      asGood = asGood && errorOf(m) <= errorOf(a);
+      heat += fmt("%g %%: ", 100 * n) + fmt("%.3f vs %.3f; ", m->relativeL2, a->relativeL2);
+    }
+    if (anyHeat)
+      out.push_back(
+          {"heat, " + arch + ": mollifier at least as accurate as autodiff at 5 % and 10 % noise",
+           "rel. L2 mollifier vs autodiff at " + heat, asGood});
+  }
+  return out;
+}
+
+}  // namespace mollichrom::bench

@@ -1,0 +1,79 @@
+#pragma once
+// The paper's benchmark suite (issue 17): every (problem × noise level × network × derivative
+// engine) fit of a known parameter, one run at a time. A run simulates its problem
+// (core/sim/problems), fits it with train::fitPde under a wall-time budget and reports the
+// parameter's error, the median step time, the working memory, the time to a stated accuracy
+// and whether it diverged. The CLI runs each in a child process of its own, so the memory
+// figure is that run's alone. Torch-free header.
+#include <QJsonObject>
+
+#include <string>
+#include <utility>
+#include <vector>
+
+namespace mollichrom::bench {
+
+struct ProblemRunConfig {
+  std::string problem = "heat";      // langevin | heat | rd4
+  double noise = 0.01;               // relative to the clean field's range
+  std::string arch = "mlp";          // mlp | fourier-mlp | cnn
+  std::string engine = "mollifier";  // mollifier | autodiff
+  double budgetSeconds = 20;
+  int maxSteps = 0;  // 0: as many as the budget allows (tests fix it for repeatable runs)
+  int threads = 0;
+  unsigned long long seed = 1;
+};
+
+// The grid and kernel each problem is run at (the same for every network and engine).
+struct ProblemSetup {
+  int size = 0, frames = 0;  // grid points per side (0 for a series) and time points
+  int kernelXY = 0, kernelT = 0;
+  int window = 0;  // spatial window per step (0: the whole grid)
+};
+ProblemSetup problemSetup(const std::string& problem);
+
+// The accuracy "time to accuracy" asks for (relative L2 of the parameter).
+constexpr double kTargetRelativeL2 = 0.1;
+
+struct ProblemRunResult {
+  double relativeL2 = -1;  // −1: not scored
+  double pearson = 0;
+  double medianStepMs = 0;
+  double workingMb = 0, peakMb = 0;  // peak RSS minus RSS before training; peak RSS
+  double timeToTarget = -1;          // s, −1: never within the budget
+  double seconds = 0;
+  int steps = 0;
+  bool diverged = false;
+  std::string error;                                  // set when the run could not run
+  std::vector<std::pair<double, double>> errorCurve;  // (s, relative L2)
+};
+
+// Runs in this process. Throws std::invalid_argument for a bad config.
+ProblemRunResult runProblemFit(const ProblemRunConfig& config);
+
+// The run's figures as JSON (the suite's --json rows), one line of it (the child's report) and
+// back.
+QJsonObject resultJson(const ProblemRunResult& r);
+std::string toJson(const ProblemRunResult& r);
+ProblemRunResult problemResultFromJson(const std::string& line);  // throws std::runtime_error
+
+// Whether this (network, engine) pair exists: autodiff needs a coordinate network.
+bool pairExists(const std::string& arch, const std::string& engine);
+
+struct SuiteRow {
+  ProblemRunConfig config;
+  ProblemRunResult result;
+};
+
+// The issue's targets, checked on a suite's rows (only those its rows can answer):
+//   rd4: the mollifier ≥ 10× less time per step and ≥ 10× less working memory than autodiff with
+//        the same network (medians over the noise levels), and a lower parameter error at
+//        every noise level ≥ 1 %;
+//   heat: the mollifier at least as accurate as autodiff at 5 % and 10 % noise.
+struct TargetCheck {
+  std::string what, figures;
+  bool holds = false;
+};
+std::vector<TargetCheck> suiteTargets(const std::vector<SuiteRow>& rows);
+
+}  // namespace mollichrom::bench
