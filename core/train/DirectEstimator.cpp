@@ -182,28 +182,23 @@ struct Selection {
   int64_t pixels = 0;
 };
 
+// The tiles the kernel choice and the noise split read: the richest in nucleus, ~kSelectionNodes
+// pixel-frames of them.
+std::vector<std::pair<int, Tile>> selectionTiles(const FieldBundle& data, const ModelTerms& engine,
+                                                 const cv::Mat& region) {
+  return richestTiles(region, engine.haloXY(), kSelectionTile, engine.mirrorXY(), data.frames,
+                      kSelectionNodes);
+}
+
 // The estimated risk of every width (DirectEstimator's kernel rule) over the region where all
 // of them fit, on at most ~kSelectionNodes pixel-frames of it (the tiles richest in nucleus).
 Selection selectKernel(const FieldBundle& data, const std::vector<std::unique_ptr<ModelTerms>>& e,
                        const cv::Mat& region, double M, double G, util::Feedback* feedback) {
-  const ModelTerms& widest = *e.back();
-  auto tiles =
-      makeTiles(data.height, data.width, widest.haloXY(), kSelectionTile, widest.mirrorXY());
-  std::vector<std::pair<int, Tile>> ranked;
-  for (const Tile& t : tiles) {
-    const int n = cv::countNonZero(region(t.interior));
-    if (n > 0) ranked.push_back({n, t});
-  }
-  std::stable_sort(ranked.begin(), ranked.end(),
-                   [](const auto& a, const auto& b) { return a.first > b.first; });
   Selection out;
   out.risk.assign(e.size(), 0.0);
   out.variance.assign(e.size(), 0.0);
   const double sigma = data.noiseSigma;
-  int64_t nodes = 0;
-  for (const auto& [count, tile] : ranked) {
-    if (nodes >= kSelectionNodes) break;
-    nodes += int64_t(count) * std::max(1, data.frames);
+  for (const auto& [count, tile] : selectionTiles(data, *e.back(), region)) {
     if (feedback) feedback->throwIfCanceled();
     const auto reg = regionOf(region, tile.interior).to(torch::kFloat64);
     out.pixels += count;
@@ -241,20 +236,8 @@ Selection selectKernel(const FieldBundle& data, const std::vector<std::unique_pt
 double staticNoiseShare(const FieldBundle& data, const ModelTerms& engine, const cv::Mat& region,
                         double M, double G, util::Feedback* feedback) {
   if (data.frames < 3 || !(data.noiseSigma > 0)) return -1;
-  const auto tiles =
-      makeTiles(data.height, data.width, engine.haloXY(), kSelectionTile, engine.mirrorXY());
-  std::vector<std::pair<int, Tile>> ranked;
-  for (const Tile& t : tiles) {
-    const int n = cv::countNonZero(region(t.interior));
-    if (n > 0) ranked.push_back({n, t});
-  }
-  std::stable_sort(ranked.begin(), ranked.end(),
-                   [](const auto& a, const auto& b) { return a.first > b.first; });
   double full = 0, common = 0;
-  int64_t nodes = 0;
-  for (const auto& [count, tile] : ranked) {
-    if (nodes >= kSelectionNodes) break;
-    nodes += int64_t(count) * data.frames;
+  for (const auto& [count, tile] : selectionTiles(data, engine, region)) {
     if (feedback) feedback->throwIfCanceled();
     const cv::Rect source = sourceOf(engine, tile.interior);
     const auto reg = regionOf(region, tile.interior).to(torch::kFloat64);

@@ -53,20 +53,11 @@ FitQuality assessFit(const FieldBundle& data, const models::ChromatinParameters&
   const ModelTerms engine(model, s, data.dx, data.dy, data.dt, !steady);
   const int k = engine.haloXY();
   const cv::Mat usable = region & (lambda == lambda);
-  std::vector<std::pair<int, Tile>> ranked;
-  for (const Tile& t : makeTiles(data.height, data.width, k, 64, engine.mirrorXY())) {
-    const int n = cv::countNonZero(usable(t.interior));
-    if (n > 0) ranked.push_back({n, t});
-  }
-  std::stable_sort(ranked.begin(), ranked.end(),
-                   [](const auto& a, const auto& b) { return a.first > b.first; });
   double lamPower = 0, lamNoise = 0;
   double rr = 0, nn = 0, naa = 0, sa = 0, saa = 0, count = 0, negative = 0, pixels = 0;
-  int64_t nodes = 0;
   auto dot = [](const torch::Tensor& x, const torch::Tensor& y) { return (x * y).sum(0); };
-  for (const auto& [n, tile] : ranked) {
-    if (nodes >= kFitNodes) break;
-    nodes += int64_t(n) * std::max(1, data.frames);
+  for (const auto& [n, tile] :
+       richestTiles(usable, k, 64, engine.mirrorXY(), data.frames, kFitNodes)) {
     const auto reg = matToTensor(usable(tile.interior)).gt(0);
     const auto lam = torch::nan_to_num(matToTensor(lambda(tile.interior)).to(torch::kFloat64), 0.0);
     auto residual = [&](const torch::Tensor& fields, torch::Tensor* a, torch::Tensor* lamU) {

@@ -20,6 +20,23 @@ std::vector<Tile> makeTiles(int height, int width, int halo, int tileSize, int p
   return tiles;
 }
 
+std::vector<std::pair<int, Tile>> richestTiles(const cv::Mat& region, int halo, int tileSize,
+                                               int pad, int frames, std::int64_t budgetNodes) {
+  std::vector<std::pair<int, Tile>> ranked;
+  for (const Tile& t : makeTiles(region.rows, region.cols, halo, tileSize, pad)) {
+    const int n = cv::countNonZero(region(t.interior));
+    if (n > 0) ranked.push_back({n, t});
+  }
+  std::stable_sort(ranked.begin(), ranked.end(),
+                   [](const auto& a, const auto& b) { return a.first > b.first; });
+  std::int64_t nodes = 0;
+  size_t keep = 0;
+  while (keep < ranked.size() && nodes < budgetNodes)
+    nodes += std::int64_t(ranked[keep++].first) * std::max(1, frames);
+  ranked.resize(keep);
+  return ranked;
+}
+
 int tileSizeFor(int height, int width, int frames, int halo, double bytesPerNode,
                 double budgetBytes) {
   const double perRow = std::max(1.0, bytesPerNode * std::max(1, frames));

@@ -7,6 +7,7 @@
 #include <opencv2/core.hpp>
 
 #include <cstdint>
+#include <utility>
 #include <vector>
 
 namespace mollichrom::train {
@@ -21,6 +22,13 @@ struct Tile {
 // FieldBundle::window), so interiors reach `halo − pad` from the image border and sources may
 // leave the image by up to `pad`.
 std::vector<Tile> makeTiles(int height, int width, int halo, int tileSize, int pad = 0);
+
+// The tiles of makeTiles(region's size, halo, tileSize, pad) that hold pixels of `region`
+// (CV_8U), most first, each with its count, until they hold `budgetNodes` pixel-frames (count ×
+// frames): the sample a statistic over a large field reads (the direct estimate's kernel choice
+// and noise split, the fit verdict), so its cost stops growing with the field.
+std::vector<std::pair<int, Tile>> richestTiles(const cv::Mat& region, int halo, int tileSize,
+                                               int pad, int frames, std::int64_t budgetNodes);
 
 // The largest tile edge whose source (edge + 2·halo)² × frames nodes, at `bytesPerNode`,
 // stays within `budgetBytes` (at least 16 px, at most the image).
