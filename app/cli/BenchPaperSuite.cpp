@@ -10,7 +10,9 @@
 #include "core/sim/problems/InverseProblem.h"
 #include "core/util/Subprocess.h"
 
+#include <QFile>
 #include <QJsonArray>
+#include <QJsonDocument>
 #include <QJsonObject>
 
 #include <chrono>
@@ -27,7 +29,7 @@ const char* kUsage =
     "                                  [--archs mlp,fourier-mlp,cnn] [--engines "
     "mollifier,autodiff]\n"
     "                                  [--budget S] [--seed N] [--threads N] [--quick]\n"
-    "                                  [--json FILE] [--report DIR]\n"
+    "                                  [--json FILE] [--report DIR] [--from FILE]\n"
     "\n"
     "The paper's benchmark suite: inverse problems of 1st, 2nd and 4th order with known answers —\n"
     "  langevin  k(t) of dm/dt = -k(t) m, the mean of overdamped Langevin particles\n"
@@ -47,6 +49,7 @@ const char* kUsage =
     "  --quick        heat and rd4 at 5 % noise, mlp with both engines, 6 s each (about 1 min)\n"
     "  --report DIR   report.md and results.csv (the tables), error_vs_noise.png, step_time.png\n"
     "                 and memory.png (log scale)\n"
+    "  --from F       no runs: the table, targets and report of a suite saved with --json F\n"
     "Exit code 0 when every run finished (a diverged run is a result), 1 when a child failed.\n";
 
 std::vector<std::string> splitList(const std::string& s) {
@@ -107,10 +110,10 @@ int runBenchPaperSuiteChild(const std::vector<std::string>& argv) {
 }
 
 int runBenchPaperSuite(const std::vector<std::string>& argv) {
-  const Args args(
-      argv,
-      {"problems", "noise", "archs", "engines", "budget", "seed", "threads", "json", "report"},
-      {"quick", "help"});
+  const Args args(argv,
+                  {"problems", "noise", "archs", "engines", "budget", "seed", "threads", "json",
+                   "report", "from"},
+                  {"quick", "help"});
   if (args.has("help")) {
     std::cout << kUsage;
     return kExitOk;
@@ -129,7 +132,7 @@ int runBenchPaperSuite(const std::vector<std::string>& argv) {
   }
   const auto archs = splitList(args.get("archs", quick ? "mlp" : "mlp,fourier-mlp,cnn"));
   const auto engines = splitList(args.get("engines", "mollifier,autodiff"));
-  const double budget = args.getDouble("budget", quick ? 6 : 20);
+  double budget = args.getDouble("budget", quick ? 6 : 20);
   if (!(budget > 0)) throw UsageError("--budget must be > 0 seconds");
   for (const auto& p : problems) try {
       sim::parseProblem(p);
@@ -144,6 +147,17 @@ int runBenchPaperSuite(const std::vector<std::string>& argv) {
       throw UsageError("--engines: unknown engine '" + e + "' (mollifier, autodiff)");
   const auto rt = initRuntime(args.getInt("threads", 0));
 
+  // --from: the figures of a suite saved with --json, no runs (a report re-drawn, or one made
+  // of a run elsewhere).
+  QJsonObject saved;
+  if (args.has("from")) {
+    QFile f(QString::fromStdString(args.get("from")));
+    if (!f.open(QIODevice::ReadOnly))
+      throw UsageError("--from: " + args.get("from") + ": cannot be read");
+    saved = QJsonDocument::fromJson(f.readAll()).object();
+    if (!saved["runs"].isArray())
+      throw UsageError("--from: " + args.get("from") + ": not a bench suite --json file");
+  }
   std::vector<bench::ProblemRunConfig> runs;
   for (const auto& p : problems)
     for (double n : noises)
@@ -160,34 +174,57 @@ int runBenchPaperSuite(const std::vector<std::string>& argv) {
           c.threads = rt.threads;
           runs.push_back(c);
         }
+  if (!saved.isEmpty()) {
+    runs.clear();
+    budget = saved["budget_s"].toDouble(budget);
+  }
   std::printf(
       "bench suite: %zu runs (%zu problems x %zu noise levels x networks x engines), "
       "budget %g s each, %d threads (%s)\n",
-      runs.size(), problems.size(), noises.size(), budget, rt.threads, rt.blas.name.c_str());
+      saved.isEmpty() ? runs.size() : size_t(saved["runs"].toArray().size()), problems.size(),
+      noises.size(), budget, rt.threads, rt.blas.name.c_str());
   std::printf("%-8s %5s %-11s %-9s | %7s %7s | %8s %8s | %7s %6s %s\n", "problem", "noise",
               "network", "engine", "relL2", "r", "step ms", "work MB", "t<0.1 s", "steps",
               "diverged");
   std::fflush(stdout);
-  const auto start = std::chrono::steady_clock::now();
-  std::vector<bench::SuiteRow> rows;
-  bool allRan = true;
-  for (const auto& c : runs) {
-    const auto r = runChild(c);
-    rows.push_back({c, r});
-    if (!r.error.empty()) {
-      allRan = false;
+  auto printRow = [](const bench::ProblemSuiteRow& row) {
+    const auto& c = row.config;
+    const auto& r = row.result;
+    if (!r.error.empty())
       std::printf("%-8s %5g %-11s %-9s | failed: %s\n", c.problem.c_str(), c.noise, c.arch.c_str(),
                   c.engine.c_str(), r.error.c_str());
-    } else {
+    else
       std::printf("%-8s %5g %-11s %-9s | %7s %7s | %8.1f %8.0f | %7s %6d %s\n", c.problem.c_str(),
                   c.noise, c.arch.c_str(), c.engine.c_str(), cell(r.relativeL2, "%.3f").c_str(),
                   signedCell(r.pearson).c_str(), r.medianStepMs, r.workingMb,
                   cell(r.timeToTarget, "%.1f").c_str(), r.steps, r.diverged ? "yes" : "no");
-    }
     std::fflush(stdout);
+  };
+  const auto start = std::chrono::steady_clock::now();
+  std::vector<bench::ProblemSuiteRow> rows;
+  bool allRan = true;
+  double total = 0;
+  if (saved.isEmpty()) {
+    for (const auto& c : runs) {
+      rows.push_back({c, runChild(c)});
+      allRan = allRan && rows.back().result.error.empty();
+      printRow(rows.back());
+    }
+    total = std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
+  } else {
+    for (const auto& v : saved["runs"].toArray()) {
+      const auto o = v.toObject();
+      bench::ProblemSuiteRow row{{}, bench::resultFromJson(o)};
+      row.config.problem = o["problem"].toString().toStdString();
+      row.config.noise = o["noise"].toDouble();
+      row.config.arch = o["network"].toString().toStdString();
+      row.config.engine = o["engine"].toString().toStdString();
+      row.config.budgetSeconds = budget;
+      rows.push_back(row);
+      printRow(row);
+    }
+    total = saved["seconds"].toDouble();
   }
-  const double total =
-      std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
   const auto targets = bench::suiteTargets(rows);
   std::printf("\ntargets (issue 17):\n");
   for (const auto& t : targets)

@@ -142,7 +142,10 @@ ProblemRunResult problemResultFromJson(const std::string& line) {
   QJsonParseError err;
   const auto doc = QJsonDocument::fromJson(QByteArray::fromStdString(last), &err);
   if (!doc.isObject()) throw std::runtime_error("benchmark child printed no JSON: " + line);
-  const auto o = doc.object();
+  return resultFromJson(doc.object());
+}
+
+ProblemRunResult resultFromJson(const QJsonObject& o) {
   ProblemRunResult r;
   r.relativeL2 = o["relative_l2"].toDouble(-1);
   r.pearson = o["pearson"].toDouble(0);
@@ -161,7 +164,7 @@ ProblemRunResult problemResultFromJson(const std::string& line) {
 
 namespace {
 
-const ProblemRunResult* find(const std::vector<SuiteRow>& rows, const std::string& problem,
+const ProblemRunResult* find(const std::vector<ProblemSuiteRow>& rows, const std::string& problem,
                              const std::string& arch, const std::string& engine, double noise) {
   for (const auto& r : rows)
     if (r.config.problem == problem && r.config.arch == arch && r.config.engine == engine &&
@@ -190,7 +193,7 @@ double errorOf(const ProblemRunResult* r) {
 
 }  // namespace
 
-std::vector<TargetCheck> suiteTargets(const std::vector<SuiteRow>& rows) {
+std::vector<TargetCheck> suiteTargets(const std::vector<ProblemSuiteRow>& rows) {
   std::vector<std::string> archs;
   std::vector<double> noises;
   for (const auto& r : rows) {

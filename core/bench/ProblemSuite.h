@@ -56,11 +56,12 @@ ProblemRunResult runProblemFit(const ProblemRunConfig& config);
 QJsonObject resultJson(const ProblemRunResult& r);
 std::string toJson(const ProblemRunResult& r);
 ProblemRunResult problemResultFromJson(const std::string& line);  // throws std::runtime_error
+ProblemRunResult resultFromJson(const QJsonObject& o);
 
 // Whether this (network, engine) pair exists: autodiff needs a coordinate network.
 bool pairExists(const std::string& arch, const std::string& engine);
 
-struct SuiteRow {
+struct ProblemSuiteRow {
   ProblemRunConfig config;
   ProblemRunResult result;
 };
@@ -74,6 +75,6 @@ struct TargetCheck {
   std::string what, figures;
   bool holds = false;
 };
-std::vector<TargetCheck> suiteTargets(const std::vector<SuiteRow>& rows);
+std::vector<TargetCheck> suiteTargets(const std::vector<ProblemSuiteRow>& rows);
 
 }  // namespace mollichrom::bench

@@ -35,7 +35,7 @@ struct Layout {
   std::vector<double> noises;
 };
 
-Layout layoutOf(const std::vector<SuiteRow>& rows) {
+Layout layoutOf(const std::vector<ProblemSuiteRow>& rows) {
   Layout l;
   auto add = [](std::vector<std::string>& v, const std::string& s) {
     if (std::find(v.begin(), v.end(), s) == v.end()) v.push_back(s);
@@ -51,8 +51,8 @@ Layout layoutOf(const std::vector<SuiteRow>& rows) {
   return l;
 }
 
-const SuiteRow* at(const std::vector<SuiteRow>& rows, const std::string& problem,
-                   const std::string& pair, double noise) {
+const ProblemSuiteRow* at(const std::vector<ProblemSuiteRow>& rows, const std::string& problem,
+                          const std::string& pair, double noise) {
   for (const auto& r : rows)
     if (r.config.problem == problem && pairName(r.config) == pair &&
         std::abs(r.config.noise - noise) < 1e-9)
@@ -60,7 +60,7 @@ const SuiteRow* at(const std::vector<SuiteRow>& rows, const std::string& problem
   return nullptr;
 }
 
-bool usable(const SuiteRow* r) {
+bool usable(const ProblemSuiteRow* r) {
   return r && r->result.error.empty() && !r->result.diverged && r->result.relativeL2 >= 0;
 }
 
@@ -108,7 +108,7 @@ std::pair<double, double> logRange(const std::vector<double>& v) {
   return {lo, hi};
 }
 
-void errorPlot(const std::string& path, const std::vector<SuiteRow>& rows, const Layout& l) {
+void errorPlot(const std::string& path, const std::vector<ProblemSuiteRow>& rows, const Layout& l) {
   const int panelW = 360, panelH = 300, left = 70, top = 70, gap = 40, legendW = 250;
   const int n = static_cast<int>(l.problems.size());
   cv::Mat img(top + panelH + 70, left + n * (panelW + gap) + legendW, CV_8UC3,
@@ -129,10 +129,26 @@ void errorPlot(const std::string& path, const std::vector<SuiteRow>& rows, const
     auto xOf = [&](int i) { return x0 + (m == 1 ? panelW / 2 : 30 + i * (panelW - 60) / (m - 1)); };
     for (int i = 0; i < m; ++i)
       drawText(img, util::shortNumber(100 * l.noises[i]) + " %", {xOf(i), top + panelH + 22}, 0.45);
+    // The start every fit shares (the network-free constant p): a fit that stays here learnt
+    // nothing of p's pattern.
+    std::vector<cv::Point> start;
+    for (int i = 0; i < m; ++i)
+      for (const auto& r : rows)
+        if (r.config.problem == l.problems[k] && std::abs(r.config.noise - l.noises[i]) < 1e-9 &&
+            !r.result.errorCurve.empty()) {
+          start.push_back({xOf(i), axis.y(r.result.errorCurve.front().second)});
+          break;
+        }
+    for (size_t i = 0; i + 1 < start.size(); ++i)
+      for (double f = 0; f < 1; f += 0.1) {  // dotted
+        const cv::Point2d a = start[i], d = cv::Point2d(start[i + 1]) - a;
+        cv::line(img, a + d * f, a + d * (f + 0.05), {150, 150, 150}, 1, cv::LINE_AA);
+      }
+    for (const auto& q : start) cv::drawMarker(img, q, {150, 150, 150}, cv::MARKER_CROSS, 8, 1);
     for (const auto& p : l.pairs) {
       std::vector<cv::Point> pts;
       for (int i = 0; i < m; ++i) {
-        const SuiteRow* r = at(rows, l.problems[k], p, l.noises[i]);
+        const ProblemSuiteRow* r = at(rows, l.problems[k], p, l.noises[i]);
         if (usable(r))
           pts.push_back({xOf(i), axis.y(r->result.relativeL2)});
         else if (r && r->result.diverged)
@@ -147,14 +163,15 @@ void errorPlot(const std::string& path, const std::vector<SuiteRow>& rows, const
   drawText(img, "noise (of the field's range)", {left + n * (panelW + gap) / 2, top + panelH + 52},
            0.48);
   legend(img, l, left + n * (panelW + gap), top + 20);
-  drawText(img, "x at the top: diverged",
-           {left + n * (panelW + gap), top + 30 + 22 * int(l.pairs.size())}, 0.42, -1,
-           {90, 90, 90});
+  const int below = top + 30 + 22 * int(l.pairs.size()), lx = left + n * (panelW + gap);
+  cv::drawMarker(img, {lx + 14, below - 4}, {150, 150, 150}, cv::MARKER_CROSS, 8, 1);
+  drawText(img, "start: the constant p", {lx + 36, below}, 0.45, -1);
+  drawText(img, "x at the top: diverged", {lx, below + 24}, 0.42, -1, {90, 90, 90});
   util::writePng(path, img);
 }
 
 // Grouped bars: per problem, one bar per pair, the median over the noise levels of `value`.
-void barPlot(const std::string& path, const std::vector<SuiteRow>& rows, const Layout& l,
+void barPlot(const std::string& path, const std::vector<ProblemSuiteRow>& rows, const Layout& l,
              const std::string& title, const std::string& unit,
              double (*value)(const ProblemRunResult&)) {
   const int bar = 34, groupGap = 50, left = 80, top = 80, plotH = 320, legendW = 290;
@@ -168,7 +185,7 @@ void barPlot(const std::string& path, const std::vector<SuiteRow>& rows, const L
     for (const auto& p : l.pairs) {
       std::vector<double> v;
       for (double noise : l.noises) {
-        const SuiteRow* r = at(rows, prob, p, noise);
+        const ProblemSuiteRow* r = at(rows, prob, p, noise);
         if (r && r->result.error.empty() && value(r->result) > 0) v.push_back(value(r->result));
       }
       if (v.empty()) continue;
@@ -208,7 +225,7 @@ void barPlot(const std::string& path, const std::vector<SuiteRow>& rows, const L
 
 }  // namespace
 
-std::string suiteCsv(const std::vector<SuiteRow>& rows) {
+std::string suiteCsv(const std::vector<ProblemSuiteRow>& rows) {
   std::ostringstream o;
   o << "problem,order,parameter,noise,network,engine,relative_l2,pearson,median_step_ms,"
        "working_mb,peak_mb,time_to_target_s,steps,seconds,diverged,error\n";
@@ -228,7 +245,7 @@ std::string suiteCsv(const std::vector<SuiteRow>& rows) {
   return o.str();
 }
 
-void writeSuiteReport(const std::string& dir, const std::vector<SuiteRow>& rows,
+void writeSuiteReport(const std::string& dir, const std::vector<ProblemSuiteRow>& rows,
                       const std::vector<TargetCheck>& targets, double budgetSeconds, int threads,
                       double totalSeconds) {
   std::filesystem::create_directories(dir);
@@ -255,7 +272,7 @@ void writeSuiteReport(const std::string& dir, const std::vector<SuiteRow>& rows,
        << " s | steps | diverged |\n|---|---|---|---|---|---|---|---|---|---|\n";
     for (double noise : l.noises)
       for (const auto& p : l.pairs) {
-        const SuiteRow* r = at(rows, prob, p, noise);
+        const ProblemSuiteRow* r = at(rows, prob, p, noise);
         if (!r) continue;
         const auto& x = r->result;
         md << "| " << util::shortNumber(100 * noise) << " % | " << r->config.arch << " | "

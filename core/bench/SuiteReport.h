@@ -12,11 +12,11 @@
 
 namespace mollichrom::bench {
 
-void writeSuiteReport(const std::string& dir, const std::vector<SuiteRow>& rows,
+void writeSuiteReport(const std::string& dir, const std::vector<ProblemSuiteRow>& rows,
                       const std::vector<TargetCheck>& targets, double budgetSeconds, int threads,
                       double totalSeconds);
 
 // results.csv's text (RFC 4180: no field here needs quoting).
-std::string suiteCsv(const std::vector<SuiteRow>& rows);
+std::string suiteCsv(const std::vector<ProblemSuiteRow>& rows);
 
 }  // namespace mollichrom::bench
