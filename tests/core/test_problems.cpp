@@ -241,6 +241,23 @@ class TestProblems : public QObject {
     QVERIFY(bench::pairExists("mlp", "autodiff"));
   }
 
+  void suiteRefusesBadOptionsInOneLine() {
+    struct Case {
+      QStringList args;
+      const char* says;
+    };
+    for (const Case& c : {Case{{"--archs", "resnet"}, "unknown network 'resnet'"},
+                          Case{{"--engines", "finite-differences"}, "unknown engine"},
+                          Case{{"--noise", "lots"}, "'lots' is not a number"},
+                          Case{{"--problems", "wave"}, "unknown problem 'wave'"},
+                          Case{{"--from", "/nonexistent/suite.json"}, "/nonexistent/suite.json"}}) {
+      QString err;
+      QCOMPARE(test::runCli(QStringList{"bench", "suite"} + c.args, &err), 2);
+      QVERIFY2(err.contains(c.says), qPrintable(err));
+      QCOMPARE(err.trimmed().count('\n'), 0);  // one line
+    }
+  }
+
   // `bench suite --quick`: every run in its child, the report's files, and the ratios pointing
   // the way the method claims (the mollifier's step is cheaper than autodiff's with the same
   // network, in time and in memory, on the 4th-order problem — measured 50× and 57×).
