@@ -3,6 +3,7 @@
 #include "app/cli/JsonOutput.h"
 #include "core/bench/InferenceSuite.h"
 #include "core/runtime/Runtime.h"
+#include "core/util/Median.h"
 
 #include <QJsonArray>
 #include <QJsonObject>
@@ -24,13 +25,6 @@ struct Column {
   bool higherIsBetter;
   bool skipConstant;  // Pearson is undefined for a constant truth
 };
-
-double median(std::vector<double> v) {
-  if (v.empty()) return std::nan("");
-  std::sort(v.begin(), v.end());
-  const size_t n = v.size();
-  return n % 2 ? v[n / 2] : 0.5 * (v[n / 2 - 1] + v[n / 2]);
-}
 
 QJsonObject scoreJson(const bench::EngineScore& s) {
   return {{"pearson", s.pearson}, {"relative_l2", s.relativeL2},
@@ -146,7 +140,7 @@ int runSuite(const Args& args) {
       std::string line;
       QJsonObject direct, trained;
       for (size_t i = 0; i < columns.size(); ++i) {
-        double v = median(values[i]);
+        double v = util::median(values[i]);
         if (std::string(stat) == "worst")
           v = columns[i].higherIsBetter ? *std::min_element(values[i].begin(), values[i].end())
                                         : *std::max_element(values[i].begin(), values[i].end());

@@ -4,6 +4,7 @@
 #include "core/mollifier/MollifierLayer.h"
 #include "core/nets/CoordinateMlp.h"
 #include "core/runtime/Runtime.h"
+#include "core/util/Median.h"
 #include "core/util/ProcessMemory.h"
 
 #include <QJsonArray>
@@ -54,12 +55,6 @@ torch::Tensor targetOperator(int order, const torch::Tensor& x, const torch::Ten
     default:
       return 4 * std::pow(k, 4) * 0.5 * s * cy;
   }
-}
-
-double median(std::vector<double> v) {
-  std::sort(v.begin(), v.end());
-  const size_t n = v.size();
-  return n % 2 ? v[n / 2] : 0.5 * (v[n / 2 - 1] + v[n / 2]);
 }
 
 }  // namespace
@@ -146,7 +141,7 @@ DerivativeBenchResult runDerivativeStep(const DerivativeBenchConfig& cfg) {
     const auto t1 = std::chrono::steady_clock::now();
     res.stepTimesMs.push_back(std::chrono::duration<double, std::milli>(t1 - t0).count());
   }
-  res.stepMs = median(res.stepTimesMs);
+  res.stepMs = util::median(res.stepTimesMs);
   res.peakMb = util::peakResidentMb();
   res.workingMb = std::max(0.0, res.peakMb - before);
   return res;

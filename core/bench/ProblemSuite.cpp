@@ -5,6 +5,7 @@
 #include "core/sim/problems/CahnHilliardReaction.h"
 #include "core/sim/problems/InverseProblem.h"
 #include "core/train/PdeFit.h"
+#include "core/util/Median.h"
 #include "core/util/ProcessMemory.h"
 
 #include <QJsonArray>
@@ -173,13 +174,6 @@ const ProblemRunResult* find(const std::vector<ProblemSuiteRow>& rows, const std
   return nullptr;
 }
 
-double medianOf(std::vector<double> v) {
-  std::sort(v.begin(), v.end());
-  return v.empty()      ? 0
-         : v.size() % 2 ? v[v.size() / 2]
-                        : 0.5 * (v[v.size() / 2 - 1] + v[v.size() / 2]);
-}
-
 std::string fmt(const char* f, double a, double b = 0) {
   char buf[96];
   std::snprintf(buf, sizeof buf, f, a, b);
@@ -224,7 +218,7 @@ std::vector<TargetCheck> suiteTargets(const std::vector<ProblemSuiteRow>& rows) 
       }
     }
     if (!timeRatio.empty()) {
-      const double t = medianOf(timeRatio), mm = medianOf(memRatio);
+      const double t = util::median(timeRatio), mm = memRatio.empty() ? 0 : util::median(memRatio);
       out.push_back({"rd4, " + arch + ": mollifier >= 10x less time per step than autodiff",
                      fmt("%.1fx", t), t >= 10});
       out.push_back({"rd4, " + arch + ": mollifier >= 10x less working memory than autodiff",

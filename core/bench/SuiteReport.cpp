@@ -2,6 +2,7 @@
 
 #include "core/sim/problems/InverseProblem.h"
 #include "core/util/AtomicFile.h"
+#include "core/util/Median.h"
 #include "core/util/PlotDrawing.h"
 
 #include <opencv2/imgproc.hpp>
@@ -189,9 +190,8 @@ void barPlot(const std::string& path, const std::vector<ProblemSuiteRow>& rows, 
         if (r && r->result.error.empty() && value(r->result) > 0) v.push_back(value(r->result));
       }
       if (v.empty()) continue;
-      std::sort(v.begin(), v.end());
-      medians[{prob, p}] = v[v.size() / 2];
-      all.push_back(v[v.size() / 2]);
+      medians[{prob, p}] = util::median(v);
+      all.push_back(medians[{prob, p}]);
     }
   const auto [lo, hi] = logRange(all);
   util::ValueAxis axis{lo, hi, true, top, plotH};

@@ -3,6 +3,9 @@
 #include "core/train/AutodiffFields.h"
 #include "core/train/FieldDerivativeEngine.h"
 #include "core/train/FieldNetwork.h"
+#include "core/train/Metrics.h"
+#include "core/train/TensorConvert.h"
+#include "core/util/Median.h"
 
 #include <algorithm>
 #include <chrono>
@@ -51,16 +54,9 @@ torch::Tensor residualOf(const models::PdeModel::Affine& a, const torch::Tensor&
   return r;
 }
 
-double median(std::vector<double> v) {
-  if (v.empty()) return 0;
-  std::sort(v.begin(), v.end());
-  return v[v.size() / 2];
-}
-
 class Fit {
  public:
   Fit(const PdeFitData& d, const PdeFitOptions& o) : d_(d), o_(o), model_(*d.model) {
-    if (!d.model) throw std::invalid_argument("fitPde: no model");
     if (o.engine == Engine::Direct)
       throw std::invalid_argument("fitPde: the engine must be mollifier or autodiff");
     if (o.engine == Engine::Autodiff && o.arch == Arch::Cnn)
@@ -159,7 +155,11 @@ class Fit {
 
     scored_ = torch::zeros({H_, W_}, torch::kBool);
     scored_.index_put_({Slice(oY_, H_ - oY_), Slice(oX_, W_ - oX_)}, true);
-    if (d.truth.defined()) truth_ = d.truth.to(torch::kFloat32).reshape({H_, W_});
+    if (d.truth.defined()) {
+      truth_ = d.truth.to(torch::kFloat32).reshape({H_, W_});
+      truthMat_ = tensorToMat(truth_);
+      scoredMat_ = tensorToMat(scored_.to(torch::kFloat32)) > 0.5f;
+    }
   }
 
   PdeFitResult run() {
@@ -213,7 +213,7 @@ class Fit {
     }
     r.steps = step;
     r.seconds = seconds(start);
-    r.medianStepSeconds = median(stepTimes);
+    r.medianStepSeconds = stepTimes.empty() ? 0 : util::median(stepTimes);
     torch::NoGradGuard g;
     r.parameter = torch::where(scored_, torch::exp(theta_), torch::full_like(theta_, std::nan("")));
     r.scored = scored_;
@@ -290,14 +290,11 @@ class Fit {
     return dataLoss + pde + o_.smoothWeight * smooth;
   }
 
+  // (relative L2, Pearson) of p on the scored nodes: the project's one accuracy (compareMaps).
   std::pair<double, double> score() const {
     torch::NoGradGuard g;
-    const auto p = torch::exp(theta_).masked_select(scored_);
-    const auto t = truth_.masked_select(scored_);
-    const double rel = ((p - t).norm() / t.norm().clamp_min(1e-12)).item<double>();
-    const auto a = p - p.mean(), b = t - t.mean();
-    const double den = (a.norm() * b.norm()).item<double>();
-    return {rel, den > 0 ? ((a * b).sum().item<double>() / den) : 0.0};
+    const MapAccuracy a = compareMaps(tensorToMat(torch::exp(theta_)), truthMat_, scoredMat_);
+    return {a.relativeL2, a.pearson};
   }
 
   std::vector<torch::Tensor> state() {
@@ -318,6 +315,7 @@ class Fit {
   const models::PdeModel& model_;
   bool series_ = false;
   torch::Tensor data_, theta_, scored_, truth_;
+  cv::Mat truthMat_, scoredMat_;
   int F_ = 1, T_ = 1, H_ = 1, W_ = 1, oT_ = 0, oY_ = 0, oX_ = 0;
   double mean_ = 0, spread_ = 1, sigma_ = 1, p0_ = 1, residualScale_ = 1, smoothScale_ = 1;
   std::unique_ptr<FieldDerivativeEngine> engine_;
@@ -332,6 +330,7 @@ class Fit {
 }  // namespace
 
 PdeFitResult fitPde(const PdeFitData& data, const PdeFitOptions& options) {
+  if (!data.model) throw std::invalid_argument("fitPde: no model");
   Fit fit(data, options);
   return fit.run();
 }
