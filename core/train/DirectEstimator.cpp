@@ -231,8 +231,9 @@ Selection selectKernel(const FieldBundle& data, const std::vector<std::unique_pt
 // alone and changes the residual by a nearly static amount that a change of λ(x) absorbs, so
 // no model of the fields — a network, a denoiser, a constrained fit — can tell it from signal:
 // that part of λ's noise is a floor set by σ/√T, reachable only by more frames, less noise or a
-// prior on λ. On the suite it is ~90 % (a constrained fit of the fields, prototyped, improved λ
-// by < 0.01 in r at the chosen width). Measured on the selection's tiles, one realization.
+// prior on λ. On the suite's 27 time-lapses it is 0.62–0.93, median 0.87 (a constrained fit of
+// the fields, prototyped, improved λ by < 0.01 in r at the chosen width). Measured on the
+// selection's tiles, one realization.
 double staticNoiseShare(const FieldBundle& data, const ModelTerms& engine, const cv::Mat& region,
                         double M, double G, util::Feedback* feedback) {
   if (data.frames < 3 || !(data.noiseSigma > 0)) return -1;
