@@ -183,9 +183,9 @@ int runBenchPaperSuite(const std::vector<std::string>& argv) {
       "budget %g s each, %d threads (%s)\n",
       saved.isEmpty() ? runs.size() : size_t(saved["runs"].toArray().size()), problems.size(),
       noises.size(), budget, rt.threads, rt.blas.name.c_str());
-  std::printf("%-8s %5s %-11s %-9s | %7s %7s | %8s %8s | %7s %6s %s\n", "problem", "noise",
-              "network", "engine", "relL2", "r", "step ms", "work MB", "t<0.1 s", "steps",
-              "diverged");
+  std::printf("%-8s %5s %-11s %-9s | %7s %7s | %8s %8s | %7s %8s %6s %s\n", "problem", "noise",
+              "network", "engine", "relL2", "r", "step ms", "work MB", "t<0.1 s", "field X2",
+              "steps", "diverged");
   std::fflush(stdout);
   auto printRow = [](const bench::ProblemSuiteRow& row) {
     const auto& c = row.config;
@@ -194,10 +194,12 @@ int runBenchPaperSuite(const std::vector<std::string>& argv) {
       std::printf("%-8s %5g %-11s %-9s | failed: %s\n", c.problem.c_str(), c.noise, c.arch.c_str(),
                   c.engine.c_str(), r.error.c_str());
     else
-      std::printf("%-8s %5g %-11s %-9s | %7s %7s | %8.1f %8.0f | %7s %6d %s\n", c.problem.c_str(),
-                  c.noise, c.arch.c_str(), c.engine.c_str(), cell(r.relativeL2, "%.3f").c_str(),
-                  signedCell(r.pearson).c_str(), r.medianStepMs, r.workingMb,
-                  cell(r.timeToTarget, "%.1f").c_str(), r.steps, r.diverged ? "yes" : "no");
+      std::printf("%-8s %5g %-11s %-9s | %7s %7s | %8.1f %8.0f | %7s %8s %6d %s%s\n",
+                  c.problem.c_str(), c.noise, c.arch.c_str(), c.engine.c_str(),
+                  cell(r.relativeL2, "%.3f").c_str(), signedCell(r.pearson).c_str(), r.medianStepMs,
+                  r.workingMb, cell(r.timeToTarget, "%.1f").c_str(),
+                  cell(r.dataMisfit, "%.3g").c_str(), r.steps, r.diverged ? "yes" : "no",
+                  bench::fieldFitted(r.dataMisfit) ? "" : "  (field not fitted)");
     std::fflush(stdout);
   };
   const auto start = std::chrono::steady_clock::now();

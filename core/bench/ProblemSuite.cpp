@@ -103,6 +103,7 @@ ProblemRunResult runProblemFit(const ProblemRunConfig& c) {
   r.pearson = f.pearson;
   r.medianStepMs = 1000 * f.medianStepSeconds;
   r.timeToTarget = f.timeToTarget;
+  r.dataMisfit = f.dataMisfit;
   r.seconds = f.seconds;
   r.steps = f.steps;
   r.diverged = f.diverged;
@@ -119,6 +120,7 @@ QJsonObject resultJson(const ProblemRunResult& r) {
                      {"working_mb", r.workingMb},
                      {"peak_mb", r.peakMb},
                      {"time_to_target_s", r.timeToTarget},
+                     {"data_misfit", r.dataMisfit},
                      {"seconds", r.seconds},
                      {"steps", r.steps},
                      {"diverged", r.diverged},
@@ -154,6 +156,7 @@ ProblemRunResult resultFromJson(const QJsonObject& o) {
   r.workingMb = o["working_mb"].toDouble();
   r.peakMb = o["peak_mb"].toDouble();
   r.timeToTarget = o["time_to_target_s"].toDouble(-1);
+  r.dataMisfit = o["data_misfit"].toDouble(-1);
   r.seconds = o["seconds"].toDouble();
   r.steps = o["steps"].toInt();
   r.diverged = o["diverged"].toBool();

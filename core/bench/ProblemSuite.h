@@ -35,12 +35,20 @@ ProblemSetup problemSetup(const std::string& problem);
 // The accuracy "time to accuracy" asks for (relative L2 of the parameter).
 constexpr double kTargetRelativeL2 = 0.1;
 
+// A run whose fields miss the data by more than this χ² (2σ RMS: Morozov's discrepancy
+// principle with τ = 2) did not fit the field, and its parameter is marked as untrustworthy.
+constexpr double kFittedMisfit = 4;
+inline bool fieldFitted(double dataMisfit) {
+  return dataMisfit >= 0 && dataMisfit <= kFittedMisfit;
+}
+
 struct ProblemRunResult {
   double relativeL2 = -1;  // −1: not scored
   double pearson = 0;
   double medianStepMs = 0;
   double workingMb = 0, peakMb = 0;  // peak RSS minus RSS before training; peak RSS
   double timeToTarget = -1;          // s, −1: never within the budget
+  double dataMisfit = -1;            // χ² of the final fields against the data (fitPde's)
   double seconds = 0;
   int steps = 0;
   bool diverged = false;

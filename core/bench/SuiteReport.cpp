@@ -223,12 +223,19 @@ void barPlot(const std::string& path, const std::vector<ProblemSuiteRow>& rows, 
   util::writePng(path, img);
 }
 
+std::string misfitCell(double chi2) {
+  if (!(chi2 >= 0)) return "-";
+  char b[48];
+  std::snprintf(b, sizeof b, chi2 < 100 ? "%.2f" : "%.3g", chi2);
+  return std::string(b) + (fieldFitted(chi2) ? "" : " **not fitted**");
+}
+
 }  // namespace
 
 std::string suiteCsv(const std::vector<ProblemSuiteRow>& rows) {
   std::ostringstream o;
   o << "problem,order,parameter,noise,network,engine,relative_l2,pearson,median_step_ms,"
-       "working_mb,peak_mb,time_to_target_s,steps,seconds,diverged,error\n";
+       "working_mb,peak_mb,time_to_target_s,data_misfit,steps,seconds,diverged,error\n";
   for (const auto& r : rows) {
     const auto kind = sim::parseProblem(r.config.problem);
     std::string err = r.result.error;
@@ -239,8 +246,8 @@ std::string suiteCsv(const std::vector<ProblemSuiteRow>& rows) {
       << ',' << r.config.noise << ',' << r.config.arch << ',' << r.config.engine << ','
       << r.result.relativeL2 << ',' << r.result.pearson << ',' << r.result.medianStepMs << ','
       << r.result.workingMb << ',' << r.result.peakMb << ',' << r.result.timeToTarget << ','
-      << r.result.steps << ',' << r.result.seconds << ',' << (r.result.diverged ? "yes" : "no")
-      << ',' << err << '\n';
+      << r.result.dataMisfit << ',' << r.result.steps << ',' << r.result.seconds << ','
+      << (r.result.diverged ? "yes" : "no") << ',' << err << '\n';
   }
   return o.str();
 }
@@ -259,7 +266,11 @@ void writeSuiteReport(const std::string& dir, const std::vector<ProblemSuiteRow>
         "mollifier's kernel reaches; step: median time of a training step with the PDE term; "
         "memory: peak RSS minus RSS before training; t<"
      << kTargetRelativeL2 << ": seconds until the error first fell below " << kTargetRelativeL2
-     << " (- : not within the budget).\n\n## Targets\n\n";
+     << " (- : not within the budget); field χ²: mean(((u − data)/σ)²) of the final fields, about "
+        "1 when they fit the data to their noise — above "
+     << kFittedMisfit
+     << " (**not fitted**) the fields, and so the parameter's residual, are not the data's.\n\n"
+        "## Targets\n\n";
   for (const auto& t : targets)
     md << "- **" << (t.holds ? "met" : "not met") << "** — " << t.what << ": " << t.figures << "\n";
   if (targets.empty()) md << "- (these rows answer none of the targets)\n";
@@ -269,7 +280,7 @@ void writeSuiteReport(const std::string& dir, const std::vector<ProblemSuiteRow>
        << sim::equationText(kind) << "; infer " << sim::parameterName(kind) << ")\n\n"
        << "| noise | network | engine | rel. L2 | Pearson | step ms | memory MB | t<"
        << kTargetRelativeL2
-       << " s | steps | diverged |\n|---|---|---|---|---|---|---|---|---|---|\n";
+       << " s | field χ² | steps | diverged |\n|---|---|---|---|---|---|---|---|---|---|---|\n";
     for (double noise : l.noises)
       for (const auto& p : l.pairs) {
         const ProblemSuiteRow* r = at(rows, prob, p, noise);
@@ -278,14 +289,15 @@ void writeSuiteReport(const std::string& dir, const std::vector<ProblemSuiteRow>
         md << "| " << util::shortNumber(100 * noise) << " % | " << r->config.arch << " | "
            << r->config.engine << " | ";
         if (!x.error.empty()) {
-          md << "failed: " << x.error << " | | | | | | |\n";
+          md << "failed: " << x.error << " | | | | | | | |\n";
           continue;
         }
         char pearson[16];
         std::snprintf(pearson, sizeof pearson, "%.3f", x.pearson);
         md << fixed(x.relativeL2, 3) << " | " << pearson << " | " << fixed(x.medianStepMs, 1)
            << " | " << fixed(x.workingMb, 0) << " | " << fixed(x.timeToTarget, 1) << " | "
-           << x.steps << " | " << (x.diverged ? "yes" : "no") << " |\n";
+           << misfitCell(x.dataMisfit) << " | " << x.steps << " | " << (x.diverged ? "yes" : "no")
+           << " |\n";
       }
   }
   md << "\n![error vs noise](error_vs_noise.png)\n\n![step time](step_time.png)\n\n"

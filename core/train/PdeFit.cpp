@@ -124,10 +124,15 @@ class Fit {
       // bends the fields within σ changes the residual by about this much, so residual and data
       // misfit then weigh alike — the 4th-order residual is otherwise so sensitive to small
       // changes of the fields that a flexible network absorbs it (seen: the CNN drove R below the
-      // truth's own residual and p away from it).
-      double r2 = 0;
-      for (const auto& [dA, dB] : moved) r2 += (dA + dB * p0_).pow(2).mean().item<double>() / kReps;
-      residualScale_ = std::max(1e-9, std::sqrt(r2));
+      // truth's own residual and p away from it). It depends on p: s²(p) = mean((ΔA + ΔB·p)²) =
+      // aa + 2·ab·p + bb·p² over the realizations (ΔBx, ΔBy of ∇p's terms left out: first order
+      // in p's small gradient).
+      for (const auto& [dA, dB] : moved) {
+        noiseAA_ += dA.pow(2).mean().item<double>() / kReps;
+        noiseAB_ += (dA * dB).mean().item<double>() / kReps;
+        noiseBB_ += dB.pow(2).mean().item<double>() / kReps;
+      }
+      residualScale_ = std::max(1e-9, std::sqrt(residualVariance(p0_)));
       // The prior on p in the residual's units: a jump δp between neighbours costs what a
       // residual of B·δp does, whatever the residual's scale (B's size from the data).
       // Its length: the kernel's half-width, the scale below which the mollified residual does
@@ -217,6 +222,12 @@ class Fit {
     torch::NoGradGuard g;
     r.parameter = torch::where(scored_, torch::exp(theta_), torch::full_like(theta_, std::nan("")));
     r.scored = scored_;
+    {
+      const Window all{0, 0, H_, W_};
+      r.dataMisfit =
+          net_->window(data_, net_->onGrid() ? torch::Tensor() : coords(all, 0, T_, 0, 0))
+              .second.item<double>();
+    }
     if (truth_.defined()) {
       const auto [e, p] = score();
       r.relativeL2 = e;
@@ -259,10 +270,11 @@ class Fit {
     const auto crop = [&](const torch::Tensor& x) {
       return x.index({Slice(w.y0 + oY_, w.y0 + w.h - oY_), Slice(w.x0 + oX_, w.x0 + w.w - oX_)});
     };
-    torch::Tensor R;
+    torch::Tensor R, pAt;
     if (o_.engine == Engine::Mollifier) {
       const auto aff = model_.residual((*engine_)(u), {}, false);
       R = residualOf(aff, crop(p), crop(gx), crop(gy));
+      pAt = crop(p);
     } else {
       // The same nodes by nested autograd of the coordinate network.
       auto c = coords(w, oT_, T_ - oT_, oY_, oX_).requires_grad_(true);
@@ -274,8 +286,17 @@ class Fit {
         return q.unsqueeze(0).expand({nt, q.size(0), q.size(1)}).reshape({-1, 1, 1});
       };
       R = residualOf(aff, atNodes(p), atNodes(gx), atNodes(gy));
+      pAt = atNodes(p);
     }
-    const auto pde = R.pow(2).mean() / (residualScale_ * residualScale_);
+    // R² over the residual's noise variance at each node's own p, s²(p), not at the start's:
+    // the errors-in-variables (Deming) likelihood. Noise in B — the fields' derivatives —
+    // otherwise biases a least-squares p towards zero, the more the rougher the network's fields
+    // (seen: heat with the Fourier MLP at 10 % noise, p's mean fell from 1.06 to 0.78, rel. L2
+    // 0.45; with s²(p) 0.19-0.20, and the CNN's 0.79 became 0.22-0.27). s²(p) grows with p, so a
+    // p that explains the residual by amplifying noise pays for it.
+    const auto variance = torch::clamp_min(noiseAA_ + (2 * noiseAB_ + noiseBB_ * pAt) * pAt,
+                                           1e-6 * residualScale_ * residualScale_);
+    const auto pde = (R.pow(2) / variance).mean();
     auto smooth =
         (p.index({Slice(), Slice(1, None)}) - p.index({Slice(), Slice(None, -1)})).pow(2).mean();
     if (H_ > 1)
@@ -289,6 +310,9 @@ class Fit {
                    p.mean().item<double>());
     return dataLoss + pde + o_.smoothWeight * smooth;
   }
+
+  // s²(p): the residual's variance when the data move by their noise, at a parameter p.
+  double residualVariance(double p) const { return noiseAA_ + (2 * noiseAB_ + noiseBB_ * p) * p; }
 
   // (relative L2, Pearson) of p on the scored nodes: the project's one accuracy (compareMaps).
   std::pair<double, double> score() const {
@@ -318,6 +342,7 @@ class Fit {
   cv::Mat truthMat_, scoredMat_;
   int F_ = 1, T_ = 1, H_ = 1, W_ = 1, oT_ = 0, oY_ = 0, oX_ = 0;
   double mean_ = 0, spread_ = 1, sigma_ = 1, p0_ = 1, residualScale_ = 1, smoothScale_ = 1;
+  double noiseAA_ = 0, noiseAB_ = 0, noiseBB_ = 0;
   std::unique_ptr<FieldDerivativeEngine> engine_;
   FieldNetwork net_{nullptr};
   std::mt19937_64 rng_;

@@ -2,13 +2,15 @@
 // A physics-informed fit of any PdeModel (issue 17: the paper's benchmark problems): a field
 // network (FieldNetwork: cnn, mlp or fourier-mlp) and the positive parameter map p(x) — the
 // model's λ, as a grid of log-values — trained jointly on
-//   mean((u − data)²)/σ²  +  mean(R²)/s²  +  w_s · ℓ² · mean(B²)/s² · mean(|∇p|²)
+//   mean((u − data)²)/σ²  +  mean(R²/s²(p))  +  w_s · ℓ² · mean(B²)/s₀² · mean(|∇p|²)
 // where R = A + B·p (+ Bx·∂x p + By·∂y p) is the model's residual on the network's fields, its
 // derivatives taken by the mollifier layer (u∗∂η on a window of the grid) or by recursive
 // autodiff of a coordinate network at the same nodes — so the two engines are compared on the
-// same loss, nodes, network and budget. s is the residual's own noise: the RMS change of R when
-// the data move by synthetic noise of their σ (so bending the fields within their noise and
-// missing the equation by its noise weigh alike). The prior on p is in the residual's units (a
+// same loss, nodes, network and budget. s(p) is the residual's own noise: the RMS change of R
+// when the data move by synthetic noise of their σ, at each node's p (so bending the fields
+// within their noise and missing the equation by its noise weigh alike, and noise in the
+// derivatives does not bias p towards zero — the errors-in-variables likelihood); s₀ = s(p0).
+// The prior on p is in the residual's units (a
 // jump δp between neighbours costs what a residual B·δp does) with a smoothing length ℓ of the
 // kernel's half-width — below it the mollified residual does not resolve p anyway.
 // Start: the network first fits the data alone (warmup), p at the network-free constant
@@ -63,6 +65,10 @@ struct PdeFitResult {
   double medianStepSeconds = 0;
   bool diverged = false;  // the loss stayed non-finite after 8 rollbacks
   int rollbacks = 0;
+  // The discrepancy: mean(((u − data)/σ)²) of the final fields on the whole grid — about 1
+  // when they fit the data to their noise; far above it, the fields and so p's residual are
+  // not the data's (a p from them is not to be trusted).
+  double dataMisfit = -1;
   double relativeL2 = -1, pearson = 0;                // against the truth, when given
   double timeToTarget = -1;                           // s until relativeL2 ≤ target, −1: never
   std::vector<std::pair<double, double>> errorCurve;  // (s, relative L2) while training
