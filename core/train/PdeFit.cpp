@@ -294,8 +294,8 @@ class Fit {
     // (seen: heat with the Fourier MLP at 10 % noise, p's mean fell from 1.06 to 0.78, rel. L2
     // 0.45; with s²(p) 0.19-0.20, and the CNN's 0.79 became 0.22-0.27). s²(p) grows with p, so a
     // p that explains the residual by amplifying noise pays for it.
-    const auto variance = torch::clamp_min(noiseAA_ + (2 * noiseAB_ + noiseBB_ * pAt) * pAt,
-                                           1e-6 * residualScale_ * residualScale_);
+    const auto variance =
+        torch::clamp_min(residualVariance(pAt), 1e-6 * residualScale_ * residualScale_);
     const auto pde = (R.pow(2) / variance).mean();
     auto smooth =
         (p.index({Slice(), Slice(1, None)}) - p.index({Slice(), Slice(None, -1)})).pow(2).mean();
@@ -311,8 +311,12 @@ class Fit {
     return dataLoss + pde + o_.smoothWeight * smooth;
   }
 
-  // s²(p): the residual's variance when the data move by their noise, at a parameter p.
-  double residualVariance(double p) const { return noiseAA_ + (2 * noiseAB_ + noiseBB_ * p) * p; }
+  // s²(p): the residual's variance when the data move by their noise, at a parameter p (a
+  // number, or a tensor of p at the residual's nodes).
+  template <class P>
+  P residualVariance(const P& p) const {
+    return noiseAA_ + (2 * noiseAB_ + noiseBB_ * p) * p;
+  }
 
   // (relative L2, Pearson) of p on the scored nodes: the project's one accuracy (compareMaps).
   std::pair<double, double> score() const {
