@@ -199,7 +199,7 @@ int runBenchPaperSuite(const std::vector<std::string>& argv) {
                   cell(r.relativeL2, "%.3f").c_str(), signedCell(r.pearson).c_str(), r.medianStepMs,
                   r.workingMb, cell(r.timeToTarget, "%.1f").c_str(),
                   cell(r.dataMisfit, "%.3g").c_str(), r.steps, r.diverged ? "yes" : "no",
-                  bench::fieldFitted(r.dataMisfit) ? "" : "  (field not fitted)");
+                  bench::fieldNotFitted(r.dataMisfit) ? "  (field not fitted)" : "");
     std::fflush(stdout);
   };
   const auto start = std::chrono::steady_clock::now();

@@ -37,10 +37,9 @@ constexpr double kTargetRelativeL2 = 0.1;
 
 // A run whose fields miss the data by more than this χ² (2σ RMS: Morozov's discrepancy
 // principle with τ = 2) did not fit the field, and its parameter is marked as untrustworthy.
+// An unknown χ² (−1: a saved suite from before it was measured) is not marked.
 constexpr double kFittedMisfit = 4;
-inline bool fieldFitted(double dataMisfit) {
-  return dataMisfit >= 0 && dataMisfit <= kFittedMisfit;
-}
+inline bool fieldNotFitted(double dataMisfit) { return dataMisfit > kFittedMisfit; }
 
 struct ProblemRunResult {
   double relativeL2 = -1;  // −1: not scored

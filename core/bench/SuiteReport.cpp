@@ -227,7 +227,7 @@ std::string misfitCell(double chi2) {
   if (!(chi2 >= 0)) return "-";
   char b[48];
   std::snprintf(b, sizeof b, chi2 < 100 ? "%.2f" : "%.3g", chi2);
-  return std::string(b) + (fieldFitted(chi2) ? "" : " **not fitted**");
+  return std::string(b) + (fieldNotFitted(chi2) ? " **not fitted**" : "");
 }
 
 }  // namespace
