@@ -104,6 +104,7 @@ ProblemRunResult runProblemFit(const ProblemRunConfig& c) {
   r.medianStepMs = 1000 * f.medianStepSeconds;
   r.timeToTarget = f.timeToTarget;
   r.dataMisfit = f.dataMisfit;
+  r.priorLength = f.priorLength;
   r.seconds = f.seconds;
   r.steps = f.steps;
   r.diverged = f.diverged;
@@ -121,6 +122,7 @@ QJsonObject resultJson(const ProblemRunResult& r) {
                      {"peak_mb", r.peakMb},
                      {"time_to_target_s", r.timeToTarget},
                      {"data_misfit", r.dataMisfit},
+                     {"prior_length", r.priorLength},
                      {"seconds", r.seconds},
                      {"steps", r.steps},
                      {"diverged", r.diverged},
@@ -157,6 +159,7 @@ ProblemRunResult resultFromJson(const QJsonObject& o) {
   r.peakMb = o["peak_mb"].toDouble();
   r.timeToTarget = o["time_to_target_s"].toDouble(-1);
   r.dataMisfit = o["data_misfit"].toDouble(-1);
+  r.priorLength = o["prior_length"].toDouble(-1);
   r.seconds = o["seconds"].toDouble();
   r.steps = o["steps"].toInt();
   r.diverged = o["diverged"].toBool();

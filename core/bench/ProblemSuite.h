@@ -48,6 +48,7 @@ struct ProblemRunResult {
   double workingMb = 0, peakMb = 0;  // peak RSS minus RSS before training; peak RSS
   double timeToTarget = -1;          // s, −1: never within the budget
   double dataMisfit = -1;            // χ² of the final fields against the data (fitPde's)
+  double priorLength = -1;           // p's prior length in kernel half-widths (−1: unknown)
   double seconds = 0;
   int steps = 0;
   bool diverged = false;

@@ -235,7 +235,8 @@ std::string misfitCell(double chi2) {
 std::string suiteCsv(const std::vector<ProblemSuiteRow>& rows) {
   std::ostringstream o;
   o << "problem,order,parameter,noise,network,engine,relative_l2,pearson,median_step_ms,"
-       "working_mb,peak_mb,time_to_target_s,data_misfit,steps,seconds,diverged,error\n";
+       "working_mb,peak_mb,time_to_target_s,data_misfit,prior_length,steps,seconds,diverged,"
+       "error\n";
   for (const auto& r : rows) {
     const auto kind = sim::parseProblem(r.config.problem);
     std::string err = r.result.error;
@@ -246,8 +247,8 @@ std::string suiteCsv(const std::vector<ProblemSuiteRow>& rows) {
       << ',' << r.config.noise << ',' << r.config.arch << ',' << r.config.engine << ','
       << r.result.relativeL2 << ',' << r.result.pearson << ',' << r.result.medianStepMs << ','
       << r.result.workingMb << ',' << r.result.peakMb << ',' << r.result.timeToTarget << ','
-      << r.result.dataMisfit << ',' << r.result.steps << ',' << r.result.seconds << ','
-      << (r.result.diverged ? "yes" : "no") << ',' << err << '\n';
+      << r.result.dataMisfit << ',' << r.result.priorLength << ',' << r.result.steps << ','
+      << r.result.seconds << ',' << (r.result.diverged ? "yes" : "no") << ',' << err << '\n';
   }
   return o.str();
 }

@@ -8,10 +8,12 @@
 #include "core/util/Median.h"
 
 #include <algorithm>
+#include <array>
 #include <chrono>
 #include <cmath>
 #include <cstdio>
 #include <cstdlib>
+#include <limits>
 #include <memory>
 #include <random>
 #include <stdexcept>
@@ -135,8 +137,9 @@ class Fit {
       residualScale_ = std::max(1e-9, std::sqrt(residualVariance(p0_)));
       // The prior on p in the residual's units: a jump δp between neighbours costs what a
       // residual of B·δp does, whatever the residual's scale (B's size from the data).
-      // Its length: the kernel's half-width, the scale below which the mollified residual does
-      // not resolve p anyway (a Gaussian Markov field's smoothing length is √weight nodes).
+      // Its length ℓ₀: the kernel's half-width, the scale below which the mollified residual
+      // does not resolve p anyway (a Gaussian Markov field's smoothing length is √weight
+      // nodes); choosePrior may lengthen it once the network has fitted the data.
       const double length = o.kernelHalfWidthXY;
       smoothScale_ = length * length * (aff.B * aff.B).mean().item<double>() /
                      (residualScale_ * residualScale_);
@@ -186,6 +189,7 @@ class Fit {
       if (t >= o_.budgetSeconds) break;
       const double f = std::min(1.0, std::max(double(step) / o_.maxSteps, t / o_.budgetSeconds));
       const bool physics = f >= o_.warmup;
+      if (physics && !priorChosen_) choosePrior();
       const double sched = 0.1 + 0.9 * 0.5 * (1 + std::cos(3.14159265358979323846 * f));
       for (size_t g = 0; g < 2; ++g)
         static_cast<torch::optim::AdamOptions&>(adam.param_groups()[g].options())
@@ -218,6 +222,7 @@ class Fit {
     }
     r.steps = step;
     r.seconds = seconds(start);
+    r.priorLength = priorLength_;
     r.medianStepSeconds = stepTimes.empty() ? 0 : util::median(stepTimes);
     torch::NoGradGuard g;
     r.parameter = torch::where(scored_, torch::exp(theta_), torch::full_like(theta_, std::nan("")));
@@ -294,21 +299,102 @@ class Fit {
     // (seen: heat with the Fourier MLP at 10 % noise, p's mean fell from 1.06 to 0.78, rel. L2
     // 0.45; with s²(p) 0.19-0.20, and the CNN's 0.79 became 0.22-0.27). s²(p) grows with p, so a
     // p that explains the residual by amplifying noise pays for it.
-    const auto variance =
-        torch::clamp_min(residualVariance(pAt), 1e-6 * residualScale_ * residualScale_);
-    const auto pde = (R.pow(2) / variance).mean();
-    auto smooth =
-        (p.index({Slice(), Slice(1, None)}) - p.index({Slice(), Slice(None, -1)})).pow(2).mean();
-    if (H_ > 1)
-      smooth =
-          smooth +
-          (p.index({Slice(1, None), Slice()}) - p.index({Slice(None, -1), Slice()})).pow(2).mean();
-    smooth = smooth * smoothScale_;
+    const auto pde = likelihood(R, pAt);
+    const auto smooth = smoothness(p) * smoothScale_;
     if (verbose_ && (++calls_ % 200 == 0))
       std::fprintf(stderr, "fit: data %.4g pde %.4g smooth %.4g p mean %.4g\n",
                    dataLoss.item<double>(), pde.item<double>(), smooth.item<double>(),
                    p.mean().item<double>());
     return dataLoss + pde + o_.smoothWeight * smooth;
+  }
+
+  // Mean squared difference of p between grid neighbours (along x; along y too on a 2-D grid).
+  static torch::Tensor smoothness(const torch::Tensor& p) {
+    auto s =
+        (p.index({Slice(), Slice(1, None)}) - p.index({Slice(), Slice(None, -1)})).pow(2).mean();
+    if (p.size(0) > 1)
+      s = s +
+          (p.index({Slice(1, None), Slice()}) - p.index({Slice(None, -1), Slice()})).pow(2).mean();
+    return s;
+  }
+
+  // The prior's length by held-out frames, once the network has fitted the data alone (the end
+  // of the warmup): its fields' residual, taken by the mollifier on the whole grid, is split
+  // into early and late frames (a gap of the kernel's temporal reach between them), p is fitted
+  // on one part with the fit's own p-loss and scored on the other, both ways, for ℓ = 1, 2, 4
+  // and 8 kernel half-widths; the best ℓ is kept. Why: how far p must be smoothed depends on
+  // how rough the network's fields are (seen in the suite: the tanh MLP on heat keeps ℓ₀, the
+  // Fourier MLP's rougher fields take 8ℓ₀, the CNN's — the data's — longer as the noise grows),
+  // which only the data can tell. The mollifier for both engines:
+  // this is the prior's choice, not the PDE loss the engines are compared on, and autodiff on
+  // every node of the grid would take minutes and tens of GB (rd4).
+  void choosePrior() {
+    priorChosen_ = true;
+    if (series_) return;  // p varies along the series' only axis, time: no frames to hold out
+    torch::NoGradGuard g;
+    const Window all{0, 0, H_, W_};
+    const auto u =
+        net_->window(data_, net_->onGrid() ? torch::Tensor() : coords(all, 0, T_, 0, 0)).first;
+    const auto aff = model_.residual((*engine_)(u), {}, false);
+    const int nT = static_cast<int>(aff.A.size(0));
+    const int half = (nT - 2 * o_.kernelHalfWidthT) / 2;
+    if (half < 2) return;
+    const auto frames = [&](int t0, int t1) {
+      const auto part = [&](const torch::Tensor& x) {
+        return x.defined() ? x.index({Slice(t0, t1)}) : x;
+      };
+      return models::PdeModel::Affine{part(aff.A), part(aff.B), part(aff.Bx), part(aff.By)};
+    };
+    const auto early = frames(0, half), late = frames(nT - half, nT);
+    const std::array<std::pair<const models::PdeModel::Affine*, const models::PdeModel::Affine*>, 2>
+        folds{{{&early, &late}, {&late, &early}}};
+    double best = 1, bestScore = std::numeric_limits<double>::infinity();
+    for (const double length : {1.0, 2.0, 4.0, 8.0}) {
+      double score = 0;
+      for (const auto& [fitOn, testOn] : folds) {
+        const auto th = fitParameterOnly(*fitOn, length * length * smoothScale_);
+        score += pLoss(*testOn, th).item<double>();
+      }
+      if (verbose_) std::fprintf(stderr, "fit: prior length x%g held-out %.6g\n", length, score);
+      if (score < bestScore) bestScore = score, best = length;
+    }
+    smoothScale_ *= best * best;  // the GMRF's weight grows with the square of its length
+    priorLength_ = best;
+  }
+
+  // mean(R²/s²(p)) of a residual on the mollifier's valid nodes, p = exp(theta).
+  torch::Tensor pLoss(const models::PdeModel::Affine& a, const torch::Tensor& theta) const {
+    const auto p = torch::exp(theta);
+    const auto [gx, gy] = gradients(p, d_.dx);
+    const auto crop = [&](const torch::Tensor& x) {
+      return x.index({Slice(oY_, H_ - oY_), Slice(oX_, W_ - oX_)});
+    };
+    return likelihood(residualOf(a, crop(p), crop(gx), crop(gy)), crop(p));
+  }
+
+  // mean(R²/s²(p)) with p at R's nodes (s² floored, so a node where it vanishes cannot dominate).
+  torch::Tensor likelihood(const torch::Tensor& R, const torch::Tensor& pAt) const {
+    const auto variance =
+        torch::clamp_min(residualVariance(pAt), 1e-6 * residualScale_ * residualScale_);
+    return (R.pow(2) / variance).mean();
+  }
+
+  // log p minimizing pLoss + w_s·scale·smoothness for fixed fields (L-BFGS from the start p0).
+  torch::Tensor fitParameterOnly(const models::PdeModel::Affine& a, double scale) const {
+    torch::AutoGradMode on(true);
+    auto th = torch::full({H_, W_}, std::log(p0_), torch::kFloat32).requires_grad_(true);
+    // In units of the start's loss: L-BFGS's tolerances are absolute, and a fitted network's
+    // residual is orders of magnitude below the raw data's noise s.
+    const double unit = std::max(1e-30, pLoss(a, th).item<double>());
+    torch::optim::LBFGS opt(
+        {th}, torch::optim::LBFGSOptions(1).max_iter(400).line_search_fn("strong_wolfe"));
+    opt.step([&] {
+      opt.zero_grad();
+      auto l = (pLoss(a, th) + o_.smoothWeight * scale * smoothness(torch::exp(th))) / unit;
+      l.backward();
+      return l;
+    });
+    return th.detach();
   }
 
   // s²(p): the residual's variance when the data move by their noise, at a parameter p (a
@@ -354,6 +440,8 @@ class Fit {
   bool verbose_ = std::getenv("MOLLICHROM_FIT_VERBOSE") != nullptr;
 
   int calls_ = 0;
+  bool priorChosen_ = false;
+  double priorLength_ = 1;  // ℓ/ℓ₀ chosen by choosePrior
 };
 
 }  // namespace

@@ -11,8 +11,10 @@
 // within their noise and missing the equation by its noise weigh alike, and noise in the
 // derivatives does not bias p towards zero — the errors-in-variables likelihood); s₀ = s(p0).
 // The prior on p is in the residual's units (a
-// jump δp between neighbours costs what a residual B·δp does) with a smoothing length ℓ of the
-// kernel's half-width — below it the mollified residual does not resolve p anyway.
+// jump δp between neighbours costs what a residual B·δp does) with a smoothing length ℓ of at
+// least the kernel's half-width — below it the mollified residual does not resolve p anyway —
+// and 1, 2, 4 or 8 times it as held-out frames choose once the warmup has fitted the network
+// (how far to smooth depends on how rough the network's fields are: only the data can tell).
 // Start: the network first fits the data alone (warmup), p at the network-free constant
 // −ΣAB/ΣB² of the mollified data (ΣB² less its noise part) — the same start for every engine
 // and network.
@@ -69,6 +71,9 @@ struct PdeFitResult {
   // when they fit the data to their noise; far above it, the fields and so p's residual are
   // not the data's (a p from them is not to be trusted).
   double dataMisfit = -1;
+  // The prior's smoothing length in kernel half-widths (1, 2, 4 or 8), chosen by held-out
+  // frames at the end of the warmup; 1 on a series or when the fit ended before that.
+  double priorLength = 1;
   double relativeL2 = -1, pearson = 0;                // against the truth, when given
   double timeToTarget = -1;                           // s until relativeL2 ≤ target, −1: never
   std::vector<std::pair<double, double>> errorCurve;  // (s, relative L2) while training
