@@ -20,6 +20,7 @@
 #include <opencv2/imgproc.hpp>
 
 #include <map>
+#include <utility>
 
 #include <QtTest>
 
@@ -47,6 +48,22 @@ Mollified derivatives(const models::PdeModel& model, const ProblemData& d, int h
 // The parameter on the derivatives' valid region [H', W'] and its central-difference gradient.
 torch::Tensor crop(const torch::Tensor& p, int halo) {
   return p.index({Slice(halo, p.size(0) - halo), Slice(halo, p.size(1) - halo)});
+}
+
+// A suite fit with the mollifier ended by a step count, not the clock: the same run on any
+// machine. Returns the result and the error it started from.
+std::pair<bench::ProblemRunResult, double> fixedStepFit(const char* problem, double noise,
+                                                        const char* arch, int steps) {
+  bench::ProblemRunConfig cfg;
+  cfg.problem = problem;
+  cfg.noise = noise;
+  cfg.arch = arch;
+  cfg.engine = "mollifier";
+  cfg.maxSteps = steps;
+  cfg.budgetSeconds = 300;  // the steps end it
+  auto r = bench::runProblemFit(cfg);
+  const double start = r.errorCurve.empty() ? -1 : r.errorCurve.front().second;
+  return {std::move(r), start};
 }
 
 double pearson(const torch::Tensor& a, const torch::Tensor& b) {
@@ -199,16 +216,8 @@ class TestProblems : public QObject {
     };
     for (const Case& c :
          {Case{"langevin", "mlp", 3000, 0.15, 0.95}, Case{"rd4", "cnn", 800, 0.2, 0.85}}) {
-      bench::ProblemRunConfig cfg;
-      cfg.problem = c.problem;
-      cfg.noise = 0;
-      cfg.arch = c.arch;
-      cfg.engine = "mollifier";
-      cfg.maxSteps = c.steps;
-      cfg.budgetSeconds = 300;  // the steps end it: the same run on any machine
-      const auto r = bench::runProblemFit(cfg);
+      const auto [r, start] = fixedStepFit(c.problem, 0, c.arch, c.steps);
       QVERIFY(!r.errorCurve.empty());
-      const double start = r.errorCurve.front().second;
       qInfo(
           "%s, %s: rel. L2 %.3f (start %.3f), Pearson %.3f, %d steps, %.1f ms per step, prior "
           "length x%g",
@@ -230,16 +239,8 @@ class TestProblems : public QObject {
   // MLP at 10 % noise, whose fields are rough: with a variance fixed at the start's p, p's mean
   // fell from 1.06 to 0.78 (rel. L2 0.45, worse than the start's 0.25); with s²(p) 0.19–0.22.
   void fitIsNotBiasedByNoisyDerivatives() {
-    bench::ProblemRunConfig cfg;
-    cfg.problem = "heat";
-    cfg.noise = 0.1;
-    cfg.arch = "fourier-mlp";
-    cfg.engine = "mollifier";
-    cfg.maxSteps = 400;
-    cfg.budgetSeconds = 300;  // the steps end it
-    const auto r = bench::runProblemFit(cfg);
+    const auto [r, start] = fixedStepFit("heat", 0.1, "fourier-mlp", 400);
     QVERIFY(!r.errorCurve.empty());
-    const double start = r.errorCurve.front().second;
     qInfo(
         "heat, fourier-mlp, 10 %%: rel. L2 %.3f (start %.3f), Pearson %.3f, field chi2 %.2f, "
         "prior length x%g",
