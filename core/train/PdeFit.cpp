@@ -325,9 +325,9 @@ class Fit {
   // and 8 kernel half-widths; the best ℓ is kept. Why: how far p must be smoothed depends on
   // how rough the network's fields are (seen in the suite: the tanh MLP on heat keeps ℓ₀, the
   // Fourier MLP's rougher fields take 8ℓ₀, the CNN's — the data's — longer as the noise grows),
-  // which only the data can tell. The mollifier for both engines:
-  // this is the prior's choice, not the PDE loss the engines are compared on, and autodiff on
-  // every node of the grid would take minutes and tens of GB (rd4).
+  // which only the data can tell. The mollifier for both engines: this is the prior's choice,
+  // not the PDE loss the engines are compared on, and autodiff on every node of the grid would
+  // take minutes and tens of GB (rd4).
   void choosePrior() {
     priorChosen_ = true;
     if (series_) return;  // p varies along the series' only axis, time: no frames to hold out

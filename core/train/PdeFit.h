@@ -72,7 +72,8 @@ struct PdeFitResult {
   // not the data's (a p from them is not to be trusted).
   double dataMisfit = -1;
   // The prior's smoothing length in kernel half-widths (1, 2, 4 or 8), chosen by held-out
-  // frames at the end of the warmup; 1 on a series or when the fit ended before that.
+  // frames at the end of the warmup; 1 on a series, with too few frames to hold out, or when
+  // the fit ended before the warmup did.
   double priorLength = 1;
   double relativeL2 = -1, pearson = 0;                // against the truth, when given
   double timeToTarget = -1;                           // s until relativeL2 ≤ target, −1: never
