@@ -17,6 +17,7 @@
 #include <memory>
 #include <random>
 #include <stdexcept>
+#include <utility>
 
 namespace mollichrom::train {
 
@@ -227,12 +228,7 @@ class Fit {
     torch::NoGradGuard g;
     r.parameter = torch::where(scored_, torch::exp(theta_), torch::full_like(theta_, std::nan("")));
     r.scored = scored_;
-    {
-      const Window all{0, 0, H_, W_};
-      r.dataMisfit =
-          net_->window(data_, net_->onGrid() ? torch::Tensor() : coords(all, 0, T_, 0, 0))
-              .second.item<double>();
-    }
+    r.dataMisfit = wholeGrid().second.item<double>();
     if (truth_.defined()) {
       const auto [e, p] = score();
       r.relativeL2 = e;
@@ -261,6 +257,12 @@ class Fit {
     const auto ts = torch::arange(t0, t1, torch::kFloat32) * float(d_.dt);
     const auto g = torch::meshgrid({ts, ys, xs}, "ij");
     return torch::stack({g[2].flatten(), g[1].flatten(), g[0].flatten()}, 1);
+  }
+
+  // The network's fields on the whole grid and their data loss (FieldNetwork::window's pair).
+  std::pair<torch::Tensor, torch::Tensor> wholeGrid() {
+    const Window all{0, 0, H_, W_};
+    return net_->window(data_, net_->onGrid() ? torch::Tensor() : coords(all, 0, T_, 0, 0));
   }
 
   torch::Tensor lossAt(const Window& w, bool physics) {
@@ -332,10 +334,7 @@ class Fit {
     priorChosen_ = true;
     if (series_) return;  // p varies along the series' only axis, time: no frames to hold out
     torch::NoGradGuard g;
-    const Window all{0, 0, H_, W_};
-    const auto u =
-        net_->window(data_, net_->onGrid() ? torch::Tensor() : coords(all, 0, T_, 0, 0)).first;
-    const auto aff = model_.residual((*engine_)(u), {}, false);
+    const auto aff = model_.residual((*engine_)(wholeGrid().first), {}, false);
     const int nT = static_cast<int>(aff.A.size(0));
     const int half = (nT - 2 * o_.kernelHalfWidthT) / 2;
     if (half < 2) return;
