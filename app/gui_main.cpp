@@ -36,7 +36,8 @@ const char* kUsage =
     "  --preset NAME      preview | balanced | accurate: the Training dock's preset (default:\n"
     "                     the last one used).\n"
     "  --steps N          Training steps for --run, N >= 1 (default: the preset's).\n"
-    "  --time-budget S    Training time limit in seconds for --run.\n"
+    "  --time-budget S    Training time limit in seconds for --run, S > 0 (whichever of\n"
+    "                     steps and budget ends first).\n"
     "  --screenshot PNG   Save a grab of the main window once the work above is done.\n"
     "  --memory-limit MB  Refuse training whose estimated peak memory exceeds MB (default: the\n"
     "                     setting memoryLimitMb, else 75% of the memory available).\n"
@@ -107,9 +108,14 @@ int main(int argc, char** argv) {
         std::fprintf(stderr, "mollichrom: --steps takes a whole number >= 1\n");
         return 2;
       }
-    } else if (a == "--time-budget")
-      budget = next().toDouble();
-    else if (a == "--preset") {
+    } else if (a == "--time-budget") {
+      bool ok = false;
+      budget = next().toDouble(&ok);
+      if (!ok || !(budget > 0)) {
+        std::fprintf(stderr, "mollichrom: --time-budget takes seconds (> 0)\n");
+        return 2;
+      }
+    } else if (a == "--preset") {
       preset = next();
       if (!mollichrom::train::isPreset(preset.toStdString())) {
         std::fprintf(stderr,
@@ -144,7 +150,9 @@ int main(int argc, char** argv) {
     }
   }
   if (!preset.isEmpty()) window.trainingDock()->setPreset(preset);
-  if (steps > 0 || budget > 0) window.workflow()->setTrainingLength(steps, budget);
+  // Into the dock, after the preset: the window then shows the length that runs (a --time-budget
+  // alone keeps the preset's steps, as `mollichrom-cli infer --preset … --time-budget` does).
+  window.trainingDock()->setTrainingLength(steps, budget);
   window.setShowDialogs(!quit);
   int exitCode = 0;
   auto finish = [&] {

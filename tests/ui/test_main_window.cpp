@@ -128,7 +128,7 @@ struct LatencyProbe {
 
 bool trainFor(MainWindow& w, int steps) {
   QSignalSpy finished(w.workflow(), &Workflow::trainingFinished);
-  w.workflow()->setTrainingLength(steps, 0);
+  w.trainingDock()->setTrainingLength(steps, 0);
   w.workflow()->startTraining();
   return w.session()->isTraining() && finished.wait(120000) && !finished.first().first().toBool();
 }
@@ -440,7 +440,7 @@ class TestMainWindow : public QObject {
     QCOMPARE(w.session()->data()->settings.prep.channels.density, 1);
     // Start applies first (the file is not read again: only the mapping changed), then trains.
     QSignalSpy finished(w.workflow(), &Workflow::trainingFinished);
-    w.workflow()->setTrainingLength(2, 0);
+    w.trainingDock()->setTrainingLength(2, 0);
     w.workflow()->startTraining();
     QVERIFY(finished.wait(120000));
     QCOMPARE(w.session()->data()->settings.prep.channels.density, 2);
@@ -655,7 +655,7 @@ class TestMainWindow : public QObject {
         finished(w.workflow(), &Workflow::trainingFinished);
     // Event-loop latency while training: a 20 ms timer must keep firing on time.
     LatencyProbe probe;
-    w.workflow()->setTrainingLength(200, 0);
+    w.trainingDock()->setTrainingLength(200, 0);
     w.workflow()->startTraining();
     QVERIFY(w.session()->isTraining());
     probe.start();
@@ -714,7 +714,7 @@ class TestMainWindow : public QObject {
     QSignalSpy snapshot(w.workflow(), &Workflow::trainingSnapshot),
         finished(w.workflow(), &Workflow::trainingFinished);
     LatencyProbe probe;
-    w.workflow()->setTrainingLength(1000, 0);
+    w.trainingDock()->setTrainingLength(1000, 0);
     w.workflow()->startTraining();
     QVERIFY(w.session()->isTraining());
     probe.start();
@@ -737,7 +737,7 @@ class TestMainWindow : public QObject {
     QSignalSpy failed(w.workflow(), &Workflow::trainingFailed),
         finished(w.workflow(), &Workflow::trainingFinished);
     w.session()->setMemoryLimitMb(50);
-    w.workflow()->setTrainingLength(2, 0);
+    w.trainingDock()->setTrainingLength(2, 0);
     w.workflow()->startTraining();
     QCOMPARE(failed.count(), 1);
     QCOMPARE(finished.count(), 1);
@@ -755,7 +755,7 @@ class TestMainWindow : public QObject {
     QVERIFY(showWindow(w, QSize(1200, 800)));
     QVERIFY(openSample(w));
     QRandomGenerator rng(20261127);
-    w.workflow()->setTrainingLength(1000, 0);
+    w.trainingDock()->setTrainingLength(1000, 0);
     QElapsedTimer total;
     total.start();
     for (int cycle = 0; cycle < 20; ++cycle) {
@@ -931,7 +931,7 @@ class TestMainWindow : public QObject {
     QApplication::sendEvent(w, &drop);
     QVERIFY(preview.wait(60000));
     QCOMPARE(w->workflow()->frameCount(), 21);
-    w->workflow()->setTrainingLength(500, 0);
+    w->trainingDock()->setTrainingLength(500, 0);
     w->workflow()->startTraining();
     QTest::qWait(800);
     QVERIFY(w->session()->isTraining());
@@ -942,6 +942,36 @@ class TestMainWindow : public QObject {
     qInfo("closed while training in %lld ms", t.elapsed());
     QVERIFY(t.elapsed() < 5000);
     delete w;
+  }
+
+  void automationLengthShowsInTheDock() {
+    // `mollichrom FILE --time-budget 20` used to run the trainer's default 40 steps while the
+    // dock showed the preset's 20 and no budget: the flags now go into the dock, as typed.
+    MainWindow w;
+    w.setShowDialogs(false);
+    TrainingDock* dock = w.trainingDock();
+    dock->setPreset(QStringLiteral("balanced"));
+    dock->setTrainingLength(0, 20);  // a budget alone keeps the preset's steps
+    auto s = dock->settings();
+    QCOMPARE(s.config.steps, 20);
+    QCOMPARE(s.config.timeBudget, 20.0);
+    QCOMPARE(QString::fromStdString(s.preset), QStringLiteral("balanced"));
+    QCOMPARE(dock->findChild<QDoubleSpinBox*>(QStringLiteral("timeBudget"))->text(),
+             QStringLiteral("20.00 s"));
+    dock->setTrainingLength(30, 0);  // steps the preset does not have: Custom, budget kept
+    s = dock->settings();
+    QCOMPARE(s.config.steps, 30);
+    QCOMPARE(s.config.timeBudget, 20.0);
+    QCOMPARE(QString::fromStdString(s.preset), QStringLiteral("custom"));
+    // A budget that is not a positive number: one line, exit 2, nothing opened.
+    for (const char* bad : {"lots", "0", "-5"}) {
+      QProcess p;
+      p.start(MOLLICHROM_GUI, {kSample, "--time-budget", QString::fromLatin1(bad), "--quit"});
+      QVERIFY(p.waitForFinished(60000));
+      QCOMPARE(p.exitCode(), 2);
+      const QString err = QString::fromUtf8(p.readAllStandardError());
+      QVERIFY2(err.contains("--time-budget takes seconds"), qPrintable(err));
+    }
   }
 
   void automationFlags() {

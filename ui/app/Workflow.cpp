@@ -163,11 +163,6 @@ int Workflow::frameCount() const {
 
 // ---------------------------------------------------------------- training
 
-void Workflow::setTrainingLength(int steps, double timeBudgetSeconds) {
-  trainSteps_ = steps;
-  trainBudget_ = timeBudgetSeconds;
-}
-
 void Workflow::startTraining() {
   if (!p_.session->data() || p_.session->isBusy()) return;
   if (p_.dataDock->hasUnappliedChanges()) {
@@ -177,9 +172,7 @@ void Workflow::startTraining() {
     applyDataSettings();
     return;
   }
-  TrainingSettings s = p_.trainingDock->settings();
-  if (trainSteps_ >= 0) s.config.steps = trainSteps_;
-  if (trainBudget_ >= 0) s.config.timeBudget = trainBudget_;
+  const TrainingSettings s = p_.trainingDock->settings();
   if (!p_.session->startTraining(s)) return;
   p_.actions->resetPause();
   p_.reporter->trainingStarted(s);

@@ -60,8 +60,6 @@ class Workflow : public QObject {
   void startTraining();
   void setPaused(bool paused);
   void stopTraining();
-  // Training length for the next start (the --steps/--time-budget flags override the dock).
-  void setTrainingLength(int steps, double timeBudgetSeconds);
 
   // Selects the nucleus under pixel (x, y) (what a click on an image does); its label, 0 outside.
   int selectNucleusAt(int x, int y);
@@ -88,8 +86,6 @@ class Workflow : public QObject {
   Parts p_;
   bool startAfterApply_ = false;                      // Start pressed with unapplied data settings
   std::pair<QString, std::array<double, 2>> viewed_;  // file and extent (µm) last fitted
-  int trainSteps_ = -1;
-  double trainBudget_ = -1;
 };
 
 }  // namespace mollichrom::ui

@@ -213,6 +213,11 @@ void TrainingDock::setPreset(const QString& name) {
   if (i >= 0) preset_->setCurrentIndex(i);
 }
 
+void TrainingDock::setTrainingLength(int steps, double timeBudgetSeconds) {
+  if (steps > 0) steps_->setValue(steps);
+  if (timeBudgetSeconds > 0) budget_->setValue(timeBudgetSeconds);
+}
+
 TrainingSettings TrainingDock::settings() const {
   TrainingSettings s = hidden_;
   s.preset = preset_->currentData().toString().toStdString();

@@ -23,6 +23,9 @@ class TrainingDock : public QDockWidget {
   TrainingSettings settings() const;
   void setSettings(const TrainingSettings& s);
   void setPreset(const QString& name);  // preview | balanced | accurate
+  // The automation's --steps / --time-budget, set as a user would type them (0 leaves that one
+  // as it is), so the dock shows what will run; changed steps make the preset Custom.
+  void setTrainingLength(int steps, double timeBudgetSeconds);
   // One frame: show the note on the M/Γ_ac ratio the steady-state snapshot depends on.
   void setSteadyState(bool steady);
 
