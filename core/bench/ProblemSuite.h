@@ -28,7 +28,10 @@ struct ProblemRunConfig {
 struct ProblemSetup {
   int size = 0, frames = 0;  // grid points per side (0 for a series) and time points
   int kernelXY = 0, kernelT = 0;
-  int window = 0;  // spatial window per step (0: the whole grid)
+  int window = 0;     // spatial window per step (0: the whole grid)
+  int dataNodes = 0;  // coordinate networks' data term on random nodes (0: the window's)
+  // Each run's budget is the suite's times this (every pair of one problem has the same).
+  double budgetScale = 1;
 };
 ProblemSetup problemSetup(const std::string& problem);
 

@@ -52,6 +52,9 @@ struct PdeFitOptions {
   std::uint64_t seed = 1;
   int kernelHalfWidthXY = 4, kernelHalfWidthT = 2;  // the mollifier's kernel (nodes)
   int window = 32;  // edge of the spatial window per step (nodes; 0: whole grid)
+  // Coordinate networks: the data term on this many nodes drawn at random from the whole grid
+  // each step (when it has more); 0: on the window's nodes, as the CNN always.
+  int dataNodes = 0;
   double learningRate = 5e-3, parameterLearningRate = 2e-2;
   double warmup = 0.2;            // share of the budget fitting the data alone
   double smoothWeight = 1.0;      // w_s

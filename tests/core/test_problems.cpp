@@ -339,6 +339,8 @@ class TestProblems : public QObject {
       byRun[r["problem"].toString().toStdString() + "/" + r["engine"].toString().toStdString()] = r;
       QVERIFY(r["error"].toString().isEmpty());
       QVERIFY(r["steps"].toInt() > 0);
+      // Each problem's budget: the suite's (3 s) times its scale (rd4 twice).
+      QCOMPARE(r["budget_s"].toDouble(), r["problem"].toString() == "rd4" ? 6.0 : 3.0);
       QVERIFY(r["relative_l2"].toDouble() >= 0);
       QVERIFY(r["data_misfit"].toDouble(-1) >= 0);
       const double length = r["prior_length"].toDouble(-1);  // one of 1, 2, 4, 8
@@ -360,6 +362,8 @@ class TestProblems : public QObject {
     const QString text = QString::fromUtf8(md.readAll());
     QVERIFY(text.contains("## Targets") && text.contains("## rd4") && text.contains("## heat"));
     QVERIFY(text.contains("field χ²"));
+    QVERIFY2(text.contains("a budget of 3 (heat), 6 (rd4) s of training"),
+             qPrintable(text.left(400)));
     QVERIFY(lines[0].contains(",data_misfit,prior_length,"));
   }
 };
