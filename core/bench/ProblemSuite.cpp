@@ -44,6 +44,27 @@ ProblemSetup problemSetup(const std::string& problem) {
   return {};
 }
 
+std::string budgetsText(const std::vector<ProblemRunConfig>& runs) {
+  std::vector<std::pair<std::string, double>> perProblem;
+  for (const auto& c : runs)
+    if (std::none_of(perProblem.begin(), perProblem.end(),
+                     [&](const auto& pb) { return pb.first == c.problem; }))
+      perProblem.emplace_back(c.problem, c.budgetSeconds);
+  const auto g = [](double v) {
+    char b[32];
+    std::snprintf(b, sizeof b, "%g", v);
+    return std::string(b);
+  };
+  const bool one = std::all_of(perProblem.begin(), perProblem.end(), [&](const auto& pb) {
+    return pb.second == perProblem.front().second;
+  });
+  if (one) return perProblem.empty() ? std::string() : g(perProblem.front().second);
+  std::string out;
+  for (const auto& [problem, budget] : perProblem)
+    out += (out.empty() ? "" : ", ") + g(budget) + " (" + problem + ")";
+  return out;
+}
+
 bool pairExists(const std::string& arch, const std::string& engine) {
   return !(engine == "autodiff" && arch == "cnn");
 }

@@ -35,6 +35,10 @@ struct ProblemSetup {
 };
 ProblemSetup problemSetup(const std::string& problem);
 
+// The runs' budgets in seconds as text: "20" when all are the same, else each problem's in the
+// order it first appears, "10 (langevin), 20 (heat), 40 (rd4)".
+std::string budgetsText(const std::vector<ProblemRunConfig>& runs);
+
 // The accuracy "time to accuracy" asks for (relative L2 of the parameter).
 constexpr double kTargetRelativeL2 = 0.1;
 

@@ -11,7 +11,6 @@
 #include <cmath>
 #include <cstdio>
 #include <filesystem>
-#include <functional>
 #include <map>
 #include <sstream>
 
@@ -51,31 +50,6 @@ Layout layoutOf(const std::vector<ProblemSuiteRow>& rows) {
   }
   std::sort(l.noises.begin(), l.noises.end());
   return l;
-}
-
-// "10 (langevin), 20 (heat), 40 (rd4)": every pair of a problem has its problem's budget;
-// one figure when all have the same (or the rows do not say: a suite saved before per-problem
-// budgets).
-std::string budgetsOf(const std::vector<ProblemSuiteRow>& rows, const Layout& l, double fallback) {
-  std::vector<double> perProblem;
-  for (const auto& p : l.problems) {
-    double b = fallback;
-    for (const auto& r : rows)
-      if (r.config.problem == p && r.config.budgetSeconds > 0) b = r.config.budgetSeconds;
-    perProblem.push_back(b);
-  }
-  auto g = [](double v) {
-    char b[32];
-    std::snprintf(b, sizeof b, "%g", v);
-    return std::string(b);
-  };
-  if (std::adjacent_find(perProblem.begin(), perProblem.end(), std::not_equal_to<>()) ==
-      perProblem.end())
-    return g(perProblem.empty() ? fallback : perProblem.front());
-  std::string out;
-  for (size_t i = 0; i < perProblem.size(); ++i)
-    out += (i ? ", " : "") + g(perProblem[i]) + " (" + l.problems[i] + ")";
-  return out;
 }
 
 const ProblemSuiteRow* at(const std::vector<ProblemSuiteRow>& rows, const std::string& problem,
@@ -280,15 +254,16 @@ std::string suiteCsv(const std::vector<ProblemSuiteRow>& rows) {
 }
 
 void writeSuiteReport(const std::string& dir, const std::vector<ProblemSuiteRow>& rows,
-                      const std::vector<TargetCheck>& targets, double budgetSeconds, int threads,
-                      double totalSeconds) {
+                      const std::vector<TargetCheck>& targets, int threads, double totalSeconds) {
   std::filesystem::create_directories(dir);
   const Layout l = layoutOf(rows);
+  std::vector<ProblemRunConfig> configs;
+  for (const auto& r : rows) configs.push_back(r.config);
   util::writeFileAtomically(dir + "/results.csv", suiteCsv(rows));
   std::ostringstream md;
   md << "# Mollifier layers vs recursive autodiff: the benchmark suite\n\n"
      << "`mollichrom-cli bench suite`: " << rows.size() << " runs, each with a budget of "
-     << budgetsOf(rows, l, budgetSeconds) << " s of training, " << threads << " threads, "
+     << budgetsText(configs) << " s of training, " << threads << " threads, "
      << fixed(totalSeconds / 60, 1)
      << " min in all. Parameter error: relative L2 against the truth on the interior the "
         "mollifier's kernel reaches; step: median time of a training step with the PDE term; "

@@ -13,8 +13,7 @@
 namespace mollichrom::bench {
 
 void writeSuiteReport(const std::string& dir, const std::vector<ProblemSuiteRow>& rows,
-                      const std::vector<TargetCheck>& targets, double budgetSeconds, int threads,
-                      double totalSeconds);
+                      const std::vector<TargetCheck>& targets, int threads, double totalSeconds);
 
 // results.csv's text (RFC 4180: no field here needs quoting).
 std::string suiteCsv(const std::vector<ProblemSuiteRow>& rows);

@@ -252,12 +252,22 @@ class Fit {
   // Physical coordinates of the window's nodes t ∈ [t0, t1), y, x ∈ the window shrunk by (my,
   // mx), in [t][y][x] order: columns x[, y, t].
   torch::Tensor coords(const Window& w, int t0, int t1, int my, int mx) const {
-    const auto xs = torch::arange(w.x0 + mx, w.x0 + w.w - mx, torch::kFloat32) * float(d_.dx);
-    if (series_) return xs.unsqueeze(1);
-    const auto ys = torch::arange(w.y0 + my, w.y0 + w.h - my, torch::kFloat32) * float(d_.dx);
-    const auto ts = torch::arange(t0, t1, torch::kFloat32) * float(d_.dt);
+    const auto xs = torch::arange(w.x0 + mx, w.x0 + w.w - mx, torch::kFloat32);
+    if (series_) return (xs * float(d_.dx)).unsqueeze(1);
+    const auto ys = torch::arange(w.y0 + my, w.y0 + w.h - my, torch::kFloat32);
+    const auto ts = torch::arange(t0, t1, torch::kFloat32);
     const auto g = torch::meshgrid({ts, ys, xs}, "ij");
-    return torch::stack({g[2].flatten(), g[1].flatten(), g[0].flatten()}, 1);
+    return nodeCoords(g[2].flatten(), g[1].flatten(), g[0].flatten());
+  }
+
+  // The network's input (x·dx, y·dx, t·dt), one row per node, of nodes given by their grid
+  // indices: the one place that fixes the coordinates' order and scale.
+  torch::Tensor nodeCoords(const torch::Tensor& x, const torch::Tensor& y,
+                           const torch::Tensor& t) const {
+    const auto f = [](const torch::Tensor& i, double h) {
+      return i.to(torch::kFloat32) * float(h);
+    };
+    return torch::stack({f(x, d_.dx), f(y, d_.dx), f(t, d_.dt)}, 1);
   }
 
   // The network's fields on the whole grid and their data loss (FieldNetwork::window's pair).
@@ -336,12 +346,8 @@ class Fit {
     const auto idx = torch::randint(int64_t(T_) * plane, {o_.dataNodes}, torch::kLong);
     const auto t = torch::div(idx, plane, "floor"),
                y = torch::div(idx.remainder(plane), W_, "floor"), x = idx.remainder(W_);
-    const auto c =
-        torch::stack({x.to(torch::kFloat32) * float(d_.dx), y.to(torch::kFloat32) * float(d_.dx),
-                      t.to(torch::kFloat32) * float(d_.dt)},
-                     1);
     const auto observed = data_.reshape({F_, -1}).index_select(1, idx).t();  // [P, F]
-    return ((net_->atCoords(c) - observed) / float(sigma_)).pow(2).mean();
+    return ((net_->atCoords(nodeCoords(x, y, t)) - observed) / float(sigma_)).pow(2).mean();
   }
 
   // Mean squared difference of p between grid neighbours (along x; along y too on a 2-D grid).
