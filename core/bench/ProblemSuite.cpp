@@ -121,7 +121,7 @@ ProblemRunResult runProblemFit(const ProblemRunConfig& c) {
   o.kernelHalfWidthXY = s.kernelXY;
   o.kernelHalfWidthT = s.kernelT;
   o.window = s.window;
-  o.dataNodes = s.dataNodes;
+  o.dataNodes = c.dataNodes >= 0 ? c.dataNodes : s.dataNodes;
   o.targetRelativeL2 = kTargetRelativeL2;
 
   ProblemRunResult r;

@@ -22,6 +22,7 @@ struct ProblemRunConfig {
   int maxSteps = 0;  // 0: as many as the budget allows (tests fix it for repeatable runs)
   int threads = 0;
   unsigned long long seed = 1;
+  int dataNodes = -1;  // -1: the problem's setup (tests compare it with the window's, 0)
 };
 
 // The grid and kernel each problem is run at (the same for every network and engine).
