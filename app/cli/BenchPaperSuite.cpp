@@ -176,18 +176,25 @@ int runBenchPaperSuite(const std::vector<std::string>& argv) {
           c.threads = rt.threads;
           runs.push_back(c);
         }
-  if (!saved.isEmpty()) {
+  if (!saved.isEmpty()) {  // the saved runs replace the options' grid
     runs.clear();
     budget = saved["budget_s"].toDouble(budget);
+    for (const auto& v : saved["runs"].toArray()) {
+      const auto o = v.toObject();
+      bench::ProblemRunConfig c;
+      c.problem = o["problem"].toString().toStdString();
+      c.noise = o["noise"].toDouble();
+      c.arch = o["network"].toString().toStdString();
+      c.engine = o["engine"].toString().toStdString();
+      c.budgetSeconds = o["budget_s"].toDouble(budget);  // older files: one budget
+      runs.push_back(c);
+    }
   }
-  // A saved suite's header keeps its file's budget; each row's own is in its report.
-  const std::string budgets =
-      saved.isEmpty() ? bench::budgetsText(runs) : QString::number(budget).toStdString();
   std::printf(
       "bench suite: %zu runs (%zu problems x %zu noise levels x networks x engines), "
       "budget %s s each, %d threads (%s)\n",
-      saved.isEmpty() ? runs.size() : size_t(saved["runs"].toArray().size()), problems.size(),
-      noises.size(), budgets.c_str(), rt.threads, rt.blas.name.c_str());
+      runs.size(), problems.size(), noises.size(), bench::budgetsText(runs).c_str(), rt.threads,
+      rt.blas.name.c_str());
   std::printf("%-8s %5s %-11s %-9s | %7s %7s | %8s %8s | %7s %8s %6s %s\n", "problem", "noise",
               "network", "engine", "relL2", "r", "step ms", "work MB", "t<0.1 s", "field X2",
               "steps", "diverged");
@@ -219,16 +226,10 @@ int runBenchPaperSuite(const std::vector<std::string>& argv) {
     }
     total = std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
   } else {
-    for (const auto& v : saved["runs"].toArray()) {
-      const auto o = v.toObject();
-      bench::ProblemSuiteRow row{{}, bench::resultFromJson(o)};
-      row.config.problem = o["problem"].toString().toStdString();
-      row.config.noise = o["noise"].toDouble();
-      row.config.arch = o["network"].toString().toStdString();
-      row.config.engine = o["engine"].toString().toStdString();
-      row.config.budgetSeconds = o["budget_s"].toDouble(budget);  // older files: one budget
-      rows.push_back(row);
-      printRow(row);
+    const auto savedRuns = saved["runs"].toArray();
+    for (size_t i = 0; i < runs.size(); ++i) {
+      rows.push_back({runs[i], bench::resultFromJson(savedRuns[int(i)].toObject())});
+      printRow(rows.back());
     }
     total = saved["seconds"].toDouble();
   }
