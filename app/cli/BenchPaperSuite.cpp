@@ -15,6 +15,7 @@
 #include <QJsonDocument>
 #include <QJsonObject>
 
+#include <algorithm>
 #include <chrono>
 #include <cstdio>
 #include <iostream>
@@ -28,8 +29,9 @@ const char* kUsage =
     "Usage: mollichrom-cli bench suite [--problems langevin,heat,rd4] [--noise 0,0.01,0.05,0.1]\n"
     "                                  [--archs mlp,fourier-mlp,cnn] [--engines "
     "mollifier,autodiff]\n"
-    "                                  [--budget S] [--seed N] [--threads N] [--quick]\n"
-    "                                  [--json FILE] [--report DIR] [--from FILE]\n"
+    "                                  [--budget S] [--seed N | --seeds 1,2,3] [--threads N]\n"
+    "                                  [--quick]"
+    " [--json FILE] [--report DIR] [--from FILE]\n"
     "\n"
     "The paper's benchmark suite: inverse problems of 1st, 2nd and 4th order with known answers —\n"
     "  langevin  k(t) of dm/dt = -k(t) m, the mean of overdamped Langevin particles\n"
@@ -49,6 +51,9 @@ const char* kUsage =
     "heat: as accurate at 5 % and 10 %).\n"
     "  --quick        heat and rd4 at 5 % noise, mlp with both engines, 6 s (rd4 12 s) each\n"
     "                 (about 1 min)\n"
+    "  --seeds LIST   the whole grid once per seed (a seed draws the initial field, the noise\n"
+    "                 and the networks' weights); a target then holds only if it holds on every\n"
+    "                 seed, and the report adds each cell's median, best and worst error\n"
     "  --report DIR   report.md and results.csv (the tables), error_vs_noise.png, step_time.png\n"
     "                 and memory.png (log scale)\n"
     "  --from F       no runs: the table, targets and report of a suite saved with --json F\n"
@@ -113,8 +118,8 @@ int runBenchPaperSuiteChild(const std::vector<std::string>& argv) {
 
 int runBenchPaperSuite(const std::vector<std::string>& argv) {
   const Args args(argv,
-                  {"problems", "noise", "archs", "engines", "budget", "seed", "threads", "json",
-                   "report", "from"},
+                  {"problems", "noise", "archs", "engines", "budget", "seed", "seeds", "threads",
+                   "json", "report", "from"},
                   {"quick", "help"});
   if (args.has("help")) {
     std::cout << kUsage;
@@ -147,6 +152,14 @@ int runBenchPaperSuite(const std::vector<std::string>& argv) {
   for (const auto& e : engines)
     if (e != "mollifier" && e != "autodiff")
       throw UsageError("--engines: unknown engine '" + e + "' (mollifier, autodiff)");
+  if (args.has("seed") && args.has("seeds"))
+    throw UsageError("--seed and --seeds: give one of them (--seeds 1 is --seed 1)");
+  std::vector<unsigned long long> seeds;
+  for (const int s : args.getIntList("seeds", {args.getInt("seed", 1)})) {
+    if (s < 0) throw UsageError("--seeds: a seed is a whole number >= 0, got " + std::to_string(s));
+    if (std::find(seeds.begin(), seeds.end(), static_cast<unsigned long long>(s)) == seeds.end())
+      seeds.push_back(static_cast<unsigned long long>(s));
+  }
   const auto rt = initRuntime(args.getInt("threads", 0));
 
   // --from: the figures of a suite saved with --json, no runs (a report re-drawn, or one made
@@ -160,22 +173,24 @@ int runBenchPaperSuite(const std::vector<std::string>& argv) {
     if (!saved["runs"].isArray())
       throw UsageError("--from: " + args.get("from") + ": not a bench suite --json file");
   }
+  // Seed outermost: a suite stopped part-way holds whole grids of its first seeds.
   std::vector<bench::ProblemRunConfig> runs;
-  for (const auto& p : problems)
-    for (double n : noises)
-      for (const auto& a : archs)
-        for (const auto& e : engines) {
-          if (!bench::pairExists(a, e)) continue;
-          bench::ProblemRunConfig c;
-          c.problem = p;
-          c.noise = n;
-          c.arch = a;
-          c.engine = e;
-          c.budgetSeconds = budget * bench::problemSetup(p).budgetScale;
-          c.seed = static_cast<unsigned long long>(args.getInt("seed", 1));
-          c.threads = rt.threads;
-          runs.push_back(c);
-        }
+  for (const auto seed : seeds)
+    for (const auto& p : problems)
+      for (double n : noises)
+        for (const auto& a : archs)
+          for (const auto& e : engines) {
+            if (!bench::pairExists(a, e)) continue;
+            bench::ProblemRunConfig c;
+            c.problem = p;
+            c.noise = n;
+            c.arch = a;
+            c.engine = e;
+            c.budgetSeconds = budget * bench::problemSetup(p).budgetScale;
+            c.seed = seed;
+            c.threads = rt.threads;
+            runs.push_back(c);
+          }
   if (!saved.isEmpty()) {  // the saved runs replace the options' grid
     runs.clear();
     budget = saved["budget_s"].toDouble(budget);
@@ -186,22 +201,33 @@ int runBenchPaperSuite(const std::vector<std::string>& argv) {
       c.noise = o["noise"].toDouble();
       c.arch = o["network"].toString().toStdString();
       c.engine = o["engine"].toString().toStdString();
-      c.budgetSeconds = o["budget_s"].toDouble(budget);  // older files: one budget
+      c.budgetSeconds = o["budget_s"].toDouble(budget);              // older files: one budget
+      c.seed = static_cast<unsigned long long>(o["seed"].toInt(1));  // older files: seed 1
       runs.push_back(c);
     }
   }
+  std::vector<unsigned long long> runSeeds;
+  for (const auto& c : runs)
+    if (std::find(runSeeds.begin(), runSeeds.end(), c.seed) == runSeeds.end())
+      runSeeds.push_back(c.seed);
+  const bool severalSeeds = runSeeds.size() > 1;
+  std::string seedText;
+  for (const auto s : runSeeds) seedText += (seedText.empty() ? "" : ",") + std::to_string(s);
   std::printf(
-      "bench suite: %zu runs (%zu problems x %zu noise levels x networks x engines), "
-      "budget %s s each, %d threads (%s)\n",
-      runs.size(), problems.size(), noises.size(), bench::budgetsText(runs).c_str(), rt.threads,
-      rt.blas.name.c_str());
-  std::printf("%-8s %5s %-11s %-9s | %7s %7s | %8s %8s | %7s %8s %6s %s\n", "problem", "noise",
-              "network", "engine", "relL2", "r", "step ms", "work MB", "t<0.1 s", "field X2",
-              "steps", "diverged");
+      "bench suite: %zu runs (%zu problems x %zu noise levels x networks x engines%s), "
+      "budget %s s each, %d threads (%s), seed%s %s\n",
+      runs.size(), problems.size(), noises.size(),
+      severalSeeds ? (" x " + std::to_string(runSeeds.size()) + " seeds").c_str() : "",
+      bench::budgetsText(runs).c_str(), rt.threads, rt.blas.name.c_str(), severalSeeds ? "s" : "",
+      seedText.c_str());
+  std::printf("%s%-8s %5s %-11s %-9s | %7s %7s | %8s %8s | %7s %8s %6s %s\n",
+              severalSeeds ? "seed " : "", "problem", "noise", "network", "engine", "relL2", "r",
+              "step ms", "work MB", "t<0.1 s", "field X2", "steps", "diverged");
   std::fflush(stdout);
-  auto printRow = [](const bench::ProblemSuiteRow& row) {
+  auto printRow = [severalSeeds](const bench::ProblemSuiteRow& row) {
     const auto& c = row.config;
     const auto& r = row.result;
+    if (severalSeeds) std::printf("%4llu ", c.seed);
     if (!r.error.empty())
       std::printf("%-8s %5g %-11s %-9s | failed: %s\n", c.problem.c_str(), c.noise, c.arch.c_str(),
                   c.engine.c_str(), r.error.c_str());
@@ -251,6 +277,7 @@ int runBenchPaperSuite(const std::vector<std::string>& argv) {
     o["network"] = QString::fromStdString(r.config.arch);
     o["engine"] = QString::fromStdString(r.config.engine);
     o["budget_s"] = r.config.budgetSeconds;
+    o["seed"] = static_cast<qint64>(r.config.seed);
     jrows.append(o);
   }
   QJsonArray jt;

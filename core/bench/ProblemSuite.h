@@ -87,10 +87,16 @@ struct ProblemSuiteRow {
 //        the same network (medians over the noise levels), and a lower parameter error at
 //        every noise level ≥ 1 %;
 //   heat: the mollifier at least as accurate as autodiff at 5 % and 10 % noise.
+// Rows of several seeds: each target is checked on each seed's rows and holds only when it
+// holds on every seed that answers it; its figures list each seed's and end with "met on k of n
+// seeds".
 struct TargetCheck {
   std::string what, figures;
   bool holds = false;
 };
 std::vector<TargetCheck> suiteTargets(const std::vector<ProblemSuiteRow>& rows);
+
+// The rows' seeds in first-seen order.
+std::vector<unsigned long long> seedsOf(const std::vector<ProblemSuiteRow>& rows);
 
 }  // namespace mollichrom::bench

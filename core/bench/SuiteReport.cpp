@@ -29,11 +29,13 @@ std::string fixed(double v, int digits) {
 
 std::string pairName(const ProblemRunConfig& c) { return c.arch + " / " + c.engine; }
 
-// The problems, (network, engine) pairs and noise levels of the rows, in first-seen order
-// (noise ascending).
+// The problems, (network, engine) pairs, noise levels and seeds of the rows, in first-seen
+// order (noise ascending).
 struct Layout {
   std::vector<std::string> problems, pairs;
   std::vector<double> noises;
+  std::vector<unsigned long long> seeds;
+  bool severalSeeds() const { return seeds.size() > 1; }
 };
 
 Layout layoutOf(const std::vector<ProblemSuiteRow>& rows) {
@@ -49,20 +51,39 @@ Layout layoutOf(const std::vector<ProblemSuiteRow>& rows) {
       l.noises.push_back(r.config.noise);
   }
   std::sort(l.noises.begin(), l.noises.end());
+  l.seeds = seedsOf(rows);
   return l;
 }
 
-const ProblemSuiteRow* at(const std::vector<ProblemSuiteRow>& rows, const std::string& problem,
-                          const std::string& pair, double noise) {
+// The rows of one cell (problem, pair, noise), one per seed in the layout's order.
+std::vector<const ProblemSuiteRow*> cell(const std::vector<ProblemSuiteRow>& rows,
+                                         const std::string& problem, const std::string& pair,
+                                         double noise) {
+  std::vector<const ProblemSuiteRow*> out;
   for (const auto& r : rows)
     if (r.config.problem == problem && pairName(r.config) == pair &&
         std::abs(r.config.noise - noise) < 1e-9)
-      return &r;
-  return nullptr;
+      out.push_back(&r);
+  return out;
 }
 
 bool usable(const ProblemSuiteRow* r) {
   return r && r->result.error.empty() && !r->result.diverged && r->result.relativeL2 >= 0;
+}
+
+// A cell's parameter errors over its seeds: (median, smallest, largest) of the usable runs;
+// nothing when none is usable.
+struct Spread {
+  double median = -1, lo = -1, hi = -1;
+  int runs = 0;
+};
+Spread errorSpread(const std::vector<const ProblemSuiteRow*>& runs) {
+  std::vector<double> v;
+  for (const auto* r : runs)
+    if (usable(r)) v.push_back(r->result.relativeL2);
+  if (v.empty()) return {};
+  return {util::median(v), *std::min_element(v.begin(), v.end()),
+          *std::max_element(v.begin(), v.end()), static_cast<int>(v.size())};
 }
 
 // The colour of a pair: by network; the engine by its marker (filled circle: mollifier, open
@@ -132,14 +153,18 @@ void errorPlot(const std::string& path, const std::vector<ProblemSuiteRow>& rows
       drawText(img, util::shortNumber(100 * l.noises[i]) + " %", {xOf(i), top + panelH + 22}, 0.45);
     // The start every fit shares (the network-free constant p): a fit that stays here learnt
     // nothing of p's pattern.
+    // (Each seed has its own start; the median of theirs.)
     std::vector<cv::Point> start;
-    for (int i = 0; i < m; ++i)
+    for (int i = 0; i < m; ++i) {
+      std::map<unsigned long long, double> bySeed;
       for (const auto& r : rows)
         if (r.config.problem == l.problems[k] && std::abs(r.config.noise - l.noises[i]) < 1e-9 &&
-            !r.result.errorCurve.empty()) {
-          start.push_back({xOf(i), axis.y(r.result.errorCurve.front().second)});
-          break;
-        }
+            !r.result.errorCurve.empty())
+          bySeed.emplace(r.config.seed, r.result.errorCurve.front().second);
+      std::vector<double> v;
+      for (const auto& [seed, e] : bySeed) v.push_back(e);
+      if (!v.empty()) start.push_back({xOf(i), axis.y(util::median(v))});
+    }
     for (size_t i = 0; i + 1 < start.size(); ++i)
       for (double f = 0; f < 1; f += 0.1) {  // dotted
         const cv::Point2d a = start[i], d = cv::Point2d(start[i + 1]) - a;
@@ -148,11 +173,22 @@ void errorPlot(const std::string& path, const std::vector<ProblemSuiteRow>& rows
     for (const auto& q : start) cv::drawMarker(img, q, {150, 150, 150}, cv::MARKER_CROSS, 8, 1);
     for (const auto& p : l.pairs) {
       std::vector<cv::Point> pts;
+      // Several seeds: the median, and a bar over the seeds' range (offset per pair so that
+      // the pairs' bars do not hide each other).
+      const int pi =
+          static_cast<int>(std::find(l.pairs.begin(), l.pairs.end(), p) - l.pairs.begin());
+      const int dx = 4 * (2 * pi - static_cast<int>(l.pairs.size()) + 1) / 2;
       for (int i = 0; i < m; ++i) {
-        const ProblemSuiteRow* r = at(rows, l.problems[k], p, l.noises[i]);
-        if (usable(r))
-          pts.push_back({xOf(i), axis.y(r->result.relativeL2)});
-        else if (r && r->result.diverged)
+        const auto runs = cell(rows, l.problems[k], p, l.noises[i]);
+        const Spread e = errorSpread(runs);
+        if (e.runs > 0) {
+          pts.push_back({xOf(i), axis.y(e.median)});
+          if (e.runs > 1)
+            cv::line(img, {xOf(i) + dx, axis.y(e.lo)}, {xOf(i) + dx, axis.y(e.hi)}, colourOf(l, p),
+                     1, cv::LINE_AA);
+        }
+        if (std::any_of(runs.begin(), runs.end(),
+                        [](const ProblemSuiteRow* r) { return r->result.diverged; }))
           drawText(img, "x", {xOf(i), top + 14}, 0.6, 0, colourOf(l, p), 2);  // diverged
       }
       if (pts.size() > 1)
@@ -168,6 +204,9 @@ void errorPlot(const std::string& path, const std::vector<ProblemSuiteRow>& rows
   cv::drawMarker(img, {lx + 14, below - 4}, {150, 150, 150}, cv::MARKER_CROSS, 8, 1);
   drawText(img, "start: the constant p", {lx + 36, below}, 0.45, -1);
   drawText(img, "x at the top: diverged", {lx, below + 24}, 0.42, -1, {90, 90, 90});
+  if (l.severalSeeds())
+    drawText(img, "median of " + std::to_string(l.seeds.size()) + " seeds; bar: their range",
+             {lx, below + 46}, 0.42, -1, {90, 90, 90});
   util::writePng(path, img);
 }
 
@@ -185,10 +224,9 @@ void barPlot(const std::string& path, const std::vector<ProblemSuiteRow>& rows, 
   for (const auto& prob : l.problems)
     for (const auto& p : l.pairs) {
       std::vector<double> v;
-      for (double noise : l.noises) {
-        const ProblemSuiteRow* r = at(rows, prob, p, noise);
-        if (r && r->result.error.empty() && value(r->result) > 0) v.push_back(value(r->result));
-      }
+      for (double noise : l.noises)
+        for (const auto* r : cell(rows, prob, p, noise))
+          if (r->result.error.empty() && value(r->result) > 0) v.push_back(value(r->result));
       if (v.empty()) continue;
       medians[{prob, p}] = util::median(v);
       all.push_back(medians[{prob, p}]);
@@ -197,8 +235,10 @@ void barPlot(const std::string& path, const std::vector<ProblemSuiteRow>& rows, 
   util::ValueAxis axis{lo, hi, true, top, plotH};
   axis.draw(img, left, left + n * (groupW + groupGap), unit);
   drawText(img, title, {img.cols / 2, 32}, 0.62, 0, {20, 20, 20});
-  drawText(img, "median over the noise levels, log scale", {img.cols / 2, 54}, 0.45, 0,
-           {90, 90, 90});
+  drawText(img,
+           l.severalSeeds() ? "median over the noise levels and seeds, log scale"
+                            : "median over the noise levels, log scale",
+           {img.cols / 2, 54}, 0.45, 0, {90, 90, 90});
   for (int k = 0; k < n; ++k) {
     const int gx = left + groupGap / 2 + k * (groupW + groupGap);
     for (size_t i = 0; i < l.pairs.size(); ++i) {
@@ -234,7 +274,7 @@ std::string misfitCell(double chi2) {
 
 std::string suiteCsv(const std::vector<ProblemSuiteRow>& rows) {
   std::ostringstream o;
-  o << "problem,order,parameter,noise,network,engine,relative_l2,pearson,median_step_ms,"
+  o << "problem,order,parameter,noise,network,engine,seed,relative_l2,pearson,median_step_ms,"
        "working_mb,peak_mb,time_to_target_s,data_misfit,prior_length,steps,seconds,diverged,"
        "error\n";
   for (const auto& r : rows) {
@@ -245,10 +285,11 @@ std::string suiteCsv(const std::vector<ProblemSuiteRow>& rows) {
     std::replace(err.begin(), err.end(), '"', '\'');
     o << r.config.problem << ',' << sim::derivativeOrder(kind) << ',' << sim::parameterName(kind)
       << ',' << r.config.noise << ',' << r.config.arch << ',' << r.config.engine << ','
-      << r.result.relativeL2 << ',' << r.result.pearson << ',' << r.result.medianStepMs << ','
-      << r.result.workingMb << ',' << r.result.peakMb << ',' << r.result.timeToTarget << ','
-      << r.result.dataMisfit << ',' << r.result.priorLength << ',' << r.result.steps << ','
-      << r.result.seconds << ',' << (r.result.diverged ? "yes" : "no") << ',' << err << '\n';
+      << r.config.seed << ',' << r.result.relativeL2 << ',' << r.result.pearson << ','
+      << r.result.medianStepMs << ',' << r.result.workingMb << ',' << r.result.peakMb << ','
+      << r.result.timeToTarget << ',' << r.result.dataMisfit << ',' << r.result.priorLength << ','
+      << r.result.steps << ',' << r.result.seconds << ',' << (r.result.diverged ? "yes" : "no")
+      << ',' << err << '\n';
   }
   return o.str();
 }
@@ -274,32 +315,61 @@ void writeSuiteReport(const std::string& dir, const std::vector<ProblemSuiteRow>
      << kFittedMisfit
      << " (**not fitted**) the fields, and so the parameter's residual, are not the data's.\n\n"
         "## Targets\n\n";
-  for (const auto& t : targets)
-    md << "- **" << (t.holds ? "met" : "not met") << "** — " << t.what << ": " << t.figures << "\n";
+  for (const auto& t : targets) {
+    // Several seeds' figures ("seed 1: … | seed 2: … | met on k of n seeds"): one line each.
+    std::string figures = t.figures;
+    for (size_t at = 0; (at = figures.find(" | ", at)) != std::string::npos;)
+      figures.replace(at, 3, "\n  - ");
+    md << "- **" << (t.holds ? "met" : "not met") << "** — " << t.what << ":"
+       << (figures == t.figures ? " " + figures : "\n  - " + figures) << "\n";
+  }
   if (targets.empty()) md << "- (these rows answer none of the targets)\n";
+  const bool seeds = l.severalSeeds();
+  if (seeds) {
+    md << "\nSeeds";
+    for (size_t i = 0; i < l.seeds.size(); ++i) md << (i ? ", " : " ") << l.seeds[i];
+    md << " (a seed draws the initial field, the noise and the networks' weights): each "
+          "problem's table lists every run, then the median, best and worst error of each "
+          "cell over the seeds.\n";
+  }
   for (const auto& prob : l.problems) {
     const auto kind = sim::parseProblem(prob);
     md << "\n## " << prob << " (order " << sim::derivativeOrder(kind) << ": "
        << sim::equationText(kind) << "; infer " << sim::parameterName(kind) << ")\n\n"
-       << "| noise | network | engine | rel. L2 | Pearson | step ms | memory MB | t<"
-       << kTargetRelativeL2
-       << " s | field χ² | steps | diverged |\n|---|---|---|---|---|---|---|---|---|---|---|\n";
+       << "| noise | network | engine | " << (seeds ? "seed | " : "")
+       << "rel. L2 | Pearson | step ms | memory MB | t<" << kTargetRelativeL2
+       << " s | field χ² | steps | diverged |\n|---|---|---|" << (seeds ? "---|" : "")
+       << "---|---|---|---|---|---|---|---|\n";
+    for (double noise : l.noises)
+      for (const auto& p : l.pairs)
+        for (const ProblemSuiteRow* r : cell(rows, prob, p, noise)) {
+          const auto& x = r->result;
+          md << "| " << util::shortNumber(100 * noise) << " % | " << r->config.arch << " | "
+             << r->config.engine << " | ";
+          if (seeds) md << r->config.seed << " | ";
+          if (!x.error.empty()) {
+            md << "failed: " << x.error << " | | | | | | | |\n";
+            continue;
+          }
+          char pearson[16];
+          std::snprintf(pearson, sizeof pearson, "%.3f", x.pearson);
+          md << fixed(x.relativeL2, 3) << " | " << pearson << " | " << fixed(x.medianStepMs, 1)
+             << " | " << fixed(x.workingMb, 0) << " | " << fixed(x.timeToTarget, 1) << " | "
+             << misfitCell(x.dataMisfit) << " | " << x.steps << " | " << (x.diverged ? "yes" : "no")
+             << " |\n";
+        }
+    if (!seeds) continue;
+    md << "\nOver the seeds (rel. L2 of the runs that finished and did not diverge):\n\n"
+          "| noise | network | engine | median | best | worst | runs |\n"
+          "|---|---|---|---|---|---|---|\n";
     for (double noise : l.noises)
       for (const auto& p : l.pairs) {
-        const ProblemSuiteRow* r = at(rows, prob, p, noise);
-        if (!r) continue;
-        const auto& x = r->result;
-        md << "| " << util::shortNumber(100 * noise) << " % | " << r->config.arch << " | "
-           << r->config.engine << " | ";
-        if (!x.error.empty()) {
-          md << "failed: " << x.error << " | | | | | | | |\n";
-          continue;
-        }
-        char pearson[16];
-        std::snprintf(pearson, sizeof pearson, "%.3f", x.pearson);
-        md << fixed(x.relativeL2, 3) << " | " << pearson << " | " << fixed(x.medianStepMs, 1)
-           << " | " << fixed(x.workingMb, 0) << " | " << fixed(x.timeToTarget, 1) << " | "
-           << misfitCell(x.dataMisfit) << " | " << x.steps << " | " << (x.diverged ? "yes" : "no")
+        const auto runs = cell(rows, prob, p, noise);
+        if (runs.empty()) continue;
+        const Spread e = errorSpread(runs);
+        md << "| " << util::shortNumber(100 * noise) << " % | " << runs.front()->config.arch
+           << " | " << runs.front()->config.engine << " | " << fixed(e.median, 3) << " | "
+           << fixed(e.lo, 3) << " | " << fixed(e.hi, 3) << " | " << e.runs << " of " << runs.size()
            << " |\n";
       }
   }

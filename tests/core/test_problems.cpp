@@ -1,6 +1,7 @@
 // The benchmark suite's forward simulators (issue 17): each converges at its stated order, its
 // data are what the inverse problem says they are, and the noise rule is the same for all.
 #include "core/bench/ProblemSuite.h"
+#include "core/bench/SuiteReport.h"
 #include "core/models/problems/ProblemModels.h"
 #include "core/mollifier/MollifierLayer.h"
 #include "core/sim/problems/CahnHilliardReaction.h"
@@ -321,12 +322,118 @@ class TestProblems : public QObject {
                           Case{{"--engines", "finite-differences"}, "unknown engine"},
                           Case{{"--noise", "lots"}, "'lots' is not a number"},
                           Case{{"--problems", "wave"}, "unknown problem 'wave'"},
-                          Case{{"--from", "/nonexistent/suite.json"}, "/nonexistent/suite.json"}}) {
+                          Case{{"--from", "/nonexistent/suite.json"}, "/nonexistent/suite.json"},
+                          Case{{"--seed", "1", "--seeds", "1,2"}, "give one of them"},
+                          Case{{"--seeds", "1,two"}, "comma-separated integers"}}) {
       QString err;
       QCOMPARE(test::runCli(QStringList{"bench", "suite"} + c.args, &err), 2);
       QVERIFY2(err.contains(c.says), qPrintable(err));
       QCOMPARE(err.trimmed().count('\n'), 0);  // one line
     }
+  }
+
+  // Heat rows of the tanh MLP, both engines, 5 and 10 %: rel. L2 `m` (mollifier) and `a`
+  // (autodiff) at each level, on one seed.
+  static std::vector<bench::ProblemSuiteRow> heatRows(unsigned long long seed,
+                                                      std::pair<double, double> m5,
+                                                      std::pair<double, double> m10) {
+    std::vector<bench::ProblemSuiteRow> rows;
+    for (const auto& [noise, errors] : {std::pair{0.05, m5}, std::pair{0.10, m10}})
+      for (const char* engine : {"mollifier", "autodiff"}) {
+        bench::ProblemSuiteRow r;
+        r.config.problem = "heat";
+        r.config.noise = noise;
+        r.config.arch = "mlp";
+        r.config.engine = engine;
+        r.config.seed = seed;
+        r.result.relativeL2 = std::string(engine) == "mollifier" ? errors.first : errors.second;
+        r.result.medianStepMs = std::string(engine) == "mollifier" ? 20 : 80;
+        r.result.workingMb = 50;
+        r.result.steps = 100;
+        r.result.dataMisfit = 1.1;
+        r.result.errorCurve = {{0.5, 0.21}};
+        rows.push_back(r);
+      }
+    return rows;
+  }
+
+  // Several seeds: a target holds only when it holds on every seed, and says on how many it did;
+  // one seed's rows keep the one-seed wording.
+  void suiteTargetsHoldOnlyOnEverySeed() {
+    auto rows = heatRows(1, {0.15, 0.18}, {0.17, 0.23});
+    const auto one = bench::suiteTargets(rows);
+    QCOMPARE(one.size(), size_t(1));
+    QVERIFY(one[0].holds);
+    QCOMPARE(QString::fromStdString(one[0].figures),
+             QString("rel. L2 mollifier vs autodiff at 5 %: 0.150 vs 0.180; 10 %: 0.170 vs 0.230"));
+    for (const auto& r : heatRows(2, {0.21, 0.20}, {0.17, 0.23})) rows.push_back(r);
+    const auto two = bench::suiteTargets(rows);
+    QCOMPARE(two.size(), size_t(1));
+    QVERIFY(!two[0].holds);  // seed 2 lost at 5 %
+    const QString f = QString::fromStdString(two[0].figures);
+    QVERIFY2(f.startsWith("seed 1: rel. L2 mollifier vs autodiff at 5 %: 0.150 vs 0.180"),
+             qPrintable(f));
+    QVERIFY2(f.contains("| seed 2: rel. L2 mollifier vs autodiff at 5 %: 0.210 vs 0.200"),
+             qPrintable(f));
+    QVERIFY2(f.endsWith("| met on 1 of 2 seeds"), qPrintable(f));
+    const auto seeds = bench::seedsOf(rows);
+    QCOMPARE(seeds, (std::vector<unsigned long long>{1, 2}));
+  }
+
+  // The report of several seeds: every run with its seed (table and CSV), each cell's median,
+  // best and worst, and the targets one line per seed — also when re-drawn with --from.
+  void seedsReportListsEveryRunAndTheSpread() {
+    auto rows = heatRows(1, {0.15, 0.18}, {0.17, 0.23});
+    for (const auto& r : heatRows(2, {0.25, 0.20}, {0.19, 0.23})) rows.push_back(r);
+    for (const auto& r : heatRows(3, {0.20, 0.22}, {0.21, 0.23})) rows.push_back(r);
+    QTemporaryDir tmp;
+    const std::string dir = tmp.filePath("report").toStdString();
+    bench::writeSuiteReport(dir, rows, bench::suiteTargets(rows), 2, 60);
+    QFile csv(QString::fromStdString(dir + "/results.csv"));
+    QVERIFY(csv.open(QIODevice::ReadOnly));
+    const auto lines = QString::fromUtf8(csv.readAll()).trimmed().split('\n');
+    QCOMPARE(lines.size(), 13);  // header + 3 seeds × 2 levels × 2 engines
+    QVERIFY(lines[0].startsWith("problem,order,parameter,noise,network,engine,seed,relative_l2"));
+    QVERIFY2(lines[5].startsWith("heat,2,k(x),0.05,mlp,mollifier,2,0.25"), qPrintable(lines[5]));
+    QFile md(QString::fromStdString(dir + "/report.md"));
+    QVERIFY(md.open(QIODevice::ReadOnly));
+    const QString text = QString::fromUtf8(md.readAll());
+    QVERIFY(text.contains("| noise | network | engine | seed | rel. L2 |"));
+    QVERIFY(text.contains("| 5 % | mlp | mollifier | 2 | 0.250 |"));
+    // 5 %, the mollifier: 0.15, 0.25, 0.20 → median 0.200, best 0.150, worst 0.250.
+    QVERIFY2(text.contains("| 5 % | mlp | mollifier | 0.200 | 0.150 | 0.250 | 3 of 3 |"),
+             qPrintable(text));
+    QVERIFY(text.contains("  - seed 2: rel. L2 mollifier vs autodiff at 5 %: 0.250 vs 0.200"));
+    QVERIFY(text.contains("  - met on 2 of 3 seeds"));
+    const cv::Mat img = cv::imread(dir + "/error_vs_noise.png");
+    QVERIFY(img.cols > 400 && img.rows > 300);
+
+    // The same rows saved as --json and re-drawn with --from keep their seeds.
+    QJsonArray runs;
+    for (const auto& r : rows) {
+      QJsonObject o = bench::resultJson(r.result);
+      o["problem"] = "heat";
+      o["noise"] = r.config.noise;
+      o["network"] = "mlp";
+      o["engine"] = QString::fromStdString(r.config.engine);
+      o["budget_s"] = 20.0;
+      o["seed"] = static_cast<qint64>(r.config.seed);
+      runs.append(o);
+    }
+    const QString saved = tmp.filePath("saved.json"), again = tmp.filePath("again");
+    QFile f(saved);
+    QVERIFY(f.open(QIODevice::WriteOnly));
+    f.write(
+        QJsonDocument(QJsonObject{{"budget_s", 20.0}, {"seconds", 60.0}, {"runs", runs}}).toJson());
+    f.close();
+    QString err;
+    QCOMPARE(test::runCli({"bench", "suite", "--from", saved, "--report", again}, &err), 0);
+    QFile md2(again + "/report.md");
+    QVERIFY(md2.open(QIODevice::ReadOnly));
+    const QString text2 = QString::fromUtf8(md2.readAll());
+    QVERIFY2(text2.contains("| 5 % | mlp | mollifier | 0.200 | 0.150 | 0.250 | 3 of 3 |"),
+             qPrintable(text2));
+    QVERIFY(text2.contains("  - met on 2 of 3 seeds"));
   }
 
   // `bench suite --quick`: every run in its child, the report's files, and the ratios pointing
@@ -355,7 +462,7 @@ class TestProblems : public QObject {
     QVERIFY(csv.open(QIODevice::ReadOnly));
     const auto lines = QString::fromUtf8(csv.readAll()).trimmed().split('\n');
     QCOMPARE(lines.size(), 5);  // header + heat and rd4 × (mollifier, autodiff)
-    QVERIFY(lines[0].startsWith("problem,order,parameter,noise,network,engine,relative_l2"));
+    QVERIFY(lines[0].startsWith("problem,order,parameter,noise,network,engine,seed,relative_l2"));
     QFile j(json);
     QVERIFY(j.open(QIODevice::ReadOnly));
     const auto o = QJsonDocument::fromJson(j.readAll()).object();
