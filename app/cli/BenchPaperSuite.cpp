@@ -206,10 +206,7 @@ int runBenchPaperSuite(const std::vector<std::string>& argv) {
       runs.push_back(c);
     }
   }
-  std::vector<unsigned long long> runSeeds;
-  for (const auto& c : runs)
-    if (std::find(runSeeds.begin(), runSeeds.end(), c.seed) == runSeeds.end())
-      runSeeds.push_back(c.seed);
+  const auto runSeeds = bench::seedsOf(runs);
   const bool severalSeeds = runSeeds.size() > 1;
   std::string seedText;
   for (const auto s : runSeeds) seedText += (seedText.empty() ? "" : ",") + std::to_string(s);

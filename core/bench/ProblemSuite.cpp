@@ -251,7 +251,8 @@ std::vector<TargetCheck> targetsOfOneSeed(const std::vector<ProblemSuiteRow>& ro
       if (n >= 0.01 - 1e-9) {
         anyError = true;
         lower = lower && errorOf(m) < errorOf(a);
-        errors += fmt("%g %%: ", 100 * n) + fmt("%.3f vs %.3f; ", m->relativeL2, a->relativeL2);
+        errors += std::string(errors.empty() ? "" : "; ") + fmt("%g %%: ", 100 * n) +
+                  fmt("%.3f vs %.3f", m->relativeL2, a->relativeL2);
       }
     }
     if (!timeRatio.empty()) {
@@ -274,27 +275,30 @@ std::vector<TargetCheck> targetsOfOneSeed(const std::vector<ProblemSuiteRow>& ro
       if (!m || !a) continue;
       anyHeat = true;
       asGood = asGood && errorOf(m) <= errorOf(a);
-      heat += fmt("%g %%: ", 100 * n) + fmt("%.3f vs %.3f; ", m->relativeL2, a->relativeL2);
+      heat += std::string(heat.empty() ? "" : "; ") + fmt("%g %%: ", 100 * n) +
+              fmt("%.3f vs %.3f", m->relativeL2, a->relativeL2);
     }
     if (anyHeat)
       out.push_back(
           {"heat, " + arch + ": mollifier at least as accurate as autodiff at 5 % and 10 % noise",
            "rel. L2 mollifier vs autodiff at " + heat, asGood});
   }
-  for (auto& t : out)  // the lists above end in "; "
-    while (!t.figures.empty() && (t.figures.back() == ' ' || t.figures.back() == ';'))
-      t.figures.pop_back();
   return out;
 }
 
 }  // namespace
 
-std::vector<unsigned long long> seedsOf(const std::vector<ProblemSuiteRow>& rows) {
+std::vector<unsigned long long> seedsOf(const std::vector<ProblemRunConfig>& runs) {
   std::vector<unsigned long long> seeds;
-  for (const auto& r : rows)
-    if (std::find(seeds.begin(), seeds.end(), r.config.seed) == seeds.end())
-      seeds.push_back(r.config.seed);
+  for (const auto& c : runs)
+    if (std::find(seeds.begin(), seeds.end(), c.seed) == seeds.end()) seeds.push_back(c.seed);
   return seeds;
+}
+
+std::vector<unsigned long long> seedsOf(const std::vector<ProblemSuiteRow>& rows) {
+  std::vector<ProblemRunConfig> runs;
+  for (const auto& r : rows) runs.push_back(r.config);
+  return seedsOf(runs);
 }
 
 std::vector<TargetCheck> suiteTargets(const std::vector<ProblemSuiteRow>& rows) {

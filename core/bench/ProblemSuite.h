@@ -96,7 +96,8 @@ struct TargetCheck {
 };
 std::vector<TargetCheck> suiteTargets(const std::vector<ProblemSuiteRow>& rows);
 
-// The rows' seeds in first-seen order.
+// The runs' (rows') seeds in first-seen order.
+std::vector<unsigned long long> seedsOf(const std::vector<ProblemRunConfig>& runs);
 std::vector<unsigned long long> seedsOf(const std::vector<ProblemSuiteRow>& rows);
 
 }  // namespace mollichrom::bench
