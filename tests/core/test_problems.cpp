@@ -380,6 +380,29 @@ class TestProblems : public QObject {
     QCOMPARE(seeds, (std::vector<unsigned long long>{1, 2}));
   }
 
+  // The budgets as the report and the CLI state them: one figure when every problem has the
+  // same, else each problem's, in the runs' order and once per problem.
+  void budgetsTextNamesEachProblemsBudget() {
+    const auto runs = [](std::vector<std::pair<const char*, double>> pb) {
+      std::vector<bench::ProblemRunConfig> out;
+      for (const auto& [problem, budget] : pb)
+        for (const char* engine : {"mollifier", "autodiff"}) {
+          bench::ProblemRunConfig c;
+          c.problem = problem;
+          c.engine = engine;
+          c.budgetSeconds = budget;
+          out.push_back(c);
+        }
+      return out;
+    };
+    QCOMPARE(QString::fromStdString(bench::budgetsText(runs({{"heat", 40}, {"rd4", 40}}))),
+             QString("40"));
+    QCOMPARE(QString::fromStdString(
+                 bench::budgetsText(runs({{"langevin", 2.5}, {"heat", 40}, {"rd4", 40}}))),
+             QString("2.5 (langevin), 40 (heat), 40 (rd4)"));
+    QCOMPARE(QString::fromStdString(bench::budgetsText({})), QString());
+  }
+
   // The report of several seeds: every run with its seed (table and CSV), each cell's median,
   // best and worst, and the targets one line per seed — also when re-drawn with --from.
   void seedsReportListsEveryRunAndTheSpread() {
@@ -472,8 +495,8 @@ class TestProblems : public QObject {
       byRun[r["problem"].toString().toStdString() + "/" + r["engine"].toString().toStdString()] = r;
       QVERIFY(r["error"].toString().isEmpty());
       QVERIFY(r["steps"].toInt() > 0);
-      // Each problem's budget: the suite's (3 s) times its scale (rd4 twice).
-      QCOMPARE(r["budget_s"].toDouble(), r["problem"].toString() == "rd4" ? 6.0 : 3.0);
+      // Each problem's budget: the suite's (3 s) times its scale (heat and rd4 twice).
+      QCOMPARE(r["budget_s"].toDouble(), 6.0);
       QVERIFY(r["relative_l2"].toDouble() >= 0);
       QVERIFY(r["data_misfit"].toDouble(-1) >= 0);
       const double length = r["prior_length"].toDouble(-1);  // one of 1, 2, 4, 8
@@ -495,8 +518,7 @@ class TestProblems : public QObject {
     const QString text = QString::fromUtf8(md.readAll());
     QVERIFY(text.contains("## Targets") && text.contains("## rd4") && text.contains("## heat"));
     QVERIFY(text.contains("field χ²"));
-    QVERIFY2(text.contains("a budget of 3 (heat), 6 (rd4) s of training"),
-             qPrintable(text.left(400)));
+    QVERIFY2(text.contains("a budget of 6 s of training"), qPrintable(text.left(400)));
     QVERIFY(lines[0].contains(",data_misfit,prior_length,"));
   }
 };
