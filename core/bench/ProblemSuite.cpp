@@ -25,10 +25,10 @@ ProblemSetup problemSetup(const std::string& problem) {
     case sim::InverseProblemKind::Langevin:
       // 101 time points; a 1-D kernel of 6 nodes (the series is the whole domain). An eighth
       // of the budget (2.5 s): every pair that learns k(t) has done so by then — seed 1, all
-      // 20 runs at 2.5 s against 10 s (2026-12-06): the mollifier's errors within 0.01 of each
-      // other (0.09–0.17), the tanh MLP's autodiff better at 10 % (0.143 vs 0.167); only the
-      // Fourier MLP's autodiff, which fits the noise instead of k(t), differs (0.17–0.33 vs
-      // 0.35–0.45). Its share of the default suite: 64 s instead of 214 s.
+      // 20 runs at 2.5 s against 10 s (2026-12-06): each at most 0.013 above its error at 10 s
+      // (0.09–0.17), five below it; only the Fourier MLP's autodiff, which fits the
+      // noise instead of k(t), differs (0.17–0.33 vs 0.35–0.45). Its share of the default
+      // suite: 64 s instead of about 214 s.
       return {0, 101, 6, 0, 0, 0, 0.125};
     case sim::InverseProblemKind::Heat:
       // 48² × 16 frames; 2nd order needs a narrow kernel (4 nodes, 2 frames). Twice the
