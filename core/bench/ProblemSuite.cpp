@@ -35,8 +35,9 @@ ProblemSetup problemSetup(const std::string& problem) {
       // budget: within 20 s the fits have not converged — the same cell rerun on one seed
       // scattered as much as the engines differ (tanh MLP, 10 %, seed 2: 0.20–0.25) and the
       // Fourier MLP's p ran away on seeds 2 and 3 in some runs (0.43–0.60); at 30 s it still
-      // did (5 %: 0.44); at 40 s every network's p on seeds 1–3 × 5 / 10 % had the truth's
-      // pattern (2026-12-06; README, "Heat at 40 s").
+      // did (5 %: 0.44). At 40 s the mollifier won all 12 coordinate-network cells of seeds
+      // 1–3 × 5 / 10 % in single runs and 9 of 12 in a `--seeds` run (2026-12-06; README,
+      // "Seeds"): twice the budget narrows the scatter, it does not remove it.
       return {48, 16, 4, 2, 32, 0, 2};
     case sim::InverseProblemKind::Rd4:
       // 64² × 16 frames: interfaces ~9 nodes wide need the 4th-order kernel's 6 nodes.
