@@ -233,6 +233,13 @@ double errorOf(const ProblemRunResult* r) {
   return !r || r->diverged || !(r->relativeL2 >= 0) ? 1e300 : r->relativeL2;
 }
 
+// Appends one noise level's "n %: mollifier vs autodiff" errors to a target's figure list.
+void addComparison(std::string& list, double noise, const ProblemRunResult* m,
+                   const ProblemRunResult* a) {
+  list += std::string(list.empty() ? "" : "; ") + fmt("%g %%: ", 100 * noise) +
+          fmt("%.3f vs %.3f", m->relativeL2, a->relativeL2);
+}
+
 // The targets on one seed's rows.
 std::vector<TargetCheck> targetsOfOneSeed(const std::vector<ProblemSuiteRow>& rows) {
   std::vector<std::string> archs;
@@ -251,7 +258,7 @@ std::vector<TargetCheck> targetsOfOneSeed(const std::vector<ProblemSuiteRow>& ro
     // rd4: time, memory, error.
     std::vector<double> timeRatio, memRatio;
     std::string errors;
-    bool lower = true, anyError = false;
+    bool lower = true;
     for (double n : noises) {
       const auto* m = find(rows, "rd4", arch, "mollifier", n);
       const auto* a = find(rows, "rd4", arch, "autodiff", n);
@@ -259,10 +266,8 @@ std::vector<TargetCheck> targetsOfOneSeed(const std::vector<ProblemSuiteRow>& ro
       if (m->medianStepMs > 0) timeRatio.push_back(a->medianStepMs / m->medianStepMs);
       if (m->workingMb > 0) memRatio.push_back(a->workingMb / std::max(1.0, m->workingMb));
       if (n >= 0.01 - 1e-9) {
-        anyError = true;
         lower = lower && errorOf(m) < errorOf(a);
-        errors += std::string(errors.empty() ? "" : "; ") + fmt("%g %%: ", 100 * n) +
-                  fmt("%.3f vs %.3f", m->relativeL2, a->relativeL2);
+        addComparison(errors, n, m, a);
       }
     }
     if (!timeRatio.empty()) {
@@ -272,23 +277,21 @@ std::vector<TargetCheck> targetsOfOneSeed(const std::vector<ProblemSuiteRow>& ro
       out.push_back({"rd4, " + arch + ": mollifier >= 10x less working memory than autodiff",
                      fmt("%.1fx", mm), mm >= 10});
     }
-    if (anyError)
+    if (!errors.empty())
       out.push_back(
           {"rd4, " + arch + ": mollifier's error lower than autodiff's at every noise >= 1 %",
            "rel. L2 mollifier vs autodiff at " + errors, lower});
     // heat: as accurate at 5 % and 10 %.
     std::string heat;
-    bool asGood = true, anyHeat = false;
+    bool asGood = true;
     for (double n : {0.05, 0.10}) {
       const auto* m = find(rows, "heat", arch, "mollifier", n);
       const auto* a = find(rows, "heat", arch, "autodiff", n);
       if (!m || !a) continue;
-      anyHeat = true;
       asGood = asGood && errorOf(m) <= errorOf(a);
-      heat += std::string(heat.empty() ? "" : "; ") + fmt("%g %%: ", 100 * n) +
-              fmt("%.3f vs %.3f", m->relativeL2, a->relativeL2);
+      addComparison(heat, n, m, a);
     }
-    if (anyHeat)
+    if (!heat.empty())
       out.push_back(
           {"heat, " + arch + ": mollifier at least as accurate as autodiff at 5 % and 10 % noise",
            "rel. L2 mollifier vs autodiff at " + heat, asGood});
