@@ -4,7 +4,6 @@
 #include "core/train/FieldDerivativeEngine.h"
 #include "core/train/FieldNetwork.h"
 #include "core/train/Metrics.h"
-#include "core/train/OneStandardError.h"
 #include "core/train/TensorConvert.h"
 #include "core/util/Median.h"
 
@@ -14,8 +13,8 @@
 #include <cmath>
 #include <cstdio>
 #include <cstdlib>
+#include <limits>
 #include <memory>
-#include <numeric>
 #include <random>
 #include <stdexcept>
 #include <tuple>
@@ -365,9 +364,7 @@ class Fit {
   // of the warmup): its fields' residual, taken by the mollifier on the whole grid, is split
   // into early and late frames (a gap of the kernel's temporal reach between them), p is fitted
   // on one part with the fit's own p-loss and scored on the other, both ways, for ℓ = 1, 2, 4
-  // and 8 kernel half-widths; the longest ℓ whose held-out loss is within one standard error
-  // of the best's is kept (OneStandardError.h: held-out losses that tie must not let noise pick
-  // the length). Why held out at all: how far p must be smoothed depends on
+  // and 8 kernel half-widths; the best ℓ is kept. Why: how far p must be smoothed depends on
   // how rough the network's fields are (seen in the suite: the tanh MLP on heat keeps ℓ₀, the
   // Fourier MLP's rougher fields take 8ℓ₀, the CNN's — the data's — longer as the noise grows),
   // which only the data can tell. The mollifier for both engines: this is the prior's choice,
@@ -390,65 +387,35 @@ class Fit {
     const auto early = frames(0, half), late = frames(nT - half, nT);
     const std::array<std::pair<const models::PdeModel::Affine*, const models::PdeModel::Affine*>, 2>
         folds{{{&early, &late}, {&late, &early}}};
-    constexpr std::array<double, 4> lengths{1.0, 2.0, 4.0, 8.0};
-    std::vector<std::vector<double>> blockLosses;  // per length: both folds' blocks
-    for (const double length : lengths) {
-      std::vector<double> blocks;
+    double best = 1, bestScore = std::numeric_limits<double>::infinity();
+    for (const double length : {1.0, 2.0, 4.0, 8.0}) {
+      double score = 0;
       for (const auto& [fitOn, testOn] : folds) {
         const auto th = fitParameterOnly(*fitOn, length * length * smoothScale_);
-        const auto b = blockMeans(nodeLosses(*testOn, th).mean(0));
-        blocks.insert(blocks.end(), b.begin(), b.end());
+        score += pLoss(*testOn, th).item<double>();
       }
-      if (verbose_)
-        std::fprintf(stderr, "fit: prior length x%g held-out %.6g over %zu blocks\n", length,
-                     std::accumulate(blocks.begin(), blocks.end(), 0.0) / double(blocks.size()),
-                     blocks.size());
-      blockLosses.push_back(std::move(blocks));
+      if (verbose_) std::fprintf(stderr, "fit: prior length x%g held-out %.6g\n", length, score);
+      if (score < bestScore) bestScore = score, best = length;
     }
-    const double best = lengths[size_t(oneStandardErrorChoice(blockLosses))];
     smoothScale_ *= best * best;  // the GMRF's weight grows with the square of its length
     priorLength_ = best;
   }
 
-  // The means of a [H', W'] map over square blocks of twice the kernel's half-width (the edge
-  // that does not fill a block left out). Why blocks: the mollified residual at nodes closer
-  // than the kernel's width shares their data, so single nodes are not independent samples for
-  // a standard error; blocks a kernel wide nearly are.
-  std::vector<double> blockMeans(const torch::Tensor& map) const {
-    const int64_t b = std::max(2, 2 * o_.kernelHalfWidthXY);
-    const int64_t nh = map.size(0) / b, nw = map.size(1) / b;
-    if (nh < 1 || nw < 1) return {map.mean().item<double>()};
-    const auto m = map.index({Slice(0, nh * b), Slice(0, nw * b)})
-                       .reshape({nh, b, nw, b})
-                       .mean(std::vector<int64_t>{1, 3})
-                       .contiguous()
-                       .to(torch::kFloat64);
-    return {m.data_ptr<double>(), m.data_ptr<double>() + m.numel()};
-  }
-
-  // R²/s²(p) of a residual at each of the mollifier's valid nodes, p = exp(theta).
-  torch::Tensor nodeLosses(const models::PdeModel::Affine& a, const torch::Tensor& theta) const {
+  // mean(R²/s²(p)) of a residual on the mollifier's valid nodes, p = exp(theta).
+  torch::Tensor pLoss(const models::PdeModel::Affine& a, const torch::Tensor& theta) const {
     const auto p = torch::exp(theta);
     const auto [gx, gy] = gradients(p, d_.dx);
     const auto crop = [&](const torch::Tensor& x) {
       return x.index({Slice(oY_, H_ - oY_), Slice(oX_, W_ - oX_)});
     };
-    return likelihoodAt(residualOf(a, crop(p), crop(gx), crop(gy)), crop(p));
+    return likelihood(residualOf(a, crop(p), crop(gx), crop(gy)), crop(p));
   }
 
-  // Their mean: the p-loss of the held-out fits.
-  torch::Tensor pLoss(const models::PdeModel::Affine& a, const torch::Tensor& theta) const {
-    return nodeLosses(a, theta).mean();
-  }
-
-  // R²/s²(p) with p at R's nodes (s² floored, so a node where it vanishes cannot dominate).
-  torch::Tensor likelihoodAt(const torch::Tensor& R, const torch::Tensor& pAt) const {
+  // mean(R²/s²(p)) with p at R's nodes (s² floored, so a node where it vanishes cannot dominate).
+  torch::Tensor likelihood(const torch::Tensor& R, const torch::Tensor& pAt) const {
     const auto variance =
         torch::clamp_min(residualVariance(pAt), 1e-6 * residualScale_ * residualScale_);
-    return R.pow(2) / variance;
-  }
-  torch::Tensor likelihood(const torch::Tensor& R, const torch::Tensor& pAt) const {
-    return likelihoodAt(R, pAt).mean();
+    return (R.pow(2) / variance).mean();
   }
 
   // log p minimizing pLoss + w_s·scale·smoothness for fixed fields (L-BFGS from the start p0).

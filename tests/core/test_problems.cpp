@@ -9,7 +9,6 @@
 #include "core/sim/problems/InverseProblem.h"
 #include "core/sim/problems/LangevinMean.h"
 #include "core/train/FieldDerivativeEngine.h"
-#include "core/train/OneStandardError.h"
 #include "core/train/PdeFit.h"
 #include "tests/core/TestHelpers.h"
 
@@ -312,35 +311,6 @@ class TestProblems : public QObject {
     QVERIFY_THROWS_EXCEPTION(std::invalid_argument, train::fitPde(fd, o));
     QVERIFY(!bench::pairExists("cnn", "autodiff"));
     QVERIFY(bench::pairExists("mlp", "autodiff"));
-  }
-
-  // The prior length's rule (OneStandardError.h): losses that tie within their scatter go to
-  // the most regularized candidate; a lead larger than its standard error keeps the best.
-  void oneStandardErrorRuleKeepsTheLongestTie() {
-    // Candidate 0 best by 0.01 on average, blocks scattering by ±0.2: within one SE → the last.
-    std::vector<std::vector<double>> tie(4);
-    for (int b = 0; b < 50; ++b)
-      for (int i = 0; i < 4; ++i)
-        tie[size_t(i)].push_back(1.0 + 0.2 * ((b * 7 + i * 3) % 5 - 2) + 0.01 * i);
-    QCOMPARE(train::oneStandardErrorChoice(tie), 3);
-    // A clear lead: every block of candidate 0 lower by 0.5 than the others' → 0.
-    std::vector<std::vector<double>> lead(4);
-    for (int b = 0; b < 50; ++b)
-      for (int i = 0; i < 4; ++i) lead[size_t(i)].push_back(1.0 + 0.1 * (b % 3) + (i ? 0.5 : 0.0));
-    QCOMPARE(train::oneStandardErrorChoice(lead), 0);
-    // The best in the middle, the next longer within one SE, the longest far off → the next.
-    std::vector<std::vector<double>> middle(4);
-    for (int b = 0; b < 50; ++b) {
-      const double s = 0.3 * ((b * 11) % 7 - 3) / 3.0;
-      middle[0].push_back(2.0 + s);
-      middle[1].push_back(1.0 + s);
-      middle[2].push_back(1.0 + s + 0.05 * ((b % 2) ? 1 : -0.9));
-      middle[3].push_back(3.0 + s);
-    }
-    QCOMPARE(train::oneStandardErrorChoice(middle), 2);
-    QCOMPARE(train::oneStandardErrorChoice({}), 0);
-    QVERIFY_THROWS_EXCEPTION(std::invalid_argument,
-                             train::oneStandardErrorChoice({{1.0, 2.0}, {1.0}}));
   }
 
   void suiteRefusesBadOptionsInOneLine() {
