@@ -146,6 +146,7 @@ ProblemRunResult runProblemFit(const ProblemRunConfig& c) {
   r.timeToTarget = f.timeToTarget;
   r.dataMisfit = f.dataMisfit;
   r.priorLength = f.priorLength;
+  r.priorSnapshots = f.priorSnapshots;
   r.seconds = f.seconds;
   r.steps = f.steps;
   r.diverged = f.diverged;
@@ -164,6 +165,7 @@ QJsonObject resultJson(const ProblemRunResult& r) {
                      {"time_to_target_s", r.timeToTarget},
                      {"data_misfit", r.dataMisfit},
                      {"prior_length", r.priorLength},
+                     {"prior_snapshots", r.priorSnapshots},
                      {"seconds", r.seconds},
                      {"steps", r.steps},
                      {"diverged", r.diverged},
@@ -201,6 +203,7 @@ ProblemRunResult resultFromJson(const QJsonObject& o) {
   r.timeToTarget = o["time_to_target_s"].toDouble(-1);
   r.dataMisfit = o["data_misfit"].toDouble(-1);
   r.priorLength = o["prior_length"].toDouble(-1);
+  r.priorSnapshots = o["prior_snapshots"].toInt(-1);
   r.seconds = o["seconds"].toDouble();
   r.steps = o["steps"].toInt();
   r.diverged = o["diverged"].toBool();

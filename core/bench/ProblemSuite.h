@@ -57,6 +57,7 @@ struct ProblemRunResult {
   double timeToTarget = -1;          // s, −1: never within the budget
   double dataMisfit = -1;            // χ² of the final fields against the data (fitPde's)
   double priorLength = -1;           // p's prior length in kernel half-widths (−1: unknown)
+  int priorSnapshots = -1;  // snapshots of the fields that length was chosen on (−1: unknown)
   double seconds = 0;
   int steps = 0;
   bool diverged = false;

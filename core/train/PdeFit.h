@@ -14,7 +14,8 @@
 // jump δp between neighbours costs what a residual B·δp does) with a smoothing length ℓ of at
 // least the kernel's half-width — below it the mollified residual does not resolve p anyway —
 // and 1, 2, 4 or 8 times it as held-out frames choose once the warmup has fitted the network
-// (how far to smooth depends on how rough the network's fields are: only the data can tell).
+// (how far to smooth depends on how rough the network's fields are: only the data can tell),
+// on the fields' mean over the warmup's second half (not the last step's SGD noise).
 // Start: the network first fits the data alone (warmup), p at the network-free constant
 // −ΣAB/ΣB² of the mollified data (ΣB² less its noise part) — the same start for every engine
 // and network.
@@ -78,6 +79,9 @@ struct PdeFitResult {
   // frames at the end of the warmup; 1 on a series, with too few frames to hold out, or when
   // the fit ended before the warmup did.
   double priorLength = 1;
+  // How many snapshots of the fields (every 10th step of the warmup's second half) were
+  // averaged for that choice.
+  int priorSnapshots = 0;
   double relativeL2 = -1, pearson = 0;                // against the truth, when given
   double timeToTarget = -1;                           // s until relativeL2 ≤ target, −1: never
   std::vector<std::pair<double, double>> errorCurve;  // (s, relative L2) while training

@@ -230,6 +230,9 @@ class TestProblems : public QObject {
       // The prior's length by held-out frames: a series has none to hold out (ℓ₀), and on
       // clean data, where the CNN's fields are the data, the shortest length predicts best.
       QCOMPARE(r.priorLength, 1.0);
+      // It is chosen on the fields' mean over the warmup's second half (20 % of the steps):
+      // every 10th of steps 10 %…20 % — none on a series, which holds no frames out.
+      QCOMPARE(r.priorSnapshots, c.problem == std::string("langevin") ? 0 : c.steps / 100);
       QVERIFY(!r.diverged);
       QVERIFY2(r.relativeL2 < c.bound, qPrintable(QString::number(r.relativeL2)));
       QVERIFY(r.relativeL2 < 0.7 * start);
