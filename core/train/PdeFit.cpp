@@ -191,7 +191,7 @@ class Fit {
       if (t >= o_.budgetSeconds) break;
       const double f = std::min(1.0, std::max(double(step) / o_.maxSteps, t / o_.budgetSeconds));
       const bool physics = f >= o_.warmup;
-      if (!series_ && !physics && f >= 0.5 * o_.warmup && step % 10 == 0) addSnapshot();
+      if (!series_ && !physics && f >= 0.5 * o_.warmup && step % kSnapshotEvery == 0) addSnapshot();
       if (physics && !priorChosen_) choosePrior();
       const double sched = 0.1 + 0.9 * 0.5 * (1 + std::cos(3.14159265358979323846 * f));
       for (size_t g = 0; g < 2; ++g)
@@ -362,8 +362,9 @@ class Fit {
     return s;
   }
 
-  // The fields on the whole grid, added to the warmup's running sum (every 10th step of its
-  // second half: a snapshot costs about one evaluation of the network on every node). Why: the
+  // The fields on the whole grid, added to the warmup's running sum (every kSnapshotEvery-th
+  // step of its second half: a snapshot costs about one evaluation of the network on every
+  // node). Why: the
   // prior's length is chosen on the fields' mean over those snapshots, not on the last step's,
   // whose SGD noise decided near-ties — heat's tanh MLP took 8ℓ₀ in one run of five of the same
   // cell (0.197 against 0.157–0.163); on the mean, both engines kept ℓ₀ in all 12 runs of three
@@ -392,6 +393,7 @@ class Fit {
     if (series_) return;  // p varies along the series' only axis, time: no frames to hold out
     torch::NoGradGuard g;
     const auto fields = snapshots_ > 0 ? snapshotSum_ / double(snapshots_) : wholeGrid().first;
+    snapshotSum_ = torch::Tensor();  // used once: not held through the rest of the fit
     const auto aff = model_.residual((*engine_)(fields), {}, false);
     const int nT = static_cast<int>(aff.A.size(0));
     const int half = (nT - 2 * o_.kernelHalfWidthT) / 2;
@@ -497,6 +499,7 @@ class Fit {
   bool verbose_ = std::getenv("MOLLICHROM_FIT_VERBOSE") != nullptr;
 
   int calls_ = 0;
+  static constexpr int kSnapshotEvery = 10;  // steps between the warmup's field snapshots
   torch::Tensor snapshotSum_;  // the fields summed over the warmup's snapshots (addSnapshot)
   int snapshots_ = 0;
   bool priorChosen_ = false;
