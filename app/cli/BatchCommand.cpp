@@ -43,9 +43,15 @@ const char* kBatchUsage =
     "atomically. Everything is checked before anything runs: a missing file, a duplicate output\n"
     "name, an unknown manifest column or a bad option value is one error line, exit code 3.\n"
     "\n"
-    "  --manifest M.csv     columns path[,condition][,name][,any infer option, e.g. pixel-size,\n"
-    "                       channels, set, steps, preset, drift]; relative paths are relative to\n"
-    "                       the manifest; NAME defaults to the file name without extension\n"
+    "  --manifest M.csv     columns path[,condition][,name][,acquisition][,any infer option, e.g.\n"
+    "                       pixel-size, channels, set, steps, preset, drift]; relative paths are\n"
+    "                       relative to the manifest; NAME defaults to the file name without\n"
+    "                       extension. Items of one acquisition (one microscope setting; default:\n"
+    "                       the whole batch) share one calibration: its time-lapses of counts are\n"
+    "                       profiled and pooled into DIR/calibration/ACQUISITION.json (the share,\n"
+    "                       M and gamma_ac per condition, with 90 % intervals), which all its\n"
+    "                       items - snapshots too - run with. --calibration FILE uses a saved "
+    "one.\n"
     "  --condition C        the condition of INPUT... items\n"
     "  --jobs N             concurrent local workers (default: as many as the cores and the\n"
     "                       memory plan allow); the cores are split between them (--threads)\n"
@@ -305,6 +311,8 @@ int runBatch(const std::vector<std::string>& argv) {
 
   const batch::BatchFolder folder(fs::absolute(args.get("out")).lexically_normal().string());
   fs::create_directories(folder.itemsDir());
+  // --force redoes the acquisitions' calibrations too (BatchCalibration.h).
+  if (args.has("force")) fs::remove_all(folder.dir() + "/calibration");
   util::writeFileAtomically(folder.table(), batch::batchTableCsv(items));
   std::vector<int> pending;
   int skipped = 0;

@@ -212,10 +212,14 @@ int runBatchCollect(const std::vector<std::string>& argv) {
     std::fputc('\n', stderr);
   }
   for (const auto& cmp : r.comparisons) {
-    std::fprintf(stderr, "collect: %s vs %s: median ratio %.3g", cmp.b.c_str(), cmp.a.c_str(),
-                 cmp.medianRatio);
+    std::fprintf(stderr, "collect: %s%s vs %s: median ratio %.3g",
+                 cmp.withinAcquisition && !cmp.acquisition.empty()
+                     ? ("[" + cmp.acquisition + "] ").c_str()
+                 : cmp.withinAcquisition ? ""
+                                         : "[across acquisitions] ",
+                 cmp.b.c_str(), cmp.a.c_str(), cmp.medianRatio);
     if (cmp.pValue >= 0) std::fprintf(stderr, ", Mann-Whitney p = %.2g", cmp.pValue);
-    std::fputc('\n', stderr);
+    std::fprintf(stderr, " (%s)\n", cmp.basis.c_str());
   }
   for (const auto& n : r.notDone) std::cerr << "collect: not included: " << n << "\n";
   for (const auto& c : r.caveats) std::cerr << "collect: caveat: " << c << "\n";

@@ -2,6 +2,7 @@
 // and a SLURM array task both do. The item's infer runs as a child process whose output goes to
 // the item's log; the task then writes the item's status and publishes its folder by renaming.
 #include "app/cli/Args.h"
+#include "app/cli/BatchCalibration.h"
 #include "app/cli/BatchCommand.h"
 #include "app/cli/BatchShared.h"
 #include "app/cli/ExitCodes.h"
@@ -115,6 +116,19 @@ int runBatchTask(const std::vector<std::string>& argv) {
   fs::remove_all(partial);  // what a killed task left
   fs::create_directories(partial);
 
+  // The acquisition's calibration (pooled from its time-lapses, computed by the first task that
+  // needs it): every item of it runs on the same gains and its condition's M, Γ_ac.
+  std::ostringstream calibrationLog;
+  try {
+    const std::string calibration =
+        ensureAcquisitionCalibration(folder, items, static_cast<size_t>(index), calibrationLog);
+    if (!calibration.empty()) {
+      item.options.emplace_back("calibration", calibration);
+      item.options.emplace_back("calibration-group", item.condition);
+    }
+  } catch (const std::exception& e) {
+    calibrationLog << "calibration: error: " << e.what() << "\n";
+  }
   bool hasThreads = false;
   for (const auto& o : item.options) hasThreads = hasThreads || o.first == "threads";
   if (!hasThreads && args.has("threads")) item.options.emplace_back("threads", args.get("threads"));
@@ -125,7 +139,8 @@ int runBatchTask(const std::vector<std::string>& argv) {
     std::ostringstream head;
     head << "mollichrom-cli batch task: item " << shownName(item.name) << " (condition '"
          << item.condition << "') on " << hostName() << ", started " << nowIso()
-         << "\ninput: " << item.path << "\n\n";
+         << "\ninput: " << item.path << "\n"
+         << calibrationLog.str() << "\n";
     util::writeFileAtomically(log, head.str());
   }
 

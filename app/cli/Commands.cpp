@@ -2,11 +2,13 @@
 
 #include "app/cli/BatchCommand.h"
 #include "app/cli/BenchCommand.h"
+#include "app/cli/BenchConditions.h"
 #include "app/cli/BenchInference.h"
 #include "app/cli/BenchIo.h"
 #include "app/cli/BenchPaperSuite.h"
 #include "app/cli/BenchProblems.h"
 #include "app/cli/BenchScale.h"
+#include "app/cli/CalibrateCommand.h"
 #include "app/cli/InferCommand.h"
 #include "app/cli/InfoCommand.h"
 #include "app/cli/SimulateCommand.h"
@@ -28,6 +30,9 @@ const std::vector<Command>& commands() {
       {"info", "Size, sample type, axes and calibration of a stack", runInfo},
       {"simulate", "A simulated nucleus or camera field, with its true lambda", runSimulate},
       {"infer", "The lambda map of a stack (M, Gamma_ac where determined)", runInfer},
+      {"calibrate",
+       "The acquisition's calibration and M, Gamma_ac from time-lapses, with intervals",
+       runCalibrate},
       {"batch", "Many stacks: local workers or a SLURM job array, resumable", runBatch},
       {"batch status", "Done, failed, running and pending items of a batch", runBatchStatus},
       {"batch collect", "One table of every nucleus of a batch, a summary and its figure",
@@ -37,6 +42,10 @@ const std::vector<Command>& commands() {
        [](const std::vector<std::string>& a) { return runBench(prepend("derivatives", a)); }},
       {"bench io", "Read speed and memory of a stack", runBenchIo},
       {"bench inference", "Accuracy and time of inference on simulations", runBenchInference},
+      {"bench conditions",
+       "Conditions compared on one acquisition's calibration: identified share, M, Gamma_ac, "
+       "lambda ratios",
+       runBenchConditions},
       {"bench problems", "The benchmark suite's inverse problems and their simulators' convergence",
        runBenchProblems},
       {"bench suite",

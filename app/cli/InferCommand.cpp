@@ -12,6 +12,7 @@
 #include "core/runtime/ErrorText.h"
 #include "core/runtime/Runtime.h"
 #include "core/runtime/Versions.h"
+#include "core/train/CalibrationVerdict.h"
 #include "core/train/MemoryPlan.h"
 #include "core/train/Metrics.h"
 #include "core/train/Presets.h"
@@ -256,11 +257,20 @@ int runInfer(const std::vector<std::string>& argv) {
     }
   };
   train::InferenceResult r;
+  train::RunCalibration calibration;
   try {
+    // The share, M and Γ_ac: identified from the dynamics, given, or the acquisition's
+    // calibration (Calibrate.h); the fields are rescaled to the gains used.
+    if (!quiet) std::cerr << "infer: calibrating (share, M, gamma_ac from the dynamics)\n";
+    calibration = train::calibrateRun(data, choice, o.calibration, &feedback);
     r = train::runInference(data, choice, cfg, &feedback, snap);
+    train::attachCalibration(r, calibration);
   } catch (const train::DivergedError& e) {
     std::cerr << "\nmollichrom-cli infer: " << e.what() << "\n";
     return kExitDiverged;
+  } catch (const util::Canceled&) {
+    std::cerr << "\ninfer: interrupted before a result; nothing written\n";
+    return kExitInterrupted;
   } catch (const std::invalid_argument& e) {
     throw UsageError(e.what());
   } catch (const util::OutOfMemoryError& e) {
@@ -302,11 +312,23 @@ int runInfer(const std::vector<std::string>& argv) {
     run.accuracy = acc;
   }
   if (args.has("losses")) exporting::writeLossesCsv(args.get("losses"), r.losses);
+  if (!o.saveCalibration.empty()) {
+    prep::AcquisitionCalibration saved = calibration.asCalibration(input);
+    saved.ell = choice.values.ell;
+    saved.phiMax = choice.values.phiMax;
+    saved.chromatinFraction = data.counts.chromatinFraction;
+    if (!data.counts.used)
+      throw UsageError("--save-calibration: " + input +
+                       " holds volume fractions, not camera counts: there are no gains to save");
+    prep::writeCalibrationFile(o.saveCalibration, saved);
+  }
   if (args.has("json")) exporting::writeSummaryJson(args.get("json"), r, data, run);
   if (!quiet) {
     std::cerr << "infer: " << r.steps << " steps in " << r.seconds << " s (" << r.stopReason
               << "), " << exporting::scalarLine(r) << " -> " << args.get("out") << "\n";
     if (data.counts.used) std::cerr << "infer: " << exporting::sensitivityLine(data, r) << "\n";
+    if (const auto line = exporting::calibrationLine(r); !line.empty())
+      std::cerr << "infer: " << line << "\n";
     std::cerr << "infer: lambda is the " << exporting::answerDescription(r) << "\n";
     if (const auto floor = exporting::noiseFloorLine(r); !floor.empty())
       std::cerr << "infer: " << floor << "\n";

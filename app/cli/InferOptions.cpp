@@ -48,6 +48,9 @@ const std::set<std::string>& inferValuedOptions() {
                                            "offset",
                                            "chromatin-fraction",
                                            "hetero-share",
+                                           "calibration",
+                                           "calibration-group",
+                                           "save-calibration",
                                            "preset"};
   return names;
 }
@@ -83,6 +86,21 @@ InferOptions parseInferOptions(const Args& args) {
     throw UsageError("--chromatin-fraction must lie in (0, 1)");
   if (!(po.counts.heteroShare > 0 && po.counts.heteroShare < 1))
     throw UsageError("--hetero-share must lie in (0, 1)");
+  o.calibration.shareGiven = args.has("hetero-share");
+  if (args.has("calibration")) {
+    // A bad file is bad input (exit 3, one line naming it), found before anything runs.
+    o.calibration.givenPath = args.get("calibration");
+    o.calibration.given = prep::readCalibrationFile(o.calibration.givenPath);
+    if (args.has("hetero-share") || args.has("chromatin-fraction"))
+      throw UsageError(
+          "--calibration gives the gains: leave out --hetero-share and "
+          "--chromatin-fraction");
+  }
+  o.calibration.group = args.get("calibration-group");
+  o.calibration.useGroupRates = args.has("calibration-group");
+  if (args.has("calibration-group") && !args.has("calibration"))
+    throw UsageError("--calibration-group needs --calibration FILE");
+  o.saveCalibration = args.get("save-calibration");
   po.slicesAreTime = args.has("slices-are-time");
   po.mask = args.get("mask", "auto");
   po.maskThreshold = args.getDouble("mask-threshold", -1);

@@ -5,6 +5,7 @@
 #include "core/io/StackReader.h"
 #include "core/models/ChromatinParameters.h"
 #include "core/prep/FieldData.h"
+#include "core/train/Calibrate.h"
 #include "core/train/MemoryPlan.h"
 #include "core/train/Trainer.h"
 
@@ -21,6 +22,10 @@ struct InferOptions {
   io::LoadOptions lo;
   double memoryLimitMb = 0;
   bool quiet = false;
+  // The calibration step (Calibrate.h): a saved calibration to apply, and where to save the
+  // run's own.
+  train::CalibrationRequest calibration;
+  std::string saveCalibration;
 };
 
 const std::set<std::string>& inferValuedOptions();

@@ -1,11 +1,15 @@
 #include "app/cli/SimulateCommand.h"
 
 #include "app/cli/Args.h"
+#include "core/io/TiffWriter.h"
+#include "core/prep/FieldData.h"
 #include "core/runtime/Runtime.h"
+#include "core/sim/CameraModel.h"
 #include "core/sim/ChromatinSimulator.h"
 #include "core/sim/FieldScene.h"
 
 #include <iostream>
+#include <sstream>
 
 namespace mollichrom::cli {
 
@@ -21,6 +25,16 @@ const char* kUsage =
     "--dt s) and the true lambda map (the pattern times --lambda-scale); --nuclei > 1 places\n"
     "several smaller nuclei, the last touching the border. --noise is the Gaussian\n"
     "noise sigma as a fraction of the density maximum. Same --seed, same files.\n"
+    "\n"
+    "  --counts   write what a camera records instead: uint16 counts, offset + gain x\n"
+    "             Poisson(photons x phi) + read noise, per channel (one acquisition: give the "
+    "same\n"
+    "             --gain and --offset to every cell of it)\n"
+    "    --gain G | density=G,heterochromatin=G   counts per photon (2)\n"
+    "    --offset N | density=N,heterochromatin=N camera offset in counts (100)\n"
+    "    --photons N    expected photons at phi = 1 (default from --noise: 2/noise^2)\n"
+    "    --read-noise S (3)  --bleach F (fraction lost per frame)  --drift PX (per frame)\n"
+    "  The true mean phi_h/phi_c over the nucleus (the heterochromatin share) is printed.\n"
     "\n"
     "Usage: mollichrom-cli simulate --scene --out STACK.tif [--width 512] [--height 512] [--frames "
     "30]\n"
@@ -43,13 +57,66 @@ void readSharedOptions(const Args& args, sim::SimulationConfig& c) {
   c.seed = static_cast<std::uint64_t>(args.getInt("seed", 1));
 }
 
+// "2" or "density=2,heterochromatin=1.5": one value per channel.
+void perChannel(const Args& args, const std::string& name, double out[2]) {
+  if (!args.has(name)) return;
+  const std::string text = args.get(name);
+  auto number = [&](const std::string& v) {
+    try {
+      size_t used = 0;
+      const double x = std::stod(v, &used);
+      if (used == v.size() && x >= 0) return x;
+    } catch (const std::exception&) {
+    }
+    throw UsageError("--" + name + ": '" + v + "' is not a number >= 0");
+  };
+  if (text.find('=') == std::string::npos) {
+    out[0] = out[1] = number(text);
+    return;
+  }
+  std::stringstream ss(text);
+  for (std::string item; std::getline(ss, item, ',');) {
+    const auto eq = item.find('=');
+    const std::string key = item.substr(0, eq);
+    if (eq == std::string::npos || (key != "density" && key != "heterochromatin"))
+      throw UsageError("--" + name + ": expected density=V,heterochromatin=V, got '" + item + "'");
+    out[key == "density" ? 0 : 1] = number(item.substr(eq + 1));
+  }
+}
+
+sim::CameraModel cameraOf(const Args& args, const sim::SimulationConfig& c) {
+  sim::CameraModel m;
+  perChannel(args, "gain", m.gain);
+  perChannel(args, "offset", m.offset);
+  // Shot noise of the same relative size as --noise at φ = 0.5 (the validation suite's rule).
+  m.photons = c.noise > 0 ? 1.0 / (c.noise * c.noise * 0.5) : 5000;
+  m.photons = args.getDouble("photons", m.photons);
+  m.readNoise = args.getDouble("read-noise", m.readNoise);
+  m.bleachPerFrame = args.getDouble("bleach", 0);
+  m.driftPxPerFrame = args.getDouble("drift", 0);
+  if (!(m.photons > 0)) throw UsageError("--photons must be > 0");
+  return m;
+}
+
+// Mean φ_h / mean φ_c over the nucleus (φ_c > 0.35), time-averaged: what the counts
+// calibration's share stands for.
+double trueShare(const sim::Simulation& s) {
+  const cv::Mat mask = prep::timeMean(s.density) > 0.35;
+  double h = 0, d = 0;
+  for (size_t t = 0; t < s.density.size(); ++t) {
+    h += cv::mean(s.hetero[t], mask)[0];
+    d += cv::mean(s.density[t], mask)[0];
+  }
+  return d > 0 ? h / d : 0;
+}
+
 }  // namespace
 
 int runSimulate(const std::vector<std::string>& argv) {
-  Args args(argv,
-            {"out", "truth", "size", "frames", "dt", "pixel", "noise", "pattern", "seed", "set",
-             "width", "height", "nuclei", "upsample", "bleach", "drift", "lambda-scale"},
-            {"help", "scene"});
+  Args args(argv, {"out",     "truth", "size",         "frames", "dt",     "pixel",   "noise",
+                   "pattern", "seed",  "set",          "width",  "height", "nuclei",  "upsample",
+                   "bleach",  "drift", "lambda-scale", "gain",   "offset", "photons", "read-noise"},
+            {"help", "scene", "counts"});
   if (args.has("help")) {
     std::cout << kUsage;
     return 0;
@@ -96,6 +163,20 @@ int runSimulate(const std::vector<std::string>& argv) {
     s = sim::simulate(c);
   } catch (const std::invalid_argument& e) {
     throw UsageError(e.what());
+  }
+  if (args.has("counts")) {
+    const sim::CameraModel camera = cameraOf(args, c);
+    io::writeStackTiff(args.get("out"),
+                       sim::cameraStack(s, c, camera, c.seed * 7919 + 13, args.get("out")));
+    io::Calibration cal;
+    cal.pixelX = cal.pixelY = c.pixel;
+    io::writeMapTiff(args.get("truth"), s.lambda, cal);
+    std::cerr << "simulate: " << c.size << "x" << c.size << " px, " << c.frames
+              << " frames, pattern " << c.pattern << ", camera counts (gain " << camera.gain[0]
+              << "/" << camera.gain[1] << ", offset " << camera.offset[0] << "/" << camera.offset[1]
+              << ", " << camera.photons << " photons at phi = 1), true share " << trueShare(s)
+              << " -> " << args.get("out") << ", " << args.get("truth") << "\n";
+    return 0;
   }
   sim::writeSimulation(s, c, args.get("out"), args.get("truth"));
   std::cerr << "simulate: " << c.size << "x" << c.size << " px, " << c.frames << " frames, pattern "

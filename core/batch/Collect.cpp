@@ -12,6 +12,7 @@
 
 #include <algorithm>
 #include <cmath>
+#include <map>
 #include <numeric>
 #include <sstream>
 
@@ -43,9 +44,12 @@ double toDouble(const std::string& s) {
 }
 
 struct ItemFlags {
-  std::string warnings;  // the data warnings' codes, ';'-joined
-  std::string fit;       // the field's fit verdict
-  bool counts = false;   // λ from camera counts (its scale follows the assumed share)
+  std::string warnings;     // the data warnings' codes, ';'-joined
+  std::string fit;          // the field's fit verdict
+  bool counts = false;      // λ from camera counts
+  std::string shareSource;  // where the counts mapping's share came from (calibration step)
+  double share = 0, shareLow = 0, shareHigh = 0;
+  std::string calibrationFile;
 };
 
 ItemFlags summaryFlags(const std::string& file) {
@@ -57,6 +61,14 @@ ItemFlags summaryFlags(const std::string& file) {
   }
   f.fit = o.value("fit").toObject().value("verdict").toString().toStdString();
   f.counts = o.value("intensity").toObject().value("mode").toString() == "counts";
+  const QJsonObject cal = o.value("calibration").toObject();
+  const QJsonObject share = cal.value("share").toObject();
+  f.shareSource = share.value("source").toString().toStdString();
+  f.share = share.value("value").toDouble();
+  const QJsonArray interval = share.value("interval90").toArray();
+  f.shareLow = interval.size() == 2 ? interval[0].toDouble() : f.share;
+  f.shareHigh = interval.size() == 2 ? interval[1].toDouble() : f.share;
+  f.calibrationFile = cal.value("file").toString().toStdString();
   return f;
 }
 
@@ -125,6 +137,12 @@ CollectResult collectBatch(const BatchFolder& folder, const std::vector<BatchIte
   std::map<std::string, ConditionStats> byCondition;
   std::string table;
   CsvRow nucleusHeader;
+  struct ItemInfo {
+    std::string condition, acquisition;
+    ItemFlags flags;
+    std::vector<double> medians;  // its whole nuclei's median λ
+  };
+  std::vector<ItemInfo> itemInfo;  // the done items, for what each comparison rests on
   for (const BatchItem& item : items) {
     const ItemStatus st = folder.status(item.name);
     if (st.state != ItemState::Done) {
@@ -140,7 +158,7 @@ CollectResult collectBatch(const BatchFolder& folder, const std::vector<BatchIte
     ++out.done;
     if (nucleusHeader.empty()) {
       nucleusHeader = rows.front();
-      CsvRow header{"item", "condition", "input"};
+      CsvRow header{"item", "condition", "acquisition", "input"};
       for (const auto& h : nucleusHeader) header.push_back(h == "label" ? "nucleus" : h);
       header.push_back("field_fit");
       header.push_back("item_warnings");
@@ -148,6 +166,10 @@ CollectResult collectBatch(const BatchFolder& folder, const std::vector<BatchIte
     }
     const ItemFlags flags = summaryFlags(dir + "/summary.json");
     if (flags.counts) ++out.fromCounts;
+    if (flags.counts && (flags.shareSource.empty() || flags.shareSource == "assumed"))
+      ++out.assumedShare;
+    itemInfo.push_back(
+        {item.condition.empty() ? "(none)" : item.condition, item.acquisition, flags, {}});
     const std::string condition = item.condition.empty() ? "(none)" : item.condition;
     if (!byCondition.count(condition)) {
       order.push_back(condition);
@@ -161,7 +183,7 @@ CollectResult collectBatch(const BatchFolder& folder, const std::vector<BatchIte
     };
     const int medianCol = column("lambda_median"), borderCol = column("touches_border");
     for (size_t r = 1; r < rows.size(); ++r) {
-      CsvRow line{item.name, item.condition, item.path};
+      CsvRow line{item.name, item.condition, item.acquisition, item.path};
       // Columns by name: an item written by another version keeps its values in place.
       for (const auto& h : nucleusHeader) {
         const int c = column(h);
@@ -178,6 +200,7 @@ CollectResult collectBatch(const BatchFolder& folder, const std::vector<BatchIte
         ++stats.nucleiAtBorder;
       } else if (std::isfinite(m)) {
         stats.medians.push_back(m);
+        itemInfo.back().medians.push_back(m);
       }
     }
     samplePixels(dir + "/lambda.tif", stats.pixels, kPixelSample / 4);
@@ -205,29 +228,92 @@ CollectResult collectBatch(const BatchFolder& folder, const std::vector<BatchIte
     conditionsJson.append(statsJson(c));
     out.conditions.push_back(c);
   }
+  // Comparisons within each acquisition (its conditions on one calibration), then across
+  // acquisitions when there are several (saying what such a ratio rests on).
   QJsonArray comparisonsJson;
-  for (size_t i = 0; i < out.conditions.size(); ++i)
-    for (size_t j = i + 1; j < out.conditions.size(); ++j) {
-      const auto& a = out.conditions[i];
-      const auto& b = out.conditions[j];
-      Comparison cmp{a.condition, b.condition, b.median / a.median,
-                     mannWhitneyP(a.medians, b.medians)};
-      out.comparisons.push_back(cmp);
-      comparisonsJson.append(
-          QJsonObject{{"a", QString::fromStdString(cmp.a)},
+  std::vector<std::string> acquisitions;
+  for (const auto& info : itemInfo)
+    if (std::find(acquisitions.begin(), acquisitions.end(), info.acquisition) == acquisitions.end())
+      acquisitions.push_back(info.acquisition);
+  auto describeBasis = [&](const std::vector<const ItemInfo*>& members, bool within) {
+    bool counts = false, assumed = false, sameFile = true;
+    std::string file, source;
+    for (const auto* m : members) {
+      if (!m->flags.counts) continue;
+      counts = true;
+      assumed = assumed || m->flags.shareSource.empty() || m->flags.shareSource == "assumed";
+      if (file.empty()) {
+        file = m->flags.calibrationFile;
+        source = m->flags.shareSource;
+      }
+      sameFile = sameFile && m->flags.calibrationFile == file;
+    }
+    std::ostringstream s;
+    s.precision(3);
+    if (!counts) return std::string("volume fractions: no gains involved");
+    if (assumed)
+      return std::string(
+          "camera counts with the share ASSUMED for some items: lambda's level "
+          "follows that assumption, not the data");
+    if (within && sameFile && !file.empty())
+      s << "one acquisition's calibration (" << source << "; " << file << "): its gains apply to "
+        << "both conditions, so the ratio compares the cells' own shares";
+    else if (within)
+      s << "one acquisition, gains identified per stack (" << source << ")";
+    else
+      s << "different acquisitions, each on its own calibration: the ratio rests on each "
+           "acquisition's gains and on the density scale stated for each (mean phi_c), not on a "
+           "shared setting";
+    return s.str();
+  };
+  auto compare = [&](const std::string& acq, bool within) {
+    std::vector<std::string> names;
+    std::map<std::string, std::vector<double>> medians;  // nucleus medians per condition
+    std::map<std::string, std::vector<const ItemInfo*>> members;
+    for (const auto& info : itemInfo) {
+      if (within && info.acquisition != acq) continue;
+      if (!medians.count(info.condition)) names.push_back(info.condition);
+      members[info.condition].push_back(&info);
+      auto& m = medians[info.condition];
+      m.insert(m.end(), info.medians.begin(), info.medians.end());
+    }
+    for (size_t i = 0; i < names.size(); ++i)
+      for (size_t j = i + 1; j < names.size(); ++j) {
+        const auto& a = medians[names[i]];
+        const auto& b = medians[names[j]];
+        std::vector<const ItemInfo*> both = members[names[i]];
+        both.insert(both.end(), members[names[j]].begin(), members[names[j]].end());
+        Comparison cmp{
+            names[i],          names[j], quantile(b, 0.5) / quantile(a, 0.5), mannWhitneyP(a, b),
+            within ? acq : "", within,   describeBasis(both, within)};
+        out.comparisons.push_back(cmp);
+        QJsonObject o{{"a", QString::fromStdString(cmp.a)},
                       {"b", QString::fromStdString(cmp.b)},
                       {"median_ratio_b_over_a",
                        std::isfinite(cmp.medianRatio) ? QJsonValue(cmp.medianRatio) : QJsonValue()},
-                      {"mann_whitney_p", cmp.pValue < 0 ? QJsonValue() : QJsonValue(cmp.pValue)}});
-    }
+                      {"mann_whitney_p", cmp.pValue < 0 ? QJsonValue() : QJsonValue(cmp.pValue)},
+                      {"within_acquisition", within},
+                      {"basis", QString::fromStdString(cmp.basis)}};
+        if (within) o["acquisition"] = QString::fromStdString(acq);
+        comparisonsJson.append(o);
+      }
+  };
+  for (const auto& acq : acquisitions) compare(acq, true);
+  if (acquisitions.size() > 1) compare("", false);
   QJsonArray caveats;
-  if (out.fromCounts > 0) {
+  if (out.assumedShare > 0) {
     out.caveats.push_back(
-        std::to_string(out.fromCounts) +
-        " item(s) were camera counts: their lambda scale follows the assumed heterochromatin "
-        "share (--hetero-share, default 0.5), so a change of lambda's overall level between "
-        "conditions is hidden unless the share was measured for each condition; patterns "
-        "within nuclei compare");
+        std::to_string(out.assumedShare) + " of " + std::to_string(out.fromCounts) +
+        " item(s) of camera counts ran with an ASSUMED heterochromatin share (their acquisition's "
+        "dynamics did not identify it, or it was given): their lambda's overall level follows "
+        "that assumption; patterns within nuclei compare");
+    caveats.append(QString::fromStdString(out.caveats.back()));
+  }
+  if (acquisitions.size() > 1) {
+    out.caveats.push_back(std::to_string(acquisitions.size()) +
+                          " acquisitions: conditions are compared within each on its own "
+                          "calibration; a comparison across acquisitions rests on each one's "
+                          "gains and stated density scale");
     caveats.append(QString::fromStdString(out.caveats.back()));
   }
   QJsonArray notDone;

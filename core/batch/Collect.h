@@ -24,6 +24,11 @@ struct Comparison {
   std::string a, b;
   double medianRatio = 0;  // median(b) / median(a)
   double pValue = -1;      // two-sided Mann–Whitney U on the nucleus medians; -1: too few
+  // The acquisition both sides belong to ("" when compared across acquisitions), and what the
+  // ratio of λ levels rests on, in words.
+  std::string acquisition;
+  bool withinAcquisition = false;
+  std::string basis;
 };
 
 struct CollectResult {
@@ -33,6 +38,7 @@ struct CollectResult {
   std::vector<ConditionStats> conditions;
   std::vector<Comparison> comparisons;
   int fromCounts = 0;                // items whose λ came from camera counts
+  int assumedShare = 0;              // of those, items whose share was assumed, not identified
   std::vector<std::string> caveats;  // what the comparisons cannot show
 };
 

@@ -95,7 +95,8 @@ std::vector<BatchItem> parseTable(const std::string& file, const OptionNames& al
     if (c.rfind("--", 0) == 0) c.erase(0, 2);  // "--pixel-size" works too
     if (!reservedColumns().count(c) && !allowed.known(c))
       throw BatchInputError(file + " line 1: unknown column '" + raw +
-                            "' (path, condition, name, or an infer option such as pixel-size)");
+                            "' (path, condition, name, acquisition, or an infer option such as "
+                            "pixel-size)");
     if (std::count(columns.begin(), columns.end(), c))
       throw BatchInputError(file + " line 1: column '" + c + "' appears twice");
     columns.push_back(c);
@@ -124,6 +125,8 @@ std::vector<BatchItem> parseTable(const std::string& file, const OptionNames& al
         item.condition = value;
       } else if (col == "name") {
         item.name = value;
+      } else if (col == "acquisition") {
+        item.acquisition = value;
       } else if (allowed.flags.count(col)) {
         flagValue(value, at + " column " + col) ? setOption(item.options, col, "")
                                                 : removeOption(item.options, col);
@@ -162,7 +165,7 @@ std::vector<BatchItem> itemsFromInputs(const std::vector<std::string>& inputs,
   std::vector<std::string> where;
   for (const std::string& in : inputs) {
     items.push_back(
-        {itemNameOf(in), fs::absolute(in).lexically_normal().string(), condition, common});
+        {itemNameOf(in), fs::absolute(in).lexically_normal().string(), condition, common, ""});
     where.push_back("input '" + in + "'");
   }
   checkItems(items, where);
@@ -175,11 +178,11 @@ std::string batchTableCsv(const std::vector<BatchItem>& items) {
     for (const auto& o : it.options)
       if (!std::count(optionColumns.begin(), optionColumns.end(), o.first))
         optionColumns.push_back(o.first);
-  CsvRow header{"name", "path", "condition"};
+  CsvRow header{"name", "path", "condition", "acquisition"};
   header.insert(header.end(), optionColumns.begin(), optionColumns.end());
   std::string out = csvLine(header);
   for (const auto& it : items) {
-    CsvRow row{it.name, it.path, it.condition};
+    CsvRow row{it.name, it.path, it.condition, it.acquisition};
     for (const auto& col : optionColumns) {
       std::string value;
       for (const auto& o : it.options)

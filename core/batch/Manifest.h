@@ -1,8 +1,8 @@
 #pragma once
 // What a batch analyses: one item per stack, with its condition and its own infer options.
-// Read from a manifest CSV (`path[,condition][,name][,any infer option]`) or from a list of
-// inputs, and checked as a whole before anything runs: a missing file, a duplicate output name
-// or an unknown column is an error naming the manifest's line (issue 16).
+// Read from a manifest CSV (`path[,condition][,name][,acquisition][,any infer option]`) or from a
+// list of inputs, and checked as a whole before anything runs: a missing file, a duplicate output
+// name or an unknown column is an error naming the manifest's line (issue 16).
 #include <set>
 #include <stdexcept>
 #include <string>
@@ -23,6 +23,9 @@ struct BatchItem {
   std::string path;       // absolute input path
   std::string condition;  // "" when none given
   Options options;        // flags have the value ""
+  // The acquisition (microscope setting) it was recorded with: items of one acquisition share
+  // one calibration (AcquisitionCalibration.h). "" — the default — is one group for the batch.
+  std::string acquisition;
 };
 
 // The infer options a column (or the batch command line) may give.
@@ -48,7 +51,7 @@ std::vector<BatchItem> readBatchTable(const std::string& file, const OptionNames
 
 // Columns a manifest has besides the options.
 inline const std::set<std::string>& reservedColumns() {
-  static const std::set<std::string> names{"path", "condition", "name"};
+  static const std::set<std::string> names{"path", "condition", "name", "acquisition"};
   return names;
 }
 

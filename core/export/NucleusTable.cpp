@@ -61,12 +61,17 @@ std::string nucleusTableCsv(const std::vector<NucleusRow>& rows) {
   std::ostringstream s;
   s.precision(6);
   s << "label,centroid_x_um,centroid_y_um,area_um2,pixels,finite_share,lambda_mean,lambda_median,"
-       "lambda_q25,lambda_q75,lambda_band90_width,M,gamma_ac,touches_border,split,fit\n";
+       "lambda_q25,lambda_q75,lambda_band90_width,M,gamma_ac,touches_border,split,fit,"
+       "share,share_low90,share_high90,share_source,M_low90,M_high90,M_source,gamma_ac_low90,"
+       "gamma_ac_high90,gamma_ac_source\n";
   for (const auto& r : rows)
     s << r.label << ',' << r.centroidXUm << ',' << r.centroidYUm << ',' << r.areaUm2 << ','
       << r.pixels << ',' << r.finiteShare << ',' << r.mean << ',' << r.median << ',' << r.q25 << ','
       << r.q75 << ',' << r.bandWidth << ',' << r.M << ',' << r.gammaAc << ','
-      << (r.touchesBorder ? 1 : 0) << ',' << (r.split ? 1 : 0) << ',' << r.fit << '\n';
+      << (r.touchesBorder ? 1 : 0) << ',' << (r.split ? 1 : 0) << ',' << r.fit << ',' << r.share
+      << ',' << r.shareLow << ',' << r.shareHigh << ',' << r.shareSource << ',' << r.MLow << ','
+      << r.MHigh << ',' << r.MSource << ',' << r.gammaAcLow << ',' << r.gammaAcHigh << ','
+      << r.gammaAcSource << '\n';
   return s.str();
 }
 

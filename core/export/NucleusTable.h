@@ -19,6 +19,12 @@ struct NucleusRow {
   double mean = 0, median = 0, q25 = 0, q75 = 0;  // of λ over its finite pixels (NaN if none)
   double bandWidth = -1;                          // median width of the 90 % band (-1: no band)
   double M = 0, gammaAc = 0;
+  // Where the scalars came from and their 90 % intervals (the run's calibration, Calibrate.h);
+  // the share is this nucleus's own mean φ_h / mean φ_c at the gains applied, its interval the
+  // gains' (empty source: no calibration step).
+  double share = 0, shareLow = 0, shareHigh = 0;
+  double MLow = 0, MHigh = 0, gammaAcLow = 0, gammaAcHigh = 0;
+  std::string shareSource, MSource, gammaAcSource;
   bool touchesBorder = false;  // cut by the image border: statistics of part of a nucleus
   bool split = false;          // separated from a touching neighbour
   std::string fit;             // the fit verdict over this nucleus (FitQuality; empty: not tested)

@@ -34,6 +34,61 @@ QJsonArray warningsJson(const std::vector<prep::DataWarning>& warnings) {
 
 // Intensity → fraction as applied: the counts mapping's offsets, gains and stated assumptions,
 // and how far λ moves with the assumed share.
+QJsonObject estimateJson(const prep::EstimatedValue& e) {
+  QJsonObject o{{"value", e.value},
+                {"source", QString::fromStdString(prep::valueSourceName(e.source))},
+                {"identifiable", e.identifiable}};
+  if (e.hasInterval()) o["interval90"] = QJsonArray{e.low, e.high};
+  if (!e.note.empty()) o["note"] = QString::fromStdString(e.note);
+  return o;
+}
+
+QJsonArray numberArray(const std::vector<double>& v) {
+  QJsonArray a;
+  for (double x : v) a.append(std::isfinite(x) ? QJsonValue(x) : QJsonValue());
+  return a;
+}
+
+// The calibration: the grid's (pixel size, frame interval) and the acquisition's (gains, share,
+// M, Γ_ac with their sources and intervals, what the dynamics said and whether the values used
+// passed their test).
+QJsonObject calibrationJson(const prep::FieldData& data, const train::InferenceResult& r) {
+  const auto& c = r.calibration;
+  QJsonObject o{{"pixel_um", data.dx},
+                {"frame_interval_s", data.dt},
+                {"space_calibrated", data.calibratedSpace},
+                {"time_calibrated", data.calibratedTime}};
+  if (c.M.value <= 0) return o;  // no calibration step (older callers)
+  o["M"] = estimateJson(c.M);
+  o["gamma_ac"] = estimateJson(c.gammaAc);
+  if (c.counts) {
+    o["share"] = estimateJson(c.share);
+    o["gain_density_per_count"] = c.densityGain;
+    o["gain_heterochromatin_per_count"] = c.heteroGain;
+  }
+  if (!c.calibrationFile.empty()) o["file"] = QString::fromStdString(c.calibrationFile);
+  if (c.profiled) {
+    QJsonObject data{{"M", estimateJson(c.MData)},
+                     {"gamma_ac", estimateJson(c.gammaAcData)},
+                     {"kernel_half_width_px", c.kernelHalfWidth},
+                     {"unexplained", c.unexplained},
+                     {"shares", numberArray(c.profileShares)},
+                     {"unexplained_by_share", numberArray(c.profile)}};
+    if (c.counts) data["share"] = estimateJson(c.shareData);
+    o["from_dynamics"] = data;
+    if (c.checked) {
+      QJsonArray names;
+      for (const auto& n : c.rejectedNames) names.append(QString::fromStdString(n));
+      o["check"] = QJsonObject{{"unexplained_at_values_used", c.unexplainedUsed},
+                               {"unexplained_at_best", c.unexplained},
+                               {"se", c.unexplainedSe},
+                               {"rejected", c.rejected},
+                               {"outside_interval", names}};
+    }
+  }
+  return o;
+}
+
 QJsonObject intensityJson(const prep::FieldData& d, const train::InferenceResult& r) {
   QJsonObject o{{"mode", QString::fromStdString(prep::normalizeName(d.normalizeUsed))}};
   if (d.counts.used) {
@@ -143,22 +198,56 @@ std::vector<NucleusRow> nucleusRows(const train::InferenceResult& r, const prep:
   if (r.nucleusFit.size() == rows.size())
     for (size_t i = 0; i < rows.size(); ++i)
       rows[i].fit = train::fitVerdictName(r.nucleusFit[i].verdict);
+  const auto& c = r.calibration;
+  if (c.M.value > 0) {
+    const prep::NucleusLabels labels = prep::labelNuclei(data.mask);
+    for (size_t i = 0; i < rows.size() && i < labels.nuclei.size(); ++i) {
+      auto& row = rows[i];
+      const cv::Mat in = labels.labels == labels.nuclei[i].label;
+      double h = 0, d = 0;
+      for (int t = 0; t < data.frames(); ++t) {
+        h += cv::mean(data.hetero[size_t(t)], in)[0];
+        d += cv::mean(data.density[size_t(t)], in)[0];
+      }
+      row.share = d > 0 ? h / d : 0;
+      // The nucleus's own share carries the gains' uncertainty: the pooled interval, relative.
+      const double rel = c.share.value > 0 ? row.share / c.share.value : 1;
+      row.shareLow = c.share.low * rel;
+      row.shareHigh = c.share.high * rel;
+      row.shareSource = c.counts ? prep::valueSourceName(c.share.source) : "data";
+      row.MLow = c.M.low;
+      row.MHigh = c.M.high;
+      row.MSource = prep::valueSourceName(c.M.source);
+      row.gammaAcLow = c.gammaAc.low;
+      row.gammaAcHigh = c.gammaAc.high;
+      row.gammaAcSource = prep::valueSourceName(c.gammaAc.source);
+    }
+  }
   return rows;
 }
+
+namespace {
+QJsonObject scalarJson(const train::InferenceResult& r, bool mobility) {
+  QJsonObject o{{"value", mobility ? r.M : r.gammaAc},
+                {"unit", mobility ? "um^2/s" : "1/s"},
+                {"inferred", mobility ? r.inferredM : r.inferredGamma},
+                {"status", QString::fromStdString(scalarStatus(r, mobility))}};
+  const auto& e = mobility ? r.calibration.M : r.calibration.gammaAc;
+  if (e.value > 0) {
+    o["source"] = QString::fromStdString(prep::valueSourceName(e.source));
+    if (e.hasInterval()) o["interval90"] = QJsonArray{e.low, e.high};
+  }
+  return o;
+}
+}  // namespace
 
 std::string summaryJson(const train::InferenceResult& r, const prep::FieldData& data,
                         const RunDescription& run) {
   const auto& choice = run.params;
   const auto& cfg = run.config;
   QJsonObject scalars{
-      {"M", QJsonObject{{"value", r.M},
-                        {"unit", "um^2/s"},
-                        {"inferred", r.inferredM},
-                        {"status", QString::fromStdString(scalarStatus(r, true))}}},
-      {"gamma_ac", QJsonObject{{"value", r.gammaAc},
-                               {"unit", "1/s"},
-                               {"inferred", r.inferredGamma},
-                               {"status", QString::fromStdString(scalarStatus(r, false))}}},
+      {"M", scalarJson(r, true)},
+      {"gamma_ac", scalarJson(r, false)},
       {"ell", QJsonObject{{"value", choice.values.ell}, {"unit", "um"}, {"inferred", false}}},
       {"phi_max", QJsonObject{{"value", choice.values.phiMax}, {"unit", ""}, {"inferred", false}}}};
   QJsonObject losses;
@@ -182,10 +271,7 @@ std::string summaryJson(const train::InferenceResult& r, const prep::FieldData& 
       {"output", QString::fromStdString(run.output)},
       {"scalars", scalars},
       {"lambda", QJsonObject{{"min", lo}, {"max", hi}, {"pixels", finitePixels}, {"unit", ""}}},
-      {"calibration", QJsonObject{{"pixel_um", data.dx},
-                                  {"frame_interval_s", data.dt},
-                                  {"space_calibrated", data.calibratedSpace},
-                                  {"time_calibrated", data.calibratedTime}}},
+      {"calibration", calibrationJson(data, r)},
       {"losses", losses},
       {"steps", r.steps},
       {"seconds", r.seconds},
@@ -237,23 +323,34 @@ std::string summaryJson(const train::InferenceResult& r, const prep::FieldData& 
       {"versions", QString::fromStdString(versionReport(run.program))}};
   // Every nucleus of the field, one row each (NucleusTable.h).
   QJsonArray nuclei;
-  for (const auto& n : nucleusRows(r, data))
-    nuclei.append(QJsonObject{{"label", n.label},
-                              {"centroid_x_um", n.centroidXUm},
-                              {"centroid_y_um", n.centroidYUm},
-                              {"area_um2", n.areaUm2},
-                              {"pixels", n.pixels},
-                              {"finite_share", n.finiteShare},
-                              {"lambda_mean", n.mean},
-                              {"lambda_median", n.median},
-                              {"lambda_q25", n.q25},
-                              {"lambda_q75", n.q75},
-                              {"lambda_band90_width", n.bandWidth},
-                              {"M", n.M},
-                              {"gamma_ac", n.gammaAc},
-                              {"touches_border", n.touchesBorder},
-                              {"fit", QString::fromStdString(n.fit)},
-                              {"split", n.split}});
+  for (const auto& n : nucleusRows(r, data)) {
+    QJsonObject row{{"label", n.label},
+                    {"centroid_x_um", n.centroidXUm},
+                    {"centroid_y_um", n.centroidYUm},
+                    {"area_um2", n.areaUm2},
+                    {"pixels", n.pixels},
+                    {"finite_share", n.finiteShare},
+                    {"lambda_mean", n.mean},
+                    {"lambda_median", n.median},
+                    {"lambda_q25", n.q25},
+                    {"lambda_q75", n.q75},
+                    {"lambda_band90_width", n.bandWidth},
+                    {"M", n.M},
+                    {"gamma_ac", n.gammaAc},
+                    {"touches_border", n.touchesBorder},
+                    {"fit", QString::fromStdString(n.fit)},
+                    {"split", n.split}};
+    if (!n.MSource.empty()) {
+      row["share"] = n.share;
+      row["share_interval90"] = QJsonArray{n.shareLow, n.shareHigh};
+      row["share_source"] = QString::fromStdString(n.shareSource);
+      row["M_interval90"] = QJsonArray{n.MLow, n.MHigh};
+      row["M_source"] = QString::fromStdString(n.MSource);
+      row["gamma_ac_interval90"] = QJsonArray{n.gammaAcLow, n.gammaAcHigh};
+      row["gamma_ac_source"] = QString::fromStdString(n.gammaAcSource);
+    }
+    nuclei.append(row);
+  }
   o["nuclei"] = nuclei;
   if (r.solved)
     o["rate_solve"] = QJsonObject{
@@ -359,6 +456,26 @@ std::string answerDescription(const train::InferenceResult& r) {
 }
 
 std::string scalarStatus(const train::InferenceResult& r, bool mobility) {
+  const auto& e = mobility ? r.calibration.M : r.calibration.gammaAc;
+  if (e.value > 0) {
+    // The calibration step decided (Calibrate.h): say where the value came from.
+    switch (e.source) {
+      case prep::ValueSource::Identified:
+        return "identified from the dynamics";
+      case prep::ValueSource::Pooled:
+        return "pooled over the acquisition";
+      case prep::ValueSource::Calibration:
+        return "from the calibration " + r.calibration.calibrationFile;
+      case prep::ValueSource::Given:
+        return "given";
+      case prep::ValueSource::Assumed:
+        return r.steady
+                   ? "assumed (steady state: only M/gamma_ac matters; give them with --set "
+                     "or a time-lapse's calibration)"
+                   : "not identified (" + (e.note.empty() ? std::string("flat profile") : e.note) +
+                         "): the default is kept";
+    }
+  }
   const bool inferred = mobility ? r.inferredM : r.inferredGamma;
   const bool free = mobility ? r.freeM : r.freeGamma;
   if (inferred) return "inferred";
@@ -372,15 +489,39 @@ std::string scalarLine(const train::InferenceResult& r) {
   o.precision(4);
   auto one = [&](const char* name, double v, const char* unit, bool mobility) {
     const bool inferred = mobility ? r.inferredM : r.inferredGamma;
+    const auto& e = mobility ? r.calibration.M : r.calibration.gammaAc;
     o << name << " ";
-    if (inferred)
+    if (inferred) {
       o << v << " " << unit;
-    else
+      if (e.hasInterval())
+        o << " (90 % " << e.low << "-" << e.high << ", " << scalarStatus(r, mobility) << ")";
+    } else {
       o << "fixed at " << v << " " << unit << " (" << scalarStatus(r, mobility) << ")";
+    }
   };
   one("M", r.M, "um^2/s", true);
   o << ", ";
   one("gamma_ac", r.gammaAc, "1/s", false);
+  return o.str();
+}
+
+std::string calibrationLine(const train::InferenceResult& r) {
+  const auto& c = r.calibration;
+  if (!c.profiled) return {};
+  std::ostringstream o;
+  o.precision(3);
+  o << "the dynamics (kernel " << c.kernelHalfWidth << " px) say";
+  if (c.counts) o << " share " << c.shareData.describe();
+  o << (c.counts ? "," : "") << " M " << c.MData.describe() << ", gamma_ac "
+    << c.gammaAcData.describe() << "; unexplained " << 100 * c.unexplained << " %";
+  if (c.checked) {
+    if (c.rejected) {
+      o << "; REJECTED (outside the 90 % interval):";
+      for (const auto& n : c.rejectedNames) o << " " << n;
+    } else {
+      o << "; the values used lie inside these intervals";
+    }
+  }
   return o.str();
 }
 
@@ -399,10 +540,24 @@ std::string sensitivityLine(const prep::FieldData& d, const train::InferenceResu
   if (!d.counts.used) return {};
   std::ostringstream o;
   o.precision(3);
-  o << "counts mapped assuming mean phi_c " << d.counts.chromatinFraction
-    << " and heterochromatin share " << d.counts.heteroShare << " (offsets " << d.counts.offset[0]
-    << " / " << d.counts.offset[1] << " counts" << (d.counts.offsetMeasured[0] ? ", measured" : "")
-    << ")";
+  const auto& share = r.calibration.share;
+  if (share.value > 0 && share.source != prep::ValueSource::Assumed) {
+    o << "counts mapped with heterochromatin share " << share.value;
+    if (share.hasInterval()) o << " (90 % " << share.low << "-" << share.high << ")";
+    o << " "
+      << (share.source == prep::ValueSource::Identified    ? "identified from the dynamics"
+          : share.source == prep::ValueSource::Calibration ? "from the acquisition's calibration"
+          : share.source == prep::ValueSource::Pooled      ? "pooled over the acquisition"
+                                                           : "as given")
+      << ", mean phi_c " << d.counts.chromatinFraction
+      << (d.counts.gainsGiven ? " (the acquisition's gains)" : " (assumed)");
+  } else {
+    o << "counts mapped assuming mean phi_c " << d.counts.chromatinFraction
+      << " and heterochromatin share " << d.counts.heteroShare;
+    if (share.value > 0 && !share.note.empty()) o << " (" << share.note << ")";
+  }
+  o << " (offsets " << d.counts.offset[0] << " / " << d.counts.offset[1] << " counts"
+    << (d.counts.offsetMeasured[0] ? ", measured" : "") << ")";
   if (r.sensitivity.computed)
     o << "; share -10 % / +10 %: median lambda " << std::showpos
       << 100 * r.sensitivity.medianChange[0] << " % / " << 100 * r.sensitivity.medianChange[1]

@@ -80,6 +80,9 @@ std::string answerDescription(const train::InferenceResult& result);
 
 // How a scalar stands: "inferred", "given", "not identifiable from these data: …" (issue 13).
 std::string scalarStatus(const train::InferenceResult& result, bool mobility);
+// What the dynamics said about the share, M and Γ_ac, and whether the values used passed their
+// test, in one line ("" when nothing was profiled).
+std::string calibrationLine(const train::InferenceResult& result);
 // "M 0.93 um^2/s, gamma_ac fixed at 1 1/s (not identifiable …)": never a default as a result.
 std::string scalarLine(const train::InferenceResult& result);
 // Where λ's noise comes from (DirectEstimate::staticNoiseShare), with what would lower it; empty

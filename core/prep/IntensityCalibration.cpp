@@ -89,10 +89,18 @@ void scaleToFractions(std::vector<cv::Mat>& density, std::vector<cv::Mat>& heter
         std::string("the ") + (mc > 0 ? "heterochromatin" : "density") +
         " channel has no signal above its background over the nuclei (check --channels and "
         "--offset)");
-  a.chromatinFraction = c.chromatinFraction;
-  a.heteroShare = c.heteroShare;
-  a.scale[0] = c.chromatinFraction / mc;
-  a.scale[1] = c.heteroShare * c.chromatinFraction / mh;
+  if (c.hasGains()) {
+    a.gainsGiven = true;
+    a.scale[0] = c.gain[0];
+    a.scale[1] = c.gain[1];
+    a.chromatinFraction = mc * c.gain[0];
+    a.heteroShare = mh * c.gain[1] / a.chromatinFraction;
+  } else {
+    a.chromatinFraction = c.chromatinFraction;
+    a.heteroShare = c.heteroShare;
+    a.scale[0] = c.chromatinFraction / mc;
+    a.scale[1] = c.heteroShare * c.chromatinFraction / mh;
+  }
   for (cv::Mat& p : density) p *= a.scale[0];
   for (cv::Mat& p : hetero) p *= a.scale[1];
 }

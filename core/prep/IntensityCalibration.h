@@ -22,6 +22,11 @@ struct CountCalibration {
   double offset[2] = {-1, -1};     // density, heterochromatin (counts); < 0: measured
   double chromatinFraction = 0.5;  // mean φ_c over the nuclei
   double heteroShare = 0.5;        // mean φ_h / mean φ_c over the nuclei
+  // The acquisition's gains (φ per count above the offset, AcquisitionCalibration.h); when
+  // both are > 0 they are applied as they are and the two stated fractions above are not used:
+  // the cell's own mean φ_c and share then follow from its counts.
+  double gain[2] = {0, 0};
+  bool hasGains() const { return gain[0] > 0 && gain[1] > 0; }
 };
 
 // What was applied, for the reports.
@@ -29,8 +34,9 @@ struct AppliedCalibration {
   bool used = false;
   double offset[2] = {0, 0}, scale[2] = {0, 0};
   bool offsetMeasured[2] = {false, false};
-  double backgroundShare = 0;  // of the image used for the measured offsets
-  double chromatinFraction = 0, heteroShare = 0;
+  double backgroundShare = 0;                     // of the image used for the measured offsets
+  double chromatinFraction = 0, heteroShare = 0;  // as applied: stated, or the cell's own
+  bool gainsGiven = false;  // the acquisition's gains were applied (CountCalibration::gain)
 };
 
 // Parses "density=100,heterochromatin=98" or one number for both. Throws std::invalid_argument.
@@ -44,7 +50,8 @@ double backgroundLevel(const std::vector<cv::Mat>& planes, const cv::Mat& mask, 
 void subtractOffsets(std::vector<cv::Mat>& density, std::vector<cv::Mat>& hetero,
                      const cv::Mat& mask, const CountCalibration& c, AppliedCalibration& applied);
 
-// Scales both (offset-free) channels in place to the stated mean fractions.
+// Scales both (offset-free) channels in place to the stated mean fractions, or by the
+// acquisition's gains when they are given.
 // Throws std::invalid_argument when a channel has no signal over the nuclei.
 void scaleToFractions(std::vector<cv::Mat>& density, std::vector<cv::Mat>& hetero,
                       const cv::Mat& mask, const CountCalibration& c, AppliedCalibration& applied);

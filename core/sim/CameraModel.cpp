@@ -38,7 +38,8 @@ io::Stack cameraStack(const Simulation& s, const SimulationConfig& c, const Came
       cv::Mat counts(H, W, CV_16U);
       for (int y = 0; y < H; ++y)
         for (int x = 0; x < W; ++x) {
-          const double mean = std::max(0.0, double(phi.at<float>(y, x))) * m.photons * keep;
+          const double mean =
+              std::max(0.0, double(phi.at<float>(y, x)) * keep + m.background) * m.photons;
           const double k = mean > 0 ? double(std::poisson_distribution<long>(mean)(rng)) : 0.0;
           counts.at<std::uint16_t>(y, x) = static_cast<std::uint16_t>(std::clamp(
               std::lround(m.offset[ch] + m.gain[ch] * k + read(rng)), 0L, long(m.saturateAt)));

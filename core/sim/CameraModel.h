@@ -16,9 +16,14 @@ struct CameraModel {
   double gain[2] = {2, 2};        // counts per photon
   double photons = 2000;          // expected photons at φ = 1
   double readNoise = 3;           // counts (σ)
-  double bleachPerFrame = 0;      // signal lost per frame
-  double driftPxPerFrame = 0;     // stage drift, px per frame in x and y
-  int saturateAt = 65535;         // counts clip here (a 12-bit camera: 4095)
+  // Background fluorescence over the whole field (autofluorescence, out-of-focus light), in φ:
+  // what a camera sees besides the nuclei. The offset measured from the background removes it
+  // with the camera's own; without it the model's φ_h, which dips below zero just outside the
+  // nucleus in the simulation, was clipped at zero photons, a misfit no real stack shows.
+  double background = 0.05;
+  double bleachPerFrame = 0;   // signal lost per frame
+  double driftPxPerFrame = 0;  // stage drift, px per frame in x and y
+  int saturateAt = 65535;      // counts clip here (a 12-bit camera: 4095)
 };
 
 // The clean fields of `s` (or its noisy ones with `noisyFields`) recorded by `camera`.

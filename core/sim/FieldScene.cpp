@@ -56,7 +56,8 @@ void writeScene(const SceneConfig& c, const std::string& stackPath) {
       std::normal_distribution<double> read(0, c.readNoise);
       for (int y = 0; y < p.rows; ++y)
         for (int x = 0; x < p.cols; ++x) {
-          const double mean = std::max(0.0, double(p.at<float>(y, x))) * c.photons * keep;
+          const double mean =
+              std::max(0.0, double(p.at<float>(y, x)) * keep + c.background) * c.photons;
           const double photons = mean > 0 ? double(std::poisson_distribution<int>(mean)(rng)) : 0.0;
           counts.at<std::uint16_t>(y, x) = static_cast<std::uint16_t>(
               std::clamp(std::lround(c.offset + c.gain * photons + read(rng)), 0L, 65535L));

@@ -18,6 +18,7 @@ struct SceneConfig {
   SimulationConfig
       sim;  // frames, dt, pixel (of the simulation), pattern, seed; its noise is unused
   double offset = 100, gain = 2, photons = 300, readNoise = 3;  // camera
+  double background = 0.05;    // background fluorescence in φ (CameraModel.h says why)
   double bleachPerFrame = 0;   // fraction of the signal lost per frame (both channels)
   double driftPxPerFrame = 0;  // stage drift along x and y (px per frame)
 };

@@ -91,4 +91,67 @@ models::ChromatinModel::Terms ModelTerms::operator()(const torch::Tensor& fields
   return t;
 }
 
+models::ChromatinModel::Terms TermComponents::at(double g) const {
+  models::ChromatinModel::Terms t;
+  t.a = aC + g * aH;
+  t.e = eC + g * eH;
+  t.h = -g * eH;
+  t.L = LC + g * LH + (g * g) * L2 + (g * g * g) * L3;
+  return t;
+}
+
+TermComponents ModelTerms::components(const torch::Tensor& fields) const {
+  const auto& fixed = model_.fixed();
+  const double pm = fixed.phiMax, l2 = fixed.ell * fixed.ell;
+  const auto C = fields[0], H = fields[1];
+  // [4, T, H, W]: C, H, H², H³ — the well term's monomials.
+  const auto input = torch::stack({C, H, H * H, H * H * H});
+  torch::Tensor values, rates;
+  if (timeDependent_) {
+    const auto F = input.size(0), T = input.size(1), Hh = input.size(2), W = input.size(3);
+    const auto q = timePass(input.permute({0, 2, 3, 1}).reshape({F * Hh * W, T}));
+    auto back = [&](const torch::Tensor& y) {
+      return y.reshape({F, Hh, W, -1}).permute({0, 3, 1, 2});
+    };
+    values = back(q.select(1, 0));
+    rates = q.slice(0, 0, 2 * Hh * W).select(1, 1).reshape({2, Hh, W, -1}).permute({0, 3, 1, 2});
+  } else {
+    values = input;
+  }
+  // Pass 1 → [T', 4, 2 ops, H', W'].
+  const auto d = space1_->forwardStacked(values.transpose(0, 1).contiguous());
+  auto v = [&](int k) { return d.select(1, k).select(1, 0); };
+  auto lap = [&](int k) { return d.select(1, k).select(1, 1); };
+  // μ_d = −φ_e + h(φ_h) − ℓ²∇²φ_d with φ_e = C − gH, φ_d = 2gH − C.
+  const auto muC = -v(0) + l2 * lap(0);
+  const auto muH = (1 + pm * pm) * v(1) - 2 * l2 * lap(1);
+  const auto mu2 = -3 * pm * v(2);
+  const auto mu3 = 2 * v(3);
+  torch::Tensor aC, aH;
+  if (timeDependent_) {
+    // ∂tφ_d = 2g∂tH − ∂tC.
+    const auto r = torch::stack({-rates[0], 2 * rates[1]}, 1).contiguous();  // [T', 2, H, W]
+    const auto m = space1v_->forwardStacked(r).squeeze(2);                   // [T', 2, H', W']
+    aC = m.select(1, 0);
+    aH = m.select(1, 1);
+  } else {
+    aC = torch::zeros_like(v(0));
+    aH = torch::zeros_like(v(0));
+  }
+  // Pass 2 → [T', 8, 2 ops, H'', W''].
+  const auto q = pass2_->forwardStacked(torch::stack({muC, muH, mu2, mu3, aC, aH, v(0), v(1)}, 1));
+  auto v2 = [&](int k) { return q.select(1, k).select(1, 0); };
+  auto lap2 = [&](int k) { return q.select(1, k).select(1, 1); };
+  TermComponents c;
+  c.LC = lap2(0);
+  c.LH = lap2(1);
+  c.L2 = lap2(2);
+  c.L3 = lap2(3);
+  c.aC = v2(4);
+  c.aH = v2(5);
+  c.eC = v2(6);
+  c.eH = -v2(7);
+  return c;
+}
+
 }  // namespace mollichrom::train

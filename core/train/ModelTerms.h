@@ -21,12 +21,24 @@
 
 namespace mollichrom::train {
 
+// The terms as functions of the heterochromatin channel's scale g (φ_h = g·H, φ_c = C): every
+// pass is linear and the only nonlinearity, the well term h(φ_h) = φ_max²φ_h − 3φ_max φ_h² +
+// 2φ_h³, is a cubic, so a = a_C + g·a_H, e = e_C + g·e_H, h = −g·e_H and
+// L = L_C + g·L_H + g²·L_2 + g³·L_3 exactly. Computed once, the terms at any g — the counts
+// calibration's unknown channel gain — cost a few multiply-adds (CalibrationProfile).
+struct TermComponents {
+  torch::Tensor aC, aH, eC, eH, LC, LH, L2, L3;  // [T', h'', w''] each
+  models::ChromatinModel::Terms at(double g) const;
+};
+
 class ModelTerms {
  public:
   ModelTerms(const models::ChromatinModel& model, const MollifierSettings& settings, double dx,
              double dy, double dt, bool timeDependent);
   // fields [2, T, H, W] (float64) → terms on [T', H − 2·haloXY, W − 2·haloXY].
   models::ChromatinModel::Terms operator()(const torch::Tensor& fields) const;
+  // The same terms decomposed in the heterochromatin scale (TermComponents).
+  TermComponents components(const torch::Tensor& fields) const;
   // η_t∗x for x [T, H, W] → [T', H, W] (x itself in steady mode).
   torch::Tensor timeSmooth(const torch::Tensor& x) const;
   // η₂∗η_s∗x for x [N, H, W] → [N, H − 2·haloXY, W − 2·haloXY].

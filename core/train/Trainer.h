@@ -13,6 +13,7 @@
 #include "core/models/ChromatinParameters.h"
 #include "core/prep/FieldData.h"
 #include "core/train/Answer.h"
+#include "core/train/Calibrate.h"
 #include "core/train/DirectEstimator.h"
 #include "core/train/EngineKind.h"
 #include "core/train/FitQuality.h"
@@ -130,6 +131,7 @@ struct InferenceResult {
   // data (the direct estimate's spread over noise realizations < 25 %). Otherwise the value is
   // the given or default one ("fixed at …", never a result).
   bool inferredM = false, inferredGamma = false;
+  RunCalibration calibration;          // the share, M, Γ_ac used and what the data said
   ShareSensitivity sensitivity;        // counts data: λ at the assumed share ±10 %
   FitQuality fit;                      // does the model fit the data at this λ (FitQuality.h)
   std::vector<FitQuality> nucleusFit;  // the same per nucleus, in labelNuclei's order

@@ -343,13 +343,15 @@ class TestInference : public QObject {
     const QJsonObject j = QJsonDocument::fromJson(jf.readAll()).object();
     QCOMPARE(j["steps"].toInt(), 5);
     QCOMPARE(j["scalars"].toObject()["M"].toObject()["unit"].toString(), QString("um^2/s"));
-    // Free by default, but a result only where the data determine it (issue 13): the status
-    // says which, and "inferred" agrees with it.
+    // Free by default, but a result only where the data determine it: the status says which,
+    // and "inferred" and the calibration's source agree with it.
     const auto g = j["scalars"].toObject()["gamma_ac"].toObject();
     const QString status = g["status"].toString();
-    QVERIFY2(status == "inferred" || status.startsWith("not identifiable"), qPrintable(status));
-    QCOMPARE(g["inferred"].toBool(), status == "inferred");
-    QCOMPARE(g["inferred"].toBool(), j["direct"].toObject()["gamma_ac_identifiable"].toBool());
+    QVERIFY2(status == "identified from the dynamics" || status.startsWith("not identified"),
+             qPrintable(status));
+    QCOMPARE(g["inferred"].toBool(), status == "identified from the dynamics");
+    const QString source = j["calibration"].toObject()["gamma_ac"].toObject()["source"].toString();
+    QCOMPARE(g["inferred"].toBool(), source == "identified");
     QCOMPARE(j["input_sha256"].toString().size(), 64);
     QVERIFY(j["versions"].toString().contains("LibTorch"));
 

@@ -88,13 +88,13 @@ class TestRuntime : public QObject {
     const QString out = QString::fromUtf8(p.readAllStandardOutput());
     QVERIFY(out.contains("Usage: mollichrom-cli"));
     QVERIFY(out.contains("MOLLICHROM_THREADS"));
-    // Issue 15: every command is listed (the help is generated from the one command table), and
+    // Every command is listed (the help is generated from the one command table), and
     // each one's own --help works and says how to call it.
-    const QStringList commands{
-        "info",         "simulate",        "infer",          "batch",
-        "batch status", "batch collect",   "batch task",     "bench derivatives",
-        "bench io",     "bench inference", "bench problems", "bench suite",
-        "bench scale"};
+    const QStringList commands{"info",           "simulate",        "infer",
+                               "calibrate",      "batch",           "batch status",
+                               "batch collect",  "batch task",      "bench derivatives",
+                               "bench io",       "bench inference", "bench conditions",
+                               "bench problems", "bench suite",     "bench scale"};
     const QString listed = out.section("Commands", 1).section("Options:", 0, 0);
     QStringList seen;
     for (const QString& line : listed.split('\n', Qt::SkipEmptyParts))
