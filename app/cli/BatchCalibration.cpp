@@ -151,9 +151,10 @@ std::string ensureAcquisitionCalibration(const batch::BatchFolder& folder,
   std::vector<train::StackProfile> profiles;
   std::vector<std::string> conditions;
   std::map<std::string, int> conditionIndex;
+  std::set<std::string> paths;  // a stack listed twice (two items) counts once
   for (size_t i : group) {
     ProfileFile p = readProfile(profilesDir(folder) + "/" + items[i].name + ".json");
-    if (!p.usable) continue;
+    if (!p.usable || !paths.insert(p.profile.name).second) continue;
     const std::string& c = items[i].condition;
     if (!conditionIndex.count(c)) {
       conditionIndex[c] = int(conditions.size());

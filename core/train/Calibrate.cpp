@@ -198,11 +198,14 @@ RunCalibration calibrateRunImpl(prep::FieldData& data, models::ParameterChoice& 
         out.share.high = out.shareData.high;
       }
     }
-    // The rates at the share used.
+    // The rates at the share used: the free fit's when the share came from these dynamics (its
+    // intervals include the share's uncertainty), else the fit at the share used (conditional
+    // on it, and said so).
     ProfileChoice atShare;
     atShare.freeShare = false;
     atShare.share = out.share.value;
-    const ProfileFit rateFit = fitProfile(stacks, atShare);
+    const ProfileFit rateFit =
+        out.share.source == ValueSource::Identified ? dataFit : fitProfile(stacks, atShare);
     if (const WidthFit* b = rateFit.best()) {
       auto adopt = [&](EstimatedValue& used, const EstimatedValue& fitted, bool identify) {
         if (!identify) return;
@@ -326,7 +329,10 @@ prep::AcquisitionCalibration poolCalibration(const std::vector<StackProfile>& st
     c.profile = b->profile;
   }
   // The rates at the share used: pooled over all, and per group.
+  // The rates: from the free fit when the share was identified (their intervals then include
+  // the share's uncertainty), else at the assumed share.
   auto ratesAt = [&](const std::vector<const StackProfile*>& set) {
+    if (c.share.identifiable) return fitProfile(set, ProfileChoice{});
     ProfileChoice atShare;
     atShare.freeShare = false;
     atShare.share = c.share.value;

@@ -263,6 +263,68 @@ class TestBatch : public QObject {
     QCOMPARE(folder.status("good").state, ItemState::Done);
   }
 
+  // Two acquisitions (microscope settings) in one batch: each calibrated from its own
+  // time-lapses, every item run on its own acquisition's calibration, conditions compared
+  // within each, and a comparison across them said to rest on two calibrations.
+  void twoAcquisitionsKeptApart() {
+    QTemporaryDir tmp;
+    const std::string dir = tmp.path().toStdString();
+    QString err;
+    std::string manifest = "path,condition,acquisition\n";
+    int seed = 1;
+    for (const char* acq : {"A", "B"})
+      for (const char* arm : {"control", "treated"}) {
+        const std::string name = std::string(acq) + "_" + arm + ".tif";
+        // Setting B's marker channel has twice setting A's gain.
+        const QString gain = std::string(acq) == "A" ? "density=2,heterochromatin=1.3"
+                                                     : "density=2,heterochromatin=2.6";
+        QCOMPARE(test::runCli({"simulate", "--counts", "--gain", gain, "--noise", "0.01", "--out",
+                               q(dir + "/" + name), "--truth", q(dir + "/t" + name), "--size", "96",
+                               "--frames", "15", "--seed", QString::number(seed++),
+                               "--lambda-scale", std::string(arm) == "control" ? "0.8" : "1.2"},
+                              &err),
+                 0);
+        manifest += name + "," + arm + "," + acq + "\n";
+      }
+    writeText(dir + "/m.csv", manifest);
+    const std::string out = dir + "/out";
+    QCOMPARE(test::runCli({"batch", "--manifest", q(dir + "/m.csv"), "--out", q(out), "--engine",
+                           "direct", "--jobs", "2"},
+                          &err),
+             0);
+    const std::string calA = out + "/calibration/acquisition-A.json",
+                      calB = out + "/calibration/acquisition-B.json";
+    QVERIFY(QFile::exists(q(calA)) && QFile::exists(q(calB)));
+    // The gains belong to the setting: B's marker gain per count is about half A's.
+    auto gainRatio = [&](const std::string& file) {
+      const std::string t = readText(file);
+      auto number = [&](const std::string& key) {
+        const auto at = t.find("\"value\"", t.find(key));
+        return std::stod(t.substr(t.find(':', at) + 1));
+      };
+      return number("heterochromatin_gain_per_count") / number("density_gain_per_count");
+    };
+    const double ra = gainRatio(calA), rb = gainRatio(calB);
+    qInfo("phi per count, marker / density: A %.3f, B %.3f (true 1.54, 0.77)", ra, rb);
+    QVERIFY(std::abs(ra / rb - 2) < 0.3);
+    for (const char* acq : {"A", "B"})
+      for (const char* arm : {"control", "treated"}) {
+        const std::string summary = readText(out + "/items/" + acq + "_" + arm + "/summary.json");
+        QVERIFY2(summary.find("acquisition-" + std::string(acq) + ".json") != std::string::npos,
+                 acq);
+      }
+    QCOMPARE(test::runCli({"batch", "collect", q(out)}, &err), 0);
+    const std::string results = readText(out + "/results.csv");
+    QVERIFY(results.rfind("item,condition,acquisition,input", 0) == 0);
+    const std::string summary = readText(out + "/summary.json");
+    QVERIFY(summary.find("\"acquisition\": \"A\"") != std::string::npos);
+    QVERIFY(summary.find("\"acquisition\": \"B\"") != std::string::npos);
+    QVERIFY(summary.find("different acquisitions") != std::string::npos);
+    QVERIFY2(err.contains("[A] treated vs control") && err.contains("[B] treated vs control") &&
+                 err.contains("[across acquisitions]"),
+             qPrintable(err));
+  }
+
   // A bad manifest runs nothing and writes nothing: one line naming the file and the problem.
   void badManifestRunsNothing() {
     QTemporaryDir tmp;

@@ -3,6 +3,7 @@
 #include "core/io/StackReader.h"
 #include "core/runtime/ErrorText.h"
 #include "core/runtime/Runtime.h"
+#include "core/train/CalibrationVerdict.h"
 #include "core/train/DirectEstimator.h"
 #include "core/train/MemoryPlan.h"
 #include "core/util/Feedback.h"
@@ -147,11 +148,25 @@ void AnalysisSession::onLoaded() {
   if (d->fields->viewOnlyReason.empty()) startPreview(previewParams_);
 }
 
-void AnalysisSession::startPreview(const models::ParameterChoice& params) {
-  previewWatcher_.setFuture(QtConcurrent::run([d = data_, params, fb = loadFeedback_] {
+void AnalysisSession::startPreview(const models::ParameterChoice& dockParams) {
+  previewWatcher_.setFuture(QtConcurrent::run([d = data_, dockParams, fb = loadFeedback_] {
     auto out = std::make_shared<LoadedData>(*d);
     lowerThreadPriority();  // background work: below the event loop (a pooled thread keeps it)
     try {
+      // The calibration step first (the share, M and Γ_ac: identified, given or the saved
+      // calibration's), on a copy of the fields it rescales to the gains used.
+      train::CalibrationRequest request;
+      request.shareGiven = !d->settings.identifyShare;
+      if (!d->settings.calibrationFile.empty()) {
+        request.givenPath = d->settings.calibrationFile;
+        request.given = prep::readCalibrationFile(request.givenPath);
+      }
+      auto fields = std::make_shared<prep::FieldData>(*out->fields);
+      models::ParameterChoice params = dockParams;
+      out->calibration = train::calibrateRun(*fields, params, request, fb.get());
+      out->hasCalibration = true;
+      out->dockParams = dockParams;
+      out->fields = fields;
       out->direct = train::estimateDirect(*out->fields, params,
                                           train::TrainerConfig{}.directMollifier, fb.get());
       out->hasDirect = true;
@@ -194,6 +209,9 @@ bool AnalysisSession::startTraining(TrainingSettings s) {
     Q_EMIT trainingRefused(QString::fromStdString(e.what()));
     return false;
   }
+  // The calibration step's M and Γ_ac when the dock asks what it asked at the preview.
+  if (data_->hasCalibration && sameParameters(data_->dockParams, s.params))
+    s.params = data_->directParams;
   // The preview's direct estimate is the trainer's starting point: reused when it was computed
   // with these parameters (the data-chosen kernel makes it a large field's costly part).
   const train::MollifierSettings defaults = train::TrainerConfig{}.directMollifier;
@@ -219,6 +237,12 @@ void AnalysisSession::waitForTraining() { worker_->wait(); }
 
 void AnalysisSession::onTrainingDone(std::shared_ptr<const train::InferenceResult> result,
                                      const QString& error, bool canceled) {
+  if (result && !result->lambda.empty() && data_ && data_->hasCalibration) {
+    // The run's scalars and verdict with the calibration they rest on (CalibrationVerdict.h).
+    auto withCalibration = std::make_shared<train::InferenceResult>(*result);
+    train::attachCalibration(*withCalibration, data_->calibration);
+    result = withCalibration;
+  }
   result_ =
       result && !result->lambda.empty() ? result : nullptr;  // canceled before step 1: nothing
   Q_EMIT trainingFinished(error, canceled);
@@ -241,6 +265,7 @@ std::shared_ptr<const train::InferenceResult> AnalysisSession::currentResult() c
   r->steady = data_->direct.steady;
   r->stopReason = "direct";
   if (snapshot_) r->losses = snapshot_->losses;
+  if (data_->hasCalibration) train::attachCalibration(*r, data_->calibration);
   return r;
 }
 

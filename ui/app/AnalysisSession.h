@@ -34,7 +34,12 @@ struct LoadedData {
   ChannelHistogram histDensity, histHetero;
   train::DirectEstimate direct;
   bool hasDirect = false;
-  models::ParameterChoice directParams;  // what the preview was computed with
+  models::ParameterChoice directParams;  // what the preview was computed with (calibrated)
+  // The calibration step (Calibrate.h) the preview ran: the share, M and Γ_ac used and what the
+  // dynamics said; the fields above are already at its gains.
+  train::RunCalibration calibration;
+  bool hasCalibration = false;
+  models::ParameterChoice dockParams;  // the training dock's parameters the step started from
   // The stack as read (crop, frames, binning applied), kept while small enough so a change of
   // only the mapping or the mask re-prepares it without re-reading the file (issue 14).
   std::shared_ptr<const io::Stack> stack;

@@ -47,7 +47,9 @@ QJsonObject dataToJson(const DataSettings& d) {
                      {"drift_correction", p.driftCorrection},
                      {"bleach_correction", p.bleachCorrection},
                      {"pixel_size_um", p.pixelSizeUm},
-                     {"frame_interval_s", p.frameIntervalS}};
+                     {"frame_interval_s", p.frameIntervalS},
+                     {"identify_share", d.identifyShare},
+                     {"calibration_file", QString::fromStdString(d.calibrationFile)}};
 }
 
 DataSettings dataFromJson(const QJsonObject& o, const QDir& base) {
@@ -74,6 +76,8 @@ DataSettings dataFromJson(const QJsonObject& o, const QDir& base) {
     p.counts.offset[1] = c["offset_heterochromatin"].toDouble(p.counts.offset[1]);
     p.slicesAreTime = o["slices_are_time"].toBool(false);
   }
+  d.identifyShare = o["identify_share"].toBool(true);
+  d.calibrationFile = o["calibration_file"].toString().toStdString();
   const QJsonObject pc = o["percentile"].toObject();
   p.percentile.low = pc["low"].toDouble(p.percentile.low);
   p.percentile.high = pc["high"].toDouble(p.percentile.high);

@@ -1,5 +1,8 @@
 #include "ui/app/SessionReporter.h"
 
+#include "core/export/ResultExport.h"
+#include "core/train/CalibrationVerdict.h"
+
 #include "core/train/EngineKind.h"
 #include "core/train/Trainer.h"
 #include "ui/app/AnalysisSession.h"
@@ -142,9 +145,23 @@ void SessionReporter::onPreviewFinished(const QString& error, bool canceled) {
     status(tr("No λ preview: %1").arg(error), 8000);
     log_->error(tr("direct estimate failed: %1").arg(error));
   } else {
-    const QString text = previewSummary(d->direct);
+    const QString text = previewSummary(d->direct, d->hasCalibration ? &d->calibration : nullptr);
     status(text);
     log_->info(text);
+    if (d->hasCalibration) {
+      // What the calibration step used and what the dynamics said (the CLI's same lines).
+      train::InferenceResult r;
+      train::attachCalibration(r, d->calibration);
+      r.steady = d->direct.steady;
+      if (d->fields->counts.used)
+        log_->info(QString::fromStdString(exporting::sensitivityLine(*d->fields, r)));
+      if (const auto line = exporting::calibrationLine(r); !line.empty()) {
+        if (d->calibration.rejected)
+          log_->error(QString::fromStdString(line));
+        else
+          log_->info(QString::fromStdString(line));
+      }
+    }
   }
 }
 

@@ -13,6 +13,12 @@ namespace mollichrom::ui {
 struct DataSettings {
   io::LoadOptions load;    // crop, frame range, binning
   prep::PrepOptions prep;  // channels, normalisation, mask, drift/bleach, calibration overrides
+  // Counts: identify the share from the dynamics where they allow it (prep.counts.heteroShare
+  // is then only the fallback); off, that share is taken as given.
+  bool identifyShare = true;
+  // A saved acquisition calibration applied to this stack (its gains, and its M and Γ_ac for a
+  // snapshot): the project's, kept when another stack of the same setting is opened.
+  std::string calibrationFile;
 };
 
 struct TrainingSettings {

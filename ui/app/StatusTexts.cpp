@@ -1,5 +1,7 @@
 #include "ui/app/StatusTexts.h"
 
+#include "core/train/Calibrate.h"
+
 #include "core/export/ResultExport.h"
 #include "core/prep/FieldData.h"
 #include "core/train/DirectEstimator.h"
@@ -26,7 +28,7 @@ QString stackSummary(const QString& path, const prep::FieldData& f) {
       .arg(f.calibratedTime ? QString() : tr(" (uncalibrated)"));
 }
 
-QString previewSummary(const train::DirectEstimate& e) {
+QString previewSummary(const train::DirectEstimate& e, const train::RunCalibration* c) {
   // One frame is the steady-state snapshot: ∂φ/∂t = 0 leaves only M/Γ_ac in the model, so λ is
   // only as right as that ratio — said where the user looks.
   if (e.steady)
@@ -35,11 +37,28 @@ QString previewSummary(const train::DirectEstimate& e) {
               "Γ_ac in the Training dock; they cannot be inferred from one frame). Noise σ %2")
         .arg(e.M / e.gammaAc, 0, 'g', 3)
         .arg(e.noiseSigma, 0, 'g', 3);
+  auto status = [&](const prep::EstimatedValue* v, bool estimated) {
+    if (!v) return estimated ? QString() : tr(" (not identifiable, default kept)");
+    switch (v->source) {
+      case prep::ValueSource::Identified:
+      case prep::ValueSource::Pooled:
+        return v->hasInterval()
+                   ? tr(" (90 % %1–%2, identified)").arg(v->low, 0, 'g', 3).arg(v->high, 0, 'g', 3)
+                   : tr(" (identified)");
+      case prep::ValueSource::Calibration:
+        return tr(" (from the saved calibration)");
+      case prep::ValueSource::Given:
+        return tr(" (given)");
+      case prep::ValueSource::Assumed:
+        return tr(" (not identified, default kept)");
+    }
+    return QString();
+  };
   return tr("Direct estimate: M %1 µm²/s%2, Γ_ac %3 1/s%4, noise σ %5")
       .arg(e.M, 0, 'g', 3)
-      .arg(e.estimatedM ? QString() : tr(" (not identifiable, default kept)"))
+      .arg(status(c ? &c->M : nullptr, e.estimatedM))
       .arg(e.gammaAc, 0, 'g', 3)
-      .arg(e.estimatedGammaAc ? QString() : tr(" (not identifiable, default kept)"))
+      .arg(status(c ? &c->gammaAc : nullptr, e.estimatedGammaAc))
       .arg(e.noiseSigma, 0, 'g', 3);
 }
 

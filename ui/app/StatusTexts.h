@@ -10,6 +10,7 @@ struct FieldData;
 namespace mollichrom::train {
 struct DirectEstimate;
 struct InferenceResult;
+struct RunCalibration;
 }  // namespace mollichrom::train
 
 namespace mollichrom::ui {
@@ -17,7 +18,10 @@ namespace mollichrom::ui {
 // "cell.tif: 512 × 512 px, 30 frame(s), pixel 0.1 µm, Δt 5 s" (with "uncalibrated" marks).
 QString stackSummary(const QString& path, const prep::FieldData& f);
 // The direct estimate: M, Γ_ac and noise, or the steady-state snapshot's ratio M/Γ_ac.
-QString previewSummary(const train::DirectEstimate& e);
+// `calibration`: the preview's calibration step (null: none), which says where M and Γ_ac came
+// from.
+QString previewSummary(const train::DirectEstimate& e,
+                       const train::RunCalibration* calibration = nullptr);
 // A finished run: the headline, what λ is, the counts sensitivity (when used) and the fit
 // verdict; `fitIsGood` says whether the verdict was good (else it also goes to the banner).
 struct RunReport {

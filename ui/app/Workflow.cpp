@@ -1,5 +1,8 @@
 #include "ui/app/Workflow.h"
 
+#include <QFileDialog>
+#include <QFileInfo>
+
 #include "core/export/ResultExport.h"
 #include "core/prep/NucleusLabels.h"
 #include "ui/app/AnalysisSession.h"
@@ -21,10 +24,40 @@ namespace mollichrom::ui {
 
 Workflow::Workflow(Parts parts, QObject* parent) : QObject(parent), p_(parts) {
   connect(p_.dataDock, &DataDock::applyRequested, this, &Workflow::applyDataSettings);
+  connect(p_.dataDock, &DataDock::saveCalibrationRequested, this, &Workflow::saveCalibration);
   connectSession();
 }
 
 void Workflow::updateActions() { p_.actions->update(*p_.session); }
+
+void Workflow::saveCalibration() {
+  const auto d = p_.session->data();
+  if (!d || !d->hasCalibration || !d->calibration.counts) return;
+  const QString path = QFileDialog::getSaveFileName(
+      p_.dataDock, tr("Save the calibration"),
+      QFileInfo(d->path).dir().filePath(QFileInfo(d->path).completeBaseName() +
+                                        QStringLiteral("_calibration.json")),
+      tr("Calibration (*.json)"));
+  if (path.isEmpty()) return;
+  saveCalibrationTo(path);
+}
+
+bool Workflow::saveCalibrationTo(const QString& path) {
+  const auto d = p_.session->data();
+  if (!d || !d->hasCalibration || !d->calibration.counts) return false;
+  try {
+    prep::AcquisitionCalibration c = d->calibration.asCalibration(d->path.toStdString());
+    c.ell = d->directParams.values.ell;
+    c.phiMax = d->directParams.values.phiMax;
+    c.chromatinFraction = d->fields->counts.chromatinFraction;
+    prep::writeCalibrationFile(path.toStdString(), c);
+    p_.reporter->info(tr("Calibration saved to %1").arg(path));
+    return true;
+  } catch (const std::exception& e) {
+    Q_EMIT openFailed(QString::fromStdString(e.what()));
+    return false;
+  }
+}
 
 void Workflow::connectSession() {
   AnalysisSession* s = p_.session;
@@ -45,6 +78,8 @@ void Workflow::connectSession() {
           [loadEnded](const QString&, const QString& error) { loadEnded(error); });
   connect(s, &AnalysisSession::previewFinished, this, [this](const QString&, bool canceled) {
     if (canceled) startAfterApply_ = false;
+    const auto d = p_.session->data();
+    p_.dataDock->setCalibration(d && d->hasCalibration ? &d->calibration : nullptr);
     p_.panels->refresh();
     refreshNuclei();
     finishOpening();

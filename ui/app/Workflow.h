@@ -55,6 +55,10 @@ class Workflow : public QObject {
   void applyDataSettings();
   // Channel mapping for the next open (the --channels flag). Throws std::invalid_argument.
   void setChannels(const QString& mapping);
+  // Saves the open stack's calibration (asks where; `saveCalibrationTo` does it without asking):
+  // its gains and rates, to apply to other stacks of the same microscope setting.
+  void saveCalibration();
+  bool saveCalibrationTo(const QString& path);
 
   // Starts training with the Training dock's settings (applying unapplied data settings first).
   void startTraining();

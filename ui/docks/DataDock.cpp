@@ -1,5 +1,7 @@
 #include "ui/docks/DataDock.h"
 
+#include "ui/docks/CalibrationView.h"
+
 #include "ui/app/ProjectFile.h"
 #include "ui/docks/DatasetDialog.h"
 #include "ui/docks/HistogramWidget.h"
@@ -96,8 +98,14 @@ DataDock::DataDock(QWidget* parent) : QDockWidget(tr("Data"), parent) {
   share_->setRange(0.05, 0.95);
   share_->setSingleStep(0.05);
   share_->setToolTip(
-      tr("Assumed mean heterochromatin share φ_h/φ_c over the nuclei; λ scales "
-         "with it (its sensitivity is reported after the run)"));
+      tr("Mean heterochromatin share φ_h/φ_c over the nuclei, used where the dynamics do not "
+         "identify it (or always, with 'Identify' off); λ scales with it"));
+  identifyShare_ = new QCheckBox(tr("Identify the share from the dynamics"), norm);
+  identifyShare_->setObjectName(QStringLiteral("identifyShare"));
+  identifyShare_->setToolTip(
+      tr("A time-lapse of counts: the share (the marker channel's gain) that makes the model "
+         "explain most of the observed dynamics, with its 90 % interval; where the profile is "
+         "flat the share above is kept and said so"));
   offsetD_ = new QDoubleSpinBox(norm);
   offsetH_ = new QDoubleSpinBox(norm);
   for (auto* o : {offsetD_, offsetH_}) {
@@ -123,7 +131,8 @@ DataDock::DataDock(QWidget* parent) : QDockWidget(tr("Data"), parent) {
   histogram_ = new HistogramWidget(norm);
   nf->addRow(tr("Mode"), normalize_);
   nf->addRow(tr("Mean φ_c (assumed)"), chromatin_);
-  nf->addRow(tr("Share φ_h/φ_c (assumed)"), share_);
+  nf->addRow(identifyShare_);
+  nf->addRow(tr("Share φ_h/φ_c (if not identified)"), share_);
   nf->addRow(tr("Offset density"), offsetD_);
   nf->addRow(tr("Offset heterochromatin"), offsetH_);
   nf->addRow(tr("Low percentile"), low_);
@@ -131,6 +140,50 @@ DataDock::DataDock(QWidget* parent) : QDockWidget(tr("Data"), parent) {
   nf->addRow(tr("Fraction at high"), fraction_);
   nf->addRow(histogram_);
   layout->addWidget(norm);
+
+  // The acquisition's calibration: what the step used and what the dynamics said, and a saved
+  // calibration of the same microscope setting to apply (a snapshot takes its gains and rates).
+  auto* cal = new QGroupBox(tr("Calibration (share, M, Γ_ac)"), body);
+  auto* calLayout = new QVBoxLayout(cal);
+  calibrationView_ = new CalibrationView(cal);
+  calLayout->addWidget(calibrationView_);
+  calibrationFile_ = new QLabel(tr("No saved calibration applied"), cal);
+  calibrationFile_->setObjectName(QStringLiteral("calibrationFile"));
+  calibrationFile_->setWordWrap(true);
+  calLayout->addWidget(calibrationFile_);
+  auto* calButtons = new QHBoxLayout;
+  auto* loadCalibration = new QPushButton(tr("Apply saved…"), cal);
+  loadCalibration->setToolTip(
+      tr("Apply a calibration saved from a time-lapse of the same microscope setting: its gains "
+         "(and, for a snapshot, its M and Γ_ac)"));
+  saveCalibration_ = new QPushButton(tr("Save…"), cal);
+  saveCalibration_->setObjectName(QStringLiteral("saveCalibration"));
+  saveCalibration_->setToolTip(
+      tr("Save this stack's calibration to apply it to other stacks of the same setting"));
+  forgetCalibration_ = new QPushButton(tr("Forget"), cal);
+  forgetCalibration_->setToolTip(tr("Stop applying the saved calibration"));
+  calButtons->addWidget(loadCalibration);
+  calButtons->addWidget(saveCalibration_);
+  calButtons->addWidget(forgetCalibration_);
+  calLayout->addLayout(calButtons);
+  layout->addWidget(cal);
+  connect(loadCalibration, &QPushButton::clicked, this, [this] {
+    const QString f = QFileDialog::getOpenFileName(this, tr("Saved calibration"), QString(),
+                                                   tr("Calibration (*.json)"));
+    if (f.isEmpty()) return;
+    calibrationPath_ = f;
+    calibrationFile_->setText(tr("Applying %1").arg(QFileInfo(f).fileName()));
+    forgetCalibration_->setEnabled(true);
+    updateDirty();
+  });
+  connect(forgetCalibration_, &QPushButton::clicked, this, [this] {
+    calibrationPath_.clear();
+    calibrationFile_->setText(tr("No saved calibration applied"));
+    forgetCalibration_->setEnabled(false);
+    updateDirty();
+  });
+  connect(saveCalibration_, &QPushButton::clicked, this, &DataDock::saveCalibrationRequested);
+  saveCalibration_->setEnabled(false);
 
   auto* mask = new QGroupBox(tr("Nucleus mask"), body);
   auto* mf = new QFormLayout(mask);
@@ -297,12 +350,22 @@ void DataDock::updateEnabled() {
                      static_cast<QWidget*>(fraction_)})
     w->setEnabled(percentile);
   for (QWidget* w : {static_cast<QWidget*>(chromatin_), static_cast<QWidget*>(share_),
-                     static_cast<QWidget*>(offsetD_), static_cast<QWidget*>(offsetH_)})
+                     static_cast<QWidget*>(offsetD_), static_cast<QWidget*>(offsetH_),
+                     static_cast<QWidget*>(identifyShare_)})
     w->setEnabled(counts);
   for (auto* s : {cropX_, cropY_, cropW_, cropH_}) s->setEnabled(crop_->isChecked());
 }
 
 void DataDock::setBusy(bool busy) { apply_->setEnabled(!busy && density_->count() > 0); }
+
+void DataDock::setCalibration(const train::RunCalibration* c) {
+  if (c)
+    calibrationView_->setCalibration(*c);
+  else
+    calibrationView_->clear();
+  // Only counts have gains to save.
+  saveCalibration_->setEnabled(c && c->counts);
+}
 
 DataSettings DataDock::settings() const {
   DataSettings s = hidden_;
@@ -315,6 +378,8 @@ DataSettings DataDock::settings() const {
   p.percentile.fraction = fraction_->value();
   p.counts.chromatinFraction = chromatin_->value();
   p.counts.heteroShare = share_->value();
+  s.identifyShare = identifyShare_->isChecked();
+  s.calibrationFile = calibrationPath_.toStdString();
   p.counts.offset[0] = offsetD_->value();
   p.counts.offset[1] = offsetH_->value();
   p.slicesAreTime = slicesAreTime_->isChecked();
@@ -350,6 +415,12 @@ void DataDock::setSettings(const DataSettings& s) {
   fraction_->setValue(p.percentile.fraction);
   chromatin_->setValue(p.counts.chromatinFraction);
   share_->setValue(p.counts.heteroShare);
+  identifyShare_->setChecked(s.identifyShare);
+  calibrationPath_ = QString::fromStdString(s.calibrationFile);
+  calibrationFile_->setText(calibrationPath_.isEmpty()
+                                ? tr("No saved calibration applied")
+                                : tr("Applying %1").arg(QFileInfo(calibrationPath_).fileName()));
+  forgetCalibration_->setEnabled(!calibrationPath_.isEmpty());
   offsetD_->setValue(p.counts.offset[0]);
   offsetH_->setValue(p.counts.offset[1]);
   slicesAreTime_->setChecked(p.slicesAreTime);

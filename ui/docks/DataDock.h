@@ -20,6 +20,7 @@ class QSpinBox;
 
 namespace mollichrom::ui {
 
+class CalibrationView;
 class HistogramWidget;
 class MaskPreview;
 struct ChannelHistogram;
@@ -41,6 +42,9 @@ class DataDock : public QDockWidget {
   // The settings the open data was prepared with: the dock marks any difference as unapplied.
   void markApplied(const DataSettings& s);
   bool hasUnappliedChanges() const { return dirty_; }
+  // What the calibration step said (the preview's), or nothing yet.
+  void setCalibration(const train::RunCalibration* calibration);
+  CalibrationView* calibrationView() const { return calibrationView_; }
   // The open stack's time-mean density, for the live mask preview (empty: none).
   void setMaskSource(const cv::Mat& timeMeanDensity);
   MaskPreview* maskPreview() const { return maskPreview_; }
@@ -48,6 +52,8 @@ class DataDock : public QDockWidget {
  Q_SIGNALS:
   void applyRequested();
   void unappliedChanged(bool unapplied);
+  // Save the open stack's calibration for other stacks of the same setting.
+  void saveCalibrationRequested();
 
  private:
   void editProperties();  // the Dataset properties dialog; Apply when accepted
@@ -65,6 +71,12 @@ class DataDock : public QDockWidget {
   QDoubleSpinBox* share_ = nullptr;      // counts: mean φ_h / mean φ_c
   QDoubleSpinBox* offsetD_ = nullptr;    // counts: camera offsets (−1: measured)
   QDoubleSpinBox* offsetH_ = nullptr;
+  QCheckBox* identifyShare_ = nullptr;  // counts: the share from the dynamics where they allow
+  QLabel* calibrationFile_ = nullptr;
+  QString calibrationPath_;  // a saved acquisition calibration applied to the stack
+  QPushButton* forgetCalibration_ = nullptr;
+  QPushButton* saveCalibration_ = nullptr;
+  CalibrationView* calibrationView_ = nullptr;
   QCheckBox* slicesAreTime_ = nullptr;
   HistogramWidget* histogram_ = nullptr;
   QComboBox* maskMode_ = nullptr;
