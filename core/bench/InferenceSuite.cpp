@@ -2,12 +2,15 @@
 
 #include "core/io/Stack.h"
 #include "core/sim/CameraModel.h"
+#include "core/train/Calibrate.h"
 #include "core/train/Metrics.h"
 
 #include <opencv2/imgproc.hpp>
 
 #include <algorithm>
 #include <cmath>
+#include <cstdio>
+#include <cstdlib>
 #include <random>
 
 namespace mollichrom::bench {
@@ -49,6 +52,15 @@ double bandCoverage(const cv::Mat& lo, const cv::Mat& hi, const cv::Mat& truth,
 std::vector<SuiteCase> validationSuite(std::uint64_t masterSeed) {
   std::uint64_t state = masterSeed;
   std::uniform_real_distribution<double> u(0, 1);
+  // The camera cases' one setting: the density channel's gain 1.5–4 counts per photon, the
+  // marker's 0.5–2× it, one exposure (shot noise 3 % at φ = 0.5, the suite's middle level).
+  sim::CameraModel camera;
+  {
+    std::mt19937_64 r(masterSeed * 31 + 17);
+    camera.gain[0] = 1.5 + 2.5 * u(r);
+    camera.gain[1] = camera.gain[0] * 0.5 * std::pow(4.0, u(r));
+    camera.photons = 1.0 / (0.03 * 0.03 * 0.5);
+  }
   std::vector<SuiteCase> cases;
   auto add = [&](const std::string& name, const std::string& pattern, double noise, auto&& tweak) {
     SuiteCase c;
@@ -62,6 +74,7 @@ std::vector<SuiteCase> validationSuite(std::uint64_t masterSeed) {
     c.sim.densityTexture = 0.04 + 0.04 * u(r);
     c.sim.pixel = 0.1;
     tweak(c);
+    c.cameraModel = camera;
     cases.push_back(c);
   };
   auto none = [](SuiteCase&) {};
@@ -110,6 +123,14 @@ std::vector<SuiteCase> validationSuite(std::uint64_t masterSeed) {
     c.camera = true;
     c.driftPxPerFrame = 0.3;
   });
+  // More cells of the same acquisition, as a study records them: its calibration pools their
+  // dynamics (one 96² cell at 3 % noise rarely bounds the share alone).
+  add("tl-camera-blob", "blob", 0.03, [](SuiteCase& c) { c.camera = true; });
+  add("tl-camera-gradient", "gradient", 0.03, [](SuiteCase& c) { c.camera = true; });
+  add("tl-camera-random-white", "random", 0.03, [](SuiteCase& c) {
+    c.camera = true;
+    c.sim.start = "white";
+  });
   add("tl-3-nuclei-patches-3%", "patches", 0.03, [](SuiteCase& c) {
     c.sim.nuclei = 3;
     c.sim.size = 160;
@@ -137,28 +158,93 @@ std::vector<SuiteCase> validationSuite(std::uint64_t masterSeed) {
   return cases;
 }
 
-SuiteRow runSuiteCase(const SuiteCase& c, const train::TrainerConfig& config) {
+namespace {
+
+io::Stack cameraStackOf(const SuiteCase& c, const sim::Simulation& s) {
+  sim::CameraModel cam = c.cameraModel;
+  cam.bleachPerFrame = c.bleachPerFrame;
+  cam.driftPxPerFrame = c.driftPxPerFrame;
+  return sim::cameraStack(s, c.sim, cam, c.sim.seed * 3 + 7, "suite:" + c.name);
+}
+
+prep::PrepOptions cameraPrep(const SuiteCase& c) {
+  prep::PrepOptions o;
+  o.bleachCorrection = c.bleachPerFrame > 0;
+  o.driftCorrection = c.driftPxPerFrame > 0;
+  return o;
+}
+
+double trueShareOf(const sim::Simulation& s) {
+  const cv::Mat nucleus = prep::timeMean(s.density) > 0.35;
+  double h = 0, d = 0;
+  for (size_t t = 0; t < s.density.size(); ++t) {
+    h += cv::mean(s.hetero[t], nucleus)[0];
+    d += cv::mean(s.density[t], nucleus)[0];
+  }
+  return d > 0 ? h / d : 0;
+}
+
+double medianOver(const cv::Mat& m, const cv::Mat& mask) {
+  std::vector<float> v;
+  for (int y = 0; y < m.rows; ++y)
+    for (int x = 0; x < m.cols; ++x)
+      if (mask.at<std::uint8_t>(y, x) && std::isfinite(m.at<float>(y, x)))
+        v.push_back(m.at<float>(y, x));
+  if (v.empty()) return std::nan("");
+  std::nth_element(v.begin(), v.begin() + long(v.size() / 2), v.end());
+  return v[v.size() / 2];
+}
+
+}  // namespace
+
+prep::AcquisitionCalibration suiteAcquisition(const std::vector<SuiteCase>& cases) {
+  std::vector<train::StackProfile> profiles;
+  for (const auto& c : cases) {
+    if (!c.camera || c.steady()) continue;
+    const sim::Simulation s = sim::simulate(c.sim);
+    const prep::FieldData f = prep::prepare(cameraStackOf(c, s), cameraPrep(c));
+    profiles.push_back(train::profileOfStack(f, c.sim.params, train::ProfileSettings{}));
+    profiles.back().name = c.name;
+  }
+  return train::poolCalibration(profiles, {}, models::ChromatinParameters{}, 0.5);
+}
+
+SuiteRow runSuiteCase(const SuiteCase& c, const train::TrainerConfig& config,
+                      const prep::AcquisitionCalibration* acquisition) {
   SuiteRow row;
   row.name = c.name;
   row.steady = c.steady();
   const sim::Simulation s = sim::simulate(c.sim);
   prep::FieldData f;
+  io::Stack counts;
   if (c.camera) {
-    prep::PrepOptions o;
-    o.bleachCorrection = c.bleachPerFrame > 0;
-    o.driftCorrection = c.driftPxPerFrame > 0;
-    // Offset 100, one unknown gain for both channels, Poisson + read noise; photons set so
-    // that the shot noise matches the case's noise level.
-    std::mt19937_64 rng(c.sim.seed * 3 + 7);
-    std::uniform_real_distribution<double> u(0, 1);
-    sim::CameraModel cam;
-    cam.gain[0] = cam.gain[1] = 1.5 + 2.5 * u(rng);
-    cam.photons = c.sim.noise > 0 ? 1.0 / (c.sim.noise * c.sim.noise * 0.5) : 5000;
-    cam.bleachPerFrame = c.bleachPerFrame;
-    cam.driftPxPerFrame = c.driftPxPerFrame;
-    f = prep::prepare(sim::cameraStack(s, c.sim, cam, rng(), "suite:" + c.name), o);
+    counts = cameraStackOf(c, s);
+    f = prep::prepare(counts, cameraPrep(c));
   } else {
     f = sim::observedFields(s, c.sim);
+  }
+  // The calibration step with M and Γ_ac free: the camera cases on their acquisition's gains.
+  {
+    models::ParameterChoice free;
+    free.values = c.sim.params;
+    train::CalibrationRequest request;
+    if (c.camera && acquisition) {
+      request.given = *acquisition;
+      request.givenPath = "the suite's camera acquisition";
+    }
+    const auto cal = train::calibrateRun(f, free, request);
+    row.profiled = cal.profiled;
+    if (std::getenv("MOLLICHROM_SUITE_VERBOSE") && c.camera)
+      std::fprintf(stderr, "  %s: own dynamics (U %.3f) say share %s (kernel %d), M %s, G %s\n",
+                   c.name.c_str(), cal.unexplained, cal.shareData.describe().c_str(),
+                   cal.kernelHalfWidth, cal.MData.describe().c_str(),
+                   cal.gammaAcData.describe().c_str());
+    row.M = cal.M;
+    row.gammaAc = cal.gammaAc;
+    if (c.camera) {
+      row.share = cal.share;
+      row.trueShare = trueShareOf(s);
+    }
   }
   models::ParameterChoice params;  // M and Γ_ac given (as the user does with --set)
   params.values = c.sim.params;
@@ -189,6 +275,24 @@ SuiteRow runSuiteCase(const SuiteCase& c, const train::TrainerConfig& config) {
   row.fitReason = r.fit.reason;
   row.fitUnexplained = r.fit.unexplained;
   row.fitNegativeShare = r.fit.negativeShare;
+  if (c.camera) {
+    // The same counts mapped with the exact gains and offsets (φ per count 1/(gain·photons), the
+    // offset plus the background's counts): what the calibration is measured against.
+    prep::PrepOptions exact = cameraPrep(c);
+    for (int k = 0; k < 2; ++k) {
+      exact.counts.gain[k] = 1 / (c.cameraModel.gain[k] * c.cameraModel.photons);
+      exact.counts.offset[k] = c.cameraModel.offset[k] + c.cameraModel.gain[k] *
+                                                             c.cameraModel.photons *
+                                                             c.cameraModel.background;
+    }
+    const prep::FieldData fe = prep::prepare(counts, exact);
+    train::TrainerConfig direct = config;
+    direct.engine = train::Engine::Direct;
+    const auto re = train::runInference(fe, params, direct);
+    row.exact = score(re.direct.lambda, s.lambda, eval);
+    const double mid = medianOver(re.direct.lambda, eval);
+    row.levelRatio = mid > 0 ? medianOver(r.direct.lambda, eval) / mid : std::nan("");
+  }
   // Finite share per nucleus (connected parts of the evaluation region).
   row.worstNucleusFinite = 1;
   for (const auto& part : train::finiteSharePerPart(r.lambda, eval))

@@ -8,6 +8,8 @@
 //
 // Each case is scored the way an independent check scores it: inside the nucleus (clean
 // φ_c > 0.35) with only an 8 px image border left out — the nuclear rim counts.
+#include "core/prep/AcquisitionCalibration.h"
+#include "core/sim/CameraModel.h"
 #include "core/sim/ChromatinSimulator.h"
 #include "core/train/Trainer.h"
 
@@ -20,7 +22,11 @@ namespace mollichrom::bench {
 struct SuiteCase {
   std::string name;
   sim::SimulationConfig sim;
-  bool camera = false;         // integer counts: offset 100, unknown gain, Poisson + read noise
+  // Integer counts, every camera case recorded with one setting (`cameraModel`: the channels'
+  // gains unequal, drawn from the master seed; offset, background, Poisson + read noise): one
+  // acquisition, calibrated once from its time-lapses (suiteAcquisition).
+  bool camera = false;
+  sim::CameraModel cameraModel;
   double bleachPerFrame = 0;   // camera cases: signal lost per frame
   double driftPxPerFrame = 0;  // camera cases: stage drift (px per frame, x and y)
   bool steady() const { return sim.frames < 3; }
@@ -53,10 +59,27 @@ struct SuiteRow {
   std::string fit;  // the fit verdict at the reported λ (FitQuality)
   std::string fitReason;
   double fitUnexplained = 0, fitNegativeShare = 0;
+  // The calibration step with M and Γ_ac free (the λ above uses the true ones): what the
+  // dynamics identify, against the truth (M = Γ_ac = 1 in the suite).
+  bool profiled = false;
+  prep::EstimatedValue M, gammaAc;
+  // Camera cases: the share under the acquisition's gains against the true one, and λ from the
+  // same counts mapped with the exact gains and offsets (the best any calibration can do).
+  double trueShare = 0;
+  prep::EstimatedValue share;
+  EngineScore exact;
+  double levelRatio = 0;  // median λ with the acquisition's calibration / with the exact one
 };
+
+// The suite's camera acquisition: its time-lapses profiled and pooled (Calibrate.h), what the
+// camera cases run with. Throws when the suite has no camera time-lapse.
+prep::AcquisitionCalibration suiteAcquisition(const std::vector<SuiteCase>& cases);
 
 // Simulates, prepares (through a TIFF round trip for camera cases), runs the direct estimate and
 // the trainer (`config`; engine "direct" stops after the estimate), scores both.
-SuiteRow runSuiteCase(const SuiteCase& c, const train::TrainerConfig& config);
+// `acquisition`: the camera cases' calibration (suiteAcquisition; null: each camera case on the
+// default counts mapping).
+SuiteRow runSuiteCase(const SuiteCase& c, const train::TrainerConfig& config,
+                      const prep::AcquisitionCalibration* acquisition = nullptr);
 
 }  // namespace mollichrom::bench

@@ -100,12 +100,13 @@ ValueSource parseValueSource(const std::string& name) {
 std::string EstimatedValue::describe(int digits) const {
   std::ostringstream s;
   s.precision(digits);
-  s << value;
-  if (hasInterval())
-    s << " (90 % " << low << "-" << high << ", " << valueSourceName(source);
+  s << value << " (";
+  if (hasInterval()) s << "90 % " << low << "-" << high << ", ";
+  const bool fromData = source == ValueSource::Identified || source == ValueSource::Pooled;
+  if (fromData && !identifiable)
+    s << "not identified" << (note.empty() ? "" : ": " + note);
   else
-    s << " (" << valueSourceName(source);
-  if (!identifiable && !note.empty()) s << ": " << note;
+    s << valueSourceName(source) << (!identifiable && !note.empty() ? ": " + note : "");
   s << ")";
   return s.str();
 }
@@ -125,8 +126,9 @@ std::string calibrationJson(const AcquisitionCalibration& c) {
                              {"stacks", r.stacks},
                              {"M", valueJson(r.M)},
                              {"gamma_ac", valueJson(r.gammaAc)}});
-  QJsonArray stacks;
+  QJsonArray stacks, excluded;
   for (const auto& s : c.stacks) stacks.append(QString::fromStdString(s));
+  for (const auto& s : c.excluded) excluded.append(QString::fromStdString(s));
   const QJsonObject o{{"format", kFormat},
                       {"version", kVersion},
                       {"acquisition", QString::fromStdString(c.acquisition)},
@@ -140,7 +142,8 @@ std::string calibrationJson(const AcquisitionCalibration& c) {
                                               {"unexplained", c.unexplained},
                                               {"shares", numbers(c.profileShares)},
                                               {"unexplained_by_share", numbers(c.profile)}}},
-                      {"stacks", stacks}};
+                      {"stacks", stacks},
+                      {"excluded", excluded}};
   return QJsonDocument(o).toJson(QJsonDocument::Indented).toStdString();
 }
 
@@ -185,6 +188,8 @@ AcquisitionCalibration parseCalibrationJson(const std::string& text, const std::
     c.profile.push_back(v.isDouble() ? v.toDouble() : std::nan(""));
   for (const QJsonValue& v : o.value("stacks").toArray())
     c.stacks.push_back(v.toString().toStdString());
+  for (const QJsonValue& v : o.value("excluded").toArray())
+    c.excluded.push_back(v.toString().toStdString());
   return c;
 }
 

@@ -57,6 +57,7 @@ struct AcquisitionCalibration {
   double unexplained = 0;  // share of the λ-projected dynamics the fit leaves unexplained
   std::vector<double> profileShares, profile;  // the profile U(share), for plots
   std::vector<std::string> stacks;             // the files it was identified from
+  std::vector<std::string> excluded;           // left out, with why
   bool hasGains() const { return densityGain.value > 0 && heteroGain.value > 0; }
   // The rates of `group`, else the pooled ones; nullptr when there are none.
   const GroupRates* ratesFor(const std::string& group) const;

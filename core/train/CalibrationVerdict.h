@@ -3,13 +3,10 @@
 // verdict fails loudly when the dynamics reject the values a run used (given, assumed or
 // calibrated on another acquisition) or when even the best values leave most of the dynamics
 // unexplained — thresholds measured on simulations with known truth (docs/calibration.md).
+#include "core/train/ProfileFit.h"
 #include "core/train/Trainer.h"
 
 namespace mollichrom::train {
-
-// The profile's unexplained share of the λ-projected dynamics at the best scalars: above these
-// the model explains the dynamics poorly / not at all.
-constexpr double kProfileUnexplainedDoubtful = 0.2, kProfileUnexplainedBad = 0.5;
 
 // Sets result.calibration, the inferred flags and M, Γ_ac as used, and folds the calibration's
 // test into result.fit (and every nucleus's verdict).

@@ -85,6 +85,11 @@ double t95(int df) {
   return 1.645 + (1.697 - 1.645) * 30.0 / df;
 }
 
+std::string unexplainedNote(double U) {
+  return "the model leaves " + std::to_string(int(std::lround(100 * U))) +
+         " % of the dynamics unexplained: its scalars mean nothing here";
+}
+
 // A stack's sums of realization r at its own share, linear between its grid points.
 bool interpolate(const StackProfile& p, size_t w, double share, int r, Entries& out) {
   const auto& g = p.shares;
@@ -209,8 +214,10 @@ WidthFit fitAtShare(const Pooled& pooled, WidthFit fit, int K, int G, const Prof
     const double se = std::sqrt(ss / (K - 1)) * inflate;
     e.low = e.value - t * se;
     e.high = e.value + t * se;
-    e.identifiable = ok && e.low > 0 && e.high <= kRateIdentifiedFactor * e.low;
+    const bool explains = fit.unexplained <= kProfileUnexplainedBad;
+    e.identifiable = explains && ok && e.low > 0 && e.high <= kRateIdentifiedFactor * e.low;
     e.note = e.identifiable ? ""
+             : !explains    ? unexplainedNote(fit.unexplained)
              : !ok          ? "the noise realizations could not all be fitted"
              : !(e.low > 0) ? "its 90 % interval reaches zero"
                             : "its 90 % interval spans more than a factor 4";
@@ -293,6 +300,8 @@ WidthFit fitWidth(const std::vector<const StackProfile*>& stacks, size_t w, doub
   if (best == S) return fit;
   fit.usable = true;
   fit.unexplained = full.U[best];
+  // Scalars of a model that does not explain the dynamics mean nothing, however narrow.
+  const bool explains = fit.unexplained <= kProfileUnexplainedBad;
   for (const Curve& c : reps) fit.repUnexplained.push_back(c.U[best]);
 
   // ρ = (U(s) − U(best)) / (t·se of the difference): ≤ 1 inside the 90 % set. Where the data
@@ -334,8 +343,9 @@ WidthFit fitWidth(const std::vector<const StackProfile*>& stacks, size_t w, doub
     e.low = std::min(share, lo > 0 ? edge(lo, lo - 1) : shares[lo]);
     e.high = std::max(share, hi + 1 < S ? edge(hi, hi + 1) : shares[hi]);
     const bool inside = lo > 0 && hi + 1 < S && std::isfinite(t);
-    e.identifiable = inside && e.high - e.low <= kShareIdentifiedWidth;
+    e.identifiable = explains && inside && e.high - e.low <= kShareIdentifiedWidth;
     e.note = e.identifiable ? ""
+             : !explains    ? unexplainedNote(fit.unexplained)
              : !inside      ? "the dynamics do not bound it within " +
                              std::to_string(shares.front()).substr(0, 4) + "-" +
                              std::to_string(shares.back()).substr(0, 4)
@@ -359,8 +369,10 @@ WidthFit fitWidth(const std::vector<const StackProfile*>& stacks, size_t w, doub
     e.low = low;
     e.high = high;
     const bool shareOk = fit.share.identifiable || !choice.freeShare;
-    e.identifiable = bounded && low > 0 && high <= kRateIdentifiedFactor * low && shareOk;
+    e.identifiable =
+        explains && bounded && low > 0 && high <= kRateIdentifiedFactor * low && shareOk;
     e.note = e.identifiable ? ""
+             : !explains    ? unexplainedNote(fit.unexplained)
              : !bounded     ? "the noise realizations could not all be fitted"
              : !(low > 0)   ? "its 90 % interval reaches zero"
              : !shareOk     ? "the share it depends on is not identified"

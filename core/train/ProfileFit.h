@@ -66,6 +66,12 @@ ScalarCheck checkScalars(const std::vector<const StackProfile*>& stacks, const P
                          double share, const std::vector<double>& M,
                          const std::vector<double>& gammaAc);
 
+// The share of the λ-projected dynamics left unexplained at the best scalars above which the
+// model explains them poorly / not at all: the verdict's thresholds, and where a stack's
+// scalars mean nothing (a pooled calibration leaves such a stack out; one stack's values are
+// then not identified). Measured on simulations with known truth (docs/calibration.md).
+constexpr double kProfileUnexplainedDoubtful = 0.2, kProfileUnexplainedBad = 0.5;
+
 // The limits of "identified" (see above).
 constexpr double kShareIdentifiedWidth = 0.30;
 constexpr double kRateIdentifiedFactor = 4.0;

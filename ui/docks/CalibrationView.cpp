@@ -46,15 +46,18 @@ void ProfilePlot::paintEvent(QPaintEvent*) {
   if (shares_.size() < 2) return;
   QPainter p(this);
   p.setRenderHint(QPainter::Antialiasing);
-  const QRectF area = rect().adjusted(30, 6, -6, -18);
+  const QRectF area = rect().adjusted(38, 6, -14, -18);
   p.fillRect(rect(), palette().base());
-  // The y range: the profile's finite values, clipped at 1 (more than all of it unexplained).
+  // The y range: the profile's finite values near the 90 % set (the misfit explodes where
+  // φ_e → 0 at large shares and would flatten the part that matters), clipped at 1.
   double lo = 1e300, hi = -1e300;
-  for (double u : unexplained_)
-    if (std::isfinite(u)) {
-      lo = std::min(lo, u);
+  for (size_t i = 0; i < unexplained_.size(); ++i) {
+    const double u = unexplained_[i];
+    if (!std::isfinite(u)) continue;
+    lo = std::min(lo, u);
+    if (shares_[i] >= low_ - 0.15 && shares_[i] <= high_ + 0.15)
       hi = std::max(hi, std::min(u, 1.0));
-    }
+  }
   if (!(hi > lo)) hi = lo + 1e-3;
   const double x0 = shares_.front(), x1 = shares_.back();
   auto X = [&](double s) { return area.left() + (s - x0) / (x1 - x0) * area.width(); };
@@ -88,8 +91,11 @@ void ProfilePlot::paintEvent(QPaintEvent*) {
   for (double s : {x0, 0.5, x1})
     p.drawText(QRectF(X(s) - 20, area.bottom() + 2, 40, 14), Qt::AlignHCenter,
                QString::number(s, 'g', 2));
-  p.drawText(QRectF(0, area.top(), 28, 14), Qt::AlignRight, QString::number(hi, 'g', 2));
-  p.drawText(QRectF(0, area.bottom() - 14, 28, 14), Qt::AlignRight, QString::number(lo, 'g', 2));
+  // The unexplained share of the dynamics, in per cent.
+  p.drawText(QRectF(0, area.top(), 36, 14), Qt::AlignRight,
+             QString::number(100 * hi, 'g', 2) + QStringLiteral(" %"));
+  p.drawText(QRectF(0, area.bottom() - 14, 36, 14), Qt::AlignRight,
+             QString::number(100 * lo, 'g', 2) + QStringLiteral(" %"));
 }
 
 CalibrationView::CalibrationView(QWidget* parent) : QWidget(parent) {
@@ -116,11 +122,18 @@ void CalibrationView::clear() {
 void CalibrationView::setCalibration(const train::RunCalibration& c) {
   QStringList l;
   if (c.counts) l << tr("Share φ_h/φ_c: %1").arg(describeValue(c.share));
-  l << tr("M: %1 µm²/s").arg(describeValue(c.M));
-  l << tr("Γ_ac: %1 s⁻¹").arg(describeValue(c.gammaAc));
+  l << tr("M (µm²/s): %1").arg(describeValue(c.M));
+  l << tr("Γ_ac (s⁻¹): %1").arg(describeValue(c.gammaAc));
   if (!c.calibrationFile.empty())
     l << tr("Calibration: %1").arg(QString::fromStdString(c.calibrationFile));
-  if (c.profiled) {
+  const bool allFromData = (!c.counts || c.share.source == prep::ValueSource::Identified) &&
+                           c.M.source == prep::ValueSource::Identified &&
+                           c.gammaAc.source == prep::ValueSource::Identified;
+  if (c.profiled && allFromData) {
+    l << tr("All three from the dynamics (kernel %1 px); they leave %2 % of them unexplained.")
+             .arg(c.kernelHalfWidth)
+             .arg(std::max(0.0, 100 * c.unexplained), 0, 'g', 2);
+  } else if (c.profiled) {
     QString said = tr("The dynamics (kernel %1 px) say").arg(c.kernelHalfWidth);
     if (c.counts) said += tr(" share %1;").arg(describeValue(c.shareData));
     said += tr(" M %1; Γ_ac %2.").arg(describeValue(c.MData), describeValue(c.gammaAcData));

@@ -234,8 +234,8 @@ TrainingSettings TrainingDock::settings() const {
   v.gammaAc = gamma_->value();
   v.ell = ell_->value();
   v.phiMax = phiMax_->value();
-  s.params.fixM = !freeM_->isChecked();
-  s.params.fixGamma = !freeGamma_->isChecked();
+  s.params.fixM = !(steady_ ? freeMWanted_ : freeM_->isChecked());
+  s.params.fixGamma = !(steady_ ? freeGammaWanted_ : freeGamma_->isChecked());
   return s;
 }
 
@@ -262,19 +262,31 @@ void TrainingDock::setSettings(const TrainingSettings& s) {
   gamma_->setValue(s.params.values.gammaAc);
   ell_->setValue(s.params.values.ell);
   phiMax_->setValue(s.params.values.phiMax);
-  freeM_->setChecked(!s.params.fixM);
-  freeGamma_->setChecked(!s.params.fixGamma);
+  freeM_->setChecked(!s.params.fixM && !steady_);
+  freeGamma_->setChecked(!s.params.fixGamma && !steady_);
+  freeMWanted_ = !s.params.fixM;
+  freeGammaWanted_ = !s.params.fixGamma;
   applyingPreset_ = wasApplying;
 }
 
 void TrainingDock::setSteadyState(bool steady) {
   steadyNote_->setVisible(steady);
-  // One frame cannot give M or Γ_ac: the "infer" boxes are unticked and locked, so the run
-  // never claims them (issue 13); a time-lapse gives the choice back.
+  // One frame cannot give M or Γ_ac: the "infer" boxes show unticked and locked, so the window
+  // never suggests it; the user's choice is kept and comes back with a time-lapse.
+  if (steady && !steady_) {
+    freeMWanted_ = freeM_->isChecked();
+    freeGammaWanted_ = freeGamma_->isChecked();
+  }
   for (QCheckBox* box : {freeM_, freeGamma_}) {
-    if (steady) box->setChecked(false);
+    const QSignalBlocker block(box);
+    box->setChecked(steady ? false : box == freeM_ ? freeMWanted_ : freeGammaWanted_);
     box->setEnabled(!steady);
   }
+  if (!steady && steady_) {
+    freeM_->setChecked(freeMWanted_);
+    freeGamma_->setChecked(freeGammaWanted_);
+  }
+  steady_ = steady;
 }
 
 }  // namespace mollichrom::ui

@@ -48,6 +48,10 @@ class TrainingDock : public QDockWidget {
   QCheckBox* lbfgs_ = nullptr;
   QSpinBox* kernel_ = nullptr;
   QLabel* steadyNote_ = nullptr;
+  // One frame locks the "infer" boxes unticked; what they said before comes back with the next
+  // time-lapse, and stays what the settings mean (a snapshot's rates then come from a saved
+  // calibration, or are the values above, assumed).
+  bool steady_ = false, freeMWanted_ = true, freeGammaWanted_ = true;
   bool applyingPreset_ = false;
   TrainingSettings hidden_;  // settings without controls (learning rates, weights, kernel)
 };
