@@ -67,6 +67,7 @@ QJsonObject calibrationJson(const prep::FieldData& data, const train::InferenceR
     o["gain_heterochromatin_per_count"] = c.heteroGain;
   }
   if (!c.calibrationFile.empty()) o["file"] = QString::fromStdString(c.calibrationFile);
+  o["seconds"] = c.seconds;
   if (c.profiled) {
     QJsonObject data{{"M", estimateJson(c.MData)},
                      {"gamma_ac", estimateJson(c.gammaAcData)},
@@ -296,6 +297,7 @@ std::string summaryJson(const train::InferenceResult& r, const prep::FieldData& 
                              {"M_spread", r.direct.uncertaintyM},
                              {"gamma_ac_spread", r.direct.uncertaintyGammaAc},
                              {"noise_sigma", r.direct.noiseSigma},
+                             {"seconds", r.direct.seconds},
                              {"kernel", directKernelJson(r.direct)}}},
       {"settings",
        QJsonObject{
@@ -513,7 +515,8 @@ std::string calibrationLine(const train::InferenceResult& r) {
   o << "the dynamics (kernel " << c.kernelHalfWidth << " px) say";
   if (c.counts) o << " share " << c.shareData.describe();
   o << (c.counts ? "," : "") << " M " << c.MData.describe() << ", gamma_ac "
-    << c.gammaAcData.describe() << "; unexplained " << 100 * c.unexplained << " %";
+    << c.gammaAcData.describe() << "; unexplained " << 100 * c.unexplained << " % (" << c.seconds
+    << " s)";
   if (c.checked) {
     if (c.rejected) {
       o << "; REJECTED (outside the 90 % interval):";

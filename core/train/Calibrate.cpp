@@ -7,6 +7,7 @@
 #include <opencv2/core.hpp>
 
 #include <array>
+#include <chrono>
 #include <cmath>
 #include <sstream>
 #include <stdexcept>
@@ -80,7 +81,11 @@ StackProfile profileOfStack(const prep::FieldData& data, const models::Chromatin
 RunCalibration calibrateRun(prep::FieldData& data, models::ParameterChoice& params,
                             const CalibrationRequest& request, util::Feedback* feedback) {
   // LibTorch's and the allocator's failures become the errors users see (ErrorText.h).
-  return translatingErrors([&] { return calibrateRunImpl(data, params, request, feedback); });
+  const auto start = std::chrono::steady_clock::now();
+  RunCalibration out =
+      translatingErrors([&] { return calibrateRunImpl(data, params, request, feedback); });
+  out.seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
+  return out;
 }
 
 RunCalibration calibrateRunImpl(prep::FieldData& data, models::ParameterChoice& params,

@@ -57,6 +57,7 @@ struct RunCalibration {
   std::vector<std::string> rejectedNames;
   double unexplainedUsed = 0, unexplainedSe = 0;
   std::string calibrationFile;  // the saved calibration applied ("" none)
+  double seconds = 0;           // wall time of the step
   // One stack's profile sums (a batch pools them); empty for a snapshot.
   std::shared_ptr<const StackProfile> stackProfile;
   // The calibration this run would save (`--save-calibration`): its gains and rates.
