@@ -173,6 +173,20 @@ class TestCalibration : public QObject {
       QVERIFY2(v == train::FitVerdict::Doubtful || v == train::FitVerdict::DoesNotFit,
                qPrintable(QString("share %1 M %2 G %3").arg(share).arg(M).arg(G)));
     }
+    // Noisy counts whose dynamics do not bound the share: the assumed share is kept, said, and
+    // the verdict is not "good" even though nothing rejects it.
+    const auto noisy = sim::cameraStack(s, c, camera(0.05), 12, "noisy.tif");
+    prep::FieldData f = prep::prepare(noisy, {});
+    models::ParameterChoice params;
+    const auto cal = train::calibrateRun(f, params, {});
+    qInfo("5 %% noise: share %s", cal.share.describe().c_str());
+    QVERIFY(!cal.share.identifiable && cal.share.source == prep::ValueSource::Assumed);
+    train::TrainerConfig cfg;
+    cfg.engine = train::Engine::Direct;
+    auto r = train::runInference(f, params, cfg);
+    train::attachCalibration(r, cal);
+    QVERIFY2(r.fit.verdict != train::FitVerdict::Good, r.fit.reason.c_str());
+    QVERIFY2(r.fit.reason.find("share is assumed") != std::string::npos, r.fit.reason.c_str());
   }
 
   void calibrationFileRoundTripAndBadInput() {
@@ -267,6 +281,16 @@ class TestCalibration : public QObject {
                  snapTruth = trueShare(ss);
     qInfo("snapshot share %.3f (truth %.3f)", snapShare, snapTruth);
     QVERIFY(std::abs(snapShare - snapTruth) < 0.05);
+    QVERIFY(!js["fit"].toObject()["reason"].toString().contains("share is assumed"));
+    // Without the calibration the snapshot's share is a guess nothing tests: not "good".
+    QCOMPARE(runCli({"infer", snap, "--out", tmp_.filePath("s0.tif"), "--json",
+                     tmp_.filePath("s0.json"), "--quiet"},
+                    &err),
+             0);
+    const auto fit0 = readJson(tmp_.filePath("s0.json"))["fit"].toObject();
+    QCOMPARE(fit0["verdict"].toString(), QString("doubtful"));
+    QVERIFY2(fit0["reason"].toString().contains("share is assumed"),
+             qPrintable(fit0["reason"].toString()));
     // A calibration applies to counts only: float fractions are refused, naming the file.
     const QString floats = tmp_.filePath("floats.tif");
     sim::writeSimulation(s, c, floats.toStdString(), tmp_.filePath("t.tif").toStdString());
