@@ -59,7 +59,7 @@ int main(int argc, char** argv) {
     }
   }
   // Without a display Qt would abort with its xcb message (exit 134): say it in one line
-  // (issue 15). QT_QPA_PLATFORM set (offscreen, wayland, …) means the user chose a platform.
+  //. QT_QPA_PLATFORM set (offscreen, wayland, …) means the user chose a platform.
   const auto unset = [](const char* name) {
     const char* v = std::getenv(name);
     return !v || !*v;

@@ -71,7 +71,7 @@ foreach(p IN LISTS programs)
 endforeach()
 install(FILES ${CMAKE_BINARY_DIR}/installer/changelog.Debian.gz DESTINATION ${doc})
 
-# The mollifier library (issue 15): find_package(Mollichrom) → Mollichrom::mollifier.
+# The mollifier library: find_package(Mollichrom) → Mollichrom::mollifier.
 install(TARGETS mollichrom_mollifier EXPORT MollichromTargets
         LIBRARY DESTINATION ${CMAKE_INSTALL_LIBDIR} COMPONENT lib NAMELINK_COMPONENT dev)
 install(DIRECTORY ${PROJECT_SOURCE_DIR}/core/mollifier/

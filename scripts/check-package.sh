@@ -1,5 +1,5 @@
 #!/usr/bin/env bash
-# The packages as a lab's sysadmin meets them (issue 15): build them, install them into a clean
+# The packages as a lab's sysadmin meets them: build them, install them into a clean
 # Debian 12 chroot (debootstrap, cached between runs in $MOLLICHROM_CHROOT_CACHE), use them —
 # mollichrom-cli --version, info and a short infer on the installed sample, the GUI under
 # xvfb-run with --screenshot, the mollifier example built against the installed dev package —

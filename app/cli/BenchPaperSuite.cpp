@@ -258,7 +258,7 @@ int runBenchPaperSuite(const std::vector<std::string>& argv) {
     total = saved["seconds"].toDouble();
   }
   const auto targets = bench::suiteTargets(rows);
-  std::printf("\ntargets (issue 17):\n");
+  std::printf("\ntargets:\n");
   for (const auto& t : targets)
     std::printf("  [%s] %s: %s\n", t.holds ? "met" : "NOT met", t.what.c_str(), t.figures.c_str());
   std::printf("suite: %.0f s in all\n", total);

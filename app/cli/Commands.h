@@ -1,5 +1,5 @@
 #pragma once
-// The CLI's one command table (issue 15): name, one-line summary, run function. `--help` lists
+// The CLI's one command table: name, one-line summary, run function. `--help` lists
 // it, main dispatches through it, and a test checks that every command's own `--help` works —
 // a command cannot exist without being listed.
 #include <string>

@@ -189,7 +189,7 @@ int runInfer(const std::vector<std::string>& argv) {
       throw UsageError("--free " + name + " needs a time series of at least 3 frames; " + input +
                        " has " + std::to_string(data.frames()) + " (use --set " + name + "=VALUE)");
   }
-  // The data checks (issue 13): printed even with --quiet — each says why a result may not
+  // The data checks: printed even with --quiet — each says why a result may not
   // be trusted and what to do.
   std::cerr << prep::warningLines(data.warnings);
   if (data.frames() < 3 && !quiet)

@@ -2,7 +2,7 @@
 // What a batch analyses: one item per stack, with its condition and its own infer options.
 // Read from a manifest CSV (`path[,condition][,name][,acquisition][,any infer option]`) or from a
 // list of inputs, and checked as a whole before anything runs: a missing file, a duplicate output
-// name or an unknown column is an error naming the manifest's line (issue 16).
+// name or an unknown column is an error naming the manifest's line.
 #include <set>
 #include <stdexcept>
 #include <string>

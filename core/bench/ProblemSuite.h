@@ -1,5 +1,5 @@
 #pragma once
-// The paper's benchmark suite (issue 17): every (problem × noise level × network × derivative
+// The paper's benchmark suite: every (problem × noise level × network × derivative
 // engine) fit of a known parameter, one run at a time. A run simulates its problem
 // (core/sim/problems), fits it with train::fitPde under a wall-time budget and reports the
 // parameter's error, the median step time, the working memory, the time to a stated accuracy

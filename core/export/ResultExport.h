@@ -78,7 +78,7 @@ std::string fileSha256(const std::string& path);
 // CLI's report, the GUI's status and log.
 std::string answerDescription(const train::InferenceResult& result);
 
-// How a scalar stands: "inferred", "given", "not identifiable from these data: …" (issue 13).
+// How a scalar stands: "inferred", "given", "not identifiable from these data: …".
 std::string scalarStatus(const train::InferenceResult& result, bool mobility);
 // What the dynamics said about the share, M and Γ_ac, and whether the values used passed their
 // test, in one line ("" when nothing was profiled).

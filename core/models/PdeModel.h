@@ -43,7 +43,7 @@ class PdeModel {
   // The fields whose derivatives the residual reads, from the observed ones [F, T, H, W]. A
   // nonlinear term under a derivative (∇²(u³)) is mollified as a field of its own: smoothing
   // does not commute with u³, and at sharp interfaces the chain rule on the smoothed u missed
-  // the equation by 70 % (issue 17). FieldDerivativeEngine applies it. Default: the observed
+  // the equation by 70 %. FieldDerivativeEngine applies it. Default: the observed
   // fields themselves.
   virtual torch::Tensor derivedFields(const torch::Tensor& observed) const { return observed; }
   // Named fields for display (e.g. "phi_h", "mu_d", "lap_phi_d"), each [T, H, W].

@@ -1,5 +1,5 @@
 #pragma once
-// Checks of a prepared stack before any inference (issue 13): each finding is a warning with
+// Checks of a prepared stack before any inference: each finding is a warning with
 // what to do, shown in the GUI's banner and Log, on the CLI's stderr and in the summary JSON.
 // A warning never stops a run; it says why a result may not be trusted.
 #include <string>

@@ -1,5 +1,5 @@
 #pragma once
-// Camera counts → volume fractions (issue 13). A camera records offset + gain·signal per
+// Camera counts → volume fractions. A camera records offset + gain·signal per
 // channel; the model needs φ_c and φ_h in absolute volume fractions, and λ follows the ratio of
 // the two channels' scales (20 % error in it: r 0.94 → 0.50–0.83 on a simulated series), so
 // both scales are fixed by stated, documented assumptions instead of percentiles:

@@ -1,5 +1,5 @@
 #pragma once
-// What a camera makes of simulated volume fractions (issue 13's test data, the validation
+// What a camera makes of simulated volume fractions (the trust checks' test data, the validation
 // suite's camera cases): per channel offset + gain · Poisson(photons · φ) + Gaussian read
 // noise, optional bleaching and stage drift, clipped to uint16 — a calibrated 2-channel
 // ImageJ-style stack as if loaded from a TIFF.

@@ -9,6 +9,8 @@
 #include "core/train/Tiling.h"
 #include "core/util/Feedback.h"
 
+#include <opencv2/imgproc.hpp>
+
 #include <QJsonArray>
 #include <QJsonDocument>
 #include <QJsonObject>
@@ -24,6 +26,7 @@ namespace {
 
 constexpr std::uint64_t kProfileNoiseSeed = 20261207;
 constexpr int kProfileEntries = 6;  // aa, aL, ah, LL, Lh, hh
+constexpr int kProfileTile = 128;
 
 // The six projected sums at every grid share for the pixels of one tile: [S, 6, P].
 torch::Tensor projectedSums(const TermComponents& c, const torch::Tensor& pick,
@@ -31,10 +34,16 @@ torch::Tensor projectedSums(const TermComponents& c, const torch::Tensor& pick,
   // Components [8, T', P] over the picked pixels.
   const auto X = torch::stack({c.aC, c.aH, c.eC, c.eH, c.LC, c.LH, c.L2, c.L3})
                      .flatten(2)
-                     .index_select(2, pick);
-  const auto G = torch::einsum("itp,jtp->ijp", {X, X});    // [8, 8, P]
-  const auto W = torch::einsum("sxi,ijp->sxjp", {V, G});   // [S, 4, 8, P]
-  const auto S = torch::einsum("sxjp,syj->sxyp", {W, V});  // [S, 4, 4, P]: a, e, h, L
+                     .index_select(2, pick)
+                     .to(torch::kFloat64);
+  const int64_t nS = V.size(0), P = X.size(2);
+  // As plain products rather than einsum, which batched tiny matrix products over the pixels:
+  // G = Σ_t X_i X_j [8, 8, P]; W = V·G in one product [S·4, 8·P]; S = W·Vᵀ batched over the
+  // shares [S, 4, 4, P] (a, e, h, L).
+  const auto G = (X.unsqueeze(1) * X.unsqueeze(0)).sum(2);
+  const auto W = torch::mm(V.reshape({nS * 4, 8}), G.reshape({8, 8 * P})).reshape({nS, 4, 8, P});
+  const auto S =
+      torch::bmm(V, W.permute({0, 2, 1, 3}).reshape({nS, 8, 4 * P})).reshape({nS, 4, 4, P});
   auto s = [&](int x, int y) { return S.select(1, x).select(1, y); };
   const auto ee = s(1, 1).clamp_min(1e-30);
   auto proj = [&](int x, int y) { return s(x, y) - s(1, x) * s(1, y) / ee; };
@@ -100,9 +109,11 @@ StackProfile profileStack(const FieldBundle& data, const models::ChromatinParame
     WidthSums w;
     w.halfWidthXY = width;
     auto sums = torch::zeros({S, R1, kProfileEntries}, torch::kFloat64);
-    for (const auto& [count, tile] :
-         richestTiles(region, halo, 64, engine.mirrorXY(), data.frames, settings.budgetNodes)) {
-      const cv::Rect& in = tile.interior;
+    for (const auto& [count, tile] : richestTiles(region, halo, kProfileTile, engine.mirrorXY(),
+                                                  data.frames, settings.budgetNodes)) {
+      // Only the region's pixels are summed: shrinking the interior to their bounding box
+      // leaves every value the same (exact tiles) and skips the terms around the nucleus.
+      const cv::Rect in = cv::boundingRect(region(tile.interior)) + tile.interior.tl();
       std::vector<int64_t> pickV;
       for (int y = 0; y < in.height; ++y)
         for (int x = 0; x < in.width; ++x)
@@ -115,8 +126,8 @@ StackProfile profileStack(const FieldBundle& data, const models::ChromatinParame
       for (int r = 0; r <= out.reps; ++r) {
         if (feedback) feedback->throwIfCanceled();
         const auto fields =
-            r == 0 ? data.window(src, torch::kFloat64)
-                   : data.noisyWindow(src, torch::kFloat64, kProfileNoiseSeed + std::uint64_t(r));
+            r == 0 ? data.window(src, torch::kFloat32)
+                   : data.noisyWindow(src, torch::kFloat32, kProfileNoiseSeed + std::uint64_t(r));
         sums.select(1, r) += projectedSums(engine.components(fields), pick, V).sum(2);
       }
     }

@@ -226,7 +226,7 @@ Selection selectKernel(const FieldBundle& data, const std::vector<std::unique_pt
   return out;
 }
 
-// Where λ's noise comes from, at one width (issue 12): the share of its variance caused by the
+// Where λ's noise comes from, at one width: the share of its variance caused by the
 // frame-mean of the field noise alone. A perturbation δ(x) common to every frame leaves ∂tφ_d
 // alone and changes the residual by a nearly static amount that a change of λ(x) absorbs, so
 // no model of the fields — a network, a denoiser, a constrained fit — can tell it from signal:

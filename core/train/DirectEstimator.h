@@ -42,7 +42,7 @@ struct DirectEstimate {
   double residualRms = 0;  // of the PDE residual at the estimate, over the region
   double reactionRms =
       0;  // of the decay term 2Γ_ac·φ_h over the valid grid (the trainer's residual scale)
-  // The space kernel per pixel (issue 12): "fixed" (MollifierSettings::halfWidthXY) or "risk"
+  // The space kernel per pixel: "fixed" (MollifierSettings::halfWidthXY) or "risk"
   // (chosen from a ladder by the estimated error of λ; kernelMap holds the half-width).
   std::string kernelRule = "fixed";
   std::vector<int> kernelCandidates;

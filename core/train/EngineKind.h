@@ -1,7 +1,7 @@
 #pragma once
 // How a run takes its derivatives and which network represents the fields: enums with parse
 // and name functions, so flags, projects and the GUI's choices meet in one place instead of
-// strings compared across the code (issue 14).
+// strings compared across the code.
 #include <string>
 #include <vector>
 

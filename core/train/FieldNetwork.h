@@ -1,5 +1,5 @@
 #pragma once
-// The field model of a fit, whichever of the three architectures (issue 17: the paper compares
+// The field model of a fit, whichever of the three architectures (the paper compares
 // mollifier layers across networks), so the chromatin trainer and the benchmark problems' fits
 // build and evaluate it the same way:
 //   cnn          u = data + σ·CNN((data − mean)/spread) on the grid window (a correction that

@@ -1,5 +1,5 @@
 #pragma once
-// Does the model fit the data (issue 13)? After the estimate, at the reported λ and scalars:
+// Does the model fit the data? After the estimate, at the reported λ and scalars:
 //   explained  the share of the observed ∂tφ_d (its variance over the nuclei) that the model's
 //              other terms account for — 1 − Σr²/Σ(a − ā)², r the mollified PDE residual;
 //   chi2       the residual's mean square over what the data's noise alone leaves in it

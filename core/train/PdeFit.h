@@ -1,5 +1,5 @@
 #pragma once
-// A physics-informed fit of any PdeModel (issue 17: the paper's benchmark problems): a field
+// A physics-informed fit of any PdeModel (the paper's benchmark problems): a field
 // network (FieldNetwork: cnn, mlp or fourier-mlp) and the positive parameter map p(x) — the
 // model's λ, as a grid of log-values — trained jointly on
 //   mean((u − data)²)/σ²  +  mean(R²/s²(p))  +  w_s · ℓ² · mean(B²)/s₀² · mean(|∇p|²)

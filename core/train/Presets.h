@@ -1,6 +1,6 @@
 #pragma once
 // Training presets, shared by the GUI's Training dock and `mollichrom-cli infer --preset`, so a
-// GUI run can be repeated headless with the same settings (issue 14).
+// GUI run can be repeated headless with the same settings.
 #include <string>
 #include <vector>
 

@@ -1,5 +1,5 @@
 #pragma once
-// How much λ depends on the counts calibration's assumed heterochromatin share (issue 13):
+// How much λ depends on the counts calibration's assumed heterochromatin share:
 // λ recomputed with φ_h scaled by 0.9 and 1.1 (the share −10 % / +10 %), everything else as in
 // the run. On counts the share is an assumption the PDE residual barely tests (flat to a few %
 // over ±20 % at 3 % noise), so the report says how far λ moves with it.

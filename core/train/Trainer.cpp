@@ -620,7 +620,7 @@ InferenceResult runInference(const prep::FieldData& data, const models::Paramete
                              const SnapshotFn& onSnapshot) {
   return translatingErrors([&] {
     InferenceResult r = runInferenceImpl(data, params, cfg, feedback, onSnapshot);
-    // A scalar the data do not determine is not a result (issue 13): the trained value moves
+    // A scalar the data do not determine is not a result: the trained value moves
     // only within its prior around the direct estimate's, so the direct estimate's verdict holds.
     r.inferredM = r.freeM && r.direct.estimatedM;
     r.inferredGamma = r.freeGamma && r.direct.estimatedGammaAc;

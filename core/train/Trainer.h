@@ -101,7 +101,7 @@ struct Snapshot {
   double M = 0, gammaAc = 0;
   // Remaining time extrapolated from the elapsed time and the fraction done (0 until 1 % done).
   // Seconds left, from the pace of the steps so far (not from `seconds`, which includes the
-  // setup: issue 14 saw an ETA of 164 s for a run that took 60 s); 0 before it is known.
+  // setup: a user saw an ETA of 164 s for a run that took 60 s); 0 before it is known.
   double eta = 0;
   double etaSeconds() const { return eta; }
 };

@@ -3,7 +3,7 @@
 // the field network (a registered submodule), λ's log map θ, log M and log Γ_ac (parameters;
 // a fixed scalar does not require grad), and the run's bookkeeping as buffers — the step, the
 // PDE weight and the loss history, one row per step. A checkpoint is then torch::save of this
-// module and of the optimizer, and resuming is torch::load of both (issue 14: the checkpoint
+// module and of the optimizer, and resuming is torch::load of both (the checkpoint
 // used to write each tensor by hand and flatten the losses into one list).
 // Internal to core/train (LibTorch stays behind Trainer.h).
 #include "core/train/FieldNetwork.h"

@@ -1,7 +1,7 @@
 #pragma once
 // Child processes started from an argument vector — never through a shell — so a file name
 // with spaces, quotes, `$(...)`, `;` or a line break reaches the child exactly as it is
-// (issue 16). Batch workers, the SLURM task runner and `sbatch`/`squeue` calls go through here.
+//. Batch workers, the SLURM task runner and `sbatch`/`squeue` calls go through here.
 #include <sys/types.h>
 
 #include <string>

@@ -1,4 +1,4 @@
-// Batch analysis (issue 16): the manifest and its checks, CSV with any file name, the SLURM
+// Batch analysis: the manifest and its checks, CSV with any file name, the SLURM
 // script, the statistics, and whole local batches through the CLI — with file names that
 // would break anything that let them near a shell.
 #include "core/batch/BatchFolder.h"

@@ -222,7 +222,7 @@ class TestInference : public QObject {
     }
     QCOMPARE(last.fraction, 1.0);
     QCOMPARE(int(last.losses.size()), 12);
-    // The ETA follows the steps' pace, not the set-up (issue 14: 164 s shown for a 60 s run
+    // The ETA follows the steps' pace, not the set-up (164 s shown for a 60 s run
     // whose first 16 s were set-up): 6 steps in 3 s, 6 to go → 3 s, whatever came before.
     QCOMPARE(train::remainingSeconds(3.0, 6, 6, -1), 3.0);
     QCOMPARE(train::remainingSeconds(3.0, 6, 6, 1.5), 1.5);  // the time budget ends it sooner
@@ -358,7 +358,7 @@ class TestInference : public QObject {
     QCOMPARE(j["settings"].toObject()["mask"].toString(), QString("otsu"));  // not "auto"
     QVERIFY(j["settings"].toObject()["mask_threshold"].toDouble() > 0);      // Otsu's choice
 
-    // Issue 14: a GUI run is repeated headless with --preset (later flags override it); a
+    // a GUI run is repeated headless with --preset (later flags override it); a
     // threshold mask says so; --steps 0 is refused, not silently 40.
     QCOMPARE(runCli({"infer", stack, "--out", rates, "--preset", "accurate", "--steps", "3",
                      "--mask-threshold", "0.3", "--json", summary, "--quiet"},

@@ -1,4 +1,4 @@
-// The benchmark suite's forward simulators (issue 17): each converges at its stated order, its
+// The benchmark suite's forward simulators: each converges at its stated order, its
 // data are what the inverse problem says they are, and the noise rule is the same for all.
 #include "core/bench/ProblemSuite.h"
 #include "core/bench/SuiteReport.h"

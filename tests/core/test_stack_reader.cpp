@@ -422,7 +422,7 @@ class TestStackReader : public QObject {
     }
     // Root reads any file: run the CLI as root without the capabilities that override file
     // permissions (setpriv). Not as another user: the build folder of a clone in a private
-    // home or a `mktemp -d` folder is not reachable by them (issue 14).
+    // home or a `mktemp -d` folder is not reachable by them.
     QProcess p;
     p.start("setpriv", {"--bounding-set", "-dac_override,-dac_read_search", "--", MOLLICHROM_CLI,
                         "info", QString::fromStdString(locked)});

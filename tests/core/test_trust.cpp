@@ -1,4 +1,4 @@
-// Results a scientist can trust on camera data (issue 13): counts → fractions by offsets and
+// Results a scientist can trust on camera data: counts → fractions by offsets and
 // stated mean fractions, λ's sensitivity to the assumed share, the data checks' warnings, and
 // scalars that are never a default dressed as a result.
 #include "core/export/ResultExport.h"

@@ -1,4 +1,4 @@
-// Inference that holds beyond the cases it was built on (issue 12): the direct estimate at
+// Inference that holds beyond the cases it was built on: the direct estimate at
 // small kernels, λ up to the nuclear edge, the steady-state snapshot, convergence (more training
 // does not change the answer), several nuclei (labels, split, border flag, table), and the 90 %
 // band (files, coverage).
@@ -117,7 +117,7 @@ class TestValidation : public QObject {
   }
 
   void lambdaNoiseFloorIsTheFramesCommonNoise() {
-    // Why the trained network cannot beat the direct estimate by much (issue 12): most of λ's
+    // Why the trained network cannot beat the direct estimate by much: most of λ's
     // error from noise comes from the part of the noise common to all frames, which a change of
     // λ absorbs and no model of the fields can tell from signal. Checked on the data themselves
     // at a kernel where noise matters: with only that part of the noise, λ's excess error (its

@@ -1,5 +1,5 @@
 #!/usr/bin/env bash
-# A batch on a real SLURM cluster (issue 16): starts a private single-node cluster on localhost
+# A batch on a real SLURM cluster: starts a private single-node cluster on localhost
 # (munged, slurmctld, slurmd with their own key, ports, state and spool folders in a temporary
 # folder), submits a 4-item job array of small simulated stacks whose names carry spaces,
 # quotes, $(...), ';', a line break and non-ASCII characters, waits for it (at most 3 min),

@@ -109,7 +109,7 @@ bool openSample(MainWindow& w, const QString& path = kSample) {
   return preview.wait(300000);
 }
 
-// A timed bound that catches a real freeze, not a slow machine (issue 14: < 100 ms failed on a
+// A timed bound that catches a real freeze, not a slow machine (< 100 ms failed on a
 // loaded machine). The figures are printed with qInfo for the README.
 constexpr qint64 kFreezeMs = 1500;
 
@@ -366,7 +366,7 @@ class TestMainWindow : public QObject {
     QCOMPARE(maxAbsDiff(w2.panelWidget(1)->imageLayer()->image(), savedLambda), 0.0);
     QCOMPARE(size_t(w2.panelWidget(3)->chartLayer()->pointCount() > 0), size_t(1));
     {
-      // The loss chart comes back as it was saved (issue 14: it showed one flat line at 1).
+      // The loss chart comes back as it was saved (it showed one flat line at 1).
       const QImage chart = w2.panel(3)->grabFramebuffer();
       QCOMPARE(chart.size(), savedChart.size());
       for (const QColor c : {QColor(255, 140, 60), QColor(80, 160, 255), QColor(120, 220, 120)}) {
@@ -383,7 +383,7 @@ class TestMainWindow : public QObject {
   }
 
   void movedProjectAsksForItsData() {
-    // Issue 14: a project whose data moved away is not a dead end: "Locate…" finds it.
+    // a project whose data moved away is not a dead end: "Locate…" finds it.
     QTemporaryDir dir;
     const QString copy = dir.filePath(QStringLiteral("cell.tif"));
     QVERIFY(QFile::copy(kSample, copy));
@@ -423,7 +423,7 @@ class TestMainWindow : public QObject {
   }
 
   void unappliedSettingsAreMarkedAndAppliedBeforeStart() {
-    // Issue 14: Start after changing the channels trained on the old ones, unmarked.
+    // Start after changing the channels trained on the old ones, unmarked.
     MainWindow w;
     w.setShowDialogs(false);
     QVERIFY(showWindow(w));
@@ -459,7 +459,7 @@ class TestMainWindow : public QObject {
   }
 
   void maskSliderIsLiveWithAPreview() {
-    // Issue 14: in Otsu mode the slider looked draggable but was disabled; no preview.
+    // in Otsu mode the slider looked draggable but was disabled; no preview.
     MainWindow w;
     w.setShowDialogs(false);
     QVERIFY(showWindow(w));
@@ -481,7 +481,7 @@ class TestMainWindow : public QObject {
   }
 
   void layoutFitsAndAnnotationsStayOffTheData() {
-    // Issue 14, cosmetics at the default size: docks clipped sideways, title / colour bar over a
+    // Cosmetics at the default size: docks clipped sideways, title / colour bar over a
     // zoomed image, the scale bar lost when zoomed, a bar reading "-1.40e-09", a cut frame label.
     MainWindow w;
     w.setShowDialogs(false);
@@ -539,7 +539,7 @@ class TestMainWindow : public QObject {
   }
 
   void guideTooltipsAndShortcuts() {
-    // Issue 14: Help held only About; many controls had no tooltip; no shortcuts for Pause,
+    // Help held only About; many controls had no tooltip; no shortcuts for Pause,
     // Stop, Export all.
     MainWindow w;
     w.setShowDialogs(false);
@@ -594,7 +594,7 @@ class TestMainWindow : public QObject {
   }
 
   void oneChannelOpensForLookingOnly() {
-    // Issue 14: a grey PNG (or any one-channel stack) opens to be looked at; λ is explained.
+    // a grey PNG (or any one-channel stack) opens to be looked at; λ is explained.
     QTemporaryDir dir;
     QImage grey(120, 100, QImage::Format_Grayscale8);
     for (int y = 0; y < grey.height(); ++y)
@@ -623,7 +623,7 @@ class TestMainWindow : public QObject {
   }
 
   void newPixelSizeRefitsTheView() {
-    // Issue 14: an uncalibrated stack given a pixel size shrank to a dot until Fit was pressed.
+    // an uncalibrated stack given a pixel size shrank to a dot until Fit was pressed.
     MainWindow w;
     w.setShowDialogs(false);
     QVERIFY(showWindow(w));
@@ -672,7 +672,7 @@ class TestMainWindow : public QObject {
     const int frozen = snapshot.count();
     QTest::qWait(2500);
     QCOMPARE(snapshot.count(), frozen);
-    // Issue 14: the status said "paused" for 4 s, then nothing; it stays while paused.
+    // the status said "paused" for 4 s, then nothing; it stays while paused.
     QVERIFY2(w.statusBar()->currentMessage().contains(QStringLiteral("paused")),
              qPrintable(w.statusBar()->currentMessage()));
     w.workflow()->setPaused(false);
@@ -847,7 +847,7 @@ class TestMainWindow : public QObject {
   }
 
   void cameraCountsAreMappedAndCheckedInTheGui() {
-    // Issue 13 through the GUI: a uint16 camera stack (offsets 100/180, different gains) opens
+    // Camera counts through the GUI: a uint16 camera stack (offsets 100/180, different gains) opens
     // in counts mode; with the right stated fractions λ matches the truth; swapped channels
     // raise the banner.
     QTemporaryDir dir;
@@ -1109,7 +1109,7 @@ class TestMainWindow : public QObject {
     QVERIFY2(why.contains("out of memory") && !why.contains("frame #") &&
                  !why.contains("Exception raised from"),
              qPrintable(why));
-    // Issue 15: without a display, one line saying so and exit 1 (not Qt's abort, 134).
+    // without a display, one line saying so and exit 1 (not Qt's abort, 134).
     QProcess noDisplay;
     auto bare = QProcessEnvironment::systemEnvironment();
     for (const char* v : {"DISPLAY", "WAYLAND_DISPLAY", "QT_QPA_PLATFORM"}) bare.remove(v);

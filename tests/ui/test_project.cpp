@@ -115,7 +115,7 @@ class TestProject : public QObject {
   }
 
   void movedProjectFindsItsDataAndResults() {
-    // Issue 14: a project moved without its data, or renamed with its results folder.
+    // a project moved without its data, or renamed with its results folder.
     QTemporaryDir tmp;
     QDir root(tmp.path());
     QVERIFY(root.mkpath("lab/data") && root.mkpath("lab/p/cell_results") && root.mkpath("usb"));

@@ -1,4 +1,4 @@
-// The analysis session without any window or display (issue 14: state lives in a QObject that
+// The analysis session without any window or display (state lives in a QObject that
 // tests drive like a user would): open the sample, its preview, a mapping change re-prepared
 // without re-reading the file, a canceled load, training with snapshots and a result, a run
 // refused by the memory plan, and the result exported.

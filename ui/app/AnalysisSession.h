@@ -41,7 +41,7 @@ struct LoadedData {
   bool hasCalibration = false;
   models::ParameterChoice dockParams;  // the training dock's parameters the step started from
   // The stack as read (crop, frames, binning applied), kept while small enough so a change of
-  // only the mapping or the mask re-prepares it without re-reading the file (issue 14).
+  // only the mapping or the mask re-prepares it without re-reading the file.
   std::shared_ptr<const io::Stack> stack;
   QDateTime modified;  // the file's, when read: a changed file is read again
   bool reread = true;  // whether this load read the file

@@ -47,7 +47,7 @@ bool ProjectController::open(const QString& path, QString* error) {
     return false;
   }
   if (!s.dataFound()) {
-    // Moved without its data (issue 14): ask where it is now instead of failing.
+    // Moved without its data: ask where it is now instead of failing.
     const QString located = locateData_ ? locateData_(path, s.dataCandidates) : QString();
     if (located.isEmpty()) {
       *error = tr("%1: its data file %2 was not found (looked in: %3)")

@@ -190,7 +190,7 @@ void saveProject(const QString& path, const ProjectState& s) {
   if (data.prep.mask != "auto")
     dataJson["mask"] = base.relativeFilePath(QString::fromStdString(data.prep.mask));
   dataJson["path"] = base.relativeFilePath(s.dataPath);
-  // Also the absolute path: a project moved without its data still finds it (issue 14).
+  // Also the absolute path: a project moved without its data still finds it.
   dataJson["absolute_path"] = QFileInfo(s.dataPath).absoluteFilePath();
   QJsonObject o{{"format", kFormat},
                 {"version", kFormatVersion},

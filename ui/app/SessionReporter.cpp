@@ -180,7 +180,7 @@ void SessionReporter::trainingStarted(const TrainingSettings& s) {
 
 void SessionReporter::paused(bool paused, int step, const QString& resumeKey,
                              const QString& stopKey) {
-  // Paused stays said (no timeout) until resumed: issue 14 saw the text vanish after 4 s.
+  // Paused stays said (no timeout) until resumed: a user saw the text vanish after 4 s.
   if (paused)
     status(tr("Training paused at step %1 — Resume (%2) or Stop (%3)")
                .arg(step)

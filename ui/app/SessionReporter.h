@@ -1,5 +1,5 @@
 #pragma once
-// The window's presenter (issue 14): says what the analysis session does — in the status bar,
+// The window's presenter: says what the analysis session does — in the status bar,
 // the Log, the progress indicator with its Cancel button, the warnings banner and error
 // dialogs. The wording and when it shows live here; MainWindow only wires. It listens to the
 // session itself and is created before the window's own connections, so a report is on screen

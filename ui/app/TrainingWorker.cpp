@@ -26,7 +26,7 @@ bool TrainingWorker::start(std::shared_ptr<const prep::FieldData> data,
   feedback_ = std::make_shared<util::Feedback>();
   auto feedback = feedback_;
   QPointer<TrainingWorker> self(this);
-  // Progress before the first snapshot too (the direct estimate, the set-up): issue 14 saw
+  // Progress before the first snapshot too (the direct estimate, the set-up): a user saw
   // "starting" for 16 s.
   forwardProgress(*feedback, this, [this](double fraction, const QString& what) {
     Q_EMIT progress(fraction, what);

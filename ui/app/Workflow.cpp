@@ -158,7 +158,7 @@ void Workflow::onLoaded() {
   dock->setMaskSource(prep::timeMean(f.density));
   p_.timeBar->setStack(f.frames(), f.dt);
   // The same picture in µm keeps the user's pan/zoom; another file, crop, binning or pixel size
-  // is fitted (a view kept across a new pixel size showed a dot: issue 14).
+  // is fitted (a view kept across a new pixel size showed a dot).
   const std::array<double, 2> extent{f.width() * f.dx, f.height() * f.dy};
   p_.panels->refresh();
   if (viewed_.first != d->path || viewed_.second != extent) p_.panels->fitImages();
@@ -201,7 +201,7 @@ int Workflow::frameCount() const {
 void Workflow::startTraining() {
   if (!p_.session->data() || p_.session->isBusy()) return;
   if (p_.dataDock->hasUnappliedChanges()) {
-    // Never train on settings the dock no longer shows (issue 14): apply, then start.
+    // Never train on settings the dock no longer shows: apply, then start.
     p_.logDock->info(tr("Applying the changed data settings before training"));
     startAfterApply_ = true;
     applyDataSettings();

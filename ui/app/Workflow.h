@@ -1,6 +1,6 @@
 #pragma once
 // The user's way through an analysis — open (a stack or a project), prepare with the Data
-// dock's settings, preview, train — between the AnalysisSession and the docks (issue 14). The
+// dock's settings, preview, train — between the AnalysisSession and the docks. The
 // session holds the state and runs the tasks; the workflow decides what follows what: a
 // project's results are restored once its data and preview are ready, Start with unapplied data
 // settings applies them first and then trains, a new stack refits the view only when its extent

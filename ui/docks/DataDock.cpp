@@ -40,7 +40,7 @@ DataDock::DataDock(QWidget* parent) : QDockWidget(tr("Data"), parent) {
   connect(props, &QPushButton::clicked, this, &DataDock::editProperties);
   layout->addWidget(props);
 
-  // Apply at the top, where a changed setting is seen to be pending (issue 14: below the fold
+  // Apply at the top, where a changed setting is seen to be pending (below the fold
   // it was missed, and Start trained on the old settings).
   status_ = new QLabel(body);
   status_->setWordWrap(true);

@@ -2,7 +2,7 @@
 // The "Data" dock: channel → field mapping, intensity normalisation with a histogram preview,
 // nucleus mask (Otsu, threshold slider, file), crop / frame range / binning, drift and bleach
 // correction. "Apply" re-prepares the fields off the GUI thread (the window does that); until
-// then the dock marks its settings as unapplied, and Start applies them first (issue 14).
+// then the dock marks its settings as unapplied, and Start applies them first.
 #include "ui/app/Settings.h"
 
 #include <QDockWidget>

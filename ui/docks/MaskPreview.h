@@ -1,6 +1,6 @@
 #pragma once
 // A small live picture of the nucleus mask in the Data dock: the time-mean density in grey with
-// the mask the current threshold gives in orange, recomputed while the slider moves (issue 14),
+// the mask the current threshold gives in orange, recomputed while the slider moves,
 // so a threshold is judged before anything is re-prepared. It runs the same prep::autoNucleusMask
 // as preparing does, on a copy reduced to at most kPreviewEdge px so a drag stays smooth on
 // 4096² fields.

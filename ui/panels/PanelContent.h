@@ -1,7 +1,7 @@
 #pragma once
 // What a panel can show, each entry with its provider: input frames, fields and derivatives (the
 // trainer's snapshot keys), the λ maps, the mask, the nuclei, the loss curves. The table is the
-// one place that knows where a panel's picture comes from (issue 14: it was a 12-branch chain in
+// one place that knows where a panel's picture comes from (it was a 12-branch chain in
 // the window). Keys are stable: projects store them.
 #include <QString>
 

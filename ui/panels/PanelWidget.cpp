@@ -174,7 +174,7 @@ void PanelWidget::showLosses(const std::vector<train::LossRecord>& losses) {
 }
 
 void PanelWidget::showMessage(const QString& text) {
-  // Wrapped to the panel's width (issue 14: long placeholders were cut at the edges).
+  // Wrapped to the panel's width (long placeholders were cut at the edges).
   const int chars = std::max(16, view_->width() / 9);
   QStringList lines;
   for (const QString& paragraph : text.split(QLatin1Char('\n'))) {

@@ -104,7 +104,7 @@ void ChartPanel::setLosses(const std::vector<train::LossRecord>& losses) {
   // The axes' ranges are set here, not left to the first paint: a plot caches its points in
   // the axis' scale when it is first drawn, and an axis whose automatic range still starts at
   // 0 is not log-active then — a chart drawn once (a reopened project) showed every term as a
-  // flat line at 10^0 (issue 14).
+  // flat line at 10^0.
   double lo = INFINITY, hi = 0;
   int first = 0, last = 0;
   for (const auto& r : losses) {

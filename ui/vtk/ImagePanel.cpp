@@ -57,7 +57,7 @@ struct ImagePanel::Pipeline {
 
 namespace {
 // The margins (px) the annotations live in, so a zoomed image never runs under them
-// (issue 14: the title, colour bar and scale bar were drawn over the data).
+// (the title, colour bar and scale bar were drawn over the data).
 constexpr int kTopPx = 24, kBottomPx = 26, kRightPx = 84;
 }  // namespace
 
@@ -204,7 +204,7 @@ void ImagePanel::applyLookupTable() {
       range_ = {-m, m};
     }
   }
-  // An end within float noise of zero is zero (issue 14: a density bar read "-1.40e-09").
+  // An end within float noise of zero is zero (a density bar read "-1.40e-09").
   const double span = range_.second - range_.first;
   if (std::abs(range_.first) < 1e-4 * span) range_.first = 0;
   if (std::abs(range_.second) < 1e-4 * span) range_.second = 0;

@@ -1,6 +1,6 @@
 #pragma once
 // VTK's bundled fonts cover ASCII only, so panel titles read "bilap phi_d (1/um^4)" beside the
-// Unicode selectors (issue 14). Text actors that show names and units use a system TrueType font
+// Unicode selectors. Text actors that show names and units use a system TrueType font
 // with Greek letters and superscripts (DejaVu Sans, a dependency of the package); where it is
 // missing they keep VTK's font.
 class vtkTextProperty;

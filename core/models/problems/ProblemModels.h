@@ -1,5 +1,5 @@
 #pragma once
-// The benchmark suite's three PDE models (issue 17) behind PdeModel, each with one field "u"
+// The benchmark suite's three PDE models behind PdeModel, each with one field "u"
 // and no free scalars; their simulators are in core/sim/problems. Residuals are affine in the
 // unknown parameter p (the PdeModel's λ):
 //   LangevinModel      R = ∂ₓm + p·m                on a 1-D series (x is time; p = k(t))

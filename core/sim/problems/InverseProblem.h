@@ -1,5 +1,5 @@
 #pragma once
-// The paper's benchmark problems (issue 17): one first-, one second- and one fourth-order
+// The paper's benchmark problems: one first-, one second- and one fourth-order
 // inverse problem, each with its own forward simulator, a known parameter to recover and a
 // stated accuracy check of the simulator (its convergence order).
 #include <torch/torch.h>
