@@ -435,9 +435,27 @@ class TestMainWindow : public QObject {
     auto* apply = dock->findChild<QPushButton*>(QStringLiteral("applyData"));
     auto* channels = dock->findChild<QComboBox*>(QStringLiteral("densityChannel"));
     QVERIFY(apply->mapTo(dock, QPoint()).y() < channels->mapTo(dock, QPoint()).y());
+    // The wheel over a box without the focus scrolls the dock and changes no setting.
+    auto* maskMode = dock->findChild<QComboBox*>(QStringLiteral("maskMode"));
+    auto* threshold = dock->findChild<QSlider*>(QStringLiteral("maskThreshold"));
+    const int modeBefore = maskMode->currentIndex(), thresholdBefore = threshold->value();
+    for (QWidget* target : {static_cast<QWidget*>(maskMode), static_cast<QWidget*>(threshold)}) {
+      QVERIFY(!target->hasFocus());
+      const QPointF at(target->width() / 2.0, target->height() / 2.0);
+      QWheelEvent wheel(at, target->mapToGlobal(at), QPoint(), QPoint(0, -120), Qt::NoButton,
+                        Qt::NoModifier, Qt::NoScrollPhase, false);
+      QApplication::sendEvent(target, &wheel);
+    }
+    QCOMPARE(maskMode->currentIndex(), modeBefore);
+    QCOMPARE(threshold->value(), thresholdBefore);
+    QVERIFY(!dock->hasUnappliedChanges());
+    // The note appears without moving the boxes below it.
+    const int channelsY = channels->mapTo(dock, QPoint()).y();
     dock->findChild<QComboBox*>(QStringLiteral("densityChannel"))->setCurrentIndex(1);
     dock->findChild<QComboBox*>(QStringLiteral("heteroChannel"))->setCurrentIndex(0);
     QVERIFY(dock->hasUnappliedChanges() && note->isVisibleTo(dock));
+    QTest::qWait(50);
+    QCOMPARE(channels->mapTo(dock, QPoint()).y(), channelsY);
     QVERIFY(apply->text().contains(QStringLiteral("●")));
     QCOMPARE(w.session()->data()->settings.prep.channels.density, 1);
     // Start applies first (the file is not read again: only the mapping changed), then trains.
@@ -675,6 +693,12 @@ class TestMainWindow : public QObject {
     // the status said "paused" for 4 s, then nothing; it stays while paused.
     QVERIFY2(w.statusBar()->currentMessage().contains(QStringLiteral("paused")),
              qPrintable(w.statusBar()->currentMessage()));
+    // A snapshot that arrives while paused (the step under way when Pause was pressed) leaves
+    // the window saying "paused", not an ETA.
+    Q_EMIT w.session()->snapshotReady(w.session()->snapshot()->step);
+    QVERIFY2(w.statusBar()->currentMessage().contains(QStringLiteral("paused")),
+             qPrintable(w.statusBar()->currentMessage()));
+    QVERIFY(!w.statusBar()->currentMessage().contains(QStringLiteral("ETA")));
     w.workflow()->setPaused(false);
     QVERIFY(snapshot.wait(20000));
     QElapsedTimer stop;

@@ -181,10 +181,10 @@ void SessionReporter::trainingStarted(const TrainingSettings& s) {
 void SessionReporter::paused(bool paused, int step, const QString& resumeKey,
                              const QString& stopKey) {
   // Paused stays said (no timeout) until resumed: a user saw the text vanish after 4 s.
+  pausedText_ =
+      tr("Training paused at step %1 — Resume (%2) or Stop (%3)").arg(step).arg(resumeKey, stopKey);
   if (paused)
-    status(tr("Training paused at step %1 — Resume (%2) or Stop (%3)")
-               .arg(step)
-               .arg(resumeKey, stopKey));
+    status(pausedText_);
   else
     status(tr("Training resumed"), 4000);
   progress_->setFraction(progress_->fraction(),
@@ -194,6 +194,13 @@ void SessionReporter::paused(bool paused, int step, const QString& resumeKey,
 
 void SessionReporter::onSnapshot() {
   const auto s = session_->snapshot();
+  if (session_->isPaused()) {
+    // The step under way when Pause was pressed still reports; the bar and the status keep
+    // saying "paused" (an ETA there read as if the run went on).
+    progress_->setFraction(s->fraction, tr("paused"));
+    status(pausedText_);
+    return;
+  }
   progress_->setFraction(s->fraction, tr("training %1 %").arg(int(100 * s->fraction)));
   status(tr("Training: step %1, loss %2, M %3, Γ_ac %4 — ETA %5 s")
              .arg(s->step)

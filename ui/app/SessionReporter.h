@@ -57,6 +57,7 @@ class SessionReporter : public QObject {
   ProgressIndicator* progress_;
   QToolButton* cancelLoad_;
   bool showDialogs_ = true;
+  QString pausedText_;  // what the status bar says while paused
 };
 
 }  // namespace mollichrom::ui

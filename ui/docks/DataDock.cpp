@@ -6,6 +6,7 @@
 #include "ui/docks/DatasetDialog.h"
 #include "ui/docks/HistogramWidget.h"
 #include "ui/docks/MaskPreview.h"
+#include "ui/docks/WheelGuard.h"
 
 #include <QCheckBox>
 #include <QComboBox>
@@ -51,6 +52,11 @@ DataDock::DataDock(QWidget* parent) : QDockWidget(tr("Data"), parent) {
   unapplied_->setObjectName(QStringLiteral("unappliedNote"));
   unapplied_->setWordWrap(true);
   unapplied_->setStyleSheet(QStringLiteral("QLabel { color: #8a5a00; font-weight: bold; }"));
+  // Its place is kept while hidden: appearing, it pushed every box below it down by a line, and
+  // the click meant for one box landed on the next.
+  QSizePolicy keep = unapplied_->sizePolicy();
+  keep.setRetainSizeWhenHidden(true);
+  unapplied_->setSizePolicy(keep);
   unapplied_->setVisible(false);
   layout->addWidget(unapplied_);
   apply_ = new QPushButton(tr("Apply to data"), body);
@@ -300,6 +306,7 @@ DataDock::DataDock(QWidget* parent) : QDockWidget(tr("Data"), parent) {
   scroll->setWidgetResizable(true);
   scroll->setHorizontalScrollBarPolicy(Qt::ScrollBarAlwaysOff);
   setWidget(scroll);
+  guardWheel(body);
   setSettings(DataSettings{});
   // Any edit: compare with what the open data was prepared with.
   for (auto* c : body->findChildren<QComboBox*>())

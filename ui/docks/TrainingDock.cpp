@@ -1,5 +1,7 @@
 #include "ui/docks/TrainingDock.h"
 
+#include "ui/docks/WheelGuard.h"
+
 #include <QAction>
 #include <QCheckBox>
 #include <QComboBox>
@@ -173,6 +175,7 @@ TrainingDock::TrainingDock(QAction* start, QAction* pause, QAction* stop, QWidge
   scroll->setWidgetResizable(true);
   scroll->setHorizontalScrollBarPolicy(Qt::ScrollBarAlwaysOff);  // wrap, never clip sideways
   setWidget(scroll);
+  guardWheel(body);
 
   TrainingSettings defaults;
   applyPreset("balanced", defaults);
