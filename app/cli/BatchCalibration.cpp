@@ -69,13 +69,7 @@ void profileItem(const batch::BatchItem& item, const std::string& path, std::ost
     for (const auto& [name, value] : item.options)
       argv.push_back(itemOptionNames().flags.count(name) ? "--" + name : "--" + name + "=" + value);
     const InferOptions o = parseInferOptions(inferArgs(argv));
-    auto src = io::openStack(item.path);
-    io::LoadOptions lo = o.lo;
-    lo.memoryLimit = static_cast<std::uint64_t>(o.memoryLimitMb * 1024 * 1024);
-    const prep::FieldData f = [&] {
-      const io::Stack stack = src->load(lo);
-      return prep::prepare(stack, o.po);
-    }();
+    const prep::FieldData f = loadPrepared(item.path, o);
     if (!f.counts.used)
       skip = "volume fractions, not camera counts";
     else if (f.frames() < 3)

@@ -8,6 +8,7 @@
 #include "app/cli/Args.h"
 #include "app/cli/ExitCodes.h"
 #include "app/cli/JsonOutput.h"
+#include "core/bench/BenchMath.h"
 #include "core/bench/ConditionsBench.h"
 #include "core/runtime/Runtime.h"
 #include "core/train/CalibrationVerdict.h"
@@ -48,15 +49,6 @@ double medianOf(std::vector<float> v) {
   if (v.empty()) return std::nan("");
   std::nth_element(v.begin(), v.begin() + long(v.size() / 2), v.end());
   return v[v.size() / 2];
-}
-
-double medianOver(const cv::Mat& m, const cv::Mat& mask) {
-  std::vector<float> v;
-  for (int y = 0; y < m.rows; ++y)
-    for (int x = 0; x < m.cols; ++x)
-      if (mask.at<std::uint8_t>(y, x) && std::isfinite(m.at<float>(y, x)))
-        v.push_back(m.at<float>(y, x));
-  return medianOf(v);
 }
 
 double seconds(std::chrono::steady_clock::time_point t0) {
@@ -133,7 +125,7 @@ int runBenchConditions(const std::vector<std::string>& argv) {
         train::attachCalibration(result, rc);
         directSeconds += result.direct.seconds;
         run.r = train::compareMaps(result.lambda, cell.lambda, cell.evalMask).pearson;
-        run.median = medianOver(result.lambda, cell.evalMask);
+        run.median = bench::medianOver(result.lambda, cell.evalMask);
         run.verdict = train::fitVerdictName(result.fit.verdict);
       }
       {
@@ -146,7 +138,7 @@ int runBenchConditions(const std::vector<std::string>& argv) {
         cfg.engine = train::Engine::Direct;
         const auto result = train::runInference(f, params, cfg);
         run.rPerCell = train::compareMaps(result.lambda, cell.lambda, cell.evalMask).pearson;
-        run.medianPerCell = medianOver(result.lambda, cell.evalMask);
+        run.medianPerCell = bench::medianOver(result.lambda, cell.evalMask);
       }
       verdicts.push_back(run.verdict);
       runs.push_back(run);

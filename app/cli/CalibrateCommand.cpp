@@ -78,13 +78,7 @@ int runCalibrate(const std::vector<std::string>& argv) {
   std::vector<train::StackProfile> profiles;
   for (size_t i = 0; i < args.positionals().size(); ++i) {
     const std::string& input = args.positionals()[i];
-    auto src = io::openStack(input);
-    io::LoadOptions lo = o.lo;
-    lo.memoryLimit = static_cast<std::uint64_t>(o.memoryLimitMb * 1024 * 1024);
-    const prep::FieldData f = [&] {
-      const io::Stack stack = src->load(lo);
-      return prep::prepare(stack, o.po);
-    }();
+    const prep::FieldData f = loadPrepared(input, o);
     if (!f.counts.used)
       throw io::StackError(input, "holds volume fractions, not camera counts: it needs no gains");
     if (f.frames() < 3)

@@ -204,4 +204,12 @@ train::RunShape runShape(const io::StackInfo& info, const io::LoadOptions& lo) {
   return shape;
 }
 
+prep::FieldData loadPrepared(const std::string& path, const InferOptions& o) {
+  auto src = io::openStack(path);
+  io::LoadOptions lo = o.lo;
+  lo.memoryLimit = static_cast<std::uint64_t>(o.memoryLimitMb * 1024 * 1024);
+  const io::Stack stack = src->load(lo);
+  return prep::prepare(stack, o.po);
+}
+
 }  // namespace mollichrom::cli

@@ -35,5 +35,8 @@ Args inferArgs(const std::vector<std::string>& argv);
 InferOptions parseInferOptions(const Args& args);
 // The run's shape for the memory plan, from the file's header and the load options.
 train::RunShape runShape(const io::StackInfo& info, const io::LoadOptions& lo);
+// The stack read under the options' memory limit and prepared with them; the stack itself is
+// released once the fields are. Throws io::StackError (and what prepare throws).
+prep::FieldData loadPrepared(const std::string& path, const InferOptions& o);
 
 }  // namespace mollichrom::cli

@@ -2,7 +2,6 @@
 
 #include "app/cli/Args.h"
 #include "core/io/TiffWriter.h"
-#include "core/prep/FieldData.h"
 #include "core/runtime/Runtime.h"
 #include "core/sim/CameraModel.h"
 #include "core/sim/ChromatinSimulator.h"
@@ -98,18 +97,6 @@ sim::CameraModel cameraOf(const Args& args, const sim::SimulationConfig& c) {
   return m;
 }
 
-// Mean φ_h / mean φ_c over the nucleus (φ_c > 0.35), time-averaged: what the counts
-// calibration's share stands for.
-double trueShare(const sim::Simulation& s) {
-  const cv::Mat mask = prep::timeMean(s.density) > 0.35;
-  double h = 0, d = 0;
-  for (size_t t = 0; t < s.density.size(); ++t) {
-    h += cv::mean(s.hetero[t], mask)[0];
-    d += cv::mean(s.density[t], mask)[0];
-  }
-  return d > 0 ? h / d : 0;
-}
-
 }  // namespace
 
 int runSimulate(const std::vector<std::string>& argv) {
@@ -174,7 +161,7 @@ int runSimulate(const std::vector<std::string>& argv) {
     std::cerr << "simulate: " << c.size << "x" << c.size << " px, " << c.frames
               << " frames, pattern " << c.pattern << ", camera counts (gain " << camera.gain[0]
               << "/" << camera.gain[1] << ", offset " << camera.offset[0] << "/" << camera.offset[1]
-              << ", " << camera.photons << " photons at phi = 1), true share " << trueShare(s)
+              << ", " << camera.photons << " photons at phi = 1), true share " << sim::trueShare(s)
               << " -> " << args.get("out") << ", " << args.get("truth") << "\n";
     return 0;
   }

@@ -1,5 +1,6 @@
 #include "core/bench/ConditionsBench.h"
 
+#include "core/bench/BenchMath.h"
 #include "core/prep/FieldData.h"
 #include "core/sim/CameraModel.h"
 
@@ -10,23 +11,6 @@
 #include <random>
 
 namespace mollichrom::bench {
-
-namespace {
-
-std::uint64_t splitmix(std::uint64_t& state) {
-  std::uint64_t z = (state += 0x9E3779B97F4A7C15ull);
-  z = (z ^ (z >> 30)) * 0xBF58476D1CE4E5B9ull;
-  z = (z ^ (z >> 27)) * 0x94D049BB133111EBull;
-  return z ^ (z >> 31);
-}
-
-double median(std::vector<float> v) {
-  if (v.empty()) return 0;
-  std::nth_element(v.begin(), v.begin() + long(v.size() / 2), v.end());
-  return v[v.size() / 2];
-}
-
-}  // namespace
 
 std::vector<ConditionsCase> conditionsSuite(std::uint64_t masterSeed) {
   std::uint64_t state = masterSeed;
@@ -91,19 +75,9 @@ std::vector<ConditionsCell> simulateCase(const ConditionsCase& c) {
       cell.stack = sim::cameraStack(sim, s, camera, splitmix(state),
                                     c.name + "/" + cell.arm + "-" + std::to_string(i + 1));
       cell.lambda = sim.lambda;
-      const cv::Mat nucleus = prep::timeMean(sim.density) > 0.35;
-      cell.evalMask = prep::insideImage(nucleus, 8);
-      double h = 0, d = 0;
-      for (size_t t = 0; t < sim.density.size(); ++t) {
-        h += cv::mean(sim.hetero[t], nucleus)[0];
-        d += cv::mean(sim.density[t], nucleus)[0];
-      }
-      cell.share = d > 0 ? h / d : 0;
-      std::vector<float> v;
-      for (int y = 0; y < sim.lambda.rows; ++y)
-        for (int x = 0; x < sim.lambda.cols; ++x)
-          if (cell.evalMask.at<std::uint8_t>(y, x)) v.push_back(sim.lambda.at<float>(y, x));
-      cell.medianLambda = median(v);
+      cell.evalMask = prep::insideImage(prep::timeMean(sim.density) > 0.35, 8);
+      cell.share = sim::trueShare(sim);
+      cell.medianLambda = medianOver(sim.lambda, cell.evalMask);
       cells.push_back(std::move(cell));
     }
   return cells;

@@ -1,5 +1,6 @@
 #include "core/bench/InferenceSuite.h"
 
+#include "core/bench/BenchMath.h"
 #include "core/io/Stack.h"
 #include "core/sim/CameraModel.h"
 #include "core/train/Calibrate.h"
@@ -16,13 +17,6 @@
 namespace mollichrom::bench {
 
 namespace {
-
-std::uint64_t splitmix(std::uint64_t& state) {
-  std::uint64_t z = (state += 0x9E3779B97F4A7C15ull);
-  z = (z ^ (z >> 30)) * 0xBF58476D1CE4E5B9ull;
-  z = (z ^ (z >> 27)) * 0x94D049BB133111EBull;
-  return z ^ (z >> 31);
-}
 
 EngineScore score(const cv::Mat& estimate, const cv::Mat& truth, const cv::Mat& eval) {
   const auto a = train::compareMaps(estimate, truth, eval);
@@ -174,27 +168,6 @@ prep::PrepOptions cameraPrep(const SuiteCase& c) {
   return o;
 }
 
-double trueShareOf(const sim::Simulation& s) {
-  const cv::Mat nucleus = prep::timeMean(s.density) > 0.35;
-  double h = 0, d = 0;
-  for (size_t t = 0; t < s.density.size(); ++t) {
-    h += cv::mean(s.hetero[t], nucleus)[0];
-    d += cv::mean(s.density[t], nucleus)[0];
-  }
-  return d > 0 ? h / d : 0;
-}
-
-double medianOver(const cv::Mat& m, const cv::Mat& mask) {
-  std::vector<float> v;
-  for (int y = 0; y < m.rows; ++y)
-    for (int x = 0; x < m.cols; ++x)
-      if (mask.at<std::uint8_t>(y, x) && std::isfinite(m.at<float>(y, x)))
-        v.push_back(m.at<float>(y, x));
-  if (v.empty()) return std::nan("");
-  std::nth_element(v.begin(), v.begin() + long(v.size() / 2), v.end());
-  return v[v.size() / 2];
-}
-
 }  // namespace
 
 prep::AcquisitionCalibration suiteAcquisition(const std::vector<SuiteCase>& cases) {
@@ -243,7 +216,7 @@ SuiteRow runSuiteCase(const SuiteCase& c, const train::TrainerConfig& config,
     row.gammaAc = cal.gammaAc;
     if (c.camera) {
       row.share = cal.share;
-      row.trueShare = trueShareOf(s);
+      row.trueShare = sim::trueShare(s);
     }
   }
   models::ParameterChoice params;  // M and Γ_ac given (as the user does with --set)

@@ -49,4 +49,18 @@ io::Stack cameraStack(const Simulation& s, const SimulationConfig& c, const Came
   return io::Stack(info, planes);
 }
 
+double trueShare(const Simulation& s) {
+  if (s.density.empty()) return 0;
+  cv::Mat mean = cv::Mat::zeros(s.density[0].size(), CV_32F);
+  for (const auto& d : s.density) mean += d;
+  mean /= double(s.density.size());
+  const cv::Mat nucleus = mean > 0.35;
+  double h = 0, d = 0;
+  for (size_t t = 0; t < s.density.size(); ++t) {
+    h += cv::mean(s.hetero[t], nucleus)[0];
+    d += cv::mean(s.density[t], nucleus)[0];
+  }
+  return d > 0 ? h / d : 0;
+}
+
 }  // namespace mollichrom::sim

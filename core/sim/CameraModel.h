@@ -32,4 +32,8 @@ io::Stack cameraStack(const Simulation& s, const SimulationConfig& config,
                       const CameraModel& camera, std::uint64_t seed, const std::string& name,
                       bool noisyFields = false);
 
+// Mean φ_h / mean φ_c over the nucleus (time-mean φ_c > 0.35), summed over all frames: the
+// share a counts calibration should find, for benchmarks and tests to score it against.
+double trueShare(const Simulation& s);
+
 }  // namespace mollichrom::sim

@@ -51,16 +51,6 @@ sim::CameraModel camera(double noise) {
   return m;
 }
 
-double trueShare(const sim::Simulation& s) {
-  const cv::Mat nucleus = prep::timeMean(s.density) > 0.35;
-  double h = 0, d = 0;
-  for (size_t t = 0; t < s.density.size(); ++t) {
-    h += cv::mean(s.hetero[t], nucleus)[0];
-    d += cv::mean(s.density[t], nucleus)[0];
-  }
-  return h / d;
-}
-
 QJsonObject readJson(const QString& path) {
   QFile f(path);
   if (!f.open(QIODevice::ReadOnly)) return {};
@@ -118,7 +108,7 @@ class TestCalibration : public QObject {
     QVERIFY(f.counts.used);
     models::ParameterChoice params;
     const auto cal = train::calibrateRun(f, params, {});
-    const double truth = trueShare(s);
+    const double truth = sim::trueShare(s);
     qInfo("share %s (truth %.3f); M %s; gamma_ac %s", cal.share.describe().c_str(), truth,
           cal.M.describe().c_str(), cal.gammaAc.describe().c_str());
     QVERIFY(cal.profiled && cal.share.identifiable);
@@ -144,7 +134,7 @@ class TestCalibration : public QObject {
     const auto c = cell(5);
     const auto s = sim::simulate(c);
     const auto counts = sim::cameraStack(s, c, camera(c.noise), 11, "cell.tif");
-    const double truth = trueShare(s);
+    const double truth = sim::trueShare(s);
     auto run = [&](double share, double M, double G) {
       prep::PrepOptions o;
       o.counts.heteroShare = share;
@@ -278,7 +268,7 @@ class TestCalibration : public QObject {
     QCOMPARE(scal["share"].toObject()["source"].toString(), QString("calibration"));
     QCOMPARE(scal["M"].toObject()["source"].toString(), QString("calibration"));
     const double snapShare = scal["share"].toObject()["value"].toDouble(),
-                 snapTruth = trueShare(ss);
+                 snapTruth = sim::trueShare(ss);
     qInfo("snapshot share %.3f (truth %.3f)", snapShare, snapTruth);
     QVERIFY(std::abs(snapShare - snapTruth) < 0.05);
     QVERIFY(!js["fit"].toObject()["reason"].toString().contains("share is assumed"));
@@ -311,7 +301,7 @@ class TestCalibration : public QObject {
       auto c = cell(20 + std::uint64_t(i), i % 2 ? "blob" : "patches");
       c.lambdaScale = i < 2 ? 0.8 : 1.2;
       const auto s = sim::simulate(c);
-      truths.push_back(trueShare(s));
+      truths.push_back(sim::trueShare(s));
       const auto f = prep::prepare(sim::cameraStack(s, c, camera(c.noise), 30 + i, "c"), {});
       profiles.push_back(train::profileOfStack(f, c.params, settings));
       profiles.back().group = i < 2 ? 0 : 1;
