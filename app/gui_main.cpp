@@ -3,6 +3,7 @@
 #include "core/runtime/Versions.h"
 #include "core/train/Presets.h"
 #include "ui/app/AnalysisSession.h"
+#include "ui/app/BundledSample.h"
 #include "ui/app/MainWindow.h"
 #include "ui/app/Workflow.h"
 #include "ui/docks/TrainingDock.h"
@@ -11,6 +12,7 @@
 #include <QApplication>
 #include <QCommandLineParser>
 #include <QElapsedTimer>
+#include <QFileInfo>
 #include <QSurfaceFormat>
 #include <QTimer>
 
@@ -23,9 +25,11 @@
 
 namespace {
 const char* kUsage =
-    "Usage: mollichrom [options] [FILE|PROJECT.mchrom]\n"
+    "Usage: mollichrom [options] [FILE|PROJECT.mchrom|sample]\n"
     "\n"
     "Mollichrom infers epigenetic reaction-rate maps from chromatin time-lapse stacks.\n"
+    "\n"
+    "\"sample\" opens the bundled sample stack (Help > Open the sample does the same).\n"
     "\n"
     "Options:\n"
     "  -h, --help         Show this help and exit.\n"
@@ -38,6 +42,10 @@ const char* kUsage =
     "  --steps N          Training steps for --run, N >= 1 (default: the preset's).\n"
     "  --time-budget S    Training time limit in seconds for --run, S > 0 (whichever of\n"
     "                     steps and budget ends first).\n"
+    "  --save-project P   Save the project (settings, results, view) to P once the work above\n"
+    "                     is done (\".mchrom\" is added when missing).\n"
+    "  --export-all DIR   Export every result file (λ, band, fields, nuclei table, losses,\n"
+    "                     summary) into DIR once the work above is done.\n"
     "  --screenshot PNG   Save a grab of the main window once the work above is done.\n"
     "  --memory-limit MB  Refuse training whose estimated peak memory exceeds MB (default: the\n"
     "                     setting memoryLimitMb, else 75% of the memory available).\n"
@@ -83,7 +91,7 @@ int main(int argc, char** argv) {
   mollichrom::ui::MainWindow window;
   window.show();
   // Automation for demos and tests: open → (train) → screenshot → quit.
-  QString file, screenshot, channels, preset;
+  QString file, screenshot, channels, preset, projectOut, exportDir;
   bool run = false, quit = false;
   int steps = 0;
   double budget = 0;
@@ -125,6 +133,12 @@ int main(int argc, char** argv) {
       }
     } else if (a == "--screenshot")
       screenshot = next();
+    else if (a == "--save-project") {
+      projectOut = next();
+      if (!projectOut.endsWith(QStringLiteral(".mchrom"), Qt::CaseInsensitive))
+        projectOut += QStringLiteral(".mchrom");
+    } else if (a == "--export-all")
+      exportDir = next();
     else if (a == "--memory-limit") {
       bool ok = false;
       const double mb = next().toDouble(&ok);
@@ -155,7 +169,24 @@ int main(int argc, char** argv) {
   window.trainingDock()->setTrainingLength(steps, budget);
   window.setShowDialogs(!quit);
   int exitCode = 0;
+  // What the File menu's Save project and Export all do, in that order, each failure one line.
   auto finish = [&] {
+    if (!projectOut.isEmpty()) {
+      try {
+        window.saveProject(projectOut);
+      } catch (const std::exception& e) {
+        std::fprintf(stderr, "mollichrom: %s: %s\n", qPrintable(projectOut), e.what());
+        exitCode = 1;
+      }
+    }
+    if (!exportDir.isEmpty()) {
+      try {
+        window.exportAll(exportDir);
+      } catch (const std::exception& e) {
+        std::fprintf(stderr, "mollichrom: %s: %s\n", qPrintable(exportDir), e.what());
+        exitCode = 1;
+      }
+    }
     if (!screenshot.isEmpty() && !window.saveScreenshot(screenshot)) {
       std::fprintf(stderr, "mollichrom: %s: could not save the screenshot\n",
                    qPrintable(screenshot));
@@ -177,8 +208,8 @@ int main(int argc, char** argv) {
   QObject::connect(window.workflow(), &mollichrom::ui::Workflow::trainingFinished, [&](bool) {
     // The wall time from Start to the result as the user sees it (README).
     if (sinceStart.isValid())
-      std::printf("mollichrom: training finished %.1f s after Start\n",
-                  sinceStart.elapsed() / 1000.0);
+      std::printf("mollichrom: training finished %.1f s after Start (%s)\n",
+                  sinceStart.elapsed() / 1000.0, qPrintable(window.session()->stageTimes()));
     QTimer::singleShot(300, finish);
   });
   QObject::connect(window.workflow(), &mollichrom::ui::Workflow::openFailed,
@@ -187,9 +218,20 @@ int main(int argc, char** argv) {
                      exitCode = 1;
                      if (quit) QTimer::singleShot(0, [&] { QApplication::exit(exitCode); });
                    });
+  // "sample" (no such file here): the bundled sample stack.
+  if (file == QStringLiteral("sample") && !QFileInfo::exists(file)) {
+    file = mollichrom::ui::bundledSamplePath();
+    if (file.isEmpty()) {
+      std::fprintf(stderr,
+                   "mollichrom: sample: the bundled sample was not found (it is "
+                   "sample_data/chromatin_sample.tif in the source and share/mollichrom/ when "
+                   "installed)\n");
+      return 1;
+    }
+  }
   if (!file.isEmpty())
     window.workflow()->open(file);
-  else if (quit || !screenshot.isEmpty())
+  else if (quit || !screenshot.isEmpty() || !projectOut.isEmpty() || !exportDir.isEmpty())
     QTimer::singleShot(300, finish);
   const int rc = app.exec();
   return rc != 0 ? rc : exitCode;

@@ -562,9 +562,9 @@ std::string sensitivityLine(const prep::FieldData& d, const train::InferenceResu
   o << " (offsets " << d.counts.offset[0] << " / " << d.counts.offset[1] << " counts"
     << (d.counts.offsetMeasured[0] ? ", measured" : "") << ")";
   if (r.sensitivity.computed)
-    o << "; share -10 % / +10 %: median lambda " << std::showpos
+    o << "; with the share 10 % lower / higher the median lambda changes by " << std::showpos
       << 100 * r.sensitivity.medianChange[0] << " % / " << 100 * r.sensitivity.medianChange[1]
-      << std::noshowpos << " %, pattern r "
+      << std::noshowpos << " % and its pattern keeps r >= "
       << std::min(r.sensitivity.pearson[0], r.sensitivity.pearson[1]);
   return o.str();
 }

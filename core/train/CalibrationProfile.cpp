@@ -93,7 +93,9 @@ StackProfile profileStack(const FieldBundle& data, const models::ChromatinParame
   const int64_t S = int64_t(out.shares.size()), R1 = out.reps + 1;
   const auto V = coefficientVectors(out.shares, shareRef);
   const models::ChromatinModel model(values);
-  for (int width : settings.widths) {
+  const double widths = double(std::max<size_t>(1, settings.widths.size()));
+  for (size_t wi = 0; wi < settings.widths.size(); ++wi) {
+    const int width = settings.widths[wi];
     MollifierSettings ms;
     ms.adaptiveXY = false;
     ms.halfWidthXY = width;
@@ -109,8 +111,10 @@ StackProfile profileStack(const FieldBundle& data, const models::ChromatinParame
     WidthSums w;
     w.halfWidthXY = width;
     auto sums = torch::zeros({S, R1, kProfileEntries}, torch::kFloat64);
-    for (const auto& [count, tile] : richestTiles(region, halo, kProfileTile, engine.mirrorXY(),
-                                                  data.frames, settings.budgetNodes)) {
+    const auto tiles = richestTiles(region, halo, kProfileTile, engine.mirrorXY(), data.frames,
+                                    settings.budgetNodes);
+    double passes = 0;  // of this width's (tiles × noise realizations)
+    for (const auto& [count, tile] : tiles) {
       // Only the region's pixels are summed: shrinking the interior to their bounding box
       // leaves every value the same (exact tiles) and skips the terms around the nucleus.
       const cv::Rect in = cv::boundingRect(region(tile.interior)) + tile.interior.tl();
@@ -129,6 +133,11 @@ StackProfile profileStack(const FieldBundle& data, const models::ChromatinParame
             r == 0 ? data.window(src, torch::kFloat32)
                    : data.noisyWindow(src, torch::kFloat32, kProfileNoiseSeed + std::uint64_t(r));
         sums.select(1, r) += projectedSums(engine.components(fields), pick, V).sum(2);
+        passes += 1;
+        if (feedback)
+          feedback->setProgress(
+              (double(wi) + passes / double(tiles.size() * size_t(out.reps + 1))) / widths,
+              "calibration");
       }
     }
     w.entries.assign(sums.data_ptr<double>(), sums.data_ptr<double>() + sums.numel());

@@ -116,8 +116,9 @@ FitQuality assessFit(const FieldBundle& data, const models::ChromatinParameters&
     q.verdict = q.unexplained <= kUnexplainedGood  ? FitVerdict::Good
                 : q.unexplained <= kUnexplainedBad ? FitVerdict::Doubtful
                                                    : FitVerdict::DoesNotFit;
-    why << "the residual beyond noise is " << 100 * q.unexplained
-        << " % of the signal in dphi_d/dt (" << 100 * q.signalShare << " % of it is signal)";
+    why << "the model leaves " << 100 * q.unexplained
+        << " % of the change of phi_d over time unexplained beyond the noise ("
+        << 100 * q.signalShare << " % of that change is signal, the rest noise)";
     if (q.signalShare < 0.1)
       why << "; the series barely changes, so its dynamics test the model little";
   }

@@ -404,6 +404,7 @@ InferenceResult runInferenceImpl(const prep::FieldData& data, const models::Para
   // Does the model fit at the reported λ (FitQuality.h): on the answer's kernel and scalars.
   auto assessResult = [&](InferenceResult& r) {
     if (r.lambda.empty()) return;
+    if (feedback) feedback->setProgress(0, "checking the fit");
     const int width = chosenHalfWidthXY(r.direct, cfg.directMollifier);
     r.fit = assessFit(bundle, params.values, r.M, r.gammaAc, cfg.directMollifier, width, r.lambda,
                       r.region);

@@ -1,5 +1,6 @@
 // Runtime set-up: thread count resolution, BLAS classification, and the CLI's --version.
 #include "core/runtime/Runtime.h"
+#include "core/util/StagedProgress.h"
 
 #include <ATen/Parallel.h>
 
@@ -14,6 +15,28 @@ using namespace mollichrom;
 class TestRuntime : public QObject {
   Q_OBJECT
  private Q_SLOTS:
+  void stagedProgressNeverGoesBack() {
+    using mollichrom::util::StagedProgress;
+    StagedProgress p({{"loading", "reading", 1},
+                      {"calibration", "calibrating", 3},
+                      {"direct estimate", "computing", 6}});
+    QCOMPARE(p.update(0.5, "loading /data/x.tif"), 0.05);
+    QCOMPARE(QString::fromStdString(p.label()), QStringLiteral("reading"));
+    QCOMPARE(p.update(1.0, "calibration"), 0.4);
+    // The estimate restarting its own count (or growing its total) does not move the bar back.
+    QCOMPARE(p.update(0.5, "direct estimate"), 0.7);
+    QCOMPARE(p.update(0.25, "direct estimate"), 0.7);
+    // An earlier stage reported again holds the bar; an unnamed report counts for the current.
+    QCOMPARE(p.update(0.9, "calibration"), 0.7);
+    QCOMPARE(p.update(1.0, ""), 1.0);
+    QCOMPARE(QString::fromStdString(p.label()), QStringLiteral("computing"));
+    QCOMPARE(int(p.stageSeconds().size()), 3);
+    // A stage skipped (the preview's estimate reused) counts as done when the next one reports.
+    StagedProgress t({{"direct estimate", "computing", 1}, {"training", "training", 3}});
+    QCOMPARE(t.update(0.0, "training"), 0.25);
+    QCOMPARE(int(t.stageSeconds().size()), 1);
+  }
+
   void threadCountPrecedence() {
     std::string source, warning;
     QCOMPARE(resolveThreadCount(3, "5", 8, &source, &warning), 3);

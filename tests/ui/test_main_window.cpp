@@ -11,6 +11,8 @@
 #include "core/train/Trainer.h"
 #include "tests/core/TestHelpers.h"
 #include "ui/app/AnalysisSession.h"
+#include "ui/app/FolderDialog.h"
+#include "ui/app/GuiWords.h"
 #include "ui/app/GuideDialog.h"
 #include "ui/app/MainWindow.h"
 #include "ui/app/ProjectFile.h"
@@ -33,6 +35,7 @@
 #include <QAbstractSpinBox>
 #include <QCheckBox>
 #include <QComboBox>
+#include <QDirIterator>
 #include <QDoubleSpinBox>
 #include <QFile>
 #include <QJsonDocument>
@@ -127,6 +130,51 @@ struct LatencyProbe {
   void start() { timer.start(20); }
   void stop() { timer.stop(); }
 };
+
+// Two export folders hold the same files with the same bytes; summary.json may differ only in
+// "output" (the folder it was written to).
+void expectSameExports(const QString& a, const QString& b) {
+  QStringList files;
+  QDirIterator it(a, QDir::Files, QDirIterator::Subdirectories);
+  while (it.hasNext()) files << QDir(a).relativeFilePath(it.next());
+  QVERIFY(files.size() >= 8);
+  for (const QString& f : files) {
+    QFile fa(QDir(a).filePath(f)), fb(QDir(b).filePath(f));
+    QVERIFY2(fa.open(QIODevice::ReadOnly) && fb.open(QIODevice::ReadOnly), qPrintable(f));
+    QByteArray ba = fa.readAll(), bb = fb.readAll();
+    if (f == QStringLiteral("summary.json")) {
+      QJsonObject oa = QJsonDocument::fromJson(ba).object(),
+                  ob = QJsonDocument::fromJson(bb).object();
+      oa.remove(QStringLiteral("output"));
+      ob.remove(QStringLiteral("output"));
+      QVERIFY2(oa == ob, qPrintable(f));
+    } else {
+      QVERIFY2(ba == bb, qPrintable(f + QStringLiteral(" differs")));
+    }
+  }
+}
+
+// The sample with a third channel (a copy of the density), or only its first frame.
+QString writeVariant(const QString& path, bool thirdChannel, bool oneFrame) {
+  const io::Stack in = io::openStack(kSample.toStdString())->load();
+  io::StackInfo info = in.info();
+  info.channels = thirdChannel ? 3 : in.info().channels;
+  info.frames = oneFrame ? 1 : in.info().frames;
+  std::vector<cv::Mat> planes;
+  for (int t = 0; t < info.frames; ++t)
+    for (int c = 0; c < info.channels; ++c) planes.push_back(in.plane(t, std::min(c, 1)).clone());
+  io::writeStackTiff(path.toStdString(), io::Stack(info, planes));
+  return path;
+}
+
+// The docs' screenshots come from the tests' own states: with MOLLICHROM_SHOTS=DIR set, each
+// call saves the window as DIR/NAME.png (and does nothing otherwise).
+void shot(QWidget& w, const char* name) {
+  const QString dir = qEnvironmentVariable("MOLLICHROM_SHOTS");
+  if (dir.isEmpty()) return;
+  QDir().mkpath(dir);
+  w.grab().save(QDir(dir).filePath(QString::fromUtf8(name) + QStringLiteral(".png")));
+}
 
 bool trainFor(MainWindow& w, int steps) {
   QSignalSpy finished(w.workflow(), &Workflow::trainingFinished);
@@ -241,7 +289,9 @@ class TestMainWindow : public QObject {
     const QString projectPath = dir.filePath(QStringLiteral("cell1.mchrom"));
     cv::Mat savedLambda;
     size_t savedLosses = 0;
-    double savedScale = 0;
+    double savedScale = 0, savedBand = 0;
+    cv::Mat savedTrained;
+    int savedVerdict = -1;
     QImage savedChart;
     {
       MainWindow w;
@@ -286,6 +336,7 @@ class TestMainWindow : public QObject {
       QVERIFY(w.panelWidget(3)->chartLayer()->pointCount() >= 6);  // ≥ 2 terms × 3 steps
       // Every selector entry renders something non-uniform in panel 2.
       for (const auto& c : panelContents()) {
+        if (c.key == "raw3" || c.key == "raw4") continue;  // the sample has two channels
         w.panelWidget(2)->setContent(c.key);
         QTest::qWait(150);
         QVERIFY2(distinctColours(w.panel(2)->grabFramebuffer()) > 10, qPrintable(c.key));
@@ -339,6 +390,10 @@ class TestMainWindow : public QObject {
       savedLosses = 3;
       savedChart = w.panel(3)->grabFramebuffer();
       savedScale = w.panelWidget(0)->imageLayer()->view() ? 1 : 0;
+      savedTrained = w.session()->result()->trainedLambda.clone();
+      QVERIFY(!savedTrained.empty());
+      savedVerdict = int(w.session()->result()->fit.verdict);
+      savedBand = w.nucleiDock()->rows().at(0).bandWidth;
       QVERIFY(maxAbsDiff(savedLambda, lam) == 0);
     }
     // The project stores the data path relative to itself.
@@ -380,6 +435,25 @@ class TestMainWindow : public QObject {
     QVERIFY(
         w2.panelWidget(2)->showsImage());  // the residual field came back from the results folder
     QVERIFY(savedLosses == 3 && savedScale == 1);
+    // Exactly what was saved: the band, the network's λ beside the answer, the verdict, the
+    // Nuclei dock's band (a reopened project showed "—", "not tested" and the direct λ there).
+    const auto& r2 = *w2.session()->result();
+    QCOMPARE(maxAbsDiff(r2.trainedLambda, savedTrained), 0.0);
+    QVERIFY(!r2.lambdaLow.empty());
+    QCOMPARE(int(r2.fit.verdict), savedVerdict);
+    QCOMPARE(w2.nucleiDock()->rows().at(0).bandWidth, savedBand);
+    QVERIFY(savedBand > 0);
+    w2.panelWidget(2)->setContent(QStringLiteral("lambda_band"));
+    w2.panelWidget(3)->setContent(QStringLiteral("lambda_trained"));
+    QTest::qWait(300);
+    QVERIFY(w2.panelWidget(2)->showsImage());
+    QCOMPARE(maxAbsDiff(w2.panelWidget(3)->imageLayer()->image(), savedTrained), 0.0);
+    shot(w2, "project_reopened");
+    // Export all from the reopened project: the same files with the same bytes (the summary
+    // apart from the folder it names as its output).
+    const QString again = dir.filePath(QStringLiteral("export2"));
+    QCOMPARE(w2.exportAll(again).size(), 3 + 8 + 3 + 2);
+    expectSameExports(dir.filePath(QStringLiteral("export")), again);
   }
 
   void movedProjectAsksForItsData() {
@@ -474,6 +548,110 @@ class TestMainWindow : public QObject {
     w.workflow()->applyDataSettings();
     QVERIFY(preview.wait(60000));
     QVERIFY(w.session()->data()->reread);
+  }
+
+  void eachFileStartsCleanAndUnsavedResultsAreAskedFor() {
+    QTemporaryDir dir;
+    const QString three =
+        writeVariant(dir.filePath(QStringLiteral("three channels.tif")), true, false);
+    const QString one = writeVariant(dir.filePath(QStringLiteral("one frame.tif")), false, true);
+    MainWindow w;
+    w.setShowDialogs(false);
+    QVERIFY(showWindow(w, QSize(1400, 900)));
+    QVERIFY(openSample(w));
+    const cv::Mat firstLambda = w.session()->data()->direct.lambda.clone();
+    // A 3-channel file mapped to channel 3 with drift correction …
+    QVERIFY(openSample(w, three));
+    DataSettings s = w.dataDock()->settings();
+    s.prep.channels = {3, 2};
+    s.prep.driftCorrection = true;
+    w.dataDock()->setSettings(s);
+    QSignalSpy preview(w.workflow(), &Workflow::previewReady);
+    w.workflow()->applyDataSettings();
+    QVERIFY(preview.wait(60000));
+    QCOMPARE(w.session()->data()->settings.prep.channels.density, 3);
+    // … then a one-frame file (the "infer" boxes lock), then the 2-channel sample: it opens with
+    // the default mapping, no correction, and the same λ as the first time.
+    QSignalSpy failed(w.workflow(), &Workflow::openFailed);
+    QVERIFY(openSample(w, one));
+    QTest::qWait(300);
+    shot(w, "warning_one_frame");
+    QVERIFY(openSample(w));
+    QCOMPARE(failed.count(), 0);
+    // "Show" beside the marker's channel: channel 2 as recorded in the first panel.
+    w.dataDock()->findChild<QPushButton*>(QStringLiteral("showHetero"))->click();
+    QTest::qWait(200);
+    QCOMPARE(w.panelWidget(0)->content(), QStringLiteral("raw2"));
+    QVERIFY(w.panelWidget(0)->showsImage());
+    {
+      cv::Mat raw;
+      io::openStack(kSample.toStdString())->plane(w.currentFrame(), 1, 0).convertTo(raw, CV_32F);
+      QCOMPARE(maxAbsDiff(w.panelWidget(0)->imageLayer()->image(), raw), 0.0);
+    }
+    QCOMPARE(w.dataDock()->settings().prep.channels.density, 1);
+    QVERIFY(!w.dataDock()->settings().prep.driftCorrection);
+    QVERIFY(!w.session()->data()->settings.prep.driftCorrection);
+    QCOMPARE(maxAbsDiff(w.session()->data()->direct.lambda, firstLambda), 0.0);
+
+    // A trained result not saved: opening another file asks; Cancel keeps everything.
+    QVERIFY(trainFor(w, 2));
+    QVERIFY(w.session()->hasUnsavedResult());
+    w.setShowDialogs(true);
+    int asked = 0;
+    QMessageBox::StandardButton answer = QMessageBox::Cancel;
+    w.setUnsavedResultsHandler([&] {
+      ++asked;
+      return answer;
+    });
+    w.workflow()->openStack(one);
+    QCOMPARE(asked, 1);
+    QVERIFY(!w.session()->isBusy());
+    QCOMPARE(QFileInfo(w.session()->path()).fileName(), QFileInfo(kSample).fileName());
+    QVERIFY(w.session()->result() != nullptr);
+    // Saving the project makes it saved: no question then.
+    w.saveProject(dir.filePath(QStringLiteral("kept.mchrom")));
+    QVERIFY(!w.session()->hasUnsavedResult());
+    QVERIFY(trainFor(w, 2));
+    answer = QMessageBox::Discard;
+    QVERIFY(openSample(w, one));
+    QCOMPARE(asked, 2);
+    QCOMPARE(QFileInfo(w.session()->path()).fileName(), QStringLiteral("one frame.tif"));
+    w.setShowDialogs(false);
+  }
+
+  void guiSpeaksGuiWordsAndExportFoldersMayBeNew() {
+    // Every flag the engine names, in the window's words.
+    for (const char* text :
+         {"likely swapped — check --channels density=N,heterochromatin=N",
+          "are the channels swapped? Check --channels and the intensity calibration (--offset, "
+          "--hetero-share)",
+          "channel 3 was requested (--channels density=N,heterochromatin=N)",
+          "no signal above its background over the nuclei (check --channels and --offset)",
+          "if the slices are time points, open it with --slices-are-time (GUI: Data dock)",
+          "lambda depends on the ratio M/gamma_ac you give (--set M=...,gamma_ac=...); M and",
+          "assumed (steady state: only M/gamma_ac matters; give them with --set or a time-lapse's "
+          "calibration)",
+          "M are wrong unless you set --pixel-size", "unless you set --frame-interval",
+          "reads as a reaction — use --bleach", "reads as transport — use --drift",
+          "the camera offsets measured there are unreliable — give them with --offset",
+          "but the memory limit is 0.1 GB (--memory-limit); these fit: --frames 1-7 (0.1 GB), or "
+          "--bin 2 (0.1 GB), or --crop 10,12,40,40 (0.1 GB)",
+          "out of memory (close other programs, or use a frame range, binning, a crop or a smaller "
+          "--tile)"}) {
+      const QString words = guiWords(QString::fromUtf8(text));
+      QVERIFY2(!words.contains(QStringLiteral("--")), qPrintable(words));
+    }
+    QVERIFY(guiWords(QStringLiteral("these fit: --frames 1-7 (0.1 GB)"))
+                .contains(QStringLiteral("frames 0–6")));
+    // Export all into a folder typed new in the dialog: created, not "Directory not found".
+    QTemporaryDir dir;
+    const QString fresh = dir.filePath(QStringLiteral("results today"));
+    NewFolderDialog d(nullptr, QStringLiteral("Export"), fresh);
+    QTimer::singleShot(0, &d, [&d] { d.accept(); });
+    QCOMPARE(d.exec(), int(QDialog::Accepted));
+    QVERIFY(QFileInfo(fresh).isDir());
+    QCOMPARE(QFileInfo(d.selectedFiles().value(0)).absoluteFilePath(),
+             QFileInfo(fresh).absoluteFilePath());
   }
 
   void maskSliderIsLiveWithAPreview() {
@@ -735,7 +913,29 @@ class TestMainWindow : public QObject {
       QVERIFY(w.session()->path().isEmpty());
       QVERIFY(!w.findChild<QToolButton*>(QStringLiteral("cancelLoad"))->isVisibleTo(&w));
     }
+    // One progress figure over the task's stages, never going back, the stage named.
+    std::vector<double> seen;
+    QStringList stages;
+    const auto record =
+        connect(w.session(), &AnalysisSession::progress, this, [&](double f, const QString& stage) {
+          if ((seen.empty() || seen.back() < 0.5) && f >= 0.5 && !w.session()->isTraining())
+            shot(w, "progress_512_open");
+          seen.push_back(f);
+          if (!stages.contains(stage)) stages << stage;
+        });
+    auto monotone = [&] {
+      for (size_t i = 1; i < seen.size(); ++i)
+        if (seen[i] < seen[i - 1]) return false;
+      return !seen.empty();
+    };
     QVERIFY(openSample(w, stack));
+    QVERIFY2(monotone(), qPrintable(QString("open: %1 reports").arg(seen.size())));
+    QVERIFY2(stages.contains(QStringLiteral("calibrating")) &&
+                 stages.contains(QStringLiteral("computing λ")),
+             qPrintable(stages.join(", ")));
+    QVERIFY(w.logDock()->text().contains(QStringLiteral("Stage times: reading the file")));
+    qInfo("512^2 x 30 open: %s", qPrintable(w.session()->stageTimes()));
+    seen.clear();
     QCOMPARE(w.panelWidget(0)->imageLayer()->image().cols, 512);
     QSignalSpy snapshot(w.workflow(), &Workflow::trainingSnapshot),
         finished(w.workflow(), &Workflow::trainingFinished);
@@ -747,8 +947,11 @@ class TestMainWindow : public QObject {
     QVERIFY(snapshot.wait(60000));
     QVERIFY(snapshot.wait(60000));  // two snapshots rendered while probing
     probe.stop();
+    shot(w, "progress_512_training");
     qInfo("512^2 x 30: worst event-loop delay while training: %lld ms", probe.worst);
     QVERIFY(probe.worst < kFreezeMs);
+    QVERIFY2(monotone(), qPrintable(QString("training: %1 reports").arg(seen.size())));
+    disconnect(record);
     w.workflow()->stopTraining();
     QVERIFY(finished.wait(10000));
   }
@@ -774,6 +977,11 @@ class TestMainWindow : public QObject {
     w.session()->setMemoryLimitMb(0);  // back to the default
     QVERIFY(trainFor(w, 2));
     QVERIFY(w.statusBar()->currentMessage().contains(QStringLiteral("Training finished")));
+    // A passing message (a hover) gives the place back: the result stays said.
+    w.statusBar()->showMessage(QStringLiteral("λ = 1.2"), 100);
+    QTest::qWait(400);
+    QVERIFY2(w.statusBar()->currentMessage().contains(QStringLiteral("Training finished")),
+             qPrintable(w.statusBar()->currentMessage()));
   }
 
   void twentyStartCancelCycles() {
@@ -927,6 +1135,9 @@ class TestMainWindow : public QObject {
     w.workflow()->applyDataSettings();
     QVERIFY(reopened.wait(30000));
     QTRY_VERIFY_WITH_TIMEOUT(w.warningText().contains(QStringLiteral("likely swapped")), 10000);
+    QTest::qWait(300);
+    shot(w, "warning_swapped_channels");
+    QVERIFY2(!w.warningText().contains(QStringLiteral("--")), qPrintable(w.warningText()));
     QVERIFY(w.logDock()->text().contains(QStringLiteral("likely swapped")));
   }
 
@@ -1104,6 +1315,21 @@ class TestMainWindow : public QObject {
     QVERIFY(shot.width() > 400 && shot.height() > 300);
     QVERIFY(distinctColours(shot) > 100);
     QVERIFY(hasViridisYellow(shot));  // the λ panel's colour map made it into the grab
+    // --save-project and --export-all: the reopened project exports the same files.
+    {
+      QProcess first, second;
+      const QString project = dir.filePath("P.mchrom"), a = dir.filePath("A"),
+                    b = dir.filePath("B");
+      first.start(MOLLICHROM_GUI, {kSample, "--run", "--steps", "2", "--save-project", project,
+                                   "--export-all", a, "--quit"});
+      QVERIFY(first.waitForFinished(180000));
+      QVERIFY2(first.exitCode() == 0, qPrintable(first.readAllStandardError()));
+      second.start(MOLLICHROM_GUI, {project, "--export-all", b, "--quit"});
+      QVERIFY(second.waitForFinished(180000));
+      QVERIFY2(second.exitCode() == 0, qPrintable(second.readAllStandardError()));
+      QVERIFY(QFile::exists(b + "/lambda_low.tif"));
+      expectSameExports(a, b);
+    }
     // Swapped channels that do not exist: exit 1 naming the file and the channel.
     QProcess missing;
     missing.start(MOLLICHROM_GUI, {kSample, "--channels", "density=1,heterochromatin=3", "--quit"});

@@ -1,6 +1,7 @@
 // Projects and settings without a display: .mchrom round trip (paths relative to the project,
 // so a moved folder still opens), clear errors for files that are not projects, the loss
 // history CSV the project's results use, presets, and pause/resume in util::Feedback.
+#include "core/export/ResultArchive.h"
 #include "core/export/ResultExport.h"
 #include "core/io/StackError.h"
 #include "core/util/Feedback.h"
@@ -15,6 +16,9 @@
 #include <QtTest>
 
 #include <chrono>
+#include <cmath>
+#include <cstring>
+#include <limits>
 #include <thread>
 
 using namespace mollichrom;
@@ -178,6 +182,84 @@ class TestProject : public QObject {
       threw = QString::fromUtf8(err.what()).contains("x.mchrom");
     }
     QVERIFY(threw);
+  }
+
+  void resultArchiveIsExact() {
+    // Everything the window holds of a run comes back bit for bit: NaN outside the nuclei and
+    // in a spread, each matrix type, the per-nucleus verdicts, the calibration's profile.
+    QTemporaryDir dir;
+    const std::string path = dir.filePath("r.mchres").toStdString();
+    train::InferenceResult r;
+    r.lambda = cv::Mat(5, 7, CV_32F, cv::Scalar(1.25f));
+    r.lambda.at<float>(2, 3) = std::nanf("");
+    r.region = cv::Mat(5, 7, CV_8U, cv::Scalar(255));
+    r.lambdaLow = r.lambda - 0.1f;
+    r.lambdaHigh = r.lambda + 0.1f;
+    r.trainedLambda = r.lambda * 1.01f;
+    r.direct.kernelMap = cv::Mat(5, 7, CV_32S, cv::Scalar(12));
+    r.direct.uncertaintyM = std::numeric_limits<double>::quiet_NaN();
+    r.direct.kernelRisk = {0.1, -0.2, 1e-300};
+    r.M = 0.1 + 0.2;  // not a short decimal
+    r.answer = train::Answer::Direct;
+    r.losses = {{1, 0.5, 2.0, 1.0, 0.9, 0.1, 1.0, 1.0, 1e-3}};
+    r.fit.verdict = train::FitVerdict::Doubtful;
+    r.fit.reason = "a reason, with ünïcode";
+    r.nucleusFit = {r.fit, train::FitQuality{}};
+    r.calibration.share.source = prep::ValueSource::Identified;
+    r.calibration.share.low = 0.4;
+    r.calibration.profile = {0.3, 0.2, 0.4};
+    r.sensitivity.computed = true;
+    r.sensitivity.medianChange[1] = 0.12;
+    train::Snapshot snap;
+    snap.step = 7;
+    snap.fields["phi_d"] = cv::Mat(5, 7, CV_32F, cv::Scalar(-0.5f));
+    exporting::writeResultArchive(path, &r, &snap);
+    const auto a = exporting::readResultArchive(path);
+    QVERIFY(a.result && a.snapshot);
+    const auto same = [](const cv::Mat& x, const cv::Mat& y) {
+      return x.type() == y.type() && x.size() == y.size() &&
+             std::memcmp(x.data, y.data, x.total() * x.elemSize()) == 0;
+    };
+    QVERIFY(same(a.result->lambda, r.lambda));
+    QVERIFY(same(a.result->region, r.region));
+    QVERIFY(same(a.result->lambdaHigh, r.lambdaHigh));
+    QVERIFY(same(a.result->trainedLambda, r.trainedLambda));
+    QVERIFY(same(a.result->direct.kernelMap, r.direct.kernelMap));
+    QVERIFY(same(a.snapshot->fields.at("phi_d"), snap.fields.at("phi_d")));
+    QCOMPARE(a.result->M, r.M);
+    QVERIFY(std::isnan(a.result->direct.uncertaintyM));
+    QCOMPARE(a.result->direct.kernelRisk, r.direct.kernelRisk);
+    QCOMPARE(int(a.result->answer), int(train::Answer::Direct));
+    QCOMPARE(a.result->losses.at(0).learningRate, 1e-3);
+    QCOMPARE(int(a.result->nucleusFit.size()), 2);
+    QCOMPARE(int(a.result->fit.verdict), int(train::FitVerdict::Doubtful));
+    QCOMPARE(a.result->fit.reason, r.fit.reason);
+    QCOMPARE(int(a.result->calibration.share.source), int(prep::ValueSource::Identified));
+    QCOMPARE(a.result->calibration.profile, r.calibration.profile);
+    QCOMPARE(a.result->sensitivity.medianChange[1], 0.12);
+    QCOMPARE(a.snapshot->step, 7);
+    // Damaged: one line naming the file and the problem.
+    QFile f(QString::fromStdString(path));
+    QVERIFY(f.open(QIODevice::ReadOnly));
+    const QByteArray bytes = f.readAll();
+    f.close();
+    const auto expectError = [&](const QByteArray& content, const char* problem) {
+      QFile w(QString::fromStdString(path));
+      QVERIFY(w.open(QIODevice::WriteOnly | QIODevice::Truncate));
+      w.write(content);
+      w.close();
+      try {
+        exporting::readResultArchive(path);
+        QFAIL("no error");
+      } catch (const io::StackError& e) {
+        const QString what = QString::fromUtf8(e.what());
+        QVERIFY2(what.startsWith(QString::fromStdString(path)) && what.contains(problem),
+                 qPrintable(what));
+      }
+    };
+    expectError(bytes.left(bytes.size() - 9), "truncated");
+    expectError("PK\x03\x04 not this", "not a Mollichrom result archive");
+    expectError("mollichrom-result 99\n", "newer Mollichrom");
   }
 
   void lossHistoryRoundTrip() {

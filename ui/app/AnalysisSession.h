@@ -5,6 +5,7 @@
 // threads in the manner of QgsTask: the work polls a util::Feedback for cancel and reports
 // progress; the outcome arrives on the GUI thread as a signal. Tests drive a whole session
 // without a display; MainWindow only wires it to docks and panels.
+#include "core/util/StagedProgress.h"
 #include "ui/app/ChannelHistogram.h"
 #include "ui/app/Settings.h"
 
@@ -82,9 +83,18 @@ class AnalysisSession : public QObject {
   // The result to show and export: the run's, else the direct estimate as a result. Throws
   // std::runtime_error when there is neither.
   std::shared_ptr<const train::InferenceResult> currentResult() const;
+  // A trained result not yet saved in a project (what quitting or opening another file would
+  // lose); saving the project marks it saved, a restored one is saved.
+  bool hasUnsavedResult() const { return result_ && !resultSaved_; }
+  void markResultSaved() { resultSaved_ = true; }
   // A project's results read back from its folder.
   void restoreResult(std::shared_ptr<const train::InferenceResult> result,
                      std::shared_ptr<const train::Snapshot> snapshot);
+
+  // The running task's progress over all its stages (never decreasing), its stage in words, and
+  // the seconds each stage took (the Log's "stage times").
+  double progressFraction() const { return stages_.fraction(); }
+  QString stageTimes() const;
 
   // The memory limit for training's memory plan (MB): set for this session, else the setting
   // "memoryLimitMb", else 75 % of the memory available.
@@ -93,7 +103,8 @@ class AnalysisSession : public QObject {
 
  Q_SIGNALS:
   void loadStarted(const QString& path, bool readsFile);
-  // Stage ("loading", "direct estimate", "training", …) and fraction of the running task.
+  // The running task's overall fraction (monotone) and its current stage in words ("reading the
+  // file", "calibrating", "computing λ", "training the network", …).
   void progress(double fraction, const QString& stage);
   void loaded();  // data() is the new stack; its preview follows unless it is viewing-only
   void loadFailed(const QString& path, const QString& error);
@@ -112,6 +123,7 @@ class AnalysisSession : public QObject {
                       bool canceled);
   void startPreview(const models::ParameterChoice& params);
   std::shared_ptr<util::Feedback> newFeedback();
+  void reportStage(double fraction, const QString& what);
 
   std::shared_ptr<const LoadedData> data_;
   std::shared_ptr<const train::Snapshot> snapshot_;
@@ -121,6 +133,8 @@ class AnalysisSession : public QObject {
   models::ParameterChoice previewParams_;
   TrainingWorker* worker_ = nullptr;
   double memoryLimitMb_ = 0;
+  bool resultSaved_ = true;
+  util::StagedProgress stages_;
 };
 
 }  // namespace mollichrom::ui

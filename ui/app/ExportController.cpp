@@ -2,9 +2,13 @@
 
 #include "core/export/ResultExport.h"
 #include "ui/app/AnalysisSession.h"
+#include "ui/app/FolderDialog.h"
+#include "ui/app/WindowMenus.h"
 
 #include <QAction>
+#include <QDir>
 #include <QFileDialog>
+#include <QFileInfo>
 #include <QMenu>
 
 namespace mollichrom::ui {
@@ -70,34 +74,46 @@ void ExportController::guarded(const QString& file, const std::function<void()>&
   }
 }
 
+QString ExportController::proposedPath(const QString& suffix) const {
+  const QFileInfo data(session_->path());
+  if (data.fileName().isEmpty()) return suffix;
+  return data.dir().filePath(stackBaseName(data.fileName()) + suffix);
+}
+
 QList<QAction*> ExportController::addMenuActions(QMenu* menu) {
   QList<QAction*> actions;
   QWidget* parent = dialogParent_;
+  // Every dialog proposes a name made from the data's, beside it: "cell3_lambda.tif".
   actions << menu->addAction(tr("λ map (TIFF, CSV, PNG)…"), this, [this, parent] {
-    const QString f = QFileDialog::getSaveFileName(
-        parent, tr("Export λ map"), QStringLiteral("lambda.tif"), tr("TIFF (*.tif)"));
+    const QString f = QFileDialog::getSaveFileName(parent, tr("Export λ map"),
+                                                   proposedPath(QStringLiteral("_lambda.tif")),
+                                                   tr("TIFF (*.tif)"));
     if (f.isEmpty()) return;
     QString base = f;
     if (base.endsWith(QStringLiteral(".tif"))) base.chop(4);
     guarded(f, [&] { exportLambda(base); });
   });
   actions << menu->addAction(tr("Current fields (TIFF)…"), this, [this, parent] {
-    const QString dir = QFileDialog::getExistingDirectory(parent, tr("Export the fields into"));
+    const QString dir = chooseOutputFolder(parent, tr("Export the fields into"),
+                                           proposedPath(QStringLiteral("_fields")));
     if (!dir.isEmpty()) guarded(dir, [&] { exportFields(dir); });
   });
   actions << menu->addAction(tr("Losses (CSV)…"), this, [this, parent] {
     const QString f = QFileDialog::getSaveFileName(parent, tr("Export losses"),
-                                                   QStringLiteral("losses.csv"), tr("CSV (*.csv)"));
+                                                   proposedPath(QStringLiteral("_losses.csv")),
+                                                   tr("CSV (*.csv)"));
     if (!f.isEmpty()) guarded(f, [&] { exportLosses(f); });
   });
   actions << menu->addAction(tr("Summary (JSON)…"), this, [this, parent] {
-    const QString f = QFileDialog::getSaveFileName(
-        parent, tr("Export summary"), QStringLiteral("summary.json"), tr("JSON (*.json)"));
+    const QString f = QFileDialog::getSaveFileName(parent, tr("Export summary"),
+                                                   proposedPath(QStringLiteral("_summary.json")),
+                                                   tr("JSON (*.json)"));
     if (!f.isEmpty()) guarded(f, [&] { exportSummary(f); });
   });
   menu->addSeparator();
   QAction* all = menu->addAction(tr("Export &all to a folder…"), this, [this, parent] {
-    const QString dir = QFileDialog::getExistingDirectory(parent, tr("Export everything into"));
+    const QString dir = chooseOutputFolder(parent, tr("Export everything into"),
+                                           proposedPath(QStringLiteral("_results")));
     if (!dir.isEmpty()) guarded(dir, [&] { exportAll(dir); });
   });
   all->setObjectName(QStringLiteral("exportAllAction"));

@@ -43,6 +43,8 @@ class ExportController : public QObject {
  private:
   // Runs `write` and reports a failure naming `file` (the menu's actions).
   void guarded(const QString& file, const std::function<void()>& write);
+  // "<data folder>/<data name><suffix>" (just the suffix before any data is open).
+  QString proposedPath(const QString& suffix) const;
   AnalysisSession* session_;
   std::function<exporting::RunDescription()> describe_;
   QWidget* dialogParent_;

@@ -5,6 +5,7 @@
 #include "core/runtime/Versions.h"
 #include "ui/app/AnalysisSession.h"
 #include "ui/app/ExportController.h"
+#include "ui/app/GuiWords.h"
 #include "ui/app/LocateDataDialog.h"
 #include "ui/app/ProjectController.h"
 #include "ui/app/RecentFiles.h"
@@ -43,8 +44,12 @@ MainWindow::MainWindow(QWidget* parent) : QMainWindow(parent) {
   panels_->setInputs([this]() -> std::optional<PanelInputs> {
     const auto d = session_->data();
     if (!d) return std::nullopt;
-    return PanelInputs{d->fields.get(), currentFrame(), d->hasDirect ? &d->direct : nullptr,
-                       session_->snapshot().get(), session_->result().get()};
+    return PanelInputs{d->fields.get(),
+                       currentFrame(),
+                       d->hasDirect ? &d->direct : nullptr,
+                       session_->snapshot().get(),
+                       session_->result().get(),
+                       d->stack.get()};
   });
   connect(panels_, &PanelGrid::hovered, this,
           [this](const QString& text) { statusBar()->showMessage(text, 4000); });
@@ -83,7 +88,12 @@ MainWindow::MainWindow(QWidget* parent) : QMainWindow(parent) {
   workflow_ = new Workflow({session_, reporter_, panels_, projects_, recent_, dataDock_,
                             trainingDock_, logDock_, nucleiDock_, timeBar_, &actions_},
                            this);
+  workflow_->setLeaveCheck([this] { return mayDropResults(); });
   connect(workflow_, &Workflow::titleChanged, this, &MainWindow::setTitle);
+  // The Data dock's "Show" beside a channel: that channel as recorded, in the first panel.
+  connect(dataDock_, &DataDock::showChannelRequested, this, [this](int channel) {
+    panelWidget(0)->setContent(QStringLiteral("raw%1").arg(std::clamp(channel, 1, 4)));
+  });
   connect(panels_, &PanelGrid::pixelClicked, workflow_, &Workflow::selectNucleusAt);
   connect(actions_.start, &QAction::triggered, workflow_, &Workflow::startTraining);
   connect(actions_.pause, &QAction::toggled, workflow_, &Workflow::setPaused);
@@ -104,6 +114,7 @@ void MainWindow::buildDocks() {
   dataDock_ = new DataDock(this);
   trainingDock_ = new TrainingDock(actions_.start, actions_.pause, actions_.stop, this);
   logDock_ = new LogDock(this);
+  logDock_->setWording(guiWords);
   nucleiDock_ = new NucleiDock(this);
   addDockWidget(Qt::LeftDockWidgetArea, dataDock_);
   addDockWidget(Qt::RightDockWidgetArea, trainingDock_);
@@ -192,7 +203,27 @@ void MainWindow::dropEvent(QDropEvent* event) {
   workflow_->open(urls.first().toLocalFile());
 }
 
+bool MainWindow::mayDropResults() {
+  if (!session_->hasUnsavedResult() || !reporter_->showDialogs()) return true;
+  const QMessageBox::StandardButton choice =
+      unsavedHandler_
+          ? unsavedHandler_()
+          : QMessageBox::question(
+                this, tr("Unsaved results"),
+                tr("The trained result of %1 is not saved in a project. Save it first?")
+                    .arg(QFileInfo(session_->path()).fileName()),
+                QMessageBox::Save | QMessageBox::Discard | QMessageBox::Cancel, QMessageBox::Save);
+  if (choice == QMessageBox::Discard) return true;
+  if (choice != QMessageBox::Save) return false;
+  return saveProjectInteractively(*this, *reporter_, projectPath()) &&
+         !session_->hasUnsavedResult();
+}
+
 void MainWindow::closeEvent(QCloseEvent* event) {
+  if (!session_->isTraining() && !mayDropResults()) {
+    event->ignore();
+    return;
+  }
   if (session_->isTraining()) {
     if (reporter_->showDialogs() &&
         QMessageBox::question(this, tr("Training is running"), tr("Stop the training and quit?")) !=

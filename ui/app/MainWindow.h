@@ -9,6 +9,7 @@
 #include "ui/app/TrainingActions.h"
 
 #include <QMainWindow>
+#include <QMessageBox>
 #include <QStringList>
 
 #include <functional>
@@ -73,6 +74,11 @@ class MainWindow : public QMainWindow {
   void setLocateDataHandler(std::function<QString(const QString&, const QStringList&)> h);
   // Unattended runs (--quit) and tests: errors go to stderr and the signals, not to dialogs.
   void setShowDialogs(bool show);
+  // Asked before a trained result not saved in a project is dropped (quit, another file, data
+  // re-prepared): Save, Discard or Cancel (default: a question dialog; tests answer it).
+  void setUnsavedResultsHandler(std::function<QMessageBox::StandardButton()> h) {
+    unsavedHandler_ = std::move(h);
+  }
 
  protected:
   void closeEvent(QCloseEvent* event) override;
@@ -84,6 +90,9 @@ class MainWindow : public QMainWindow {
   void buildBars();
   void setTitle(const QString& file);
   exporting::RunDescription runDescription() const;
+  // True when nothing unsaved would be lost, or the user chose to save it (and it was) or to
+  // discard it; false to stay.
+  bool mayDropResults();
 
   AnalysisSession* session_ = nullptr;
   SessionReporter* reporter_ = nullptr;
@@ -98,6 +107,7 @@ class MainWindow : public QMainWindow {
   TimeBar* timeBar_ = nullptr;
   Workflow* workflow_ = nullptr;
   TrainingActions actions_;
+  std::function<QMessageBox::StandardButton()> unsavedHandler_;
 };
 
 }  // namespace mollichrom::ui

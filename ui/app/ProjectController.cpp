@@ -1,5 +1,6 @@
 #include "ui/app/ProjectController.h"
 
+#include "core/export/ResultArchive.h"
 #include "core/export/ResultExport.h"
 #include "core/io/StackReader.h"
 #include "ui/app/AnalysisSession.h"
@@ -16,6 +17,10 @@
 
 namespace mollichrom::ui {
 
+QString ProjectController::archivePath(const QString& resultsDir) {
+  return QDir(resultsDir).filePath(QStringLiteral("result.mchres"));
+}
+
 ProjectController::ProjectController(Parts parts, QObject* parent)
     : QObject(parent), parts_(std::move(parts)) {}
 
@@ -29,11 +34,14 @@ void ProjectController::save(const QString& path) {
   if (parts_.session->result() || parts_.session->snapshot()) {
     s.resultsDir = resultsDirFor(path);
     parts_.exporter->exportAll(s.resultsDir);
+    exporting::writeResultArchive(archivePath(s.resultsDir).toStdString(),
+                                  parts_.session->result().get(), parts_.session->snapshot().get());
   }
   s.view.frame = parts_.frame();
   s.view.panels = parts_.panels->panelStates();
   s.view.camera = parts_.panels->cameraState();
   saveProject(path, s);
+  parts_.session->markResultSaved();
   path_ = QFileInfo(path).absoluteFilePath();
   Q_EMIT info(tr("Saved the project %1").arg(path));
 }
@@ -75,40 +83,12 @@ QString ProjectController::restorePending() {
   QString problem;
   try {
     if (!s->resultsDir.isEmpty()) {
-      const QDir dir(s->resultsDir);
-      auto r = std::make_shared<train::InferenceResult>();
-      auto src = io::openStack(dir.filePath(QStringLiteral("lambda.tif")).toStdString());
-      src->plane(0, 0, 0).convertTo(r->lambda, CV_32F);
-      r->losses =
-          exporting::readLossesCsv(dir.filePath(QStringLiteral("losses.csv")).toStdString());
-      QFile summary(dir.filePath(QStringLiteral("summary.json")));
-      if (summary.open(QIODevice::ReadOnly)) {
-        const QJsonObject o = QJsonDocument::fromJson(summary.readAll()).object();
-        const QJsonObject sc = o["scalars"].toObject();
-        r->M = sc["M"].toObject()["value"].toDouble(1);
-        r->gammaAc = sc["gamma_ac"].toObject()["value"].toDouble(1);
-        r->freeM = sc["M"].toObject()["inferred"].toBool();
-        r->freeGamma = sc["gamma_ac"].toObject()["inferred"].toBool();
-        r->steps = o["steps"].toInt();
-        r->seconds = o["seconds"].toDouble();
-        r->stopReason = o["stop_reason"].toString().toStdString();
+      if (QFileInfo::exists(archivePath(s->resultsDir))) {
+        const auto a = exporting::readResultArchive(archivePath(s->resultsDir).toStdString());
+        parts_.session->restoreResult(a.result, a.snapshot);
+      } else {
+        restoreFromExports(s->resultsDir);
       }
-      if (const auto d = parts_.session->data()) r->direct = d->direct;
-      auto snap = std::make_shared<train::Snapshot>();
-      snap->lambda = r->lambda;
-      snap->losses = r->losses;
-      snap->M = r->M;
-      snap->gammaAc = r->gammaAc;
-      snap->step = r->steps;
-      snap->fraction = 1;
-      const QDir fieldsDir(dir.filePath(QStringLiteral("fields")));
-      for (const QString& name : fieldsDir.entryList({QStringLiteral("*.tif")}, QDir::Files)) {
-        cv::Mat m;
-        io::openStack(fieldsDir.filePath(name).toStdString())->plane(0, 0, 0).convertTo(m, CV_32F);
-        snap->fields[QFileInfo(name).completeBaseName().toStdString()] = m;
-      }
-      // A project saved before training holds the direct estimate, which the preview redid.
-      parts_.session->restoreResult(r->stopReason != "direct" ? r : nullptr, snap);
     }
   } catch (const std::exception& e) {
     problem = QString::fromUtf8(e.what());
@@ -118,6 +98,44 @@ QString ProjectController::restorePending() {
   parts_.panels->refresh();
   parts_.panels->setCameraState(s->view.camera);
   return problem;
+}
+
+// Projects saved before the result archive existed: what the exports hold (λ, losses, scalars,
+// fields; not the band, the verdict or the network's map beside the answer).
+void ProjectController::restoreFromExports(const QString& resultsDir) {
+  const QDir dir(resultsDir);
+  auto r = std::make_shared<train::InferenceResult>();
+  auto src = io::openStack(dir.filePath(QStringLiteral("lambda.tif")).toStdString());
+  src->plane(0, 0, 0).convertTo(r->lambda, CV_32F);
+  r->losses = exporting::readLossesCsv(dir.filePath(QStringLiteral("losses.csv")).toStdString());
+  QFile summary(dir.filePath(QStringLiteral("summary.json")));
+  if (summary.open(QIODevice::ReadOnly)) {
+    const QJsonObject o = QJsonDocument::fromJson(summary.readAll()).object();
+    const QJsonObject sc = o["scalars"].toObject();
+    r->M = sc["M"].toObject()["value"].toDouble(1);
+    r->gammaAc = sc["gamma_ac"].toObject()["value"].toDouble(1);
+    r->freeM = sc["M"].toObject()["inferred"].toBool();
+    r->freeGamma = sc["gamma_ac"].toObject()["inferred"].toBool();
+    r->steps = o["steps"].toInt();
+    r->seconds = o["seconds"].toDouble();
+    r->stopReason = o["stop_reason"].toString().toStdString();
+  }
+  if (const auto d = parts_.session->data()) r->direct = d->direct;
+  auto snap = std::make_shared<train::Snapshot>();
+  snap->lambda = r->lambda;
+  snap->losses = r->losses;
+  snap->M = r->M;
+  snap->gammaAc = r->gammaAc;
+  snap->step = r->steps;
+  snap->fraction = 1;
+  const QDir fieldsDir(dir.filePath(QStringLiteral("fields")));
+  for (const QString& name : fieldsDir.entryList({QStringLiteral("*.tif")}, QDir::Files)) {
+    cv::Mat m;
+    io::openStack(fieldsDir.filePath(name).toStdString())->plane(0, 0, 0).convertTo(m, CV_32F);
+    snap->fields[QFileInfo(name).completeBaseName().toStdString()] = m;
+  }
+  // A project saved before training holds the direct estimate, which the preview redid.
+  parts_.session->restoreResult(r->stopReason != "direct" ? r : nullptr, snap);
 }
 
 }  // namespace mollichrom::ui

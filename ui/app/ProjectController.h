@@ -59,6 +59,10 @@ class ProjectController : public QObject {
   void info(const QString& text);
 
  private:
+  // The result exactly as held (ResultArchive.h), inside the project's results folder.
+  static QString archivePath(const QString& resultsDir);
+  void restoreFromExports(const QString& resultsDir);
+
   Parts parts_;
   std::unique_ptr<ProjectState> pending_;
   QString path_;

@@ -6,6 +6,7 @@
 #include "core/train/EngineKind.h"
 #include "core/train/Trainer.h"
 #include "ui/app/AnalysisSession.h"
+#include "ui/app/GuiWords.h"
 #include "ui/app/ProgressIndicator.h"
 #include "ui/app/StatusTexts.h"
 #include "ui/docks/LogDock.h"
@@ -42,6 +43,11 @@ SessionReporter::SessionReporter(AnalysisSession* session, QMainWindow* window, 
   connect(cancelLoad_, &QToolButton::clicked, session, &AnalysisSession::cancelLoading);
   window->statusBar()->addPermanentWidget(cancelLoad_);
 
+  // A passing message (a hover's value, "Saved …") gives the place back to the lasting one
+  // ("Training finished …") instead of leaving the bar empty.
+  connect(window->statusBar(), &QStatusBar::messageChanged, this, [this](const QString& m) {
+    if (m.isEmpty() && !lasting_.isEmpty()) window_->statusBar()->showMessage(lasting_);
+  });
   connect(session, &AnalysisSession::loadStarted, this, &SessionReporter::onLoadStarted);
   connect(session, &AnalysisSession::progress, this, [this](double fraction, const QString& stage) {
     progress_->setFraction(fraction, QStringLiteral("%1 %2 %")
@@ -68,7 +74,8 @@ SessionReporter::SessionReporter(AnalysisSession* session, QMainWindow* window, 
 }
 
 void SessionReporter::status(const QString& text, int timeoutMs) {
-  window_->statusBar()->showMessage(text, timeoutMs);
+  if (timeoutMs <= 0) lasting_ = guiWords(text);
+  window_->statusBar()->showMessage(guiWords(text), timeoutMs);
 }
 
 void SessionReporter::info(const QString& text) { log_->info(text); }
@@ -88,17 +95,25 @@ void SessionReporter::error(const QString& title, const QString& text, const QSt
     std::fprintf(stderr, "mollichrom: %s\n", qPrintable(details));
     return;
   }
+  // The details once, in the window's words ("Show Details…" repeated the same line).
   QMessageBox box(QMessageBox::Critical, title, text, QMessageBox::Ok, window_);
-  box.setInformativeText(details);
-  box.setDetailedText(details);
+  box.setInformativeText(guiWords(details));
   box.setObjectName(QStringLiteral("errorDialog"));
   box.exec();
 }
 
 void SessionReporter::setWarnings(const QStringList& lines) {
+  dataWarnings_ = lines;
+  fitWarning_.clear();
+  showBanner();
+}
+
+// The data's checks and the latest run's fit, never an earlier run's: after Stop the banner
+// said both "model does not fit" (the run before) and "not tested" (this one).
+void SessionReporter::showBanner() {
   QStringList kept;
-  for (const QString& l : lines)
-    if (!l.isEmpty()) kept << l;
+  for (const QString& l : dataWarnings_ + QStringList{fitWarning_})
+    if (!l.isEmpty()) kept << guiWords(l);
   banner_->setText(kept.join(QLatin1Char('\n')));
   banner_->setVisible(!kept.isEmpty());
 }
@@ -148,6 +163,7 @@ void SessionReporter::onPreviewFinished(const QString& error, bool canceled) {
     const QString text = previewSummary(d->direct, d->hasCalibration ? &d->calibration : nullptr);
     status(text);
     log_->info(text);
+    log_->info(tr("Stage times: %1").arg(session_->stageTimes()));
     if (d->hasCalibration) {
       // What the calibration step used and what the dynamics said (the CLI's same lines).
       train::InferenceResult r;
@@ -166,6 +182,8 @@ void SessionReporter::onPreviewFinished(const QString& error, bool canceled) {
 }
 
 void SessionReporter::trainingStarted(const TrainingSettings& s) {
+  fitWarning_.clear();
+  showBanner();
   progress_->setFraction(0, tr("starting"));
   showProgress(true);
   status(tr("Training …"));
@@ -197,11 +215,12 @@ void SessionReporter::onSnapshot() {
   if (session_->isPaused()) {
     // The step under way when Pause was pressed still reports; the bar and the status keep
     // saying "paused" (an ETA there read as if the run went on).
-    progress_->setFraction(s->fraction, tr("paused"));
+    progress_->setFraction(session_->progressFraction(), tr("paused"));
     status(pausedText_);
     return;
   }
-  progress_->setFraction(s->fraction, tr("training %1 %").arg(int(100 * s->fraction)));
+  const double overall = session_->progressFraction();
+  progress_->setFraction(overall, tr("training the network %1 %").arg(int(100 * overall)));
   status(tr("Training: step %1, loss %2, M %3, Γ_ac %4 — ETA %5 s")
              .arg(s->step)
              .arg(s->losses.empty() ? 0.0 : s->losses.back().total, 0, 'g', 4)
@@ -219,15 +238,18 @@ void SessionReporter::onTrainingFinished(const QString& e, bool canceled) {
     error(tr("Training failed"), tr("The training stopped with an error."), e);
   } else if (result) {
     const RunReport report = runReport(*result, *session_->data()->fields, canceled);
-    status(report.headline, 10000);
+    // Stays until the next message: a user looked away and found the bar empty 10 s later.
+    status(report.headline);
     log_->info(report.headline);
+    log_->info(tr("Stage times: %1").arg(session_->stageTimes()));
     for (const QString& line : report.details) log_->info(line);
     // The fit verdict next to the answer: in the Log, and in the banner when it is not good.
     if (report.fitIsGood) {
       log_->info(report.fit);
     } else {
       log_->warning(report.fit);
-      setWarnings(QStringList{warningText(), QStringLiteral("⚠ ") + report.fit});
+      fitWarning_ = QStringLiteral("⚠ ") + report.fit;
+      showBanner();
     }
   }
 }
@@ -237,7 +259,7 @@ void SessionReporter::onRefused(const QString& message) {
   error(tr("Not enough memory"),
         tr("%1 is too large to train with the memory limit.")
             .arg(QFileInfo(session_->path()).fileName()),
-        message + tr(" (in the Data dock: frame range, crop or binning; Settings ▸ memory limit)"));
+        message);
 }
 
 }  // namespace mollichrom::ui

@@ -49,6 +49,7 @@ class SessionReporter : public QObject {
   void onTrainingFinished(const QString& error, bool canceled);
   void onRefused(const QString& message);
   void showProgress(bool shown, bool cancellable = false);
+  void showBanner();
 
   AnalysisSession* session_;
   QMainWindow* window_;
@@ -57,7 +58,10 @@ class SessionReporter : public QObject {
   ProgressIndicator* progress_;
   QToolButton* cancelLoad_;
   bool showDialogs_ = true;
-  QString pausedText_;  // what the status bar says while paused
+  QString pausedText_;        // what the status bar says while paused
+  QStringList dataWarnings_;  // the open stack's checks
+  QString fitWarning_;        // the latest run's fit, when not good
+  QString lasting_;           // the last message without a timeout: shown again after passing ones
 };
 
 }  // namespace mollichrom::ui

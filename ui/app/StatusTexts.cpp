@@ -74,10 +74,22 @@ RunReport runReport(const train::InferenceResult& r, const prep::FieldData& f, b
   if (const auto floor = exporting::noiseFloorLine(r); !floor.empty())
     out.details << QString::fromStdString(floor);
   if (f.counts.used) out.details << QString::fromStdString(exporting::sensitivityLine(f, r));
+  const auto verdict = r.fit.verdict;
+  if (verdict == train::FitVerdict::NotTested && (canceled || r.fit.reason.empty())) {
+    // A stopped run was not checked: said once, plainly, and not as a warning.
+    out.fit = canceled ? tr("Fit: not tested — the run was stopped before the checks")
+                       : tr("Fit: not tested");
+    out.fitIsGood = true;
+    return out;
+  }
   out.fit = tr("Fit: %1 — %2")
-                .arg(QString::fromStdString(train::fitVerdictName(r.fit.verdict)),
+                .arg(QString::fromStdString(train::fitVerdictName(verdict)),
                      QString::fromStdString(r.fit.reason));
-  out.fitIsGood = r.fit.verdict == train::FitVerdict::Good;
+  if (verdict == train::FitVerdict::Doubtful || verdict == train::FitVerdict::DoesNotFit)
+    out.fit +=
+        tr(". What to try: the channel mapping and the corrections (drift, bleach) in the "
+           "Data dock, a saved calibration of this microscope setting, more frames");
+  out.fitIsGood = verdict == train::FitVerdict::Good;
   return out;
 }
 

@@ -12,29 +12,48 @@
 #include "ui/docks/TrainingDock.h"
 #include "ui/panels/PanelGrid.h"
 
+#include "ui/app/AnalysisSession.h"
+#include "ui/app/BundledSample.h"
+
 #include <QFileDialog>
+#include <QFileInfo>
+
 #include <QMenuBar>
 #include <QMessageBox>
+#include <cstring>
 
 namespace mollichrom::ui {
 
-namespace {
-
-// Save (to the project's own file) or Save as (path empty: asks); ".mchrom" is added.
-void saveProjectInteractively(MainWindow& w, SessionReporter& reporter, QString path) {
-  if (path.isEmpty())
-    path = QFileDialog::getSaveFileName(&w, MainWindow::tr("Save project"), QString(),
+bool saveProjectInteractively(MainWindow& w, SessionReporter& reporter, QString path) {
+  if (path.isEmpty()) {
+    const QFileInfo data(w.session()->path());
+    const QString proposed =
+        data.fileName().isEmpty()
+            ? QString()
+            : data.dir().filePath(stackBaseName(data.fileName()) + QStringLiteral(".mchrom"));
+    path = QFileDialog::getSaveFileName(&w, MainWindow::tr("Save project"), proposed,
                                         MainWindow::tr("Mollichrom projects (*.mchrom)"));
-  if (path.isEmpty()) return;
+  }
+  if (path.isEmpty()) return false;
   if (!path.endsWith(QStringLiteral(".mchrom"))) path += QStringLiteral(".mchrom");
   try {
     w.saveProject(path);
+    return true;
   } catch (const std::exception& e) {
     reporter.error(MainWindow::tr("Could not save the project"), path, e.what());
+    return false;
   }
 }
 
-}  // namespace
+QString stackBaseName(const QString& fileName) {
+  QString stem = fileName;
+  for (const char* ext : {".ome.tiff", ".ome.tif", ".tiff", ".tif", ".png"})
+    if (stem.endsWith(QLatin1String(ext), Qt::CaseInsensitive)) {
+      stem.chop(int(std::strlen(ext)));
+      break;
+    }
+  return stem;
+}
 
 QMenu* buildWindowMenus(MainWindow& w, ExportController& exporter, SessionReporter& reporter,
                         TrainingActions& actions) {
@@ -79,6 +98,15 @@ QMenu* buildWindowMenus(MainWindow& w, ExportController& exporter, SessionReport
     if (!guide) guide = new GuideDialog(&w);
     guide->show();
     guide->raise();
+  });
+  help->addAction(tr("Open the &sample"), &w, [&w, &reporter, tr] {
+    const QString sample = bundledSamplePath();
+    if (sample.isEmpty())
+      reporter.error(tr("Sample not found"), tr("The bundled sample stack was not found."),
+                     tr("It is sample_data/chromatin_sample.tif in the source folder and "
+                        "share/mollichrom/sample_data/ where Mollichrom is installed."));
+    else
+      w.workflow()->open(sample);
   });
   help->addAction(tr("&About Mollichrom"), &w, [&w, tr] {
     QMessageBox::about(&w, tr("About Mollichrom"),

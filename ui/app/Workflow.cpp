@@ -108,18 +108,33 @@ void Workflow::open(const QString& path) {
                                                                 : openStack(path);
 }
 
+// Each file starts from the default data settings: a mapping, a mask threshold or a correction
+// chosen for one stack is wrong for the next (a 3-channel mapping made every 2-channel file fail;
+// drift correction stayed on unseen). The saved acquisition calibration is carried over on
+// purpose — it belongs to the microscope setting, not to the file — and the Log says so.
 void Workflow::openStack(const QString& path) {
-  DataSettings s = p_.dataDock->settings();
-  s.load = io::LoadOptions{};  // crop and frame range belong to the previous file
-  s.prep.pixelSizeUm = 0;
-  s.prep.frameIntervalS = 0;
-  s.prep.mask = "auto";  // a mask file belongs to the previous stack
+  if (!mayDropResult()) return;
+  const DataSettings previous = p_.dataDock->settings();
+  DataSettings s;
+  if (nextChannels_) s.prep.channels = *std::exchange(nextChannels_, std::nullopt);
+  s.identifyShare = previous.identifyShare;
+  s.calibrationFile = previous.calibrationFile;
+  if (!s.calibrationFile.empty())
+    p_.logDock->info(tr("%1 opens with the saved calibration %2 still applied (the same "
+                        "microscope setting); Data dock ▸ Calibration ▸ Forget removes it")
+                         .arg(QFileInfo(path).fileName(),
+                              QFileInfo(QString::fromStdString(s.calibrationFile)).fileName()));
   p_.projects->forget();
   load(path, s);
 }
 
+bool Workflow::mayDropResult() {
+  return !p_.session->hasUnsavedResult() || !leaveCheck_ || leaveCheck_();
+}
+
 void Workflow::openProject(const QString& path) {
   if (p_.session->isBusy()) return p_.reporter->busy();
+  if (!mayDropResult()) return;
   QString error;
   if (!p_.projects->open(path, &error)) {
     p_.reporter->error(tr("Could not open the project"),
@@ -131,13 +146,16 @@ void Workflow::openProject(const QString& path) {
 }
 
 void Workflow::setChannels(const QString& mapping) {
-  DataSettings s = p_.dataDock->settings();
-  s.prep.channels = prep::parseChannelMap(mapping.toStdString());
-  p_.dataDock->setSettings(s);
+  nextChannels_ = prep::parseChannelMap(mapping.toStdString());
 }
 
 void Workflow::applyDataSettings() {
-  if (p_.session->data()) load(p_.session->path(), p_.dataDock->settings());
+  if (!p_.session->data()) return;
+  if (!mayDropResult()) {
+    startAfterApply_ = false;
+    return;
+  }
+  load(p_.session->path(), p_.dataDock->settings());
 }
 
 void Workflow::load(const QString& path, const DataSettings& settings) {

@@ -11,6 +11,8 @@
 #include <QString>
 
 #include <array>
+#include <functional>
+#include <optional>
 #include <utility>
 
 namespace mollichrom::ui {
@@ -53,8 +55,12 @@ class Workflow : public QObject {
   void openProject(const QString& path);
   // Re-prepares the open stack with the Data dock's settings.
   void applyDataSettings();
-  // Channel mapping for the next open (the --channels flag). Throws std::invalid_argument.
+  // Channel mapping for the next open (the --channels flag); later opens start from the default
+  // mapping again. Throws std::invalid_argument.
   void setChannels(const QString& mapping);
+  // Asked before a trained result that is not saved in a project would be dropped (another file
+  // opened, the data re-prepared); false keeps everything as it is. Unset: never asks.
+  void setLeaveCheck(std::function<bool()> check) { leaveCheck_ = std::move(check); }
   // Saves the open stack's calibration (asks where; `saveCalibrationTo` does it without asking):
   // its gains and rates, to apply to other stacks of the same microscope setting.
   void saveCalibration();
@@ -88,7 +94,11 @@ class Workflow : public QObject {
   void updateActions();
 
   Parts p_;
-  bool startAfterApply_ = false;                      // Start pressed with unapplied data settings
+  bool mayDropResult();
+
+  bool startAfterApply_ = false;                  // Start pressed with unapplied data settings
+  std::optional<prep::ChannelMap> nextChannels_;  // setChannels: for the next open only
+  std::function<bool()> leaveCheck_;
   std::pair<QString, std::array<double, 2>> viewed_;  // file and extent (µm) last fitted
 };
 

@@ -77,8 +77,21 @@ DataDock::DataDock(QWidget* parent) : QDockWidget(tr("Data"), parent) {
   hetero_->setObjectName(QStringLiteral("heteroChannel"));
   density_->setToolTip(tr("The channel that measures all chromatin (e.g. a DNA stain or H2B)"));
   hetero_->setToolTip(tr("The channel that marks heterochromatin (e.g. H3K9me3 or HP1)"));
-  cf->addRow(tr("Chromatin density φ_c"), density_);
-  cf->addRow(tr("Heterochromatin marker φ_h"), hetero_);
+  // "Show" puts the chosen channel, as recorded, into the first panel: which one is the smooth
+  // DNA stain and which the patchy marker is seen there, not guessed from a number.
+  const auto withShow = [this, channels](QComboBox* box, const QString& name) {
+    auto* row = new QHBoxLayout;
+    row->addWidget(box, 1);
+    auto* show = new QPushButton(tr("Show"), channels);
+    show->setObjectName(name);
+    show->setToolTip(tr("Show this channel as recorded in the first panel"));
+    connect(show, &QPushButton::clicked, this,
+            [this, box] { Q_EMIT showChannelRequested(box->currentIndex() + 1); });
+    row->addWidget(show);
+    return row;
+  };
+  cf->addRow(tr("Chromatin density φ_c"), withShow(density_, QStringLiteral("showDensity")));
+  cf->addRow(tr("Heterochromatin marker φ_h"), withShow(hetero_, QStringLiteral("showHetero")));
   layout->addWidget(channels);
 
   auto* norm = new QGroupBox(tr("Intensity → volume fraction"), body);
@@ -525,7 +538,9 @@ void DataDock::setPrepared(const prep::FieldData& f) {
     double lo = 0, hi = 0;
     const cv::Mat e = prep::timeMean(f.density) - prep::timeMean(f.hetero);
     cv::minMaxLoc(e, &lo, &hi, nullptr, nullptr, f.mask);
-    text += tr(" · offsets %1 / %2 counts%3, gains %4 / %5 per count · φ_e %6 … %7")
+    text += tr(" · offsets %1 / %2 counts%3 · each count above them is %4 (density) / %5 "
+               "(marker) of volume fraction · euchromatin φ_e = φ_c − φ_h in the nuclei %6 … %7 "
+               "(must stay above 0)")
                 .arg(f.counts.offset[0], 0, 'f', 1)
                 .arg(f.counts.offset[1], 0, 'f', 1)
                 .arg(f.counts.offsetMeasured[0] ? tr(" (measured)") : QString())

@@ -54,6 +54,8 @@ class DataDock : public QDockWidget {
   void unappliedChanged(bool unapplied);
   // Save the open stack's calibration for other stacks of the same setting.
   void saveCalibrationRequested();
+  // Look at this channel (1-based) as recorded, before choosing what it maps to.
+  void showChannelRequested(int channel);
 
  private:
   void editProperties();  // the Dataset properties dialog; Apply when accepted

@@ -19,9 +19,9 @@ void LogDock::error(const QString& text) { append(tr("error: "), text); }
 void LogDock::warning(const QString& text) { append(tr("warning: "), text); }
 
 void LogDock::append(const QString& level, const QString& text) {
-  log_->appendPlainText(
-      QStringLiteral("%1  %2%3")
-          .arg(QTime::currentTime().toString(QStringLiteral("HH:mm:ss")), level, text));
+  log_->appendPlainText(QStringLiteral("%1  %2%3")
+                            .arg(QTime::currentTime().toString(QStringLiteral("HH:mm:ss")), level,
+                                 wording_ ? wording_(text) : text));
 }
 
 QString LogDock::text() const { return log_->toPlainText(); }

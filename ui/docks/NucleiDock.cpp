@@ -16,6 +16,12 @@ QString number(double v, int decimals) {
   return std::isfinite(v) ? QString::number(v, 'f', decimals) : QStringLiteral("—");
 }
 
+// λ and its band in significant digits: fixed decimals showed a λ of 2e-5 as "0.000 ± 0.000",
+// a certainty the data never gave, and a mis-mapped 2130.667 wider than its column.
+QString significant(double v) {
+  return std::isfinite(v) ? QString::number(v, 'g', 3) : QStringLiteral("—");
+}
+
 }  // namespace
 
 NucleiDock::NucleiDock(QWidget* parent) : QDockWidget(tr("Nuclei"), parent) {
@@ -25,10 +31,10 @@ NucleiDock::NucleiDock(QWidget* parent) : QDockWidget(tr("Nuclei"), parent) {
   layout->setContentsMargins(4, 4, 4, 4);
   empty_ = new QLabel(tr("Every nucleus of the field gets a row here once λ is computed."), w);
   empty_->setWordWrap(true);
-  table_ = new QTableWidget(0, 9, w);
+  table_ = new QTableWidget(0, 10, w);
   table_->setHorizontalHeaderLabels({tr("#"), tr("x (µm)"), tr("y (µm)"), tr("area (µm²)"),
                                      tr("λ median"), tr("λ IQR"), tr("90 % band"), tr("finite"),
-                                     tr("flags")});
+                                     tr("fit"), tr("flags")});
   table_->verticalHeader()->setVisible(false);
   table_->setSelectionBehavior(QAbstractItemView::SelectRows);
   table_->setSelectionMode(QAbstractItemView::SingleSelection);
@@ -51,17 +57,16 @@ void NucleiDock::setRows(const std::vector<exporting::NucleusRow>& rows) {
     QStringList flags;
     if (r.touchesBorder) flags << tr("cut by border");
     if (r.split) flags << tr("split");
-    if (!r.fit.empty() && r.fit != "good")
-      flags << tr("fit: %1").arg(QString::fromStdString(r.fit));
     const QStringList cells{
         QString::number(r.label),
         number(r.centroidXUm, 2),
         number(r.centroidYUm, 2),
         number(r.areaUm2, 1),
-        number(r.median, 3),
-        number(r.q25, 2) + QStringLiteral("–") + number(r.q75, 2),
-        r.bandWidth >= 0 ? QStringLiteral("±") + number(r.bandWidth / 2, 3) : QStringLiteral("—"),
+        significant(r.median),
+        significant(r.q25) + QStringLiteral("–") + significant(r.q75),
+        r.bandWidth >= 0 ? QStringLiteral("±") + significant(r.bandWidth / 2) : QStringLiteral("—"),
         QString::number(100 * r.finiteShare, 'f', 0) + " %",
+        r.fit.empty() ? QStringLiteral("—") : QString::fromStdString(r.fit),
         flags.join(", ")};
     for (int c = 0; c < cells.size(); ++c) table_->setItem(i, c, new QTableWidgetItem(cells[c]));
   }
@@ -92,8 +97,8 @@ QString NucleiDock::describe(const exporting::NucleusRow& r) {
                   .arg(r.centroidXUm, 0, 'f', 2)
                   .arg(r.centroidYUm, 0, 'f', 2)
                   .arg(r.areaUm2, 0, 'f', 1)
-                  .arg(number(r.median, 3), number(r.q25, 2), number(r.q75, 2));
-  if (r.bandWidth >= 0) s += tr(", 90 % band ±%1").arg(number(r.bandWidth / 2, 3));
+                  .arg(significant(r.median), significant(r.q25), significant(r.q75));
+  if (r.bandWidth >= 0) s += tr(", 90 % band ±%1").arg(significant(r.bandWidth / 2));
   if (!r.fit.empty()) s += tr(", fit %1").arg(QString::fromStdString(r.fit));
   if (r.touchesBorder) s += tr(" — cut by the image border: part of a nucleus");
   return s;

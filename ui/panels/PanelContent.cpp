@@ -1,5 +1,6 @@
 #include "ui/panels/PanelContent.h"
 
+#include "core/io/Stack.h"
 #include "core/prep/FieldData.h"
 #include "core/prep/NucleusLabels.h"
 #include "core/train/DirectEstimator.h"
@@ -39,6 +40,23 @@ PanelView density(const PanelContent& c, const PanelInputs& in) {
 }
 PanelView hetero(const PanelContent& c, const PanelInputs& in) {
   return image(in.fields->hetero[frameOf(in)], c.title);
+}
+
+// A channel of the file as recorded (counts, before any mapping): what the user looks at to
+// decide which channel is the density and which the marker. Keys "raw1" … "raw4".
+PanelView rawChannel(const PanelContent& c, const PanelInputs& in) {
+  const int channel = c.key.mid(3).toInt();
+  if (!in.stack)
+    return message(
+        tr("The raw channels are not kept for a stack this large: crop or bin it in "
+           "the Data dock to look at them"));
+  const auto& info = in.stack->info();
+  if (channel > info.channels)
+    return message(tr("This stack has %1 channel(s)").arg(info.channels));
+  const int t = std::clamp(in.frame, 0, info.frames - 1);
+  cv::Mat m;
+  in.stack->plane(t, channel - 1, 0).convertTo(m, CV_32F);
+  return image(m, c.title);
 }
 
 // The reported λ (Answer.h): the run's result, else what `auto` will report — the direct
@@ -131,15 +149,23 @@ const std::vector<PanelContent>& panelContents() {
        density},
       {"hetero", QStringLiteral("Heterochromatin φ_h (frame)"), "heterochromatin φ_h", "grey", true,
        false, hetero},
+      {"raw1", QStringLiteral("Raw channel 1 (frame)"), "channel 1 as recorded", "grey", true,
+       false, rawChannel},
+      {"raw2", QStringLiteral("Raw channel 2 (frame)"), "channel 2 as recorded", "grey", true,
+       false, rawChannel},
+      {"raw3", QStringLiteral("Raw channel 3 (frame)"), "channel 3 as recorded", "grey", true,
+       false, rawChannel},
+      {"raw4", QStringLiteral("Raw channel 4 (frame)"), "channel 4 as recorded", "grey", true,
+       false, rawChannel},
       {"lambda", QStringLiteral("λ = Γ_me/Γ_ac"), "λ = Γ_me/Γ_ac", "viridis", false, false, lambda},
       {"lambda_trained", QStringLiteral("λ network (live)"), "λ of the network", "viridis", false,
        true, lambdaTrained},
       {"lambda_direct", QStringLiteral("λ direct estimate"), "λ direct estimate", "viridis", false,
        false, lambdaDirect},
-      {"lambda_band", QStringLiteral("λ uncertainty (90 % band width)"), "λ: 90 % band width",
-       "magma", false, true, lambdaBand},
-      {"nuclei", QStringLiteral("Nuclei (numbers as in the Nuclei dock)"), "nucleus number",
-       "viridis", false, false, nuclei},
+      {"lambda_band", QStringLiteral("λ 90 % band width"), "λ: 90 % band width", "magma", false,
+       true, lambdaBand},
+      {"nuclei", QStringLiteral("Nuclei (numbered)"), "nucleus number", "viridis", false, false,
+       nuclei},
       {"phi_h", QStringLiteral("φ_h (network)"), "φ_h", "viridis", false, true, networkField},
       {"phi_e", QStringLiteral("φ_e (network)"), "φ_e", "viridis", false, true, networkField},
       {"phi_d", QStringLiteral("φ_d = φ_h − φ_e"), "φ_d", "coolwarm", false, true, networkField},
@@ -162,6 +188,32 @@ const PanelContent* findPanelContent(const QString& key) {
   for (const auto& c : panelContents())
     if (c.key == key) return &c;
   return nullptr;
+}
+
+QString panelContentHelp(const QString& key) {
+  static const std::vector<std::pair<const char*, const char*>> help{
+      {"lambda",
+       "λ = Γ_me/Γ_ac: the methylation rate over the acetylation rate at each point "
+       "(the answer)"},
+      {"lambda_band",
+       "Width of the 90 % band of λ at each point: where it is wide, λ is uncertain"},
+      {"phi_h", "φ_h: heterochromatin volume fraction (the marker channel, mapped)"},
+      {"phi_e", "φ_e = φ_c − φ_h: euchromatin volume fraction"},
+      {"phi_d", "φ_d = φ_h − φ_e: the difference whose evolution the model describes"},
+      {"mu_d",
+       "μ_d: the chemical potential of φ_d (how strongly the mixture pushes φ_d to change)"},
+      {"dt_phi_d", "∂t φ_d: how fast φ_d changes in time"},
+      {"lap_phi_d", "∇² φ_d: the Laplacian (second space derivative) of φ_d"},
+      {"bilap_phi_d", "∇⁴ φ_d: the fourth space derivative of φ_d (the model's highest order)"},
+      {"residual", "What the model leaves unexplained: ∂t φ_d minus the model's right-hand side"},
+      {"raw1", "Channel 1 of the file as recorded, before any mapping"},
+      {"raw2", "Channel 2 of the file as recorded, before any mapping"},
+      {"raw3", "Channel 3 of the file as recorded, before any mapping"},
+      {"raw4", "Channel 4 of the file as recorded, before any mapping"},
+  };
+  for (const auto& [k, text] : help)
+    if (key == QLatin1String(k)) return tr(text);
+  return {};
 }
 
 }  // namespace mollichrom::ui

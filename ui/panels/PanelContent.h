@@ -11,6 +11,9 @@
 #include <string>
 #include <vector>
 
+namespace mollichrom::io {
+class Stack;
+}
 namespace mollichrom::prep {
 struct FieldData;
 }
@@ -30,6 +33,7 @@ struct PanelInputs {
   const train::DirectEstimate* direct = nullptr;   // the preview's estimate
   const train::Snapshot* snapshot = nullptr;       // the latest training snapshot
   const train::InferenceResult* result = nullptr;  // the run's result
+  const io::Stack* stack = nullptr;  // the stack as read (null when too large to keep)
 };
 
 // What a panel then shows: an image (calibrated by the fields' pixel size), loss curves, or a
@@ -54,5 +58,8 @@ struct PanelContent {
 
 const std::vector<PanelContent>& panelContents();
 const PanelContent* findPanelContent(const QString& key);
+// One sentence on what a content is (the selector's tooltip): the model's symbols defined where
+// the user meets them. Empty when the label says it all.
+QString panelContentHelp(const QString& key);
 
 }  // namespace mollichrom::ui

@@ -8,6 +8,7 @@
 #include "ui/vtk/TextFont.h"
 #include "ui/vtk/VtkView.h"
 
+#include <QAbstractItemView>
 #include <QComboBox>
 #include <QDoubleSpinBox>
 #include <QHBoxLayout>
@@ -46,10 +47,16 @@ PanelWidget::PanelWidget(int index, QWidget* parent)
   header->setContentsMargins(2, 0, 2, 0);
   selector_ = new QComboBox(this);
   selector_->setObjectName(QStringLiteral("contentSelector"));
-  for (const auto& c : panelContents()) selector_->addItem(c.label, c.key);
+  for (const auto& c : panelContents()) {
+    selector_->addItem(c.label, c.key);
+    if (const QString help = panelContentHelp(c.key); !help.isEmpty())
+      selector_->setItemData(selector_->count() - 1, help, Qt::ToolTipRole);
+  }
   selector_->setToolTip(tr("What this panel shows"));
   selector_->setSizeAdjustPolicy(QComboBox::AdjustToMinimumContentsLengthWithIcon);
   selector_->setMinimumContentsLength(14);
+  // The list opens as wide as its longest entry (the closed box may be narrower than a label).
+  selector_->view()->setMinimumWidth(selector_->view()->sizeHintForColumn(0) + 24);
   colourMap_ = new QComboBox(this);
   colourMap_->setObjectName(QStringLiteral("colourMap"));
   for (const auto& name : colourMapNames()) colourMap_->addItem(QString::fromStdString(name));
@@ -265,12 +272,19 @@ QString PanelWidget::readoutAt(const QPoint& pos) const {
   const auto p = probeAt(pos);
   if (!p) return {};
   const PanelContent* c = findPanelContent(content());
+  // The quantity by its title where the selector's first word would mislead ("λ: 90 % band
+  // width", not "λ", on the uncertainty map).
+  QString name = QStringLiteral("value");
+  if (c) {
+    const QString title = QString::fromUtf8(c->title);
+    name = title.contains(':') ? QString(title).remove(':') : c->label.section(' ', 0, 0);
+  }
   return tr("x %1 µm, y %2 µm (pixel %3, %4)   %5 = %6")
       .arg(p->xUm, 0, 'f', 2)
       .arg(p->yUm, 0, 'f', 2)
       .arg(p->col)
       .arg(p->row)
-      .arg(c ? c->label.section(' ', 0, 0) : QStringLiteral("value"))
+      .arg(name)
       .arg(std::isfinite(p->value) ? QString::number(p->value, 'g', 5)
                                    : tr("— (outside the analysed region)"));
 }
