@@ -510,6 +510,12 @@ std::string scalarLine(const train::InferenceResult& r) {
 std::string calibrationLine(const train::InferenceResult& r) {
   const auto& c = r.calibration;
   if (!c.profiled) return {};
+  // No kernel width fitted inside the nuclei: the profile has no numbers, and printing its
+  // empty ones read "M 0 (assumed)".
+  if (c.kernelHalfWidth == 0)
+    return "the dynamics identify nothing here (" +
+           (c.M.note.empty() ? std::string("no kernel width fits inside the nuclei") : c.M.note) +
+           "); the values used stay untested";
   std::ostringstream o;
   o.precision(3);
   o << "the dynamics (kernel " << c.kernelHalfWidth << " px) say";

@@ -643,6 +643,11 @@ class TestMainWindow : public QObject {
     }
     QVERIFY(guiWords(QStringLiteral("these fit: --frames 1-7 (0.1 GB)"))
                 .contains(QStringLiteral("frames 0–6")));
+    // Symbols and units as the window writes them; file names untouched.
+    QCOMPARE(guiWords(QStringLiteral("the ratio M/gamma_ac; M 0.93 um^2/s, phi_e 0.1, lambda 2")),
+             QStringLiteral("the ratio M/Γ_ac; M 0.93 µm²/s, φ_e 0.1, λ 2"));
+    QCOMPARE(guiWords(QStringLiteral("Exported /tmp/r/lambda.tif and /tmp/r/fields/phi_d.tif")),
+             QStringLiteral("Exported /tmp/r/lambda.tif and /tmp/r/fields/phi_d.tif"));
     // Export all into a folder typed new in the dialog: created, not "Directory not found".
     QTemporaryDir dir;
     const QString fresh = dir.filePath(QStringLiteral("results today"));
@@ -974,6 +979,11 @@ class TestMainWindow : public QObject {
     QVERIFY(w.statusBar()->currentMessage().contains(QStringLiteral("refused")));
     QVERIFY(w.logDock()->text().contains(QStringLiteral("memory limit")));
     QVERIFY(!w.logDock()->text().contains(QStringLiteral("frame #")));
+    // Where to raise it, in the window's words (the Training dock's box), not a flag.
+    QVERIFY2(w.logDock()->text().contains(QStringLiteral("Training dock ▸ Memory limit")) &&
+                 !w.logDock()->text().contains(QStringLiteral("--memory-limit")),
+             qPrintable(w.logDock()->text()));
+    QVERIFY(w.trainingDock()->findChild<QDoubleSpinBox*>(QStringLiteral("memoryLimit")));
     w.session()->setMemoryLimitMb(0);  // back to the default
     QVERIFY(trainFor(w, 2));
     QVERIFY(w.statusBar()->currentMessage().contains(QStringLiteral("Training finished")));

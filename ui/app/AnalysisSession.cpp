@@ -26,8 +26,8 @@ namespace {
 constexpr double kKeepStackMb = 1024;
 
 // The stages of a task and their shares of its time, measured (docs/gui.md, "Progress"). Opening:
-// reading 0.2 s, calibrating 2.1 s, the direct estimate 2.8 s on the sample (96² × 21); 0.8,
-// 25.8 and 52.2 s on a 512² × 30 camera field — about 3 / 35 / 62 % at both sizes.
+// reading 0.3 s, calibrating 1.9 s, the direct estimate 2.2 s on the sample (96² × 21); 0.8,
+// 25.8 and 52.2 s on a 512² × 30 camera field — 7 / 43 / 50 % and 1 / 33 / 66 %.
 std::vector<util::ProgressStage> loadStages(bool readsFile) {
   const auto tr = [](const char* t) { return QObject::tr(t).toStdString(); };
   std::vector<util::ProgressStage> s;

@@ -1,5 +1,7 @@
 #include "ui/docks/TrainingDock.h"
 
+#include "core/train/MemoryPlan.h"
+
 #include "ui/docks/WheelGuard.h"
 
 #include <QAction>
@@ -11,6 +13,7 @@
 #include <QHBoxLayout>
 #include <QLabel>
 #include <QScrollArea>
+#include <QSettings>
 #include <QSignalBlocker>
 #include <QSpinBox>
 #include <QThread>
@@ -122,6 +125,22 @@ TrainingDock::TrainingDock(QAction* start, QAction* pause, QAction* stop, QWidge
   rf->addRow(tr("Time budget"), budget_);
   rf->addRow(tr("Seed"), seed_);
   rf->addRow(tr("Threads"), threads_);
+  // The memory plan's limit, a user setting kept across sessions (what `--memory-limit` sets for
+  // one run): a run that would exceed it is refused with what fits.
+  memoryLimit_ = new QDoubleSpinBox(run);
+  memoryLimit_->setObjectName(QStringLiteral("memoryLimit"));
+  memoryLimit_->setRange(0, 4096);
+  memoryLimit_->setDecimals(1);
+  memoryLimit_->setSuffix(QStringLiteral(" GB"));
+  memoryLimit_->setSpecialValueText(
+      tr("automatic (%1 GB)").arg(train::defaultRunMemoryLimitMb() / 1024, 0, 'f', 1));
+  memoryLimit_->setToolTip(
+      tr("Training that would need more memory than this is refused, with "
+         "the crops, frame ranges and binning that fit"));
+  memoryLimit_->setValue(QSettings().value(QStringLiteral("memoryLimitMb"), 0.0).toDouble() / 1024);
+  connect(memoryLimit_, &QDoubleSpinBox::valueChanged, this,
+          [](double gb) { QSettings().setValue(QStringLiteral("memoryLimitMb"), gb * 1024); });
+  rf->addRow(tr("Memory limit"), memoryLimit_);
   rf->addRow(lbfgs_);
   layout->addWidget(run);
 

@@ -39,6 +39,7 @@ class TrainingDock : public QDockWidget {
   QDoubleSpinBox* budget_ = nullptr;
   QSpinBox* seed_ = nullptr;
   QSpinBox* threads_ = nullptr;
+  QDoubleSpinBox* memoryLimit_ = nullptr;  // GB; the setting "memoryLimitMb" (0: automatic)
   QDoubleSpinBox* m_ = nullptr;
   QDoubleSpinBox* gamma_ = nullptr;
   QDoubleSpinBox* ell_ = nullptr;
