@@ -12,7 +12,9 @@
 #include <fstream>
 #include <iterator>
 #include <limits>
+#include <map>
 #include <sstream>
+#include <type_traits>
 
 namespace mollichrom::exporting {
 
@@ -22,6 +24,9 @@ constexpr int kVersion = 1;
 const char* kMagic = "mollichrom-result";
 
 // ---------------------------------------------------------------- scalars
+//
+// Each struct is described once (`describe(io, x)` names every member and its key); the same
+// description writes (JsonOut) and reads (JsonIn), so the two directions cannot drift apart.
 
 // JSON has no NaN or infinity; a band or a spread can be either.
 QJsonValue num(double v) {
@@ -37,75 +42,6 @@ double num(const QJsonValue& v) {
   }
   return v.toDouble();
 }
-QString str(const std::string& s) { return QString::fromStdString(s); }
-std::string str(const QJsonValue& v) { return v.toString().toStdString(); }
-
-QJsonArray nums(const std::vector<double>& v) {
-  QJsonArray a;
-  for (double x : v) a.append(num(x));
-  return a;
-}
-std::vector<double> nums(const QJsonValue& v) {
-  std::vector<double> out;
-  for (const auto& x : v.toArray()) out.push_back(num(x));
-  return out;
-}
-QJsonArray ints(const std::vector<int>& v) {
-  QJsonArray a;
-  for (int x : v) a.append(x);
-  return a;
-}
-std::vector<int> ints(const QJsonValue& v) {
-  std::vector<int> out;
-  for (const auto& x : v.toArray()) out.push_back(x.toInt());
-  return out;
-}
-
-QJsonArray lossesJson(const std::vector<train::LossRecord>& losses) {
-  QJsonArray a;
-  for (const auto& l : losses)
-    a.append(QJsonArray{l.step, num(l.seconds), num(l.total), num(l.data), num(l.pde),
-                        num(l.smooth), num(l.M), num(l.gammaAc), num(l.learningRate)});
-  return a;
-}
-std::vector<train::LossRecord> losses(const QJsonValue& v) {
-  std::vector<train::LossRecord> out;
-  for (const auto& row : v.toArray()) {
-    const QJsonArray a = row.toArray();
-    train::LossRecord l;
-    l.step = a[0].toInt();
-    l.seconds = num(a[1]);
-    l.total = num(a[2]);
-    l.data = num(a[3]);
-    l.pde = num(a[4]);
-    l.smooth = num(a[5]);
-    l.M = num(a[6]);
-    l.gammaAc = num(a[7]);
-    l.learningRate = num(a[8]);
-    out.push_back(l);
-  }
-  return out;
-}
-
-QJsonObject estimateJson(const prep::EstimatedValue& e) {
-  return {{"value", num(e.value)},
-          {"low", num(e.low)},
-          {"high", num(e.high)},
-          {"identifiable", e.identifiable},
-          {"source", str(prep::valueSourceName(e.source))},
-          {"note", str(e.note)}};
-}
-prep::EstimatedValue estimate(const QJsonValue& v) {
-  const QJsonObject o = v.toObject();
-  prep::EstimatedValue e;
-  e.value = num(o["value"]);
-  e.low = num(o["low"]);
-  e.high = num(o["high"]);
-  e.identifiable = o["identifiable"].toBool();
-  e.source = prep::parseValueSource(str(o["source"]));
-  e.note = str(o["note"]);
-  return e;
-}
 
 train::FitVerdict parseVerdict(const std::string& name) {
   for (auto v : {train::FitVerdict::Good, train::FitVerdict::Doubtful,
@@ -114,234 +50,237 @@ train::FitVerdict parseVerdict(const std::string& name) {
   throw std::invalid_argument("unknown fit verdict '" + name + "'");
 }
 
-QJsonObject fitJson(const train::FitQuality& f) {
-  return {{"explained", num(f.explained)},
-          {"chi2", num(f.chi2)},
-          {"negative_share", num(f.negativeShare)},
-          {"signal_share", num(f.signalShare)},
-          {"unexplained", num(f.unexplained)},
-          {"lambda_snr", num(f.lambdaSnr)},
-          {"verdict", str(train::fitVerdictName(f.verdict))},
-          {"reason", str(f.reason)}};
-}
-train::FitQuality fit(const QJsonValue& v) {
-  const QJsonObject o = v.toObject();
-  train::FitQuality f;
-  f.explained = num(o["explained"]);
-  f.chi2 = num(o["chi2"]);
-  f.negativeShare = num(o["negative_share"]);
-  f.signalShare = num(o["signal_share"]);
-  f.unexplained = num(o["unexplained"]);
-  f.lambdaSnr = num(o["lambda_snr"]);
-  f.verdict = parseVerdict(str(o["verdict"]));
-  f.reason = str(o["reason"]);
-  return f;
+template <class Io>
+void describe(Io& io, train::LossRecord& l) {
+  io("step", l.step);
+  io("seconds", l.seconds);
+  io("total", l.total);
+  io("data", l.data);
+  io("pde", l.pde);
+  io("smooth", l.smooth);
+  io("M", l.M);
+  io("gamma_ac", l.gammaAc);
+  io("learning_rate", l.learningRate);
 }
 
-QJsonObject directJson(const train::DirectEstimate& d) {
-  return {{"M", num(d.M)},
-          {"gamma_ac", num(d.gammaAc)},
-          {"estimated_M", d.estimatedM},
-          {"estimated_gamma_ac", d.estimatedGammaAc},
-          {"steady", d.steady},
-          {"halo_xy", d.haloXY},
-          {"halo_t", d.haloT},
-          {"scalar_half_width_xy", d.scalarHalfWidthXY},
-          {"noise_sigma", num(d.noiseSigma)},
-          {"noise_corrected", d.noiseCorrected},
-          {"uncertainty_M", num(d.uncertaintyM)},
-          {"uncertainty_gamma_ac", num(d.uncertaintyGammaAc)},
-          {"residual_rms", num(d.residualRms)},
-          {"reaction_rms", num(d.reactionRms)},
-          {"kernel_rule", str(d.kernelRule)},
-          {"kernel_candidates", ints(d.kernelCandidates)},
-          {"kernel_median", num(d.kernelMedian)},
-          {"kernel_p10", num(d.kernelP10)},
-          {"kernel_p90", num(d.kernelP90)},
-          {"kernel_risk", nums(d.kernelRisk)},
-          {"kernel_variance", nums(d.kernelVariance)},
-          {"static_noise_share", num(d.staticNoiseShare)},
-          {"tile_size", d.tileSize},
-          {"tiles", d.tiles},
-          {"seconds", num(d.seconds)}};
-}
-void readDirect(const QJsonObject& o, train::DirectEstimate& d) {
-  d.M = num(o["M"]);
-  d.gammaAc = num(o["gamma_ac"]);
-  d.estimatedM = o["estimated_M"].toBool();
-  d.estimatedGammaAc = o["estimated_gamma_ac"].toBool();
-  d.steady = o["steady"].toBool();
-  d.haloXY = o["halo_xy"].toInt();
-  d.haloT = o["halo_t"].toInt();
-  d.scalarHalfWidthXY = o["scalar_half_width_xy"].toInt();
-  d.noiseSigma = num(o["noise_sigma"]);
-  d.noiseCorrected = o["noise_corrected"].toBool();
-  d.uncertaintyM = num(o["uncertainty_M"]);
-  d.uncertaintyGammaAc = num(o["uncertainty_gamma_ac"]);
-  d.residualRms = num(o["residual_rms"]);
-  d.reactionRms = num(o["reaction_rms"]);
-  d.kernelRule = str(o["kernel_rule"]);
-  d.kernelCandidates = ints(o["kernel_candidates"]);
-  d.kernelMedian = num(o["kernel_median"]);
-  d.kernelP10 = num(o["kernel_p10"]);
-  d.kernelP90 = num(o["kernel_p90"]);
-  d.kernelRisk = nums(o["kernel_risk"]);
-  d.kernelVariance = nums(o["kernel_variance"]);
-  d.staticNoiseShare = num(o["static_noise_share"]);
-  d.tileSize = o["tile_size"].toInt();
-  d.tiles = o["tiles"].toInt();
-  d.seconds = num(o["seconds"]);
+template <class Io>
+void describe(Io& io, prep::EstimatedValue& e) {
+  io("value", e.value);
+  io("low", e.low);
+  io("high", e.high);
+  io("identifiable", e.identifiable);
+  io("source", e.source);
+  io("note", e.note);
 }
 
-QJsonObject solveJson(const train::RateSolveResult& s) {
-  return {{"alpha", num(s.alpha)},
-          {"discrepancy", num(s.discrepancy)},
-          {"noise_variance", num(s.noiseVariance)},
-          {"iterations", s.iterations},
-          {"converged", s.converged},
-          {"alpha_trials", s.alphaTrials},
-          {"noise_correlation_area", num(s.noiseCorrelationArea)},
-          {"kernel_half_width_xy", s.kernelHalfWidthXY}};
-}
-void readSolve(const QJsonObject& o, train::RateSolveResult& s) {
-  s.alpha = num(o["alpha"]);
-  s.discrepancy = num(o["discrepancy"]);
-  s.noiseVariance = num(o["noise_variance"]);
-  s.iterations = o["iterations"].toInt();
-  s.converged = o["converged"].toBool();
-  s.alphaTrials = o["alpha_trials"].toInt();
-  s.noiseCorrelationArea = num(o["noise_correlation_area"]);
-  s.kernelHalfWidthXY = o["kernel_half_width_xy"].toInt();
+template <class Io>
+void describe(Io& io, train::FitQuality& f) {
+  io("explained", f.explained);
+  io("chi2", f.chi2);
+  io("negative_share", f.negativeShare);
+  io("signal_share", f.signalShare);
+  io("unexplained", f.unexplained);
+  io("lambda_snr", f.lambdaSnr);
+  io("verdict", f.verdict);
+  io("reason", f.reason);
 }
 
-QJsonObject calibrationJson(const train::RunCalibration& c) {
-  QJsonArray rejected;
-  for (const auto& n : c.rejectedNames) rejected.append(str(n));
-  return {{"counts", c.counts},
-          {"profiled", c.profiled},
-          {"share", estimateJson(c.share)},
-          {"M", estimateJson(c.M)},
-          {"gamma_ac", estimateJson(c.gammaAc)},
-          {"density_gain", num(c.densityGain)},
-          {"hetero_gain", num(c.heteroGain)},
-          {"share_data", estimateJson(c.shareData)},
-          {"M_data", estimateJson(c.MData)},
-          {"gamma_ac_data", estimateJson(c.gammaAcData)},
-          {"kernel_half_width", c.kernelHalfWidth},
-          {"unexplained", num(c.unexplained)},
-          {"profile_shares", nums(c.profileShares)},
-          {"profile", nums(c.profile)},
-          {"checked", c.checked},
-          {"rejected", c.rejected},
-          {"rejected_names", rejected},
-          {"unexplained_used", num(c.unexplainedUsed)},
-          {"unexplained_se", num(c.unexplainedSe)},
-          {"calibration_file", str(c.calibrationFile)},
-          {"seconds", num(c.seconds)}};
-}
-void readCalibration(const QJsonObject& o, train::RunCalibration& c) {
-  c.counts = o["counts"].toBool();
-  c.profiled = o["profiled"].toBool();
-  c.share = estimate(o["share"]);
-  c.M = estimate(o["M"]);
-  c.gammaAc = estimate(o["gamma_ac"]);
-  c.densityGain = num(o["density_gain"]);
-  c.heteroGain = num(o["hetero_gain"]);
-  c.shareData = estimate(o["share_data"]);
-  c.MData = estimate(o["M_data"]);
-  c.gammaAcData = estimate(o["gamma_ac_data"]);
-  c.kernelHalfWidth = o["kernel_half_width"].toInt();
-  c.unexplained = num(o["unexplained"]);
-  c.profileShares = nums(o["profile_shares"]);
-  c.profile = nums(o["profile"]);
-  c.checked = o["checked"].toBool();
-  c.rejected = o["rejected"].toBool();
-  for (const auto& n : o["rejected_names"].toArray()) c.rejectedNames.push_back(str(n));
-  c.unexplainedUsed = num(o["unexplained_used"]);
-  c.unexplainedSe = num(o["unexplained_se"]);
-  c.calibrationFile = str(o["calibration_file"]);
-  c.seconds = num(o["seconds"]);
+template <class Io>
+void describe(Io& io, train::DirectEstimate& d) {
+  io("M", d.M);
+  io("gamma_ac", d.gammaAc);
+  io("estimated_M", d.estimatedM);
+  io("estimated_gamma_ac", d.estimatedGammaAc);
+  io("steady", d.steady);
+  io("halo_xy", d.haloXY);
+  io("halo_t", d.haloT);
+  io("scalar_half_width_xy", d.scalarHalfWidthXY);
+  io("noise_sigma", d.noiseSigma);
+  io("noise_corrected", d.noiseCorrected);
+  io("uncertainty_M", d.uncertaintyM);
+  io("uncertainty_gamma_ac", d.uncertaintyGammaAc);
+  io("residual_rms", d.residualRms);
+  io("reaction_rms", d.reactionRms);
+  io("kernel_rule", d.kernelRule);
+  io("kernel_candidates", d.kernelCandidates);
+  io("kernel_median", d.kernelMedian);
+  io("kernel_p10", d.kernelP10);
+  io("kernel_p90", d.kernelP90);
+  io("kernel_risk", d.kernelRisk);
+  io("kernel_variance", d.kernelVariance);
+  io("static_noise_share", d.staticNoiseShare);
+  io("tile_size", d.tileSize);
+  io("tiles", d.tiles);
+  io("seconds", d.seconds);
 }
 
-QJsonObject resultJson(const train::InferenceResult& r) {
-  QJsonArray nucleusFit;
-  for (const auto& f : r.nucleusFit) nucleusFit.append(fitJson(f));
-  return {
-      {"M", num(r.M)},
-      {"gamma_ac", num(r.gammaAc)},
-      {"free_M", r.freeM},
-      {"free_gamma_ac", r.freeGamma},
-      {"steady", r.steady},
-      {"losses", lossesJson(r.losses)},
-      {"steps", r.steps},
-      {"seconds", num(r.seconds)},
-      {"nan_recoveries", r.nanRecoveries},
-      {"canceled", r.canceled},
-      {"stop_reason", str(r.stopReason)},
-      {"direct", directJson(r.direct)},
-      {"answer", str(train::answerName(r.answer))},
-      {"solved", r.solved},
-      {"solve", solveJson(r.solve)},
-      {"inferred_M", r.inferredM},
-      {"inferred_gamma_ac", r.inferredGamma},
-      {"calibration", calibrationJson(r.calibration)},
-      {"sensitivity", QJsonObject{{"computed", r.sensitivity.computed},
-                                  {"median_change", QJsonArray{num(r.sensitivity.medianChange[0]),
-                                                               num(r.sensitivity.medianChange[1])}},
-                                  {"pearson", QJsonArray{num(r.sensitivity.pearson[0]),
-                                                         num(r.sensitivity.pearson[1])}}}},
-      {"fit", fitJson(r.fit)},
-      {"nucleus_fit", nucleusFit}};
+template <class Io>
+void describe(Io& io, train::RateSolveResult& s) {
+  io("alpha", s.alpha);
+  io("discrepancy", s.discrepancy);
+  io("noise_variance", s.noiseVariance);
+  io("iterations", s.iterations);
+  io("converged", s.converged);
+  io("alpha_trials", s.alphaTrials);
+  io("noise_correlation_area", s.noiseCorrelationArea);
+  io("kernel_half_width_xy", s.kernelHalfWidthXY);
 }
-void readResult(const QJsonObject& o, train::InferenceResult& r) {
-  r.M = num(o["M"]);
-  r.gammaAc = num(o["gamma_ac"]);
-  r.freeM = o["free_M"].toBool();
-  r.freeGamma = o["free_gamma_ac"].toBool();
-  r.steady = o["steady"].toBool();
-  r.losses = losses(o["losses"]);
-  r.steps = o["steps"].toInt();
-  r.seconds = num(o["seconds"]);
-  r.nanRecoveries = o["nan_recoveries"].toInt();
-  r.canceled = o["canceled"].toBool();
-  r.stopReason = str(o["stop_reason"]);
-  readDirect(o["direct"].toObject(), r.direct);
-  r.answer = train::parseAnswer(str(o["answer"]));
-  r.solved = o["solved"].toBool();
-  readSolve(o["solve"].toObject(), r.solve);
-  r.inferredM = o["inferred_M"].toBool();
-  r.inferredGamma = o["inferred_gamma_ac"].toBool();
-  readCalibration(o["calibration"].toObject(), r.calibration);
-  const QJsonObject s = o["sensitivity"].toObject();
-  r.sensitivity.computed = s["computed"].toBool();
-  for (int i = 0; i < 2; ++i) {
-    r.sensitivity.medianChange[i] = num(s["median_change"].toArray()[i]);
-    r.sensitivity.pearson[i] = num(s["pearson"].toArray()[i]);
+
+template <class Io>
+void describe(Io& io, train::RunCalibration& c) {
+  io("counts", c.counts);
+  io("profiled", c.profiled);
+  io("share", c.share);
+  io("M", c.M);
+  io("gamma_ac", c.gammaAc);
+  io("density_gain", c.densityGain);
+  io("hetero_gain", c.heteroGain);
+  io("share_data", c.shareData);
+  io("M_data", c.MData);
+  io("gamma_ac_data", c.gammaAcData);
+  io("kernel_half_width", c.kernelHalfWidth);
+  io("unexplained", c.unexplained);
+  io("profile_shares", c.profileShares);
+  io("profile", c.profile);
+  io("checked", c.checked);
+  io("rejected", c.rejected);
+  io("rejected_names", c.rejectedNames);
+  io("unexplained_used", c.unexplainedUsed);
+  io("unexplained_se", c.unexplainedSe);
+  io("calibration_file", c.calibrationFile);
+  io("seconds", c.seconds);
+}
+
+template <class Io>
+void describe(Io& io, train::ShareSensitivity& s) {
+  io("computed", s.computed);
+  io("median_change_lower", s.medianChange[0]);
+  io("median_change_higher", s.medianChange[1]);
+  io("pearson_lower", s.pearson[0]);
+  io("pearson_higher", s.pearson[1]);
+}
+
+template <class Io>
+void describe(Io& io, train::InferenceResult& r) {
+  io("M", r.M);
+  io("gamma_ac", r.gammaAc);
+  io("free_M", r.freeM);
+  io("free_gamma_ac", r.freeGamma);
+  io("steady", r.steady);
+  io("losses", r.losses);
+  io("steps", r.steps);
+  io("seconds", r.seconds);
+  io("nan_recoveries", r.nanRecoveries);
+  io("canceled", r.canceled);
+  io("stop_reason", r.stopReason);
+  io("direct", r.direct);
+  io("answer", r.answer);
+  io("solved", r.solved);
+  io("solve", r.solve);
+  io("inferred_M", r.inferredM);
+  io("inferred_gamma_ac", r.inferredGamma);
+  io("calibration", r.calibration);
+  io("sensitivity", r.sensitivity);
+  io("fit", r.fit);
+  io("nucleus_fit", r.nucleusFit);
+}
+
+template <class Io>
+void describe(Io& io, train::Snapshot& s) {
+  io("step", s.step);
+  io("total_steps", s.totalSteps);
+  io("seconds", s.seconds);
+  io("fraction", s.fraction);
+  io("losses", s.losses);
+  io("M", s.M);
+  io("gamma_ac", s.gammaAc);
+  io("eta", s.eta);
+}
+
+struct JsonOut {
+  QJsonObject o;
+  void operator()(const char* k, bool v) { o[k] = v; }
+  void operator()(const char* k, int v) { o[k] = v; }
+  void operator()(const char* k, double v) { o[k] = num(v); }
+  // (Non-const: a `const std::string&` would lose to the struct template below.)
+  void operator()(const char* k, std::string& v) { o[k] = QString::fromStdString(v); }
+  void operator()(const char* k, prep::ValueSource v) {
+    o[k] = QString::fromStdString(prep::valueSourceName(v));
   }
-  r.fit = fit(o["fit"]);
-  for (const auto& f : o["nucleus_fit"].toArray()) r.nucleusFit.push_back(fit(f));
-}
+  void operator()(const char* k, train::FitVerdict v) {
+    o[k] = QString::fromStdString(train::fitVerdictName(v));
+  }
+  void operator()(const char* k, train::Answer v) {
+    o[k] = QString::fromStdString(train::answerName(v));
+  }
+  template <class T>
+  void operator()(const char* k, T& v) {  // a described struct
+    o[k] = of(v);
+  }
+  template <class T>
+  void operator()(const char* k, std::vector<T>& v) {
+    QJsonArray a;
+    for (auto& x : v) {
+      if constexpr (std::is_same_v<T, double>)
+        a.append(num(x));
+      else if constexpr (std::is_same_v<T, int>)
+        a.append(x);
+      else if constexpr (std::is_same_v<T, std::string>)
+        a.append(QString::fromStdString(x));
+      else
+        a.append(of(x));
+    }
+    o[k] = a;
+  }
+  template <class T>
+  static QJsonObject of(T& v) {
+    JsonOut w;
+    describe(w, v);
+    return w.o;
+  }
+};
 
-QJsonObject snapshotJson(const train::Snapshot& s) {
-  return {{"step", s.step},
-          {"total_steps", s.totalSteps},
-          {"seconds", num(s.seconds)},
-          {"fraction", num(s.fraction)},
-          {"losses", lossesJson(s.losses)},
-          {"M", num(s.M)},
-          {"gamma_ac", num(s.gammaAc)},
-          {"eta", num(s.eta)}};
-}
-void readSnapshot(const QJsonObject& o, train::Snapshot& s) {
-  s.step = o["step"].toInt();
-  s.totalSteps = o["total_steps"].toInt();
-  s.seconds = num(o["seconds"]);
-  s.fraction = num(o["fraction"]);
-  s.losses = losses(o["losses"]);
-  s.M = num(o["M"]);
-  s.gammaAc = num(o["gamma_ac"]);
-  s.eta = num(o["eta"]);
-}
+struct JsonIn {
+  QJsonObject o;
+  void operator()(const char* k, bool& v) { v = o[k].toBool(); }
+  void operator()(const char* k, int& v) { v = o[k].toInt(); }
+  void operator()(const char* k, double& v) { v = num(o[k]); }
+  void operator()(const char* k, std::string& v) { v = o[k].toString().toStdString(); }
+  void operator()(const char* k, prep::ValueSource& v) {
+    v = prep::parseValueSource(o[k].toString().toStdString());
+  }
+  void operator()(const char* k, train::FitVerdict& v) {
+    v = parseVerdict(o[k].toString().toStdString());
+  }
+  void operator()(const char* k, train::Answer& v) {
+    v = train::parseAnswer(o[k].toString().toStdString());
+  }
+  template <class T>
+  void operator()(const char* k, T& v) {
+    into(o[k], v);
+  }
+  template <class T>
+  void operator()(const char* k, std::vector<T>& v) {
+    v.clear();
+    for (const auto& x : o[k].toArray()) {
+      T item{};
+      if constexpr (std::is_same_v<T, double>)
+        item = num(x);
+      else if constexpr (std::is_same_v<T, int>)
+        item = x.toInt();
+      else if constexpr (std::is_same_v<T, std::string>)
+        item = x.toString().toStdString();
+      else
+        into(x, item);
+      v.push_back(std::move(item));
+    }
+  }
+  template <class T>
+  static void into(const QJsonValue& value, T& v) {
+    JsonIn r{value.toObject()};
+    describe(r, v);
+  }
+};
 
 // ---------------------------------------------------------------- matrices
 
@@ -404,35 +343,40 @@ class Reader {
   std::size_t pos_;
 };
 
+// Every matrix of a result with its name in the file (the one list both directions use).
+template <class Fn>
+void matrices(Fn&& io, train::InferenceResult& r) {
+  io("result/lambda", r.lambda);
+  io("result/region", r.region);
+  io("result/lambda_low", r.lambdaLow);
+  io("result/lambda_high", r.lambdaHigh);
+  io("result/trained_lambda", r.trainedLambda);
+  io("direct/lambda", r.direct.lambda);
+  io("direct/region", r.direct.region);
+  io("direct/lambda_low", r.direct.lambdaLow);
+  io("direct/lambda_high", r.direct.lambdaHigh);
+  io("direct/kernel_map", r.direct.kernelMap);
+  io("solve/lambda", r.solve.lambda);
+  io("solve/lambda_low", r.solve.lambdaLow);
+  io("solve/lambda_high", r.solve.lambdaHigh);
+}
+
 }  // namespace
 
 void writeResultArchive(const std::string& path, const train::InferenceResult* r,
                         const train::Snapshot* s) {
   QJsonObject root{{"version", kVersion}};
-  if (r) root["result"] = resultJson(*r);
-  if (s) root["snapshot"] = snapshotJson(*s);
+  if (r) root["result"] = JsonOut::of(const_cast<train::InferenceResult&>(*r));
+  if (s) root["snapshot"] = JsonOut::of(const_cast<train::Snapshot&>(*s));
   std::string out = std::string(kMagic) + " " + std::to_string(kVersion) + "\n";
   const QByteArray json = QJsonDocument(root).toJson(QJsonDocument::Compact);
   putU64(out, std::uint64_t(json.size()));
   out.append(json.constData(), std::size_t(json.size()));
-  if (r) {
-    putMat(out, "result/lambda", r->lambda);
-    putMat(out, "result/region", r->region);
-    putMat(out, "result/lambda_low", r->lambdaLow);
-    putMat(out, "result/lambda_high", r->lambdaHigh);
-    putMat(out, "result/trained_lambda", r->trainedLambda);
-    putMat(out, "direct/lambda", r->direct.lambda);
-    putMat(out, "direct/region", r->direct.region);
-    putMat(out, "direct/lambda_low", r->direct.lambdaLow);
-    putMat(out, "direct/lambda_high", r->direct.lambdaHigh);
-    putMat(out, "direct/kernel_map", r->direct.kernelMap);
-    putMat(out, "solve/lambda", r->solve.lambda);
-    putMat(out, "solve/lambda_low", r->solve.lambdaLow);
-    putMat(out, "solve/lambda_high", r->solve.lambdaHigh);
-  }
+  const auto put = [&out](const std::string& name, const cv::Mat& m) { putMat(out, name, m); };
+  if (r) matrices(put, const_cast<train::InferenceResult&>(*r));
   if (s) {
-    putMat(out, "snapshot/lambda", s->lambda);
-    for (const auto& [name, m] : s->fields) putMat(out, "field/" + name, m);
+    put("snapshot/lambda", s->lambda);
+    for (const auto& [name, m] : s->fields) put("field/" + name, m);
   }
   try {
     util::writeFileAtomically(path, out);
@@ -463,42 +407,26 @@ ArchivedResult readResultArchive(const std::string& path) {
   try {
     if (root.contains("result")) {
       a.result = std::make_shared<train::InferenceResult>();
-      readResult(root["result"].toObject(), *a.result);
+      JsonIn::into(root["result"], *a.result);
     }
     if (root.contains("snapshot")) {
       a.snapshot = std::make_shared<train::Snapshot>();
-      readSnapshot(root["snapshot"].toObject(), *a.snapshot);
+      JsonIn::into(root["snapshot"], *a.snapshot);
     }
   } catch (const std::invalid_argument& e) {
     throw io::StackError(path, std::string("damaged result archive (") + e.what() + ")");
   }
-  while (!rd.done()) {
-    auto [name, m] = rd.mat();
-    train::InferenceResult* r = a.result.get();
-    train::Snapshot* s = a.snapshot.get();
-    const auto slot = [&]() -> cv::Mat* {
-      if (r) {
-        if (name == "result/lambda") return &r->lambda;
-        if (name == "result/region") return &r->region;
-        if (name == "result/lambda_low") return &r->lambdaLow;
-        if (name == "result/lambda_high") return &r->lambdaHigh;
-        if (name == "result/trained_lambda") return &r->trainedLambda;
-        if (name == "direct/lambda") return &r->direct.lambda;
-        if (name == "direct/region") return &r->direct.region;
-        if (name == "direct/lambda_low") return &r->direct.lambdaLow;
-        if (name == "direct/lambda_high") return &r->direct.lambdaHigh;
-        if (name == "direct/kernel_map") return &r->direct.kernelMap;
-        if (name == "solve/lambda") return &r->solve.lambda;
-        if (name == "solve/lambda_low") return &r->solve.lambdaLow;
-        if (name == "solve/lambda_high") return &r->solve.lambdaHigh;
-      }
-      if (s) {
-        if (name == "snapshot/lambda") return &s->lambda;
-        if (name.rfind("field/", 0) == 0) return &s->fields[name.substr(6)];
-      }
-      return nullptr;  // a matrix of a later minor version: skipped
-    }();
-    if (slot) *slot = m;
+  std::map<std::string, cv::Mat> mats;
+  while (!rd.done()) mats.insert(rd.mat());
+  // Matrices of names this version does not know (a later minor version's) are skipped.
+  const auto take = [&mats](const std::string& name, cv::Mat& m) {
+    if (const auto it = mats.find(name); it != mats.end()) m = it->second;
+  };
+  if (a.result) matrices(take, *a.result);
+  if (a.snapshot) {
+    take("snapshot/lambda", a.snapshot->lambda);
+    for (const auto& [name, m] : mats)
+      if (name.rfind("field/", 0) == 0) a.snapshot->fields[name.substr(6)] = m;
   }
   return a;
 }
