@@ -21,6 +21,7 @@
 #include <cstdio>
 #include <cstdlib>
 #include <cstring>
+#include <functional>
 #include <string>
 
 namespace {
@@ -169,24 +170,20 @@ int main(int argc, char** argv) {
   window.trainingDock()->setTrainingLength(steps, budget);
   window.setShowDialogs(!quit);
   int exitCode = 0;
-  // What the File menu's Save project and Export all do, in that order, each failure one line.
+  // What the File menu's Save project and Export all do, in that order, each failure one line
+  // naming the file.
+  const auto attempt = [&exitCode](const QString& target, const std::function<void()>& write) {
+    if (target.isEmpty()) return;
+    try {
+      write();
+    } catch (const std::exception& e) {
+      std::fprintf(stderr, "mollichrom: %s: %s\n", qPrintable(target), e.what());
+      exitCode = 1;
+    }
+  };
   auto finish = [&] {
-    if (!projectOut.isEmpty()) {
-      try {
-        window.saveProject(projectOut);
-      } catch (const std::exception& e) {
-        std::fprintf(stderr, "mollichrom: %s: %s\n", qPrintable(projectOut), e.what());
-        exitCode = 1;
-      }
-    }
-    if (!exportDir.isEmpty()) {
-      try {
-        window.exportAll(exportDir);
-      } catch (const std::exception& e) {
-        std::fprintf(stderr, "mollichrom: %s: %s\n", qPrintable(exportDir), e.what());
-        exitCode = 1;
-      }
-    }
+    attempt(projectOut, [&] { window.saveProject(projectOut); });
+    attempt(exportDir, [&] { window.exportAll(exportDir); });
     if (!screenshot.isEmpty() && !window.saveScreenshot(screenshot)) {
       std::fprintf(stderr, "mollichrom: %s: could not save the screenshot\n",
                    qPrintable(screenshot));

@@ -12,7 +12,8 @@ namespace {
 
 QString tr(const char* text) { return QCoreApplication::translate("GuiWords", text); }
 
-// Longest phrases first: a flag inside a longer phrase is replaced with the phrase.
+// Longest phrases first: a flag inside a longer phrase is replaced with the phrase; the
+// symbols last, once no flag phrase that contains one is left.
 const std::vector<std::pair<QRegularExpression, QString>>& rules() {
   static const std::vector<std::pair<QRegularExpression, QString>> r{
       {QRegularExpression(QStringLiteral(
@@ -50,18 +51,7 @@ const std::vector<std::pair<QRegularExpression, QString>>& rules() {
        tr("a crop of \\3 × \\4 px at \\1, \\2 (Data dock)")},
       {QRegularExpression(QStringLiteral(R"(, a crop or a smaller --tile)")),
        tr(" or a crop (Data dock)")},
-  };
-  return r;
-}
-
-}  // namespace
-
-QString guiWords(const QString& engineText) {
-  QString t = engineText;
-  for (const auto& [re, words] : rules()) t.replace(re, words);
-  // "--frames 1-N" counts from 1; the Data dock's frame boxes count from 0.
-  // Symbols and units as the window writes them; names inside file paths stay as they are.
-  static const std::vector<std::pair<QRegularExpression, QString>> symbols{
+      // Then symbols and units as the window writes them; names inside file paths stay.
       {QRegularExpression(QStringLiteral(R"(\bum\^2/s\b)")), QStringLiteral("µm²/s")},
       {QRegularExpression(QStringLiteral(R"(\bum\^2\b)")), QStringLiteral("µm²")},
       {QRegularExpression(QStringLiteral(R"((?<=\d )um\b)")), QStringLiteral("µm")},
@@ -74,7 +64,15 @@ QString guiWords(const QString& engineText) {
       {QRegularExpression(QStringLiteral(R"((?<![\w.])mu_d(?![\w.]))")), QStringLiteral("μ_d")},
       {QRegularExpression(QStringLiteral(R"((?<![\w/.-])lambda(?![\w.]))")), QStringLiteral("λ")},
   };
-  for (const auto& [re, words] : symbols) t.replace(re, words);
+  return r;
+}
+
+}  // namespace
+
+QString guiWords(const QString& engineText) {
+  QString t = engineText;
+  for (const auto& [re, words] : rules()) t.replace(re, words);
+  // "--frames 1-N" counts from 1; the Data dock's frame boxes count from 0.
   static const QRegularExpression frames(QStringLiteral(R"(--frames (\d+)-(\d+))"));
   for (auto m = frames.match(t); m.hasMatch(); m = frames.match(t)) {
     const QString words = tr("frames %1–%2 (Data dock)")
