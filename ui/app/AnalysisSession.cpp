@@ -231,9 +231,8 @@ void AnalysisSession::onPreview() {
 }
 
 double AnalysisSession::memoryLimitMb() const {
-  const double v = memoryLimitMb_ > 0
-                       ? memoryLimitMb_
-                       : QSettings().value(QStringLiteral("memoryLimitMb"), 0.0).toDouble();
+  const double v =
+      memoryLimitMb_ > 0 ? memoryLimitMb_ : QSettings().value(kMemoryLimitSetting, 0.0).toDouble();
   return v > 0 ? v : train::defaultRunMemoryLimitMb();
 }
 

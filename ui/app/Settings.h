@@ -28,6 +28,10 @@ struct TrainingSettings {
   int threads = 0;  // 0: all cores
 };
 
+// The user's memory limit for training (MB; 0 or absent: automatic), a QSettings key shared by the
+// Training dock that sets it and the session that applies it.
+inline constexpr const char* kMemoryLimitSetting = "memoryLimitMb";
+
 // Presets (core/train/Presets.h, shared with the CLI) applied to the dock's settings.
 // Unknown names leave the settings unchanged.
 void applyPreset(const std::string& preset, TrainingSettings& s);

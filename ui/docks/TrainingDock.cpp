@@ -137,9 +137,9 @@ TrainingDock::TrainingDock(QAction* start, QAction* pause, QAction* stop, QWidge
   memoryLimit_->setToolTip(
       tr("Training that would need more memory than this is refused, with "
          "the crops, frame ranges and binning that fit"));
-  memoryLimit_->setValue(QSettings().value(QStringLiteral("memoryLimitMb"), 0.0).toDouble() / 1024);
+  memoryLimit_->setValue(QSettings().value(kMemoryLimitSetting, 0.0).toDouble() / 1024);
   connect(memoryLimit_, &QDoubleSpinBox::valueChanged, this,
-          [](double gb) { QSettings().setValue(QStringLiteral("memoryLimitMb"), gb * 1024); });
+          [](double gb) { QSettings().setValue(kMemoryLimitSetting, gb * 1024); });
   rf->addRow(tr("Memory limit"), memoryLimit_);
   rf->addRow(lbfgs_);
   layout->addWidget(run);
