@@ -1,8 +1,9 @@
 #!/usr/bin/env bash
 # Builds examples/mollifier_fit against the mollifier library *as installed* (the lib and dev
 # components staged into a temporary prefix, as the mollichrom-dev package lays them out) and
-# runs it: find_package(Mollichrom) must work from outside this tree. ctest runs it
-# ("mollifier_example"); usage: check-example.sh BUILD_DIR
+# runs it: find_package(Mollichrom) must work from outside this tree. The test suite's
+# package_check does this in a clean chroot; this is the check without root or a mirror.
+# Usage: check-example.sh BUILD_DIR
 set -euo pipefail
 build=$(cd "${1:?usage: check-example.sh BUILD_DIR}" && pwd)
 src=$(cd "$(dirname "$0")/.." && pwd)

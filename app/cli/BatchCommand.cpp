@@ -14,6 +14,7 @@
 #include "core/runtime/Runtime.h"
 #include "core/util/AtomicFile.h"
 #include "core/util/Subprocess.h"
+#include "core/util/TextFile.h"
 
 #include <algorithm>
 #include <chrono>
@@ -23,7 +24,10 @@
 #include <filesystem>
 #include <iostream>
 #include <map>
+#include <sstream>
 #include <thread>
+
+#include <unistd.h>
 
 namespace fs = std::filesystem;
 
@@ -56,6 +60,8 @@ const char* kBatchUsage =
     "  --jobs N             concurrent local workers (default: as many as the cores and the\n"
     "                       memory plan allow); the cores are split between them (--threads)\n"
     "  --force              redo items already done (default: resume, skipping them)\n"
+    "  --add                add these items to DIR's batch (a folder holding other items is\n"
+    "                       refused without it; one batch command per folder at a time)\n"
     "  --slurm              write DIR/slurm/job.sbatch, a job array with one task per pending "
     "item\n"
     "    --partition P  --time T  --mem SIZE  --cpus C  --throttle K (at most K tasks at once;\n"
@@ -65,12 +71,13 @@ const char* kBatchUsage =
     "                       mollichrom-cli infer --help)\n"
     "\n"
     "Exit codes: 0 every item done, 1 some item failed (the others still ran; each failure is\n"
-    "listed), 2 usage, 3 bad input, 130 interrupted. Then: `batch collect DIR` merges the\n"
+    "listed), 2 usage, 3 bad input, 75 another batch runs DIR or some items are still running\n"
+    "in another process, 130 interrupted. Then: `batch collect DIR` merges the\n"
     "results into DIR/results.csv, DIR/summary.json and DIR/summary.png.\n";
 
 const std::set<std::string> kBatchValued{"out",  "manifest", "condition", "jobs",    "partition",
                                          "time", "mem",      "cpus",      "throttle"};
-const std::set<std::string> kBatchFlags{"force", "slurm", "submit", "help"};
+const std::set<std::string> kBatchFlags{"force", "add", "slurm", "submit", "help"};
 
 volatile std::sig_atomic_t gStop = 0;
 void onStop(int) { gStop = 1; }
@@ -103,6 +110,21 @@ std::vector<Planned> planItems(const std::vector<batch::BatchItem>& items) {
     }
   }
   return out;
+}
+
+// Why an item failed, in words: its log's error line; else the worker's own log's; else what
+// the exit code says (a signal, a task that could not start).
+std::string failureReason(const batch::ItemStatus& st, int code, const std::string& taskLog) {
+  if (!st.message.empty()) return st.message;
+  if (const auto log = util::readTextFile(taskLog)) {
+    std::string last;
+    std::stringstream in(*log);
+    for (std::string line; std::getline(in, line);)
+      if (!line.empty()) last = line;
+    if (!last.empty()) return last;
+  }
+  if (code > 128) return "killed by signal " + std::to_string(code - 128) + " (" + taskLog + ")";
+  return "ended without a message (see " + taskLog + ")";
 }
 
 batch::Options commonOptions(const Args& args) {
@@ -158,7 +180,7 @@ int runLocal(const batch::BatchFolder& folder, const std::vector<Planned>& plann
   std::map<pid_t, Worker> running;
   size_t next = 0;
   int done = 0, failed = 0;
-  std::vector<std::string> failures;
+  std::vector<std::string> failures, elsewhere;
   double busySeconds = 0;
   const auto begin = std::chrono::steady_clock::now();
   while (next < pending.size() || !running.empty()) {
@@ -199,20 +221,27 @@ int runLocal(const batch::BatchFolder& folder, const std::vector<Planned>& plann
             .count();
     running.erase(it);
     const batch::ItemStatus st = folder.status(item.name);
-    if (code == kExitOk || code == kExitItemBusy) {
+    if (code == kExitOk) {
       ++done;
+    } else if (code == kExitBusy) {
+      // A task of an earlier batch command (killed, its workers not) still runs it: it is
+      // neither done nor failed yet.
+      elsewhere.push_back(shownName(item.name));
     } else {
       ++failed;
-      failures.push_back(shownName(item.name) + ": " + batch::itemStateName(st.state) + " (exit " +
-                         std::to_string(code) + "): " + st.message);
+      failures.push_back(
+          shownName(item.name) + ": " + batch::itemStateName(st.state) + " (exit " +
+          std::to_string(code) + "): " +
+          failureReason(st, code,
+                        folder.logsDir() + "/task_" + std::to_string(it->second.index) + ".log"));
     }
-    const int finished = done + failed;
+    const int finished = done + failed + static_cast<int>(elsewhere.size());
     const int left = static_cast<int>(pending.size()) - finished;
     const double eta = finished ? busySeconds / finished * left / jobs : 0;
     std::cerr << "batch: [" << finished << "/" << pending.size() << "] " << shownName(item.name)
               << " "
               << (code == kExitOk            ? "done"
-                  : code == kExitItemBusy    ? "run by another task"
+                  : code == kExitBusy        ? "still running in another process"
                   : code == kExitInterrupted ? "interrupted"
                                              : "FAILED")
               << " — " << done << " done, " << failed << " failed, " << running.size() << " running"
@@ -220,14 +249,22 @@ int runLocal(const batch::BatchFolder& folder, const std::vector<Planned>& plann
   }
   const double wall =
       std::chrono::duration<double>(std::chrono::steady_clock::now() - begin).count();
-  std::cerr << "batch: " << done << " done, " << failed << " failed in " << durationText(wall)
-            << (gStop ? " (interrupted)" : "") << "\n";
+  std::cerr << "batch: " << done << " done, " << failed << " failed";
+  if (!elsewhere.empty())
+    std::cerr << ", " << elsewhere.size() << " still running in another process";
+  std::cerr << " in " << durationText(wall) << (gStop ? " (interrupted)" : "") << "\n";
   for (const auto& f : failures) std::cerr << "batch: failed: " << f << "\n";
-  if (failed == 0 && !gStop)
+  for (const auto& name : elsewhere)
+    std::cerr << "batch: still running elsewhere: " << name << "\n";
+  if (!elsewhere.empty())
+    std::cerr << "batch: follow them with: mollichrom-cli batch status "
+              << util::shellQuote(folder.dir()) << " --wait 600\n";
+  else if (failed == 0 && !gStop)
     std::cerr << "batch: merge the results with: mollichrom-cli batch collect "
               << util::shellQuote(folder.dir()) << "\n";
   if (gStop) return kExitInterrupted;
-  return failed ? kExitFailure : kExitOk;
+  if (failed) return kExitFailure;
+  return elsewhere.empty() ? kExitOk : kExitBusy;
 }
 
 int runSlurm(const batch::BatchFolder& folder, const std::vector<Planned>& planned,
@@ -285,6 +322,43 @@ int runSlurm(const batch::BatchFolder& folder, const std::vector<Planned>& plann
   return kExitOk;
 }
 
+// The folder's items after this command: the new ones in a new folder; the same ones again
+// (a resumed batch); with --add, the folder's items followed by those not in it yet. Other
+// items would silently replace the table a running or earlier batch works from: refused.
+std::vector<batch::BatchItem> itemsOfFolder(const batch::BatchFolder& folder,
+                                            const std::vector<batch::BatchItem>& items, bool add) {
+  if (!fs::exists(folder.table())) return items;
+  std::vector<batch::BatchItem> existing;
+  try {
+    existing = batch::readBatchTable(folder.table(), itemOptionNames());
+  } catch (const std::exception& e) {
+    throw batch::BatchInputError(folder.table() + ": " + e.what() +
+                                 " (the folder of another batch? choose another --out)");
+  }
+  const auto same = [](const batch::BatchItem& a, const batch::BatchItem& b) {
+    return batch::batchTableCsv({a}) == batch::batchTableCsv({b});
+  };
+  if (!add) {
+    if (batch::batchTableCsv(existing) == batch::batchTableCsv(items)) return items;
+    throw UsageError(folder.dir() + " holds a batch of " + std::to_string(existing.size()) +
+                     " other item(s) (first: " +
+                     shownName(existing.empty() ? std::string() : existing.front().name) +
+                     "); choose another --out, or give --add to add these items to it");
+  }
+  std::vector<batch::BatchItem> merged = existing;
+  for (const auto& item : items) {
+    const auto it = std::find_if(existing.begin(), existing.end(),
+                                 [&](const batch::BatchItem& e) { return e.name == item.name; });
+    if (it == existing.end())
+      merged.push_back(item);
+    else if (!same(*it, item))
+      throw UsageError("--add: " + folder.dir() + " already has an item named " +
+                       shownName(item.name) +
+                       " with other input or options; give the new one another name");
+  }
+  return merged;
+}
+
 }  // namespace
 
 int runBatch(const std::vector<std::string>& argv) {
@@ -307,22 +381,36 @@ int runBatch(const std::vector<std::string>& argv) {
       args.has("manifest")
           ? batch::readManifest(args.get("manifest"), itemOptionNames(), common)
           : batch::itemsFromInputs(args.positionals(), args.get("condition"), common);
-  const auto planned = planItems(items);
-
   const batch::BatchFolder folder(fs::absolute(args.get("out")).lexically_normal().string());
   fs::create_directories(folder.itemsDir());
+  // One batch command per folder: a second one would rewrite batch.csv under the first one's
+  // workers (which read their item from it) and count its running items as its own.
+  batch::ItemLock runLock(folder.runLockFile());
+  if (!runLock.acquired()) {
+    const std::string holder = batch::lockHolder(folder.runLockFile());
+    std::fprintf(stderr,
+                 "mollichrom-cli batch: error: %s is being run by another batch%s; follow it "
+                 "with `mollichrom-cli batch status %s`, or choose another --out\n",
+                 folder.dir().c_str(), holder.empty() ? "" : (" (" + holder + ")").c_str(),
+                 util::shellQuote(folder.dir()).c_str());
+    return kExitBusy;
+  }
+  runLock.describeHolder("process " + std::to_string(getpid()) + " on " + hostName() +
+                         ", started " + nowIso() + "\n");
+  const auto table = itemsOfFolder(folder, items, args.has("add"));
+  const auto planned = planItems(table);
   // --force redoes the acquisitions' calibrations too (BatchCalibration.h).
   if (args.has("force")) fs::remove_all(folder.dir() + "/calibration");
-  util::writeFileAtomically(folder.table(), batch::batchTableCsv(items));
+  util::writeFileAtomically(folder.table(), batch::batchTableCsv(table));
   std::vector<int> pending;
   int skipped = 0;
-  for (size_t i = 0; i < items.size(); ++i) {
-    if (!args.has("force") && folder.status(items[i].name).state == batch::ItemState::Done)
+  for (size_t i = 0; i < table.size(); ++i) {
+    if (!args.has("force") && folder.status(table[i].name).state == batch::ItemState::Done)
       ++skipped;
     else
       pending.push_back(static_cast<int>(i));
   }
-  std::cerr << "batch: " << items.size() << " item(s) in " << folder.dir();
+  std::cerr << "batch: " << table.size() << " item(s) in " << folder.dir();
   if (skipped) std::cerr << ", " << skipped << " done already (skipped; --force redoes them)";
   std::cerr << "\n";
   if (pending.empty()) {

@@ -2,6 +2,10 @@
 
 #include "app/cli/InferOptions.h"
 
+#include <unistd.h>
+
+#include <QDateTime>
+
 #include <cmath>
 
 namespace mollichrom::cli {
@@ -36,6 +40,14 @@ std::vector<std::string> inferArgvOf(const batch::BatchItem& item, const std::st
   }
   return argv;
 }
+
+std::string hostName() {
+  char buf[256] = {};
+  gethostname(buf, sizeof buf - 1);
+  return buf;
+}
+
+std::string nowIso() { return QDateTime::currentDateTimeUtc().toString(Qt::ISODate).toStdString(); }
 
 std::string shownName(const std::string& name) {
   std::string out;

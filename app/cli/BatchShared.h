@@ -1,6 +1,6 @@
 #pragma once
 // What `batch`, `batch task`, `batch status` and `batch collect` share: which infer options an
-// item may carry, and the task's exit code for an item another task is running.
+// item may carry.
 #include "core/batch/Manifest.h"
 
 namespace mollichrom::cli {
@@ -13,9 +13,10 @@ const batch::OptionNames& itemOptionNames();
 std::vector<std::string> inferArgvOf(const batch::BatchItem& item, const std::string& outDir);
 // A name for a one-line message: line breaks and tabs shown as \n, \r, \t.
 std::string shownName(const std::string& name);
+// This machine's name, and the time now in ISO 8601 UTC (status files, lock holders).
+std::string hostName();
+std::string nowIso();
 // "1 min 20 s", "45 s", "2 h 5 min".
 std::string durationText(double seconds);
-
-constexpr int kExitItemBusy = 75;  // the item's lock is held by another task (EX_TEMPFAIL)
 
 }  // namespace mollichrom::cli

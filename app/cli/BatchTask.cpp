@@ -13,8 +13,6 @@
 
 #include <unistd.h>
 
-#include <QDateTime>
-
 #include <chrono>
 #include <csignal>
 #include <cstdlib>
@@ -42,14 +40,6 @@ pid_t gChild = 0;
 void forwardSignal(int sig) {
   if (gChild > 0) kill(gChild, sig);  // infer writes its checkpoint and exits 130
 }
-
-std::string hostName() {
-  char buf[256] = {};
-  gethostname(buf, sizeof buf - 1);
-  return buf;
-}
-
-std::string nowIso() { return QDateTime::currentDateTimeUtc().toString(Qt::ISODate).toStdString(); }
 
 // The log's most telling line: the last one naming an error, else the last non-empty one
 // (progress bars rewrite their line with '\r': only the text after the last one counts).
@@ -105,7 +95,7 @@ int runBatchTask(const std::vector<std::string>& argv) {
   batch::ItemLock lock(folder.lockFile(item.name));
   if (!lock.acquired()) {
     std::cout << shownName(item.name) << ": being run by another task; skipped\n";
-    return kExitItemBusy;
+    return kExitBusy;
   }
   // status() would see our own lock as "running": read what the item's folder records.
   if (!args.has("force") && folder.recordedStatus(item.name).state == batch::ItemState::Done) {

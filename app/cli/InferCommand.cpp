@@ -19,10 +19,12 @@
 #include "core/train/Trainer.h"
 #include "core/util/AtomicFile.h"
 #include "core/util/Feedback.h"
+#include "core/util/OutputSet.h"
 
 #include <csignal>
 #include <cstdio>
 #include <iostream>
+#include <optional>
 #include <sstream>
 
 namespace mollichrom::cli {
@@ -129,6 +131,18 @@ void progressBar(const train::Snapshot& s, double loss) {
   std::fflush(stderr);
 }
 
+// RATES.low90.tif and RATES.high90.tif beside RATES.tif: the 90 % band.
+std::pair<std::string, std::string> bandPaths(std::string stem) {
+  for (const char* ext : {".tif", ".tiff"}) {
+    const std::string e = ext;
+    if (stem.size() > e.size() && stem.compare(stem.size() - e.size(), e.size(), e) == 0) {
+      stem.resize(stem.size() - e.size());
+      break;
+    }
+  }
+  return {stem + ".low90.tif", stem + ".high90.tif"};
+}
+
 }  // namespace
 
 int runInfer(const std::vector<std::string>& argv) {
@@ -152,11 +166,29 @@ int runInfer(const std::vector<std::string>& argv) {
 
   const auto rt = initRuntime(args.getInt("threads", 0));
   auto src = io::openStack(input);
+  // Every file this run writes, claimed before the computation: folders that cannot take
+  // them, names too long, or another run on the same names are found now, not after minutes.
+  const std::string out = args.get("out");
+  const auto [low90, high90] = bandPaths(out);
+  std::vector<std::string> outputs{out};
+  for (const char* flag : {"table", "json", "losses"})
+    if (args.has(flag)) outputs.push_back(args.get(flag));
+  if (!o.saveCalibration.empty()) outputs.push_back(o.saveCalibration);
+  std::optional<util::OutputSet> files;
+  try {
+    files.emplace(outputs, std::vector<std::string>{low90, high90});
+  } catch (const util::OutputBusy& e) {
+    std::fprintf(stderr, "mollichrom-cli infer: error: %s\n", e.what());
+    return kExitBusy;
+  } catch (const util::OutputUnusable& e) {
+    throw UsageError(e.what());
+  }
   {
     // The memory plan, before anything large is allocated.
     const train::RunShape shape = runShape(src->info(), lo);
     try {
       train::checkMemoryPlan(shape, po, cfg, memoryLimitMb);
+      train::checkAddressSpace(train::planMemory(shape, po, cfg), rt.threads);
     } catch (const util::MemoryPlanError& e) {
       std::fprintf(stderr, "mollichrom-cli infer: error: %s: %s\n", input.c_str(), e.what());
       return kExitNoMemory;
@@ -290,42 +322,52 @@ int runInfer(const std::vector<std::string>& argv) {
     return kExitInterrupted;
   }
 
-  exporting::RunDescription run{"mollichrom-cli", input, args.get("out"), po,
-                                choice,           cfg,   rt.threads,      std::nullopt};
-  io::writeMapTiff(args.get("out"), r.lambda, exporting::calibrationOf(data));
-  if (!r.lambdaLow.empty()) {
-    // The 90 % band beside λ: RATES.low90.tif and RATES.high90.tif.
-    std::string stem = args.get("out");
-    if (stem.size() > 4 && (stem.substr(stem.size() - 4) == ".tif"))
-      stem.resize(stem.size() - 4);
-    else if (stem.size() > 5 && stem.substr(stem.size() - 5) == ".tiff")
-      stem.resize(stem.size() - 5);
-    io::writeMapTiff(stem + ".low90.tif", r.lambdaLow, exporting::calibrationOf(data));
-    io::writeMapTiff(stem + ".high90.tif", r.lambdaHigh, exporting::calibrationOf(data));
+  if (r.canceled && files->anyExists()) {
+    // A stopped run never replaces a complete result (its checkpoint is what it leaves).
+    std::cerr << "infer: interrupted; the earlier result in " << out << " is kept, nothing written"
+              << (cfg.checkpointDir.empty() ? "" : "; checkpoint in " + cfg.checkpointDir) << "\n";
+    return kExitInterrupted;
   }
-  if (args.has("table"))
-    util::writeFileAtomically(args.get("table"),
-                              exporting::nucleusTableCsv(exporting::nucleusRows(r, data)));
+  exporting::RunDescription run{"mollichrom-cli", input, out,        po,
+                                choice,           cfg,   rt.threads, std::nullopt};
+  const io::Calibration grid = exporting::calibrationOf(data);
   train::MapAccuracy acc;
   if (!truth.empty()) {
     acc = train::compareMaps(r.lambda, truth, evalMask);
     run.accuracy = acc;
   }
-  if (args.has("losses")) exporting::writeLossesCsv(args.get("losses"), r.losses);
-  if (!o.saveCalibration.empty()) {
-    prep::AcquisitionCalibration saved = calibration.asCalibration(input);
-    saved.ell = choice.values.ell;
-    saved.phiMax = choice.values.phiMax;
-    saved.chromatinFraction = data.counts.chromatinFraction;
-    if (!data.counts.used)
-      throw UsageError("--save-calibration: " + input +
-                       " holds volume fractions, not camera counts: there are no gains to save");
-    prep::writeCalibrationFile(o.saveCalibration, saved);
+  try {
+    io::writeMapTiff(files->staged(out), r.lambda, grid);
+    if (!r.lambdaLow.empty()) {
+      // The 90 % band beside λ; without a band, an earlier run's band files go at commit.
+      io::writeMapTiff(files->staged(low90), r.lambdaLow, grid);
+      io::writeMapTiff(files->staged(high90), r.lambdaHigh, grid);
+    }
+    if (args.has("table"))
+      util::writeFileAtomically(files->staged(args.get("table")),
+                                exporting::nucleusTableCsv(exporting::nucleusRows(r, data)));
+    if (args.has("losses")) exporting::writeLossesCsv(files->staged(args.get("losses")), r.losses);
+    if (!o.saveCalibration.empty()) {
+      prep::AcquisitionCalibration saved = calibration.asCalibration(input);
+      saved.ell = choice.values.ell;
+      saved.phiMax = choice.values.phiMax;
+      saved.chromatinFraction = data.counts.chromatinFraction;
+      if (!data.counts.used)
+        throw UsageError("--save-calibration: " + input +
+                         " holds volume fractions, not camera counts: there are no gains to save");
+      prep::writeCalibrationFile(files->staged(o.saveCalibration), saved);
+    }
+    if (args.has("json"))
+      exporting::writeSummaryJson(files->staged(args.get("json")), r, data, run);
+  } catch (const UsageError&) {
+    throw;
+  } catch (const std::exception& e) {
+    throw std::runtime_error(files->explain(e.what()));
   }
-  if (args.has("json")) exporting::writeSummaryJson(args.get("json"), r, data, run);
+  files->commit();  // all of them or none
   if (!quiet) {
     std::cerr << "infer: " << r.steps << " steps in " << r.seconds << " s (" << r.stopReason
-              << "), " << exporting::scalarLine(r) << " -> " << args.get("out") << "\n";
+              << "), " << exporting::scalarLine(r) << " -> " << out << "\n";
     if (data.counts.used) std::cerr << "infer: " << exporting::sensitivityLine(data, r) << "\n";
     if (const auto line = exporting::calibrationLine(r); !line.empty())
       std::cerr << "infer: " << line << "\n";

@@ -108,6 +108,20 @@ ItemLock::~ItemLock() {
   if (fd_ >= 0) close(fd_);  // releases the lock
 }
 
+void ItemLock::describeHolder(const std::string& text) {
+  if (!acquired_) return;
+  if (ftruncate(fd_, 0) == 0) {
+    [[maybe_unused]] const auto written = pwrite(fd_, text.data(), text.size(), 0);
+  }
+}
+
+std::string lockHolder(const std::string& path) {
+  const auto text = util::readTextFile(path);
+  if (!text) return {};
+  std::string line = text->substr(0, text->find('\n'));
+  return line;
+}
+
 bool isLocked(const std::string& path) {
   const int fd = open(path.c_str(), O_RDONLY | O_CLOEXEC);
   if (fd < 0) return false;

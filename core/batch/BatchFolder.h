@@ -7,6 +7,8 @@
 //   DIR/items/.NAME.partial/     an item being written; renamed to NAME when it ends, so an
 //                                item's folder is whole or absent
 //   DIR/items/.NAME.lock         held (flock) while a task runs the item, here or on a node
+//   DIR/.batch.lock              held while a `batch` command runs the folder (its process
+//                                and start in the file, for the refusal of a second one)
 //   DIR/logs/                    the workers' and SLURM tasks' own output
 // A failed item keeps its folder too (log and status say why) and is run again next time; a
 // done one is skipped unless forced.
@@ -37,6 +39,8 @@ class BatchFolder {
   std::string lockFile(const std::string& name) const;
   std::string logsDir() const { return dir_ + "/logs"; }
   std::string slurmDir() const { return dir_ + "/slurm"; }
+  // Held by the `batch` command that runs the folder's items (one at a time per folder).
+  std::string runLockFile() const { return dir_ + "/.batch.lock"; }
 
   // From the item's status.json, or Running when its lock is held, else Pending.
   ItemStatus status(const std::string& name) const;
@@ -57,6 +61,8 @@ class ItemLock {
   ItemLock(const ItemLock&) = delete;
   ItemLock& operator=(const ItemLock&) = delete;
   bool acquired() const { return acquired_; }
+  // Records who holds it (process, host, start), for lockHolder(); only when acquired.
+  void describeHolder(const std::string& text);
 
  private:
   int fd_ = -1;
@@ -65,5 +71,7 @@ class ItemLock {
 
 // Whether another process holds the lock at `path` now.
 bool isLocked(const std::string& path);
+// What the holder recorded with describeHolder() ("" if nothing).
+std::string lockHolder(const std::string& path);
 
 }  // namespace mollichrom::batch

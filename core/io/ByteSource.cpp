@@ -60,7 +60,9 @@ class MemorySource final : public ByteSource {
 }  // namespace
 
 std::unique_ptr<ByteSource> openFileSource(const std::string& path) {
-  const int fd = ::open(path.c_str(), O_RDONLY | O_CLOEXEC);
+  // Non-blocking open: a named pipe would otherwise wait for a writer forever; the flag is
+  // cleared once the file is known to be a regular one.
+  const int fd = ::open(path.c_str(), O_RDONLY | O_CLOEXEC | O_NONBLOCK);
   if (fd < 0) {
     const int e = errno;
     if (e == ENOENT) throw StackError(path, "no such file");
@@ -70,8 +72,13 @@ std::unique_ptr<ByteSource> openFileSource(const std::string& path) {
   struct stat st {};
   if (::fstat(fd, &st) != 0 || !S_ISREG(st.st_mode)) {
     ::close(fd);
-    throw StackError(path, "not a regular file");
+    const char* what = S_ISFIFO(st.st_mode)                         ? "a named pipe (FIFO)"
+                       : S_ISCHR(st.st_mode) || S_ISBLK(st.st_mode) ? "a device"
+                       : S_ISSOCK(st.st_mode)                       ? "a socket"
+                                                                    : "not a regular file";
+    throw StackError(path, std::string(what) + ", not an image file: give the stack's file");
   }
+  ::fcntl(fd, F_SETFL, ::fcntl(fd, F_GETFL) & ~O_NONBLOCK);
   // Tell the kernel we stream through the file: larger read-ahead for big stacks.
   ::posix_fadvise(fd, 0, 0, POSIX_FADV_SEQUENTIAL);
   return std::make_unique<FileSource>(fd, static_cast<std::uint64_t>(st.st_size), path);

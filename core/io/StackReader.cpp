@@ -23,7 +23,9 @@
 #include <thread>
 
 #include <algorithm>
+#include <cerrno>
 #include <cmath>
+#include <cstring>
 #include <sstream>
 
 namespace mollichrom::io {
@@ -450,6 +452,9 @@ bool naturalLess(const QString& a, const QString& b) {
 }
 
 std::vector<std::string> listImageFolder(const std::string& path) {
+  if (::access(path.c_str(), R_OK | X_OK) != 0)
+    throw StackError(
+        path, std::string("permission denied (cannot list the folder): ") + std::strerror(errno));
   const QDir dir(QString::fromStdString(path));
   QStringList names = dir.entryList({"*.tif", "*.tiff", "*.TIF", "*.TIFF", "*.png", "*.PNG"},
                                     QDir::Files | QDir::Readable);

@@ -6,6 +6,7 @@
 #include "core/io/StackReader.h"
 #include "core/prep/BleachCorrection.h"
 #include "core/prep/DriftCorrection.h"
+#include "core/prep/NonFinite.h"
 
 #include <opencv2/imgproc.hpp>
 
@@ -215,6 +216,14 @@ FieldData prepare(const io::Stack& stack, const PrepOptions& o) {
     f.density.push_back(d);
     f.hetero.push_back(h);
   }
+  // Before anything convolves or averages the planes: one NaN would spread through all of it.
+  std::string nonFinite;
+  if (info.pixelType == io::PixelType::Float32) {
+    const auto repairedDensity = repairNonFinite(f.density, o.channels.density, path);
+    const auto repairedHetero = repairNonFinite(f.hetero, o.channels.heterochromatin, path);
+    nonFinite = nonFiniteWarning(repairedDensity, repairedHetero, o.channels.density,
+                                 o.channels.heterochromatin);
+  }
   applyCalibration(f, info.calibration, o, slicesAsFrames);
   if (o.driftCorrection && f.frames() > 1) {
     // Register on the density channel (the brighter, structure-rich one); move both channels.
@@ -309,6 +318,7 @@ FieldData prepare(const io::Stack& stack, const PrepOptions& o) {
     }
   }
   f.warnings = checkData(info, f, o, raw);
+  if (!nonFinite.empty()) f.warnings.insert(f.warnings.begin(), {"non-finite-values", nonFinite});
   return f;
 }
 

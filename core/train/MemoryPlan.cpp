@@ -2,6 +2,7 @@
 
 #include "core/train/Tiling.h"
 #include "core/util/Errors.h"
+#include "core/util/ProcessMemory.h"
 
 #include <algorithm>
 #include <cmath>
@@ -93,7 +94,37 @@ double defaultRunMemoryLimitMb() {
     }
     f.ignore(1 << 10, '\n');
   }
-  return kb > 0 ? 0.75 * kb / 1024.0 : 4096;
+  double limit = kb > 0 ? 0.75 * kb / 1024.0 : 4096;
+  // In a container or a SLURM job the control group's limit is what the kernel enforces (by
+  // killing the process): what it may still take, plus what this process holds already.
+  const util::ProcessLimits l = util::processLimits();
+  if (l.cgroupFreeMb >= 0) limit = std::min(limit, 0.9 * l.cgroupFreeMb + util::residentMb());
+  return limit;
+}
+
+void checkAddressSpace(const MemoryPlan& plan, int threads) {
+  const double limit = util::processLimits().addressSpaceMb;
+  if (limit < 0) return;
+  // An address-space limit counts every mapping, not just the memory used: the libraries
+  // mapped now (VmSize), the data the plan expects, and per compute thread what its libraries
+  // reserve whether used or not (OpenBLAS's 129 MB work buffer, a 64 MB malloc arena, its
+  // stack). Beyond the limit, those libraries do not fail cleanly: OpenBLAS retries its buffer
+  // forever, oneDNN and OpenMP crash or deadlock. So the run is refused before it starts.
+  const auto need = [&](int n) {
+    return util::virtualMb() + (plan.peakMb - plan.baseMb) + n * util::kThreadAddressSpaceMb;
+  };
+  if (need(threads) <= limit) return;
+  std::ostringstream msg;
+  msg << "the process may map at most " << gb(limit) << " GB (an address-space limit: ulimit -v"
+      << " or -d) and this run needs about " << gb(need(threads)) << " GB of it (libraries "
+      << gb(util::virtualMb()) << ", data " << gb(plan.peakMb - plan.baseMb) << ", " << threads
+      << " thread(s) " << gb(threads * util::kThreadAddressSpaceMb) << "); ";
+  if (threads > 1 && need(1) <= limit)
+    msg << "use --threads 1 (" << gb(need(1)) << " GB), or raise the limit";
+  else
+    msg << "raise the limit to at least " << gb(need(1)) << " GB (ulimit -v "
+        << std::lround(std::ceil(need(1) * 1024 / 1e5) * 1e5) << ") with --threads 1";
+  throw util::MemoryPlanError(msg.str(), need(threads), limit);
 }
 
 double parseMemorySize(const std::string& text) {

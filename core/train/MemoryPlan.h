@@ -10,6 +10,7 @@
 // estimate next to the measured peak RSS; README).
 #include "core/prep/FieldData.h"
 #include "core/train/Trainer.h"
+#include "core/util/AddressSpace.h"
 
 #include <string>
 
@@ -37,8 +38,14 @@ struct MemoryPlan {
 MemoryPlan planMemory(const RunShape& shape, const prep::PrepOptions& prep,
                       const TrainerConfig& config);
 
-// 75% of the memory available now (MemAvailable), the default limit for a run.
+// 75% of the memory available now (MemAvailable), or less when the process's control group
+// (a container, a SLURM job's --mem) has less left: the default limit for a run.
 double defaultRunMemoryLimitMb();
+
+// Throws util::MemoryPlanError when an address-space limit (ulimit -v / -d) cannot hold the
+// libraries already mapped, the plan's data and `threads` threads' reservations; the message
+// says what to do (fewer threads, a higher limit). Nothing to check without such a limit.
+void checkAddressSpace(const MemoryPlan& plan, int threads);
 
 // Parses "1500", "1500M", "2G", "2.5GB" into MB; throws std::invalid_argument.
 double parseMemorySize(const std::string& text);

@@ -117,6 +117,7 @@ class Session {
     // One module holds what is learnt (checkpoints are torch::save of it); the handles above
     // are the same tensors.
     state_ = TrainingState(theta_, logM_, freeM_, logG_, freeG_, net_);
+    state_->setDataFingerprint(fingerprintOf(data.fields));
 
     // Residual scale: the reaction term's size at the direct estimate, so w_pde = 1 means
     // "residual errors count like data errors of one σ when they reach the reaction's size / 30".
@@ -611,6 +612,29 @@ InferenceResult runInferenceImpl(const prep::FieldData& data, const models::Para
 
 }  // namespace
 
+namespace {
+
+// A map that is mostly NaN where λ was to be estimated is no answer: it fails the run with
+// one line instead of passing as "done" (a batch would count it, collect a NaN median).
+// Half: a legitimate estimate leaves only scattered pixels without a value (where φ_e
+// vanishes), never most of the region.
+void refuseMostlyNonFinite(const InferenceResult& r) {
+  if (r.canceled || r.lambda.empty() || r.region.empty()) return;
+  const int analysed = cv::countNonZero(r.region);
+  if (analysed == 0) return;
+  int finite = 0;
+  for (int y = 0; y < r.lambda.rows; ++y)
+    for (int x = 0; x < r.lambda.cols; ++x)
+      finite += r.region.at<std::uint8_t>(y, x) && std::isfinite(r.lambda.at<float>(y, x));
+  if (2 * finite >= analysed) return;
+  throw util::ComputeError("lambda has a value at only " + std::to_string(finite) + " of the " +
+                           std::to_string(analysed) +
+                           " analysed nucleus pixels: the fields hold values the model cannot "
+                           "use (check the input for NaN, infinite or constant planes)");
+}
+
+}  // namespace
+
 double remainingSeconds(double loopSeconds, int stepsDone, int stepsLeft, double budgetLeft) {
   const double eta = loopSeconds / std::max(1, stepsDone) * std::max(0, stepsLeft);
   return budgetLeft >= 0 ? std::min(eta, budgetLeft) : eta;
@@ -621,6 +645,7 @@ InferenceResult runInference(const prep::FieldData& data, const models::Paramete
                              const SnapshotFn& onSnapshot) {
   return translatingErrors([&] {
     InferenceResult r = runInferenceImpl(data, params, cfg, feedback, onSnapshot);
+    refuseMostlyNonFinite(r);
     // A scalar the data do not determine is not a result: the trained value moves
     // only within its prior around the direct estimate's, so the direct estimate's verdict holds.
     r.inferredM = r.freeM && r.direct.estimatedM;

@@ -2,6 +2,7 @@
 
 #include "core/util/AtomicFile.h"
 
+#include <cstring>
 #include <filesystem>
 #include <stdexcept>
 
@@ -20,6 +21,26 @@ TrainingStateImpl::TrainingStateImpl(torch::Tensor theta_, torch::Tensor logM_, 
   step_ = register_buffer("step", torch::zeros({}, torch::kInt64));
   pdeWeight_ = register_buffer("pde_weight", torch::ones({}, torch::kFloat64));
   history_ = register_buffer("history", torch::zeros({0, kColumns}, torch::kFloat64));
+  data_ = register_buffer("data_fingerprint", torch::zeros({}, torch::kInt64));
+}
+
+std::int64_t TrainingStateImpl::dataFingerprint() const { return data_.item<std::int64_t>(); }
+void TrainingStateImpl::setDataFingerprint(std::int64_t f) { data_.fill_(f); }
+
+std::int64_t fingerprintOf(const torch::Tensor& fields) {
+  const torch::Tensor t = fields.to(torch::kCPU, torch::kFloat32).contiguous();
+  const auto* p = static_cast<const unsigned char*>(t.data_ptr());
+  const std::size_t n = static_cast<std::size_t>(t.numel()) * sizeof(float);
+  std::uint64_t h = 1469598103934665603ull;  // FNV-1a, 8 bytes at a time
+  std::size_t i = 0;
+  for (; i + 8 <= n; i += 8) {
+    std::uint64_t w;
+    std::memcpy(&w, p + i, 8);
+    h = (h ^ w) * 1099511628211ull;
+  }
+  for (; i < n; ++i) h = (h ^ p[i]) * 1099511628211ull;
+  for (const auto d : t.sizes()) h = (h ^ static_cast<std::uint64_t>(d)) * 1099511628211ull;
+  return static_cast<std::int64_t>(h);
 }
 
 int TrainingStateImpl::step() const { return static_cast<int>(step_.item<std::int64_t>()); }
@@ -69,6 +90,7 @@ void loadCheckpoint(const std::string& dir, TrainingState& state,
   if (!std::filesystem::exists(optimizerFile))
     throw std::invalid_argument("--resume: " + file +
                                 " has no optimizer.pt beside it (written by an older Mollichrom?)");
+  const std::int64_t expected = state->dataFingerprint();
   try {
     torch::load(state, file);
   } catch (const c10::Error& e) {
@@ -77,7 +99,17 @@ void loadCheckpoint(const std::string& dir, TrainingState& state,
   }
   if (state->theta.dim() != 2 || state->theta.size(0) != height || state->theta.size(1) != width)
     throw std::invalid_argument(file + ": the checkpoint is for another image size");
-  torch::load(optimizer, optimizerFile);
+  if (state->dataFingerprint() != expected)
+    throw std::invalid_argument(file +
+                                ": the checkpoint was trained on other data (another "
+                                "stack, or this one prepared with other settings); remove it "
+                                "or choose another --checkpoint folder");
+  try {
+    torch::load(optimizer, optimizerFile);
+  } catch (const c10::Error& e) {
+    throw std::invalid_argument(optimizerFile + ": not the optimizer state of this run (" +
+                                std::string(e.what_without_backtrace()).substr(0, 120) + ")");
+  }
 }
 
 }  // namespace mollichrom::train

@@ -31,9 +31,12 @@ class TrainingStateImpl : public torch::nn::Module {
   void setPdeWeight(double w);
   std::vector<LossRecord> history() const;
   void setHistory(const std::vector<LossRecord>& history);
+  // A hash of the prepared fields the state was trained on: a checkpoint resumes only on them.
+  std::int64_t dataFingerprint() const;
+  void setDataFingerprint(std::int64_t f);
 
  private:
-  torch::Tensor step_, pdeWeight_, history_;  // buffers: [], [], [N, 9] float64
+  torch::Tensor step_, pdeWeight_, history_, data_;  // buffers: [], [], [N, 9] float64, []
 };
 TORCH_MODULE(TrainingState);
 
@@ -41,8 +44,11 @@ TORCH_MODULE(TrainingState);
 void saveCheckpoint(const std::string& dir, TrainingState& state,
                     torch::optim::Optimizer& optimizer);
 // Reads them back into `state` and `optimizer` (same structure); throws std::invalid_argument
-// naming the file when there is none or it is for another image size (expected θ: height × width).
+// naming the file when there is none, it is for another image size (expected θ: height ×
+// width) or for other data (another stack, or the same one prepared otherwise).
 void loadCheckpoint(const std::string& dir, TrainingState& state,
                     torch::optim::Optimizer& optimizer, std::int64_t height, std::int64_t width);
+// The fingerprint of prepared fields (any tensor; hashed as its float32 bytes).
+std::int64_t fingerprintOf(const torch::Tensor& fields);
 
 }  // namespace mollichrom::train
