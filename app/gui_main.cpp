@@ -213,7 +213,12 @@ int main(int argc, char** argv) {
                    [&](const QString& msg) {
                      std::fprintf(stderr, "mollichrom: %s\n", qPrintable(msg));
                      exitCode = 1;
-                     if (quit) QTimer::singleShot(0, [&] { QApplication::exit(exitCode); });
+                     // The window as the user meets the failure (status bar, Log) is what a
+                     // report of it needs: the screenshot is saved all the same.
+                     QTimer::singleShot(300, [&] {
+                       if (!screenshot.isEmpty()) window.saveScreenshot(screenshot);
+                       if (quit) QApplication::exit(exitCode);
+                     });
                    });
   // "sample" (no such file here): the bundled sample stack.
   if (file == QStringLiteral("sample") && !QFileInfo::exists(file)) {

@@ -112,8 +112,9 @@ const char* kInferUsage =
     "--set M=...,gamma_ac=... (default 1 and 1). M and gamma_ac themselves need a time-lapse.\n"
     "Exit codes: 0 ok, 1 failure, 2 usage, 3 bad input, 4 diverged, 5 not enough memory (refused "
     "by the\n"
-    "memory plan, or an allocation failed), 130 interrupted (checkpoint written). Errors are one "
-    "line.\n";
+    "memory plan, or an allocation failed), 75 another run is writing the same output, 130\n"
+    "interrupted (checkpoint written; an earlier result under the same names is kept). Errors\n"
+    "are one line. All output files are written together at the end, or none.\n";
 
 util::Feedback* gFeedback = nullptr;
 void onSignal(int) {

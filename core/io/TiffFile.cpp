@@ -370,6 +370,13 @@ void TiffFile::decodeWithLibtiff(const TiffPage& page, std::vector<cv::Mat>& out
   handle_->lastError.clear();
   if (!TIFFSetSubDirectory(tif, page.ifdOffset))
     fail("page " + std::to_string(pageNo) + " cannot be reached (" + handle_->lastError + ")");
+  // JPEG-compressed YCbCr (what `tiffcp -c jpeg` and some cameras write) is stored
+  // subsampled; libtiff's JPEG codec converts it to RGB when asked, so the strips decode to
+  // full-size pixels like any other.
+  std::uint16_t photometric = 0;
+  TIFFGetFieldDefaulted(tif, TIFFTAG_PHOTOMETRIC, &photometric);
+  if (page.compression == COMPRESSION_JPEG && photometric == PHOTOMETRIC_YCBCR)
+    TIFFSetField(tif, TIFFTAG_JPEGCOLORMODE, JPEGCOLORMODE_RGB);
   const int w = static_cast<int>(page.width), h = static_cast<int>(page.height);
   const int spp = page.samples;
   const bool separate = page.planar == PLANARCONFIG_SEPARATE && spp > 1;

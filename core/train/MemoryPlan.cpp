@@ -158,6 +158,10 @@ void checkMemoryPlan(const RunShape& shape, const prep::PrepOptions& prep, const
   msg << "this run needs about " << plan.describe() << " but the memory limit is " << gb(limitMb)
       << " GB (--memory-limit); ";
   std::vector<std::string> ways;
+  // A suggestion must leave something to analyse: the widest kernel (M and Γ_ac's) spans
+  // 2·h + 1 px, and a field of twice that keeps an interior as wide as the kernel — smaller
+  // crops or binnings were refused later as "too small for the derivative kernel".
+  const int minSide = 4 * cfg.directMollifier.scalarHalfWidthXY;
   // Fewest-changes first: a frame range keeps the full field of view.
   if (shape.frames > 3) {
     RunShape s = shape;
@@ -171,7 +175,7 @@ void checkMemoryPlan(const RunShape& shape, const prep::PrepOptions& prep, const
     RunShape s = shape;
     s.width /= bin;
     s.height /= bin;
-    if (s.width < 16 || s.height < 16) break;
+    if (s.width < minSide || s.height < minSide) break;
     if (fits(s)) {
       ways.push_back("--bin " + std::to_string(bin) + " (" + gb(planMemory(s, prep, cfg).peakMb) +
                      " GB)");
@@ -181,9 +185,9 @@ void checkMemoryPlan(const RunShape& shape, const prep::PrepOptions& prep, const
   {
     RunShape s = shape;
     const double aspect = double(shape.width) / shape.height;
-    for (int h = shape.height; h >= 16; h = h * 9 / 10) {
+    for (int h = shape.height; h >= minSide; h = h * 9 / 10) {
       s.height = h;
-      s.width = std::max(16, static_cast<int>(h * aspect));
+      s.width = std::max(minSide, static_cast<int>(h * aspect));
       if (fits(s)) {
         ways.push_back("--crop " + std::to_string((shape.width - s.width) / 2) + "," +
                        std::to_string((shape.height - s.height) / 2) + "," +

@@ -49,7 +49,7 @@ class TestInference : public QObject {
   QTemporaryDir tmp_;
 
  private Q_SLOTS:
-  void initTestCase() { initRuntime(2); }
+  void initTestCase() { initRuntime(); }
 
   void simulatorIsDeterministicAndStable() {
     auto c = small();

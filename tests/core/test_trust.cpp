@@ -88,7 +88,7 @@ class TestTrust : public QObject {
   QTemporaryDir tmp_;
 
  private Q_SLOTS:
-  void initTestCase() { initRuntime(2); }
+  void initTestCase() { initRuntime(); }
 
   void countsWithTheRightAssumptionsRecoverLambda() {
     // The same acquisition twice: as counts, and as the float fractions a perfectly known

@@ -50,7 +50,7 @@ class TestValidation : public QObject {
   QTemporaryDir tmp_;
 
  private Q_SLOTS:
-  void initTestCase() { initRuntime(2); }
+  void initTestCase() { initRuntime(); }
 
   void directEstimateHoldsAtSmallKernels() {
     // ∇⁴ of raw data through a 5-node kernel made the old estimate collapse (r 0.17–0.33).

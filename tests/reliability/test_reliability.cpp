@@ -19,6 +19,8 @@
 #include <QTemporaryDir>
 #include <QtTest>
 
+#include <opencv2/imgcodecs.hpp>
+
 #include <cmath>
 #include <csignal>
 #include <functional>
@@ -249,6 +251,15 @@ class TestReliability : public QObject {
                  r.err.contains("the disk is full") && !r.err.contains(".mollichrom-staging"),
              qPrintable(r.err));
     QVERIFY2(left.isEmpty(), qPrintable(left.join(", ")));
+    // A read-only file system (root may write anywhere else): refused before the computation.
+    QVERIFY(::mount("tmpfs", disk.path().toLocal8Bit().constData(), "tmpfs", MS_RDONLY,
+                    "size=16k") == 0);
+    const Run ro = cli({"infer", in, "--out", disk.filePath("r.tif")}, 30);
+    ::umount(disk.path().toLocal8Bit().constData());
+    QCOMPARE(ro.code, 2);
+    QVERIFY2(ro.err.contains("cannot write into " + disk.path() + ": Read-only file system") &&
+                 !ro.err.contains("calibrating"),
+             qPrintable(ro.err));
   }
 
   void batchFoldersBelongToOneRun() {
@@ -285,6 +296,32 @@ class TestReliability : public QObject {
     QVERIFY(!r.err.contains("batch collect"));
     r = cli({"batch", "status", o2, "--wait", "60"}, 90);
     QCOMPARE(r.code, 0);
+  }
+
+  void jpegCompressedYCbCrTiffIsDecoded() {
+    // What `tiffcp -c jpeg` makes of an RGB TIFF: YCbCr, subsampled, JPEG strips.
+    QTemporaryDir dir;
+    cv::Mat rgb(48, 64, CV_8UC3);
+    for (int y = 0; y < rgb.rows; ++y)
+      for (int x = 0; x < rgb.cols; ++x)
+        rgb.at<cv::Vec3b>(y, x) = {static_cast<uchar>(2 * x), static_cast<uchar>(3 * y), 128};
+    const QString plain = dir.filePath("rgb.tif"), jpeg = dir.filePath("rgb_jpeg.tif");
+    QVERIFY(cv::imwrite(plain.toStdString(), rgb));
+    QCOMPARE(QProcess::execute("tiffcp", {"-c", "jpeg:90", "-r", "16", plain, jpeg}), 0);
+    auto src = io::openStack(jpeg.toStdString());
+    QCOMPARE(src->info().channels, 3);
+    const io::Stack s = src->load();
+    QCOMPARE(s.plane(0, 0).cols, 64);
+    // Lossy, but each channel close to what was written (OpenCV wrote BGR as RGB: channel 1
+    // of the file is OpenCV's third).
+    std::vector<cv::Mat> bgr;
+    cv::split(rgb, bgr);
+    for (int c = 0; c < 3; ++c) {
+      cv::Mat a, b;
+      s.plane(0, c).convertTo(a, CV_32F);
+      bgr[static_cast<size_t>(2 - c)].convertTo(b, CV_32F);
+      QVERIFY2(cv::mean(cv::abs(a - b))[0] < 4, qPrintable(QString("channel %1").arg(c + 1)));
+    }
   }
 
   void nonFilesAndForeignCheckpointsAreRefused() {

@@ -1341,13 +1341,17 @@ class TestMainWindow : public QObject {
       QVERIFY(QFile::exists(b + "/lambda_low.tif"));
       expectSameExports(a, b);
     }
-    // Swapped channels that do not exist: exit 1 naming the file and the channel.
+    // Swapped channels that do not exist: exit 1 naming the file and the channel, and the
+    // screenshot of the window showing the failure is saved all the same.
     QProcess missing;
-    missing.start(MOLLICHROM_GUI, {kSample, "--channels", "density=1,heterochromatin=3", "--quit"});
+    const QString failedShot = dir.filePath("failed.png");
+    missing.start(MOLLICHROM_GUI, {kSample, "--channels", "density=1,heterochromatin=3",
+                                   "--screenshot", failedShot, "--quit"});
     QVERIFY(missing.waitForFinished(60000));
     QCOMPARE(missing.exitCode(), 1);
     const QString err = QString::fromUtf8(missing.readAllStandardError());
     QVERIFY2(err.contains("chromatin_sample.tif") && err.contains("channel 3"), qPrintable(err));
+    QVERIFY(QImage(failedShot).width() > 400);
     // Training that cannot run exits 1 with one line, no backtrace: refused by the memory plan …
     QProcess refused;
     refused.start(MOLLICHROM_GUI,

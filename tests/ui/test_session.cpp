@@ -29,7 +29,7 @@ bool loadAndPreview(AnalysisSession& s, const QString& path, const DataSettings&
 class TestSession : public QObject {
   Q_OBJECT
  private Q_SLOTS:
-  void initTestCase() { initRuntime(2); }
+  void initTestCase() { initRuntime(); }
 
   void openPreviewTrainAndExportWithoutAWindow() {
     AnalysisSession s;
