@@ -24,7 +24,6 @@
 #include <filesystem>
 #include <iostream>
 #include <map>
-#include <sstream>
 #include <thread>
 
 #include <unistd.h>
@@ -116,13 +115,8 @@ std::vector<Planned> planItems(const std::vector<batch::BatchItem>& items) {
 // the exit code says (a signal, a task that could not start).
 std::string failureReason(const batch::ItemStatus& st, int code, const std::string& taskLog) {
   if (!st.message.empty()) return st.message;
-  if (const auto log = util::readTextFile(taskLog)) {
-    std::string last;
-    std::stringstream in(*log);
-    for (std::string line; std::getline(in, line);)
-      if (!line.empty()) last = line;
-    if (!last.empty()) return last;
-  }
+  if (const auto log = util::readTextFile(taskLog))
+    if (const std::string last = lastErrorLine(*log); !last.empty()) return last;
   if (code > 128) return "killed by signal " + std::to_string(code - 128) + " (" + taskLog + ")";
   return "ended without a message (see " + taskLog + ")";
 }

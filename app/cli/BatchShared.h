@@ -13,6 +13,9 @@ const batch::OptionNames& itemOptionNames();
 std::vector<std::string> inferArgvOf(const batch::BatchItem& item, const std::string& outDir);
 // A name for a one-line message: line breaks and tabs shown as \n, \r, \t.
 std::string shownName(const std::string& name);
+// A log's most telling line: the last one naming an error, else the last non-empty one (text
+// after a progress bar's last '\r' only).
+std::string lastErrorLine(const std::string& log);
 // This machine's name, and the time now in ISO 8601 UTC (status files, lock holders).
 std::string hostName();
 std::string nowIso();

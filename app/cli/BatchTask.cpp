@@ -41,22 +41,6 @@ void forwardSignal(int sig) {
   if (gChild > 0) kill(gChild, sig);  // infer writes its checkpoint and exits 130
 }
 
-// The log's most telling line: the last one naming an error, else the last non-empty one
-// (progress bars rewrite their line with '\r': only the text after the last one counts).
-std::string lastErrorLine(const std::string& log) {
-  std::vector<std::string> lines;
-  std::stringstream in(log);
-  for (std::string line; std::getline(in, line);) {
-    if (const auto cr = line.rfind('\r'); cr != std::string::npos) line = line.substr(cr + 1);
-    while (!line.empty() && (line.back() == ' ' || line.back() == '\t')) line.pop_back();
-    if (!line.empty()) lines.push_back(line);
-  }
-  for (auto it = lines.rbegin(); it != lines.rend(); ++it)
-    if (it->find("error") != std::string::npos || it->find("Error") != std::string::npos)
-      return *it;
-  return lines.empty() ? std::string() : lines.back();
-}
-
 // Replaces DIR/items/NAME by the partial folder; the old one (an earlier failed or forced run)
 // is moved aside first, so NAME is never a mix of two runs.
 void publish(const batch::BatchFolder& folder, const std::string& name) {

@@ -187,16 +187,17 @@ int runInfer(const std::vector<std::string>& argv) {
   {
     // The memory plan, before anything large is allocated.
     const train::RunShape shape = runShape(src->info(), lo);
+    const train::MemoryPlan plan = train::planMemory(shape, po, cfg);
     try {
       train::checkMemoryPlan(shape, po, cfg, memoryLimitMb);
-      train::checkAddressSpace(train::planMemory(shape, po, cfg), rt.threads);
+      train::checkAddressSpace(plan, rt.threads);
     } catch (const util::MemoryPlanError& e) {
       std::fprintf(stderr, "mollichrom-cli infer: error: %s: %s\n", input.c_str(), e.what());
       return kExitNoMemory;
     }
     if (!quiet)
-      std::cerr << "infer: memory plan " << train::planMemory(shape, po, cfg).describe()
-                << ", limit " << memoryLimitMb / 1024 << " GB\n";
+      std::cerr << "infer: memory plan " << plan.describe() << ", limit " << memoryLimitMb / 1024
+                << " GB\n";
   }
   lo.memoryLimit = static_cast<std::uint64_t>(memoryLimitMb * 1024 * 1024);
   prep::FieldData data;

@@ -110,14 +110,15 @@ void checkAddressSpace(const MemoryPlan& plan, int threads) {
   // reserve whether used or not (OpenBLAS's 129 MB work buffer, a 64 MB malloc arena, its
   // stack). Beyond the limit, those libraries do not fail cleanly: OpenBLAS retries its buffer
   // forever, oneDNN and OpenMP crash or deadlock. So the run is refused before it starts.
+  const double mapped = util::virtualMb();
   const auto need = [&](int n) {
-    return util::virtualMb() + (plan.peakMb - plan.baseMb) + n * util::kThreadAddressSpaceMb;
+    return mapped + (plan.peakMb - plan.baseMb) + n * util::kThreadAddressSpaceMb;
   };
   if (need(threads) <= limit) return;
   std::ostringstream msg;
   msg << "the process may map at most " << gb(limit) << " GB (an address-space limit: ulimit -v"
       << " or -d) and this run needs about " << gb(need(threads)) << " GB of it (libraries "
-      << gb(util::virtualMb()) << ", data " << gb(plan.peakMb - plan.baseMb) << ", " << threads
+      << gb(mapped) << ", data " << gb(plan.peakMb - plan.baseMb) << ", " << threads
       << " thread(s) " << gb(threads * util::kThreadAddressSpaceMb) << "); ";
   if (threads > 1 && need(1) <= limit)
     msg << "use --threads 1 (" << gb(need(1)) << " GB), or raise the limit";
